@@ -1,0 +1,60 @@
+"""Render the engine's outbound messages as plain terminal text (pure functions)."""
+
+from __future__ import annotations
+
+from bot.messages import Button, Card, CardUpdate, FieldKind, Form, FormField, Outbound, Text
+
+
+def render(message: Outbound) -> tuple[str, tuple[Button, ...]]:
+    """The text to print, and the buttons the person may pick by number."""
+    match message:
+        case Text(text=text):
+            return text, ()
+        case Card() as card:
+            return _card(card), card.buttons
+        case CardUpdate(card=card):
+            return "(updated) " + _card(card), card.buttons
+        case Form() as form:
+            return f"== {form.title} ==\n{form.intro}".rstrip(), ()
+
+
+def _card(card: Card) -> str:
+    lines = [f"== {card.title} =="]
+    if card.text:
+        lines.append(card.text)
+    lines += [f"  {f.label}: {f.value}" for f in card.fields]
+    if card.buttons:
+        lines.append("  ".join(f"[{i}] {b.label}" for i, b in enumerate(card.buttons, 1)))
+    return "\n".join(lines)
+
+
+def field_prompt(field: FormField, error: str | None) -> str:
+    lines = []
+    if error:
+        lines.append(f"! {error}")
+    optional = "" if field.required else " (optional)"
+    lines.append(f"{field.label}{optional}")
+    if field.hint:
+        lines.append(f"  ({field.hint})")
+    if field.kind is FieldKind.CHOICE:
+        lines += [f"  {i}. {o.label}" for i, o in enumerate(field.options, 1)]
+    if field.value:
+        shown = _choice_label(field, field.value)
+        lines.append(f"  [Enter keeps: {shown}]")
+    return "\n".join(lines)
+
+
+def _choice_label(field: FormField, value: str) -> str:
+    return next((o.label for o in field.options if o.value == value), value)
+
+
+def read_field_answer(field: FormField, typed: str) -> str:
+    """Turn what was typed at a form prompt into the field's value (Enter keeps it)."""
+    typed = typed.strip()
+    if not typed:
+        return field.value
+    if field.kind is FieldKind.CHOICE and typed.isdigit():
+        number = int(typed)
+        if 1 <= number <= len(field.options):
+            return field.options[number - 1].value
+    return typed

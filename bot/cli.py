@@ -1,0 +1,128 @@
+"""The `extramile` command line.
+
+Platform adapters are imported inside the commands that need them, so the core
+never pulls in aiohttp, slack_bolt or botbuilder just by being imported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from typing import Annotated, NoReturn
+
+import typer
+from pydantic import ValidationError
+
+from bot.org import Organisation
+from bot.orgfile import OrgFileError, load_organisation
+from bot.settings import Settings
+
+app = typer.Typer(help="Extra Mile: go the extra mile in customer service.", no_args_is_help=True)
+db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
+org_app = typer.Typer(help="Organisation file commands.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(org_app, name="org")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        _fail(f"bad setting: {error}")
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"extramile: {message}", err=True)
+    raise typer.Exit(code=2)
+
+
+def _logging(level: str = "INFO") -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def serve(
+    port: Annotated[int | None, typer.Option(help="Overrides EXTRAMILE_PORT.")] = None,
+) -> None:
+    """Run the HTTP server (Slack, Teams, /healthz); applies migrations first."""
+    from aiohttp import web
+
+    from adapters.server import create_app
+
+    settings = _settings()
+    _check_org(settings)
+    _logging()
+    chosen = port or settings.port
+    try:
+        # run_app turns SIGINT and SIGTERM into a graceful shutdown.
+        web.run_app(create_app(settings), port=chosen, print=None)
+    except OrgFileError as error:
+        _fail(f"organisation file refused:\n{error}")
+
+
+@app.command()
+def console(
+    as_: Annotated[str, typer.Option("--as", help="Person id from the organisation file.")],
+) -> None:
+    """Chat with the bot in this terminal as a person of the organisation file."""
+    from adapters.console.session import ConsoleSession
+    from bot.runtime import start_runtime
+
+    settings = _settings()
+    org = _check_org(settings)
+    if org.person(as_) is None:
+        known = ", ".join(p.id for p in org.people)
+        _fail(f"no person {as_!r} in the organisation file; try one of: {known}")
+    _logging("WARNING")
+
+    async def chat() -> None:
+        runtime = await start_runtime(settings)
+        try:
+            await ConsoleSession(engine=runtime.engine, person_id=as_).run()
+        finally:
+            await runtime.close()
+
+    asyncio.run(chat())
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the database migrations."""
+    from storage.database import open_database
+
+    settings = _settings()
+
+    async def upgrade() -> None:
+        database = open_database(settings.database_url)
+        try:
+            await database.upgrade()
+        finally:
+            await database.close()
+
+    asyncio.run(upgrade())
+    typer.echo("database is up to date")
+
+
+@org_app.command("check")
+def org_check() -> None:
+    """Check the organisation file and say what is wrong, with line numbers."""
+    org = _check_org(_settings())
+    typer.echo(
+        f"{org.organisation.name}: {len(org.people)} people, "
+        f"{len(org.service_offer)} service-offer items. OK."
+    )
+
+
+def _check_org(settings: Settings) -> Organisation:
+    try:
+        return load_organisation(settings.organisation_file)
+    except OrgFileError as error:
+        _fail(f"organisation file refused:\n{error}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

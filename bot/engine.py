@@ -1,0 +1,172 @@
+"""The engine: one inbound message in, the replies to its sender out.
+
+It resolves who is talking, makes each event key count once, runs the flow in
+one unit of work, and turns errors into replies (two tiers: a `UserError`'s
+message as is; anything else logged with a reference the person can quote).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+
+from bot.clock import Clock, local_today
+from bot.errors import UserError
+from bot.flows import general, log_action
+from bot.flows.turn import Turn
+from bot.messages import ButtonClick, FormSubmission, Inbound, Outbound, Sender, Text, TextMessage
+from bot.org import Organisation, Person
+from bot.text import clean
+from storage.conversations import ConversationState, load_state
+from storage.database import Database
+from storage.events import claim_event
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class Engine:
+    org: Organisation
+    database: Database
+    clock: Clock
+
+    def who(self, sender: Sender) -> Person | None:
+        return self.org.person_on(sender.platform, sender.user_id)
+
+    async def handle(self, inbound: Inbound) -> list[Outbound]:
+        person = self.who(inbound.sender)
+        if person is None:
+            return [Text(self._stranger_message())]
+        try:
+            async with UnitOfWork(self.database) as uow:
+                if not await claim_event(uow, inbound.event_key):
+                    log.info("duplicate event %s ignored", inbound.event_key)
+                    return []
+                replies = await _dispatch(self._turn(person, uow), inbound)
+                await uow.commit()
+                return replies
+        except UserError as error:
+            return [Text(error.message)]
+        except Exception:
+            reference = secrets.token_hex(3).upper()
+            log.exception("error %s handling %s from %s", reference, inbound.event_key, person.id)
+            return [
+                Text(
+                    "Sorry, something went wrong on my side and nothing was changed. "
+                    f"Please try again; if it keeps happening, tell your admin: ref {reference}."
+                )
+            ]
+
+    async def resume(self, sender: Sender) -> list[Outbound]:
+        """What to show someone who comes back: their unfinished step, else a welcome."""
+        person = self.who(sender)
+        if person is None:
+            return [Text(self._stranger_message())]
+        async with UnitOfWork(self.database) as uow:
+            turn = self._turn(person, uow)
+            state = await load_state(uow, person.id)
+            if state is not None and state.flow == log_action.FLOW:
+                intro = Text("Welcome back. We were logging an action; let's carry on.")
+                return [intro, *await log_action.resume(turn, state)]
+            return [general.welcome(turn)]
+
+    def _turn(self, person: Person, uow: UnitOfWork) -> Turn:
+        timezone = person.timezone or self.org.organisation.timezone
+        return Turn(
+            person=person,
+            org=self.org,
+            uow=uow,
+            now=self.clock.now(),
+            today=local_today(self.clock, timezone),
+        )
+
+    def _stranger_message(self) -> str:
+        admins = ", ".join(p.name for p in self.org.admins()) or "your manager"
+        return (
+            f"Hello! I don't know you yet, so I can't log anything for you. "
+            f"Ask {admins} to add you to {self.org.organisation.name}'s organisation file."
+        )
+
+
+async def _dispatch(turn: Turn, inbound: Inbound) -> list[Outbound]:
+    match inbound:
+        case TextMessage(text=text):
+            return await _on_text(turn, text)
+        case ButtonClick(action_id=action_id, value=value):
+            return await _on_click(turn, action_id, value)
+        case FormSubmission(form_id=form_id, values=values):
+            if form_id == log_action.FORM_ID:
+                return await log_action.submit_form(turn, dict(values))
+            return [
+                Text("I don't recognise that form. It may be from an older version: try `log`.")
+            ]
+
+
+async def _on_text(turn: Turn, raw: str) -> list[Outbound]:
+    text = clean(raw)
+    if len(text) > MAX_MESSAGE:
+        raise UserError(
+            f"That message is {len(text):,} characters; I can take up to {MAX_MESSAGE:,}. "
+            "Could you shorten it and send it again?"
+        )
+    word, _, rest = text.partition(" ")
+    command = word.lower().lstrip("/")
+    state = await load_state(turn.uow, turn.person.id)
+    if command in ("cancel", "stop"):
+        return await log_action.cancel(turn)
+    if state is not None and state.step.startswith("ask:"):
+        if command == "help":
+            return [general.HELP, *await log_action.resume(turn, state)]
+        return await log_action.answer(turn, state, text)
+    return await _command(turn, command, rest.strip(), state)
+
+
+async def _command(
+    turn: Turn, command: str, rest: str, state: ConversationState | None
+) -> list[Outbound]:
+    match command:
+        case "log" if rest:
+            return await log_action.start_quick(turn, rest)
+        case "log":
+            return await log_action.open_form(turn)
+        case "mine":
+            return await general.show_mine(turn)
+        case "offer":
+            return await general.show_offer(turn)
+        case "help" | "":
+            return [general.HELP]
+        case "hi" | "hello" | "hey" | "start":
+            return [general.welcome(turn)]
+    if state is not None and state.flow == log_action.FLOW:
+        return [
+            Text("We're in the middle of logging an action; here's where we were."),
+            *await log_action.resume(turn, state),
+        ]
+    return general.not_understood()
+
+
+async def _on_click(turn: Turn, action_id: str, value: str) -> list[Outbound]:
+    state = await load_state(turn.uow, turn.person.id)
+    match action_id:
+        case "menu.log":
+            return await log_action.open_form(turn)
+        case "menu.mine":
+            return await general.show_mine(turn)
+        case "menu.offer":
+            return await general.show_offer(turn)
+        case "log.answer" if state is not None and state.step.startswith("ask:"):
+            return await log_action.answer_click(turn, state, value)
+        case "log.answer":
+            return [Text("That question has already been answered.")]
+        case "log.save":
+            return await log_action.save(turn)
+        case "log.edit":
+            return await log_action.edit(turn)
+        case "log.cancel":
+            return await log_action.cancel(turn)
+    log.warning("unknown button %r from %s", action_id, turn.person.id)
+    return [Text("I don't recognise that button. It may be from an older message: try `help`.")]

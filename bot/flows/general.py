@@ -1,0 +1,85 @@
+"""Help, the service offer (P1, K1), my recent actions, the welcome."""
+
+from __future__ import annotations
+
+from bot.domain import NOT_COVERED, LoggedAction
+from bot.flows.turn import Turn
+from bot.messages import Button, ButtonStyle, Card, CardField, Outbound, Text
+from bot.text import shorten
+from storage.actions import recent_actions
+from storage.people import adopted_offer
+
+HELP = Card(
+    title="What I can do",
+    text=(
+        "Log the extra mile you go for customers, and check an idea before you try it.\n"
+        "• log: a form for an extra-mile action or idea\n"
+        "• log <what you did>: the quick way; I ask only for what's missing\n"
+        "• mine: your recent actions\n"
+        "• offer: our routine service offer\n"
+        "• cancel: stop what we're doing\n"
+        "• help: this list"
+    ),
+    buttons=(
+        Button("Log an action", "menu.log", style=ButtonStyle.PRIMARY),
+        Button("My actions", "menu.mine"),
+        Button("Service offer", "menu.offer"),
+    ),
+)
+
+
+def welcome(turn: Turn) -> Card:
+    return Card(
+        title=f"Hi {turn.person.first_name}, did you go the extra mile today?",
+        text=HELP.text,
+        buttons=HELP.buttons,
+    )
+
+
+async def show_offer(turn: Turn) -> list[Outbound]:
+    lines = [f"• {item.title}" for item in turn.org.service_offer]
+    lines += [
+        f"• {item.title} (added from staff practice)" for item in await adopted_offer(turn.uow)
+    ]
+    return [
+        Card(
+            title=f"{turn.org.organisation.name}: our routine service offer",
+            text="\n".join(lines)
+            + "\n\nGoing the extra mile is anything beyond this that impresses a customer.",
+        )
+    ]
+
+
+async def show_mine(turn: Turn) -> list[Outbound]:
+    actions = await recent_actions(turn.uow, turn.person.id, limit=10)
+    if not actions:
+        return [
+            Card(
+                title="You haven't logged an extra-mile action yet",
+                text="When you do something beyond our routine offer, tell me about it.",
+                buttons=(Button("Log an action", "menu.log", style=ButtonStyle.PRIMARY),),
+            )
+        ]
+    return [
+        Card(
+            title="Your recent extra-mile actions",
+            fields=tuple(_summary(turn, action) for action in actions),
+            buttons=(Button("Log another", "menu.log", style=ButtonStyle.PRIMARY),),
+        )
+    ]
+
+
+def _summary(turn: Turn, action: LoggedAction) -> CardField:
+    when = action.occurred_on.strftime("%a %d %b")
+    item = turn.org.offer_item(action.offer_item_id)
+    beyond = (
+        "not in our offer" if action.offer_item_id == NOT_COVERED or item is None else item.title
+    )
+    return CardField(
+        label=f"{when} · {action.status.label}",
+        value=f"{shorten(action.extra, 140)} (beyond: {shorten(beyond, 60)})",
+    )
+
+
+def not_understood() -> list[Outbound]:
+    return [Text("Sorry, I didn't catch that. Here's what I can do:"), HELP]

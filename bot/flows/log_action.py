@@ -1,0 +1,272 @@
+"""Log an extra-mile action: a form, or the quick `log <line>` path, then review and save.
+
+State between turns lives in the database (flow "log"), so a conversation
+resumes after a restart and on any worker.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.domain import NOT_COVERED, ActionStatus, criteria_evidenced
+from bot.flows.action_draft import ActionDraft, check_draft, draft_fields, to_checked
+from bot.flows.turn import Turn
+from bot.messages import (
+    Button,
+    ButtonStyle,
+    Card,
+    CardField,
+    FieldKind,
+    Form,
+    FormField,
+    Outbound,
+    Text,
+)
+from bot.text import parse_day
+from storage.actions import add_action, count_actions
+from storage.conversations import ConversationState, clear_state, load_state, save_state
+from storage.events import audit
+
+FLOW = "log"
+FORM_ID = "log-action"
+QUICK_ORDER = (
+    "customer_need",
+    "offer_item",
+    "status",
+    "context",
+    "approach",
+    "customer_aware",
+    "result",
+)
+ONLY_WHEN_DONE = frozenset({"customer_aware", "result"})
+_DATE_PREFIX = re.compile(r"^\s*([\w/.-]+)\s*[:,]\s*(.+)$", re.DOTALL)
+
+
+async def current_draft(turn: Turn) -> ActionDraft | None:
+    state = await load_state(turn.uow, turn.person.id)
+    if state is None or state.flow != FLOW:
+        return None
+    return ActionDraft.model_validate(state.data)
+
+
+async def _keep(turn: Turn, step: str, draft: ActionDraft) -> None:
+    await save_state(turn.uow, turn.person.id, ConversationState(FLOW, step, draft.model_dump()))
+
+
+# --- the form ---------------------------------------------------------------
+
+
+async def open_form(turn: Turn) -> list[Outbound]:
+    draft = await current_draft(turn) or ActionDraft(occurred_on="today")
+    await _keep(turn, "form", draft)
+    return [_form(turn, draft, {})]
+
+
+def _form(turn: Turn, draft: ActionDraft, errors: dict[str, str]) -> Form:
+    return Form(
+        form_id=FORM_ID,
+        title="Log an extra-mile action",
+        intro="Tell me what the customer needed and what you did beyond our routine offer.",
+        fields=draft_fields(turn.org, draft),
+        submit_label="Review",
+        errors=errors,
+    )
+
+
+async def submit_form(turn: Turn, values: dict[str, str]) -> list[Outbound]:
+    draft = (await current_draft(turn) or ActionDraft()).merged(values)
+    errors = check_draft(turn.org, draft, turn.today)
+    if errors:
+        await _keep(turn, "form", draft)
+        return [_form(turn, draft, errors)]
+    await _keep(turn, "review", draft)
+    return [review_card(turn, draft)]
+
+
+# --- the quick path -----------------------------------------------------------
+
+
+async def start_quick(turn: Turn, line: str) -> list[Outbound]:
+    occurred_on, extra = "today", line
+    prefix = _DATE_PREFIX.match(line)
+    if prefix and parse_day(prefix[1], turn.today) is not None:
+        occurred_on, extra = prefix[1], prefix[2]
+    draft = ActionDraft(occurred_on=occurred_on).merged({"extra": extra})
+    errors = check_draft(turn.org, draft, turn.today)
+    for name in ("extra", "occurred_on"):
+        if name in errors:
+            return [Text(errors[name])]
+    return await _next_question(
+        turn, draft, intro="Got it. A few questions so it counts as evidence."
+    )
+
+
+def _missing(draft: ActionDraft) -> list[str]:
+    done = draft.status == ActionStatus.DONE
+    return [
+        name
+        for name in QUICK_ORDER
+        if not getattr(draft, name) and (name not in ONLY_WHEN_DONE or done)
+    ]
+
+
+async def _next_question(turn: Turn, draft: ActionDraft, intro: str = "") -> list[Outbound]:
+    missing = _missing(draft)
+    if not missing:
+        await _keep(turn, "review", draft)
+        return [review_card(turn, draft)]
+    await _keep(turn, f"ask:{missing[0]}", draft)
+    question = _question(turn, draft, missing[0])
+    return [Text(intro), question] if intro else [question]
+
+
+def _field(turn: Turn, draft: ActionDraft, name: str) -> FormField:
+    return next(f for f in draft_fields(turn.org, draft) if f.name == name)
+
+
+def _question(turn: Turn, draft: ActionDraft, name: str) -> Outbound:
+    field = _field(turn, draft, name)
+    step = f"({QUICK_ORDER.index(name) + 1} of {len(QUICK_ORDER)})"
+    if field.kind is FieldKind.CHOICE:
+        return Card(
+            title=f"{field.label} {step}",
+            # The field name travels with the click, so a stale card cannot answer
+            # a different question.
+            buttons=tuple(
+                Button(o.label, "log.answer", f"{name}={o.value}") for o in field.options
+            ),
+        )
+    hint = f"\n({field.hint})" if field.hint else ""
+    return Text(f"{field.label} {step}{hint}")
+
+
+async def answer_click(turn: Turn, state: ConversationState, value: str) -> list[Outbound]:
+    name, _, choice = value.partition("=")
+    if state.step != f"ask:{name}":
+        return [Text("That question has already been answered."), *await resume(turn, state)]
+    return await answer(turn, state, choice)
+
+
+async def answer(turn: Turn, state: ConversationState, reply: str) -> list[Outbound]:
+    """A typed answer, or a clicked choice, to the question the quick path asked."""
+    draft = ActionDraft.model_validate(state.data)
+    name = state.step.removeprefix("ask:")
+    field = _field(turn, draft, name)
+    value = _choice_value(field, reply) if field.kind is FieldKind.CHOICE else reply
+    if value is None:
+        labels = ", ".join(f"{i}. {o.label}" for i, o in enumerate(field.options, 1))
+        return [Text(f"Please pick one of: {labels}"), _question(turn, draft, name)]
+    updated = draft.merged({name: value})
+    error = check_draft(turn.org, updated, turn.today).get(name)
+    if error:
+        return [Text(error), _question(turn, draft, name)]
+    return await _next_question(turn, updated)
+
+
+def _choice_value(field: FormField, reply: str) -> str | None:
+    text = reply.strip().lower()
+    options = field.options
+    if text.isdigit() and 1 <= int(text) <= len(options):
+        return options[int(text) - 1].value
+    for option in options:
+        if text in (option.value.lower(), option.label.lower()):
+            return option.value
+    starts = [o for o in options if text and o.label.lower().startswith(text)]
+    return starts[0].value if len(starts) == 1 else None
+
+
+# --- review, save, edit, cancel -----------------------------------------------------
+
+
+def review_card(turn: Turn, draft: ActionDraft) -> Card:
+    def label_of(name: str, value: str) -> str:
+        field = _field(turn, draft, name)
+        return next((o.label for o in field.options if o.value == value), value or "-")
+
+    when = parse_day(draft.occurred_on, turn.today)
+    fields = [
+        CardField("When", when.strftime("%a %d %b %Y") if when else draft.occurred_on),
+        CardField("Customer's need", draft.customer_need),
+        CardField("Routine offer", label_of("offer_item", draft.offer_item)),
+        CardField("The extra", draft.extra),
+        CardField("Done or idea", label_of("status", draft.status)),
+        CardField("Situation", label_of("context", draft.context)),
+        CardField("Approach", label_of("approach", draft.approach)),
+    ]
+    if draft.status == ActionStatus.DONE:
+        fields += [
+            CardField(
+                "Customer knew it was extra", label_of("customer_aware", draft.customer_aware)
+            ),
+            CardField("How it went", draft.result),
+        ]
+    return Card(
+        title="Check before I save it",
+        fields=tuple(fields),
+        buttons=(
+            Button("Save", "log.save", style=ButtonStyle.PRIMARY),
+            Button("Edit", "log.edit"),
+            Button("Cancel", "log.cancel", style=ButtonStyle.DANGER),
+        ),
+    )
+
+
+async def save(turn: Turn) -> list[Outbound]:
+    state = await load_state(turn.uow, turn.person.id)
+    if state is None or state.flow != FLOW or state.step != "review":
+        return [Text("There's nothing waiting to be saved. It may already be saved: try `mine`.")]
+    draft = ActionDraft.model_validate(state.data)
+    errors = check_draft(turn.org, draft, turn.today)
+    if errors:
+        await _keep(turn, "form", draft)
+        return [_form(turn, draft, errors)]
+    checked = to_checked(draft, turn.today)
+    action = await add_action(turn.uow, turn.person.id, checked)
+    await audit(
+        turn.uow,
+        actor_id=turn.person.id,
+        action="action.logged",
+        subject_type="action",
+        subject_id=str(action.id),
+    )
+    await clear_state(turn.uow, turn.person.id)
+    total = await count_actions(turn.uow, turn.person.id)
+    kind = "idea" if checked.status is ActionStatus.PROPOSED else "extra-mile action"
+    beyond = (
+        "" if checked.offer_item_id != NOT_COVERED else " It goes beyond anything in our offer."
+    )
+    return [
+        Card(
+            title=f"Saved: your {_ordinal(total)} {kind}. Thank you!",
+            text=f"Evidence for {', '.join(criteria_evidenced(checked))}.{beyond}",
+            buttons=(Button("My actions", "menu.mine"), Button("Log another", "menu.log")),
+        )
+    ]
+
+
+async def edit(turn: Turn) -> list[Outbound]:
+    if await current_draft(turn) is None:
+        return [Text("There's nothing to edit right now. Say `log` to start a new one.")]
+    return await open_form(turn)
+
+
+async def cancel(turn: Turn) -> list[Outbound]:
+    if await current_draft(turn) is None:
+        return [Text("Nothing to cancel.")]
+    await clear_state(turn.uow, turn.person.id)
+    return [Text("Cancelled. Nothing was saved.")]
+
+
+async def resume(turn: Turn, state: ConversationState) -> list[Outbound]:
+    """Show again whatever the person was last asked."""
+    draft = ActionDraft.model_validate(state.data)
+    if state.step == "review":
+        return [review_card(turn, draft)]
+    if state.step == "form":
+        return [_form(turn, draft, {})]
+    return [_question(turn, draft, state.step.removeprefix("ask:"))]
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -1,0 +1,133 @@
+"""The engine's own message types: what comes in from a platform, what goes out.
+
+Adapters translate platform payloads into the inbound types and render the
+outbound ones (Block Kit, Adaptive Cards, console prompts). Nothing here knows
+about any platform's wire format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """Who acted, as the platform knows them (`platform` is slack, teams or console)."""
+
+    platform: str
+    user_id: str
+    display_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TextMessage:
+    sender: Sender
+    text: str
+    event_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonClick:
+    sender: Sender
+    action_id: str
+    value: str
+    event_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class FormSubmission:
+    sender: Sender
+    form_id: str
+    values: Mapping[str, str]
+    event_key: str
+
+
+Inbound = TextMessage | ButtonClick | FormSubmission
+
+
+class ButtonStyle(StrEnum):
+    DEFAULT = "default"
+    PRIMARY = "primary"
+    DANGER = "danger"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    action_id: str
+    value: str = ""
+    style: ButtonStyle = ButtonStyle.DEFAULT
+
+
+@dataclass(frozen=True, slots=True)
+class CardField:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A plain reply. `text` is the user-visible text; adapters escape markup."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    title: str
+    text: str = ""
+    fields: tuple[CardField, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    # Lets a later CardUpdate find the posted card (e.g. an approval request).
+    card_key: str | None = None
+
+
+class FieldKind(StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    CHOICE = "choice"
+    DATE = "date"
+    NUMBER = "number"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    name: str
+    label: str
+    kind: FieldKind
+    required: bool = True
+    value: str = ""
+    hint: str = ""
+    options: tuple[Choice, ...] = ()
+    max_length: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A form to fill in at once; `errors` maps a field name to a friendly message."""
+
+    form_id: str
+    title: str
+    fields: tuple[FormField, ...]
+    submit_label: str = "Next"
+    errors: Mapping[str, str] = field(default_factory=dict)
+    intro: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CardUpdate:
+    """Replace an earlier card (found by its `card_key`) with a new one."""
+
+    card_key: str
+    card: Card
+
+
+Outbound = Text | Card | Form | CardUpdate

@@ -1,0 +1,226 @@
+"""The organisation file as typed, validated models (people, offer, policy, schedule)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import time
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SCHEDULE = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def _valid_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {name!r} (use an IANA name such as Europe/London)"
+        ) from None
+    return name
+
+
+def _valid_schedule(text: str) -> str:
+    if not _SCHEDULE.match(text):
+        raise ValueError(f"bad schedule {text!r}: write a day and a 24-hour time, e.g. 'mon 09:30'")
+    return text
+
+
+TimeZoneName = Annotated[str, AfterValidator(_valid_timezone)]
+ScheduleText = Annotated[str, AfterValidator(_valid_schedule)]
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyTime:
+    day: int  # 0 = Monday
+    at: time
+
+
+def parse_weekly(text: str) -> WeeklyTime:
+    match = _SCHEDULE.match(text)
+    if match is None:
+        raise ValueError(text)
+    return WeeklyTime(DAYS.index(match[1]), time(int(match[2]), int(match[3])))
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class Role(StrEnum):
+    STAFF = "staff"
+    SUPERVISOR = "supervisor"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class OrganisationInfo(Strict):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    timezone: TimeZoneName = "Europe/London"
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = "GB"
+
+
+class OfferItem(Strict):
+    id: Slug
+    title: Annotated[str, StringConstraints(min_length=1, max_length=150)]
+
+
+class StaffAuthority(Strict):
+    max_cost: Decimal = Field(ge=0)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "GBP"
+    max_minutes: int = Field(ge=0)
+
+
+class Policy(Strict):
+    staff_authority: StaffAuthority
+    guidelines: list[Annotated[str, StringConstraints(min_length=1)]] = []
+    regulations: list[Annotated[str, StringConstraints(min_length=1)]] = []
+    approval_reminder_hours: int = Field(default=24, ge=1)
+    approval_escalation_hours: int = Field(default=48, ge=1)
+    follow_up_days: int = Field(default=3, ge=1, le=60)
+    retention_months: int = Field(default=12, ge=1, le=120)
+
+
+class Schedule(Strict):
+    weekly_prompt: ScheduleText = "mon 09:30"
+    supervisor_summary: ScheduleText = "mon 10:00"
+    manager_digest: ScheduleText = "fri 16:00"
+
+
+class NominationRule(Strict):
+    min_successes: int = Field(default=3, ge=1)
+    min_people: int = Field(default=2, ge=1)
+    min_weeks: int = Field(default=2, ge=1)
+
+
+class ChannelTargets(Strict):
+    slack: str | None = None
+    teams: str | None = None
+
+
+class Channels(Strict):
+    recognition: ChannelTargets | None = None
+
+
+class Person(Strict):
+    id: Slug
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    role: Role
+    supervisor: Slug | None = None
+    slack: Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,}$")] | None = None
+    teams: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
+    timezone: TimeZoneName | None = None
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0]
+
+    def platform_id(self, platform: str) -> str | None:
+        ids = {"slack": self.slack, "teams": self.teams, "console": self.id}
+        return ids.get(platform)
+
+
+class Organisation(Strict):
+    organisation: OrganisationInfo
+    service_offer: list[OfferItem] = Field(min_length=1)
+    policy: Policy
+    schedule: Schedule = Schedule()
+    nomination: NominationRule = NominationRule()
+    channels: Channels = Channels()
+    people: list[Person] = Field(min_length=1)
+
+    def person(self, person_id: str) -> Person | None:
+        return next((p for p in self.people if p.id == person_id), None)
+
+    def person_on(self, platform: str, user_id: str) -> Person | None:
+        return next((p for p in self.people if p.platform_id(platform) == user_id), None)
+
+    def offer_item(self, item_id: str) -> OfferItem | None:
+        return next((i for i in self.service_offer if i.id == item_id), None)
+
+    def admins(self) -> list[Person]:
+        return [p for p in self.people if p.role is Role.ADMIN]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A rule broken somewhere in the file; `path` locates it like a pydantic `loc`."""
+
+    path: tuple[str | int, ...]
+    reason: str
+
+
+def cross_check(org: Organisation) -> list[Problem]:
+    """Rules across entries that a single field's type cannot express."""
+    problems: list[Problem] = []
+    problems += _duplicates(org)
+    ids = {p.id for p in org.people}
+    for index, person in enumerate(org.people):
+        if person.supervisor is None:
+            continue
+        if person.supervisor not in ids:
+            problems.append(
+                Problem(
+                    ("people", index, "supervisor"),
+                    f"supervisor {person.supervisor!r} of {person.id!r} is not in people",
+                )
+            )
+        elif person.supervisor == person.id:
+            problems.append(
+                Problem(("people", index, "supervisor"), f"{person.id!r} supervises themself")
+            )
+    if not problems:
+        problems += _cycles(org)
+    return problems
+
+
+def _duplicates(org: Organisation) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], str] = {}
+    for index, person in enumerate(org.people):
+        keys = [("id", person.id)]
+        keys += [(kind, v) for kind in ("slack", "teams") if (v := person.platform_id(kind))]
+        for kind, value in keys:
+            if (kind, value) in seen:
+                problems.append(
+                    Problem(
+                        ("people", index, kind),
+                        f"duplicate {kind} {value!r}: also given to {seen[(kind, value)]!r}",
+                    )
+                )
+            seen[(kind, value)] = person.id
+    offer_ids: set[str] = set()
+    for index, item in enumerate(org.service_offer):
+        if item.id in offer_ids:
+            problems.append(
+                Problem(("service_offer", index, "id"), f"duplicate service offer id {item.id!r}")
+            )
+        offer_ids.add(item.id)
+    return problems
+
+
+def _cycles(org: Organisation) -> list[Problem]:
+    boss = {p.id: p.supervisor for p in org.people}
+    index_of = {p.id: i for i, p in enumerate(org.people)}
+    for start in boss:
+        chain = [start]
+        current = boss[start]
+        while current is not None:
+            if current in chain:
+                loop = " -> ".join([*chain[chain.index(current) :], current])
+                return [
+                    Problem(
+                        ("people", index_of[current], "supervisor"),
+                        f"cycle in the supervisor chain: {loop}",
+                    )
+                ]
+            chain.append(current)
+            current = boss[current]
+    return []

@@ -1,0 +1,59 @@
+"""The one settings object: environment variables, read once at start and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+EXAMPLE_ORG_FILE = Path(__file__).resolve().parent.parent / "examples" / "org.yml"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+
+    database_url: str = Field(
+        default="sqlite:///./extramile.db", validation_alias="EXTRAMILE_DATABASE_URL"
+    )
+    org_file: Path | None = Field(default=None, validation_alias="EXTRAMILE_ORG_FILE")
+    port: int = Field(default=3978, ge=1, le=65535, validation_alias="EXTRAMILE_PORT")
+
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias="SLACK_SIGNING_SECRET"
+    )
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
+
+    microsoft_app_id: str | None = Field(
+        default=None, validation_alias=AliasChoices("MicrosoftAppId", "MICROSOFTAPPID")
+    )
+    microsoft_app_password: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MicrosoftAppPassword", "MICROSOFTAPPPASSWORD"),
+    )
+    microsoft_app_tenant_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("MicrosoftAppTenantId", "MICROSOFTAPPTENANTID"),
+    )
+    microsoft_app_type: str = Field(
+        default="MultiTenant",
+        validation_alias=AliasChoices("MicrosoftAppType", "MICROSOFTAPPTYPE"),
+    )
+
+    @property
+    def organisation_file(self) -> Path:
+        """`EXTRAMILE_ORG_FILE`, else `./org.yml` if present, else the example shop."""
+        if self.org_file is not None:
+            return self.org_file
+        local = Path("org.yml")
+        return local if local.exists() else EXAMPLE_ORG_FILE
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack_bot_token is not None and self.slack_signing_secret is not None
+
+    @property
+    def teams_emulator_mode(self) -> bool:
+        return not self.microsoft_app_id

@@ -1,0 +1,64 @@
+"""Extra-mile actions: save and list, returning domain records."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from bot.domain import ActionStatus, Approach, CheckedAction, Context, LoggedAction
+from storage.database import utc_now
+from storage.tables import ActionRow
+from storage.uow import UnitOfWork
+
+
+async def add_action(uow: UnitOfWork, person_id: str, action: CheckedAction) -> LoggedAction:
+    now = utc_now()
+    row = ActionRow(
+        person_id=person_id,
+        occurred_on=action.occurred_on,
+        customer_need=action.customer_need,
+        offer_item_id=action.offer_item_id,
+        extra=action.extra,
+        status=action.status.value,
+        context=action.context.value,
+        approach=action.approach.value,
+        customer_aware=action.customer_aware,
+        result=action.result,
+        created_at=now,
+        updated_at=now,
+    )
+    uow.session.add(row)
+    await uow.session.flush()
+    return _to_domain(row)
+
+
+async def recent_actions(uow: UnitOfWork, person_id: str, limit: int = 10) -> list[LoggedAction]:
+    query = (
+        select(ActionRow)
+        .where(ActionRow.person_id == person_id)
+        .order_by(col(ActionRow.created_at).desc(), col(ActionRow.id).desc())
+        .limit(limit)
+    )
+    return [_to_domain(row) for row in (await uow.session.exec(query)).all()]
+
+
+async def count_actions(uow: UnitOfWork, person_id: str) -> int:
+    query = select(ActionRow.id).where(ActionRow.person_id == person_id)
+    return len((await uow.session.exec(query)).all())
+
+
+def _to_domain(row: ActionRow) -> LoggedAction:
+    assert row.id is not None
+    return LoggedAction(
+        id=row.id,
+        person_id=row.person_id,
+        occurred_on=row.occurred_on,
+        customer_need=row.customer_need,
+        offer_item_id=row.offer_item_id,
+        extra=row.extra,
+        status=ActionStatus(row.status),
+        context=Context(row.context),
+        approach=Approach(row.approach),
+        customer_aware=row.customer_aware,
+        result=row.result,
+        created_at=row.created_at,
+    )

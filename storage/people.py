@@ -1,0 +1,65 @@
+"""People and service offer: kept in step with the organisation file."""
+
+from __future__ import annotations
+
+from sqlmodel import col, delete, select
+
+from bot.org import Organisation
+from storage.tables import PersonRow, PlatformIdentityRow, ServiceOfferItemRow
+from storage.uow import UnitOfWork
+
+
+async def sync_organisation(uow: UnitOfWork, org: Organisation) -> None:
+    """Make the people, identities and offer tables say what the file says.
+
+    People who left the file are marked inactive, never deleted: their actions
+    and feedback stay as evidence.
+    """
+    session = uow.session
+    existing = {row.id: row for row in (await session.exec(select(PersonRow))).all()}
+    for person in org.people:
+        row = existing.pop(person.id, None) or PersonRow(id=person.id, name="", role="")
+        row.name = person.name
+        row.role = person.role.value
+        row.supervisor_id = person.supervisor
+        row.timezone = person.timezone
+        row.active = True
+        session.add(row)
+    for gone in existing.values():
+        gone.active = False
+        session.add(gone)
+    await session.flush()
+
+    await session.exec(delete(PlatformIdentityRow))
+    for person in org.people:
+        for platform in ("slack", "teams"):
+            user_id = person.platform_id(platform)
+            if user_id:
+                session.add(
+                    PlatformIdentityRow(
+                        person_id=person.id, platform=platform, platform_user_id=user_id
+                    )
+                )
+
+    offer = {row.id: row for row in (await session.exec(select(ServiceOfferItemRow))).all()}
+    for item in org.service_offer:
+        item_row = offer.pop(item.id, None) or ServiceOfferItemRow(id=item.id, title="")
+        item_row.title = item.title
+        item_row.active = True
+        session.add(item_row)
+    for leftover in offer.values():
+        # Adopted nominations live only in the database; keep them.
+        if leftover.source == "organisation":
+            leftover.active = False
+            session.add(leftover)
+
+
+async def adopted_offer(uow: UnitOfWork) -> list[ServiceOfferItemRow]:
+    """Offer items added by adopting nominations (the file's own items come from the file)."""
+    query = (
+        select(ServiceOfferItemRow)
+        .where(col(ServiceOfferItemRow.active).is_(True))
+        .where(ServiceOfferItemRow.source == "adopted")
+        .order_by(col(ServiceOfferItemRow.id))
+    )
+    return list((await uow.session.exec(query)).all())

@@ -1,0 +1,47 @@
+"""A unit of work: one transaction that commits explicitly and rolls back by default."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.database import Database
+
+
+class UnitOfWork:
+    """`async with UnitOfWork(db) as uow: ...; await uow.commit()`.
+
+    Leaving the block without `commit()` (or by an exception) rolls everything back,
+    so a failed request never half-writes.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("UnitOfWork used outside `async with`")
+        return self._session
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._session = self._database.sessions()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        session = self.session
+        try:
+            await session.rollback()
+        finally:
+            await session.close()
+            self._session = None
+
+    async def commit(self) -> None:
+        await self.session.commit()

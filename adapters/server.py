@@ -48,8 +48,13 @@ async def healthz(request: web.Request) -> web.Response:
     body = {
         "status": "ok" if database_ok else "degraded",
         "database": database_ok,
-        "adapters": dict(request.app[MOUNTED]),
+        "adapters": request.app[MOUNTED].copy(),
         "organisation": runtime.org.organisation.name,
         "version": __version__,
     }
     return web.json_response(body, status=200 if database_ok else 503)
+
+
+def serve_forever(settings: Settings, *, port: int) -> None:
+    """Serve until SIGINT or SIGTERM, which run_app turns into a graceful shutdown."""
+    web.run_app(create_app(settings), port=port, print=None)

@@ -46,19 +46,12 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Overrides EXTRAMILE_PORT.")] = None,
 ) -> None:
     """Run the HTTP server (Slack, Teams, /healthz); applies migrations first."""
-    from aiohttp import web
-
-    from adapters.server import create_app
+    from adapters.server import serve_forever
 
     settings = _settings()
     _check_org(settings)
     _logging()
-    chosen = port or settings.port
-    try:
-        # run_app turns SIGINT and SIGTERM into a graceful shutdown.
-        web.run_app(create_app(settings), port=chosen, print=None)
-    except OrgFileError as error:
-        _fail(f"organisation file refused:\n{error}")
+    serve_forever(settings, port=port or settings.port)
 
 
 @app.command()

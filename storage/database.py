@@ -69,11 +69,15 @@ def open_database(url: str, *, echo: bool = False) -> Database:
     engine = create_async_engine(full_url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
     sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
     return Database(engine=engine, sessions=sessions)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The sqlite3 module's own transaction handling breaks SAVEPOINT (a released
+    # savepoint would commit); SQLAlchemy's documented recipe: take control of BEGIN.
+    dbapi_connection.isolation_level = None
     # WAL lets the web process and the scheduler read while one of them writes.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -81,6 +85,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # IMMEDIATE takes the write lock up front, so two turns that read then write
+    # wait for each other (busy_timeout) instead of failing on a lock upgrade.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def alembic_config() -> Config:

@@ -36,12 +36,11 @@ class UnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        # close() rolls back whatever was not committed, and (unlike rollback())
+        # leaves loaded objects readable.
         session = self.session
-        try:
-            await session.rollback()
-        finally:
-            await session.close()
-            self._session = None
+        self._session = None
+        await session.close()
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -23,8 +23,9 @@ def _card(card: Card) -> str:
     if card.text:
         lines.append(card.text)
     lines += [f"  {f.label}: {f.value}" for f in card.fields]
-    if card.buttons:
-        lines.append("  ".join(f"[{i}] {b.label}" for i, b in enumerate(card.buttons, 1)))
+    labels = [f"[{i}] {b.label}" for i, b in enumerate(card.buttons, 1)]
+    # A long list of choices reads better one per line.
+    lines += labels if len(labels) > 3 else ["  ".join(labels)] if labels else []
     return "\n".join(lines)
 
 

@@ -58,7 +58,7 @@ async def _drop_postgres(url: str, name: str) -> None:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    """A migrated, empty database: SQLite always; PostgreSQL when EXTRAMILE_TEST_POSTGRES_URL is set."""
+    """A migrated, empty database: SQLite, and PostgreSQL when its URL is set."""
     if request.param == "sqlite":
         db = open_database(f"sqlite:///{tmp_path / 'test.db'}")
         await db.upgrade()

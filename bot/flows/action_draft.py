@@ -136,7 +136,10 @@ def check_draft(org: Organisation, draft: ActionDraft, today: date) -> dict[str,
         errors["occurred_on"] = "I couldn't read that date. Try today, yesterday or 20/11/2026."
     elif when > today:
         errors["occurred_on"] = "That date is in the future. Log it once it has happened."
-    for name, what in (("customer_need", "the customer's need"), ("extra", "the extra")):
+    for name, what in (
+        ("customer_need", "the customer's need"),
+        ("extra", "what extra you did or propose"),
+    ):
         errors.update(_text_problem(name, getattr(draft, name), what, required=True))
     if draft.offer_item not in {c.value for c in offer_choices(org)}:
         errors["offer_item"] = "Pick the part of our offer it relates to, or 'Not covered'."

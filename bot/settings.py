@@ -11,7 +11,9 @@ EXAMPLE_ORG_FILE = Path(__file__).resolve().parent.parent / "examples" / "org.ym
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="", extra="ignore", frozen=True, validate_by_name=True, validate_by_alias=True
+    )
 
     database_url: str = Field(
         default="sqlite:///./extramile.db", validation_alias="EXTRAMILE_DATABASE_URL"

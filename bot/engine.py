@@ -13,9 +13,19 @@ from dataclasses import dataclass
 
 from bot.clock import Clock, local_today
 from bot.errors import UserError
-from bot.flows import general, log_action
+from bot.flows import feedback, general, home, log_action
 from bot.flows.turn import Turn
-from bot.messages import ButtonClick, FormSubmission, Inbound, Outbound, Sender, Text, TextMessage
+from bot.messages import (
+    ButtonClick,
+    Card,
+    FormSubmission,
+    Inbound,
+    Outbound,
+    QuotedMessage,
+    Sender,
+    Text,
+    TextMessage,
+)
 from bot.org import Organisation, Person
 from bot.text import clean
 from storage.conversations import ConversationState, load_state
@@ -74,6 +84,14 @@ class Engine:
                 return [intro, *await log_action.resume(turn, state)]
             return [general.welcome(turn)]
 
+    async def home(self, sender: Sender) -> list[Card]:
+        """The person's home page: their actions, and what waits on them."""
+        person = self.who(sender)
+        if person is None:
+            return [Card(title="Extra Mile", text=self._stranger_message())]
+        async with UnitOfWork(self.database) as uow:
+            return await home.home_cards(self._turn(person, uow))
+
     def _turn(self, person: Person, uow: UnitOfWork) -> Turn:
         timezone = person.timezone or self.org.organisation.timezone
         return Turn(
@@ -101,9 +119,13 @@ async def _dispatch(turn: Turn, inbound: Inbound) -> list[Outbound]:
         case FormSubmission(form_id=form_id, values=values):
             if form_id == log_action.FORM_ID:
                 return await log_action.submit_form(turn, dict(values))
+            if form_id == feedback.FORM_ID:
+                return await feedback.submit_form(turn, dict(values))
             return [
                 Text("I don't recognise that form. It may be from an older version: try `log`.")
             ]
+        case QuotedMessage(text=text, author=author):
+            return await feedback.open_form(turn, words=text, quoted_from=author)
 
 
 async def _on_text(turn: Turn, raw: str) -> list[Outbound]:
@@ -135,6 +157,8 @@ async def _command(
             return await log_action.open_form(turn)
         case "mine":
             return await general.show_mine(turn)
+        case "feedback":
+            return await feedback.open_form(turn, words=rest)
         case "offer":
             return await general.show_offer(turn)
         case "help" | "":
@@ -156,6 +180,8 @@ async def _on_click(turn: Turn, action_id: str, value: str) -> list[Outbound]:
             return await log_action.open_form(turn)
         case "menu.mine":
             return await general.show_mine(turn)
+        case "menu.feedback":
+            return await feedback.open_form(turn)
         case "menu.offer":
             return await general.show_offer(turn)
         case "log.answer" if state is not None and state.step.startswith("ask:"):

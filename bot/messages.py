@@ -44,7 +44,17 @@ class FormSubmission:
     event_key: str
 
 
-Inbound = TextMessage | ButtonClick | FormSubmission
+@dataclass(frozen=True, slots=True)
+class QuotedMessage:
+    """A message someone picked to record (e.g. Slack's "Record as customer feedback")."""
+
+    sender: Sender
+    text: str
+    author: str | None
+    event_key: str
+
+
+Inbound = TextMessage | ButtonClick | FormSubmission | QuotedMessage
 
 
 class ButtonStyle(StrEnum):

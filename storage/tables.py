@@ -150,6 +150,7 @@ class CustomerFeedbackRow(SQLModel, table=True):
     sentiment: str = Field(max_length=10)
     words: str | None = None  # redacted; removed after the retention period
     rating: int | None = None
+    quoted_from: str | None = Field(default=None, max_length=128)  # author of a quoted message
     words_removed_at: datetime | None = None
     created_at: datetime
 

@@ -15,6 +15,7 @@ HELP = Card(
         "Log the extra mile you go for customers, and check an idea before you try it.\n"
         "• log: a form for an extra-mile action or idea\n"
         "• log <what you did>: the quick way; I ask only for what's missing\n"
+        "• feedback: record what a customer said\n"
         "• mine: your recent actions\n"
         "• offer: our routine service offer\n"
         "• cancel: stop what we're doing\n"
@@ -22,6 +23,7 @@ HELP = Card(
     ),
     buttons=(
         Button("Log an action", "menu.log", style=ButtonStyle.PRIMARY),
+        Button("Record feedback", "menu.feedback"),
         Button("My actions", "menu.mine"),
         Button("Service offer", "menu.offer"),
     ),

@@ -236,6 +236,7 @@ def upgrade() -> None:
         sa.Column("sentiment", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
         sa.Column("words", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("rating", sa.Integer(), nullable=True),
+        sa.Column("quoted_from", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
         sa.Column("words_removed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(

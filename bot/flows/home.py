@@ -1,0 +1,60 @@
+"""A person's home page (Slack's App Home): their actions and what waits on them."""
+
+from __future__ import annotations
+
+from bot.flows.general import show_mine
+from bot.flows.turn import Turn
+from bot.messages import Button, ButtonStyle, Card, CardField
+from bot.org import Role
+from bot.text import shorten
+from storage.queue import open_nominations, pending_requests_for
+
+
+async def home_cards(turn: Turn) -> list[Card]:
+    person = turn.person
+    cards = [
+        Card(
+            title=f"Hi {person.first_name}: did you go the extra mile today?",
+            text="Log what you did beyond our routine offer, or an idea to check first.",
+            buttons=(
+                Button("Log an action", "menu.log", style=ButtonStyle.PRIMARY),
+                Button("Record feedback", "menu.feedback"),
+                Button("Service offer", "menu.offer"),
+            ),
+        )
+    ]
+    mine = await show_mine(turn)
+    cards += [c for c in mine if isinstance(c, Card)]
+    if person.role in (Role.SUPERVISOR, Role.MANAGER):
+        pending = await pending_requests_for(turn.uow, person.id)
+        cards.append(
+            Card(
+                title=f"Waiting on you ({len(pending)})",
+                text="" if pending else "Nothing is waiting on you. 🎉",
+                fields=tuple(
+                    CardField(
+                        _name(turn, p.requester_id),
+                        f"{shorten(p.extra, 120)} (asked {p.created_at:%a %d %b})",
+                    )
+                    for p in pending[:15]
+                ),
+            )
+        )
+    if person.role is Role.MANAGER:
+        nominations = await open_nominations(turn.uow)
+        cards.append(
+            Card(
+                title=f"Nominated for the service offer ({len(nominations)})",
+                text="" if nominations else "No nominations yet.",
+                fields=tuple(
+                    CardField(n.title, f"worked {n.successes} times for {n.people} people")
+                    for n in nominations[:15]
+                ),
+            )
+        )
+    return cards
+
+
+def _name(turn: Turn, person_id: str) -> str:
+    person = turn.org.person(person_id)
+    return person.name if person else person_id

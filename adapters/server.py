@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from adapters.slack.mount import mount_slack
+from adapters.state import MESSENGERS, MOUNTED, RUNTIME, SETTINGS
 from bot import __version__
-from bot.runtime import Runtime, start_runtime
+from bot.delivery import Messenger
+from bot.outbox import Dispatcher
+from bot.runtime import start_runtime
 from bot.settings import Settings
+from storage.outbox import outbox_counts
 
 log = logging.getLogger(__name__)
-
-RUNTIME = web.AppKey("runtime", Runtime)
-SETTINGS = web.AppKey("settings", Settings)
-# Which platforms this server answers for; each adapter's mount sets its own entry.
-MOUNTED: web.AppKey[dict[str, bool]] = web.AppKey("mounted", dict)
 
 
 def create_app(settings: Settings) -> web.Application:
     app = web.Application()
     app[SETTINGS] = settings
     app[MOUNTED] = {"slack": False, "teams": False}
+    app[MESSENGERS] = {}
     app.cleanup_ctx.append(_runtime_ctx)
+    mount_slack(app, settings)
+    app.cleanup_ctx.append(_dispatcher_ctx)  # last: it needs every platform's messenger
     app.router.add_get("/healthz", healthz)
     return app
 
@@ -42,16 +47,35 @@ async def _runtime_ctx(app: web.Application) -> AsyncIterator[None]:
     log.info("Extra Mile stopped cleanly")
 
 
+async def _dispatcher_ctx(app: web.Application) -> AsyncIterator[None]:
+    runtime = app[RUNTIME]
+    messengers: dict[str, Messenger] = app[MESSENGERS]
+    dispatcher = Dispatcher(
+        database=runtime.database,
+        org=runtime.org,
+        messengers=messengers,
+        clock=runtime.engine.clock,
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(dispatcher.run_forever(stop), name="outbox-dispatcher")
+    yield
+    stop.set()
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.wait_for(task, 10)
+
+
 async def healthz(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     database_ok = await runtime.database.reachable()
-    body = {
+    body: dict[str, object] = {
         "status": "ok" if database_ok else "degraded",
         "database": database_ok,
         "adapters": request.app[MOUNTED].copy(),
         "organisation": runtime.org.organisation.name,
         "version": __version__,
     }
+    if database_ok:
+        body["outbox"] = await outbox_counts(runtime.database)
     return web.json_response(body, status=200 if database_ok else 503)
 
 

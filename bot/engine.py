@@ -182,6 +182,10 @@ async def _on_click(turn: Turn, action_id: str, value: str) -> list[Outbound]:
             return await general.show_mine(turn)
         case "menu.feedback":
             return await feedback.open_form(turn)
+        case "form.open" if value == log_action.FORM_ID:
+            return await log_action.open_form(turn)
+        case "form.open" if value == feedback.FORM_ID:
+            return await feedback.reopen(turn)
         case "menu.offer":
             return await general.show_offer(turn)
         case "log.answer" if state is not None and state.step.startswith("ask:"):

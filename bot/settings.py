@@ -54,7 +54,9 @@ class Settings(BaseSettings):
 
     @property
     def slack_enabled(self) -> bool:
-        return self.slack_bot_token is not None and self.slack_signing_secret is not None
+        """A bot token, and a way in: a signing secret (HTTP) or an app token (Socket Mode)."""
+        way_in = self.slack_signing_secret is not None or self.slack_app_token is not None
+        return self.slack_bot_token is not None and way_in
 
     @property
     def teams_emulator_mode(self) -> bool:

@@ -10,16 +10,19 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from pytest_aiohttp import AiohttpClient
 from sqlalchemy.engine import make_url
 
 from bot.clock import FixedClock
 from bot.engine import Engine
 from bot.org import Organisation
 from bot.orgfile import load_organisation
-from bot.settings import EXAMPLE_ORG_FILE
+from bot.settings import EXAMPLE_ORG_FILE, Settings
 from storage.database import Database, open_database
 from storage.people import sync_organisation
 from storage.uow import UnitOfWork
+from tests.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack
+from tests.slack_harness import SlackDriver
 
 POSTGRES_ENV = "EXTRAMILE_TEST_POSTGRES_URL"
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,3 +93,32 @@ async def engine(sqlite_db: Database, org: Organisation, clock: FixedClock) -> E
         await sync_organisation(uow, org)
         await uow.commit()
     return Engine(org=org, database=sqlite_db, clock=clock)
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+def slack_settings(tmp_path: Path, fake_slack: FakeSlack) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'slack.db'}",
+        org_file=EXAMPLE_ORG_FILE,
+        slack_bot_token=TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.api_url,
+    )
+
+
+@pytest.fixture
+async def slack(
+    slack_settings: Settings, fake_slack: FakeSlack, aiohttp_client: AiohttpClient
+) -> SlackDriver:
+    from adapters.server import create_app
+
+    client = await aiohttp_client(create_app(slack_settings))
+    return SlackDriver(client=client, fake=fake_slack)

@@ -61,6 +61,14 @@ async def open_form(turn: Turn, words: str = "", quoted_from: str | None = None)
     return [await _form(turn, draft, {})]
 
 
+async def reopen(turn: Turn) -> list[Outbound]:
+    """The form again, with whatever was already filled in."""
+    state = await load_state(turn.uow, turn.person.id)
+    if state is None or state.flow != FLOW:
+        return await open_form(turn)
+    return [await _form(turn, FeedbackDraft.model_validate(state.data), {})]
+
+
 async def _form(turn: Turn, draft: FeedbackDraft, errors: dict[str, str]) -> Form:
     actions = await recent_actions(turn.uow, turn.person.id, limit=10)
     action_choices = tuple(

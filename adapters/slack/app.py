@@ -1,0 +1,238 @@
+"""The slack-bolt AsyncApp: listeners that ack, translate, ask the engine, and reply.
+
+Slack's 3-second rule: every listener acks first, except view submissions, whose
+ack carries the form's errors; those run the engine first (it takes milliseconds).
+Replies to the person who acted go back at once (their DM, a modal, or the card
+they clicked); messages to anyone else go through the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import translate
+from adapters.slack.client import as_message, dm_channel, post
+from adapters.slack.render import combine, form_errors, form_view, home_view
+from bot.engine import Engine
+from bot.messages import ButtonClick, Form, Outbound, Sender
+from storage.addresses import remember_address
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+COMMAND = "/extramile"
+LOG_SHORTCUT = "log_action"
+FEEDBACK_SHORTCUT = "record_feedback"
+ANY = re.compile(".*")
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where the person acted: a DM channel to answer in, and a trigger for modals."""
+
+    channel: str | None
+    trigger_id: str | None
+
+
+class SlackBot:
+    """Wires the engine into a bolt AsyncApp."""
+
+    def __init__(self, *, engine: Engine, database: Database, app: AsyncApp) -> None:
+        self.engine = engine
+        self.database = database
+        self.app = app
+        self._register()
+
+    @property
+    def client(self) -> AsyncWebClient:
+        return self.app.client
+
+    def _register(self) -> None:
+        app = self.app
+        app.use(reject_malformed)
+        app.command(COMMAND)(self.on_command)
+        app.shortcut(LOG_SHORTCUT)(self.on_log_shortcut)
+        app.shortcut(FEEDBACK_SHORTCUT)(self.on_message_shortcut)
+        app.action(ANY)(self.on_action)
+        app.view_submission(ANY)(self.on_view_submission)
+        app.view_closed(ANY)(self.on_view_closed)
+        app.event("app_home_opened")(self.on_home_opened)
+        app.event("message")(self.on_message)
+        app.error(self.on_error)
+
+    # --- entry points -----------------------------------------------------------------
+
+    async def on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        command = translate.SlashCommand.model_validate(body)
+        inbound = translate.from_command(command)
+        in_dm = command.channel_id.startswith("D")
+        replies = await self.engine.handle(inbound)
+        await self._reply(
+            inbound.sender,
+            replies,
+            Where(command.channel_id if in_dm else None, command.trigger_id),
+        )
+
+    async def on_log_shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        shortcut = translate.Shortcut.model_validate(body)
+        sender = Sender(translate.PLATFORM, shortcut.user.id)
+        click = ButtonClick(sender, "menu.log", "", f"slack:shortcut:{shortcut.trigger_id}")
+        replies = await self.engine.handle(click)
+        await self._reply(sender, replies, Where(None, shortcut.trigger_id))
+
+    async def on_message_shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        shortcut = translate.MessageShortcut.model_validate(body)
+        inbound = translate.from_message_shortcut(shortcut)
+        replies = await self.engine.handle(inbound)
+        await self._reply(inbound.sender, replies, Where(None, shortcut.trigger_id))
+
+    async def on_action(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        payload = translate.BlockActions.model_validate(body)
+        click = translate.from_block_action(payload)
+        replies = await self.engine.handle(click)
+        container = payload.container
+        in_dm = container.channel_id is not None and container.channel_id.startswith("D")
+        await self._settle_clicked_card(body, payload)
+        await self._reply(
+            click.sender,
+            replies,
+            Where(container.channel_id if in_dm else None, payload.trigger_id),
+        )
+
+    async def on_view_submission(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        payload = translate.ViewSubmission.model_validate(body)
+        submission = translate.from_view_submission(payload)
+        replies = await self.engine.handle(submission)
+        forms = [r for r in replies if isinstance(r, Form) and r.errors]
+        if forms:
+            await ack(response_action="errors", errors=form_errors(forms[0]))
+            return
+        await ack()
+        await self._reply(submission.sender, replies, Where(None, None))
+
+    async def on_view_closed(self, ack: AsyncAck) -> None:
+        await ack()
+
+    async def on_home_opened(self, event: dict[str, Any]) -> None:
+        user = str(event.get("user", ""))
+        if event.get("tab", "home") != "home" or not user:
+            return
+        sender = Sender(translate.PLATFORM, user)
+        person = self.engine.who(sender)
+        if person is not None and str(event.get("channel", "")).startswith("D"):
+            await remember_address(
+                self.database, person.id, translate.PLATFORM, {"channel": event["channel"]}
+            )
+        cards = await self.engine.home(sender)
+        await self.client.views_publish(user_id=user, view=home_view(cards).to_dict())
+
+    async def on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        # Only people writing to the bot in its DM; edits, joins and bots are ignored.
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return
+        message = translate.MessageEvent.model_validate(event)
+        inbound = translate.from_message_event(message, str(body.get("event_id", "")))
+        person = self.engine.who(inbound.sender)
+        if person is not None:
+            await remember_address(
+                self.database, person.id, translate.PLATFORM, {"channel": message.channel}
+            )
+        replies = await self.engine.handle(inbound)
+        await self._reply(inbound.sender, replies, Where(message.channel, None))
+
+    async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        if isinstance(error, ValidationError):
+            log.warning("Slack payload without the fields we need: %s", error.errors()[:3])
+        else:
+            log.exception("Slack listener failed", exc_info=error)
+
+    # --- replying to the person who acted ---------------------------------------------------
+
+    async def _reply(self, sender: Sender, replies: list[Outbound], where: Where) -> None:
+        messages = []
+        for reply in replies:
+            if isinstance(reply, Form) and where.trigger_id:
+                await self.client.views_open(
+                    trigger_id=where.trigger_id, view=form_view(reply).to_dict()
+                )
+            else:
+                messages.append(as_message(reply))
+        if not messages:
+            return
+        channel = where.channel or await self._dm_of(sender)
+        await post(self.client, channel, combine(messages))
+
+    async def _dm_of(self, sender: Sender) -> str:
+        person = self.engine.who(sender)
+        if person is not None:
+            return await dm_channel(self.client, self.database, person)
+        # A stranger still gets an answer, in a DM opened just for it.
+        response = await self.client.conversations_open(users=sender.user_id)
+        return str(response["channel"]["id"])
+
+    async def _settle_clicked_card(
+        self, body: dict[str, Any], payload: translate.BlockActions
+    ) -> None:
+        """Swap the clicked card's buttons for what was chosen: no second click."""
+        container = payload.container
+        message = body.get("message")
+        if container.type != "message" or container.is_ephemeral or not isinstance(message, dict):
+            return
+        if container.channel_id is None or container.message_ts is None:
+            return
+        chosen = _clicked_label(body)
+        blocks = [b for b in message.get("blocks", []) if b.get("type") != "actions"]
+        blocks.append(
+            {"type": "context", "elements": [{"type": "plain_text", "text": f"✓ {chosen}"[:150]}]}
+        )
+        try:
+            await self.client.chat_update(
+                channel=container.channel_id,
+                ts=container.message_ts,
+                blocks=blocks,
+                text=str(message.get("text", "")),
+            )
+        except SlackApiError as error:
+            log.info("could not settle clicked card: %s", error.response.get("error"))
+
+
+def _clicked_label(body: dict[str, Any]) -> str:
+    actions = body.get("actions") or [{}]
+    text = actions[0].get("text") or {}
+    return str(text.get("text", "Done"))
+
+
+# Payload kinds and the model each must satisfy before any listener sees it.
+_SHAPES: dict[str, type[translate.Loose]] = {
+    "block_actions": translate.BlockActions,
+    "view_submission": translate.ViewSubmission,
+    "shortcut": translate.Shortcut,
+    "message_action": translate.MessageShortcut,
+}
+
+
+async def reject_malformed(body: dict[str, Any], next: Any) -> BoltResponse | None:
+    """Global middleware, after bolt's signature check: a payload we cannot read is a 400."""
+    kind = "command" if "command" in body else str(body.get("type", ""))
+    model = translate.SlashCommand if kind == "command" else _SHAPES.get(kind)
+    if model is not None:
+        try:
+            model.model_validate(body)
+        except ValidationError as error:
+            log.warning("malformed Slack %s payload: %s", kind, error.errors()[:3])
+            return BoltResponse(status=400, body="malformed payload")
+    await next()
+    return None

@@ -1,0 +1,67 @@
+"""Talking to Slack's Web API: direct messages, posting, and reading its errors."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.render import SlackMessage, card_message, text_message
+from bot.messages import Button, ButtonStyle, Card, CardUpdate, Form, Outbound, Text
+from bot.org import Person
+from storage.addresses import find_address, remember_address
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+PLATFORM = "slack"
+
+
+async def dm_channel(client: AsyncWebClient, database: Database, person: Person) -> str:
+    """The person's DM channel with the bot: remembered, else opened once and remembered."""
+    known = await find_address(database, person.id, PLATFORM)
+    if known and isinstance(known.get("channel"), str):
+        return str(known["channel"])
+    assert person.slack is not None
+    response = await client.conversations_open(users=person.slack)
+    channel = str(response["channel"]["id"])
+    await remember_address(database, person.id, PLATFORM, {"channel": channel})
+    return channel
+
+
+def as_message(message: Outbound) -> SlackMessage:
+    match message:
+        case Text():
+            return text_message(message)
+        case Card():
+            return card_message(message)
+        case CardUpdate(card=card):
+            return card_message(card)
+        case Form(title=title):
+            # A form needs a trigger id to open; offer a button that gives one.
+            return card_message(Card(title=title, buttons=_open_form_button(message)))
+
+
+def _open_form_button(form: Form) -> tuple[Button, ...]:
+    return (Button("Open the form", "form.open", form.form_id, ButtonStyle.PRIMARY),)
+
+
+async def post(client: AsyncWebClient, channel: str, message: SlackMessage) -> str:
+    response = await client.chat_postMessage(
+        channel=channel,
+        text=message.text,
+        blocks=message.blocks_json(),
+        unfurl_links=False,
+        unfurl_media=False,
+    )
+    return str(response["ts"])
+
+
+def retry_after(error: SlackApiError) -> float | None:
+    if error.response.status_code != 429:
+        return None
+    value = error.response.headers.get("Retry-After") or error.response.headers.get("retry-after")
+    try:
+        return float(value) if value is not None else 1.0
+    except (TypeError, ValueError):
+        return 1.0

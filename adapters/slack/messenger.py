@@ -1,0 +1,57 @@
+"""The outbox's way into Slack: a DM to the person, with Slack's errors sorted."""
+
+from __future__ import annotations
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.client import PLATFORM, as_message, dm_channel, post, retry_after
+from bot.delivery import RetryLater, Undeliverable
+from bot.messages import Outbound
+from bot.org import Person
+from storage.database import Database
+
+# Slack errors that will not get better by trying again.
+PERMANENT = frozenset(
+    {
+        "user_not_found",
+        "users_not_found",
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "cannot_dm_bot",
+        "user_disabled",
+        "account_inactive",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "missing_scope",
+        "invalid_blocks",
+    }
+)
+
+
+class SlackMessenger:
+    platform = PLATFORM
+
+    def __init__(self, *, client: AsyncWebClient, database: Database) -> None:
+        self._client = client
+        self._database = database
+
+    def can_reach(self, person: Person) -> bool:
+        return person.slack is not None
+
+    async def send(self, person: Person, message: Outbound, *, dedupe_key: str) -> None:
+        try:
+            channel = await dm_channel(self._client, self._database, person)
+            await post(self._client, channel, as_message(message))
+        except SlackApiError as error:
+            code = str(error.response.get("error", ""))
+            if error.response.status_code == 429:
+                raise RetryLater("rate limited", retry_after(error)) from None
+            if code in PERMANENT:
+                raise Undeliverable(code) from None
+            raise RetryLater(code or f"HTTP {error.response.status_code}") from None
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise RetryLater(f"{type(error).__name__}: {error}") from None

@@ -1,0 +1,102 @@
+"""Mount Slack on the aiohttp server: POST /slack/events (HTTP mode) and Socket Mode."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Sequence
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.app import SlackBot
+from adapters.slack.messenger import SlackMessenger
+from adapters.state import MESSENGERS, MOUNTED, RUNTIME, SETTINGS
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SLACK_BOT = web.AppKey("slack_bot", SlackBot)
+PATH = "/slack/events"
+
+
+def web_client(settings: Settings, *, retry_rate_limits: bool) -> AsyncWebClient:
+    assert settings.slack_bot_token is not None
+    # The reply path retries a 429 once or twice; the outbox handles Retry-After itself.
+    handlers: list[AsyncRetryHandler] = (
+        [AsyncRateLimitErrorRetryHandler(max_retry_count=2)] if retry_rate_limits else []
+    )
+    return AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        retry_handlers=handlers,
+    )
+
+
+def build_bolt_app(settings: Settings) -> AsyncApp:
+    secret = settings.slack_signing_secret
+    return AsyncApp(
+        client=web_client(settings, retry_rate_limits=True),
+        signing_secret=secret.get_secret_value() if secret else None,
+        request_verification_enabled=secret is not None,
+        raise_error_for_unhandled_request=False,
+    )
+
+
+def mount_slack(app: web.Application, settings: Settings) -> None:
+    """Add Slack's route and start-up to the server, if Slack is configured."""
+    if not settings.slack_enabled:
+        return
+    if settings.slack_signing_secret is not None:
+        app.router.add_post(PATH, slack_events)
+    app.cleanup_ctx.append(_slack_ctx)
+
+
+async def _slack_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    runtime = app[RUNTIME]
+    bot = SlackBot(engine=runtime.engine, database=runtime.database, app=build_bolt_app(settings))
+    app[SLACK_BOT] = bot
+    app[MOUNTED]["slack"] = True
+    app[MESSENGERS]["slack"] = SlackMessenger(
+        client=web_client(settings, retry_rate_limits=False), database=runtime.database
+    )
+    socket: AsyncSocketModeHandler | None = None
+    if settings.slack_app_token is not None:
+        socket = AsyncSocketModeHandler(bot.app, settings.slack_app_token.get_secret_value())
+        await socket.connect_async()  # type: ignore[no-untyped-call]
+        log.info("Slack Socket Mode connected")
+    yield
+    if socket is not None:
+        await socket.close_async()  # type: ignore[no-untyped-call]
+
+
+async def slack_events(request: web.Request) -> web.Response:
+    bot = request.app[SLACK_BOT]
+    body = await request.text()
+    headers: dict[str, str | Sequence[str]] = {
+        k.lower(): request.headers.getall(k) for k in request.headers
+    }
+    try:
+        bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=headers)
+    except (ValueError, json.JSONDecodeError):
+        return _malformed(request, body)
+    response = await bot.app.async_dispatch(bolt_request)
+    return await to_aiohttp_response(response)
+
+
+def _malformed(request: web.Request, body: str) -> web.Response:
+    settings = request.app[SETTINGS]
+    assert settings.slack_signing_secret is not None
+    verifier = SignatureVerifier(settings.slack_signing_secret.get_secret_value())
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    if not verifier.is_valid_request(body, headers):
+        return web.Response(status=401, text="invalid request")
+    return web.Response(status=400, text="malformed payload")

@@ -1,0 +1,250 @@
+"""Engine messages -> Block Kit, through slack_sdk's models (they validate shapes).
+
+Every piece of text is escaped and marked verbatim, so `<!channel>`, `<@U…>` and
+links typed by a person never ping or link anyone. Lengths and counts are cut
+to Slack's limits with a visible "…" rather than failing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DatePickerElement,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    InputInteractiveElement,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.messages import (
+    Button,
+    ButtonStyle,
+    Card,
+    CardField,
+    FieldKind,
+    Form,
+    FormField,
+    Text,
+)
+
+MESSAGE_BLOCKS = 50
+VIEW_BLOCKS = 100
+SECTION_TEXT = 3000
+HEADER_TEXT = 150
+BUTTON_TEXT = 75
+OPTION_TEXT = 75
+VIEW_TITLE = 24
+BUTTONS_PER_BLOCK = 25
+SELECT_OPTIONS = 100
+ACTION_SEPARATOR = "|"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters; nothing the person typed becomes markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """What Slack sends for typed text has the same three characters escaped."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _mrkdwn(text: str, limit: int = SECTION_TEXT) -> MarkdownTextObject:
+    return MarkdownTextObject(text=cut(escape(text), limit), verbatim=True)
+
+
+def _plain(text: str, limit: int) -> PlainTextObject:
+    return PlainTextObject(text=cut(text, limit), emoji=True)
+
+
+@dataclass(frozen=True, slots=True)
+class SlackMessage:
+    """What chat.postMessage / chat.update take: blocks and the notification text."""
+
+    text: str
+    blocks: list[Block]
+
+    def blocks_json(self) -> list[dict[str, object]]:
+        return [block.to_dict() for block in self.blocks]
+
+
+def combine(messages: list[SlackMessage]) -> SlackMessage:
+    """One Slack message for one turn's replies: fewer notifications, fewer API calls."""
+    blocks = [block for message in messages for block in message.blocks]
+    text = " ".join(m.text for m in messages)
+    return SlackMessage(text=cut(text, 3000), blocks=_fit(blocks, MESSAGE_BLOCKS))
+
+
+def text_message(message: Text) -> SlackMessage:
+    blocks: list[Block] = [SectionBlock(text=_mrkdwn(chunk)) for chunk in _chunks(message.text)]
+    return SlackMessage(text=cut(escape(message.text), 3000), blocks=_fit(blocks, MESSAGE_BLOCKS))
+
+
+def card_message(card: Card) -> SlackMessage:
+    return SlackMessage(
+        text=cut(escape(card.title), 3000), blocks=_fit(card_blocks(card), MESSAGE_BLOCKS)
+    )
+
+
+def card_blocks(card: Card) -> list[Block]:
+    blocks: list[Block] = [HeaderBlock(text=_plain(card.title, HEADER_TEXT))]
+    if card.text:
+        blocks += [SectionBlock(text=_mrkdwn(chunk)) for chunk in _chunks(card.text)]
+    blocks += _field_sections(card.fields)
+    blocks += _button_rows(card.buttons)
+    return blocks
+
+
+def _field_sections(fields: tuple[CardField, ...]) -> list[Block]:
+    sections: list[Block] = []
+    lines: list[str] = []
+    size = 0
+    for field in fields:
+        line = f"*{escape(field.label)}*\n{escape(field.value)}"
+        line = cut(line, SECTION_TEXT)
+        if lines and size + len(line) + 2 > SECTION_TEXT:
+            sections.append(_section("\n\n".join(lines)))
+            lines, size = [], 0
+        lines.append(line)
+        size += len(line) + 2
+    if lines:
+        sections.append(_section("\n\n".join(lines)))
+    return sections
+
+
+def _section(escaped: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=escaped, verbatim=True))
+
+
+def _button_rows(buttons: tuple[Button, ...]) -> list[Block]:
+    rows: list[Block] = []
+    for start in range(0, len(buttons), BUTTONS_PER_BLOCK):
+        chunk = buttons[start : start + BUTTONS_PER_BLOCK]
+        rows.append(
+            ActionsBlock(
+                elements=[_button(b, start + i) for i, b in enumerate(chunk)],
+            )
+        )
+    return rows
+
+
+def _button(button: Button, index: int) -> ButtonElement:
+    # Slack wants action_ids unique within a message; the index makes them so and
+    # `engine_action_id` takes it off again.
+    style = None if button.style is ButtonStyle.DEFAULT else button.style.value
+    return ButtonElement(
+        text=_plain(button.label, BUTTON_TEXT),
+        action_id=f"{button.action_id}{ACTION_SEPARATOR}{index}",
+        value=button.value or "-",
+        style=style,
+    )
+
+
+def engine_action_id(slack_action_id: str) -> str:
+    return slack_action_id.split(ACTION_SEPARATOR, 1)[0]
+
+
+def engine_button_value(slack_value: str) -> str:
+    return "" if slack_value == "-" else slack_value
+
+
+def _chunks(text: str) -> list[str]:
+    text = text or " "
+    return [text[i : i + SECTION_TEXT - 100] for i in range(0, len(text), SECTION_TEXT - 100)]
+
+
+def _fit(blocks: list[Block], limit: int) -> list[Block]:
+    """Keep within Slack's block count, saying what was left out."""
+    if len(blocks) <= limit:
+        return blocks
+    kept = blocks[: limit - 1]
+    left = len(blocks) - len(kept)
+    note = ContextBlock(elements=[_mrkdwn(f"…and {left} more not shown here.")])
+    return [*kept, note]
+
+
+# --- forms as modals -------------------------------------------------------------
+
+
+def form_view(form: Form) -> View:
+    blocks: list[Block] = []
+    if form.intro:
+        blocks.append(SectionBlock(text=_mrkdwn(form.intro)))
+    blocks += [_input(field) for field in form.fields]
+    return View(
+        type="modal",
+        callback_id=form.form_id,
+        private_metadata=form.form_id,
+        title=_plain(form.title, VIEW_TITLE),
+        submit=_plain(form.submit_label, VIEW_TITLE),
+        close=_plain("Cancel", VIEW_TITLE),
+        blocks=_fit(blocks, VIEW_BLOCKS),
+    )
+
+
+def _input(field: FormField) -> InputBlock:
+    return InputBlock(
+        block_id=field.name,
+        label=_plain(field.label, 2000),
+        element=_element(field),
+        optional=not field.required,
+        hint=_plain(field.hint, 2000) if field.hint else None,
+    )
+
+
+def _element(field: FormField) -> InputInteractiveElement:
+    match field.kind:
+        case FieldKind.CHOICE:
+            options = [
+                Option(value=o.value, text=_plain(o.label, OPTION_TEXT))
+                for o in field.options[:SELECT_OPTIONS]
+            ]
+            chosen = next((o for o in options if o.value == field.value), None)
+            return StaticSelectElement(
+                action_id=field.name,
+                placeholder=_plain("Choose…", 150),
+                options=options,
+                initial_option=chosen,
+            )
+        case FieldKind.DATE:
+            initial = field.value if _ISO_DATE.match(field.value) else None
+            return DatePickerElement(action_id=field.name, initial_date=initial)
+        case _:
+            return PlainTextInputElement(
+                action_id=field.name,
+                multiline=field.kind is FieldKind.LONG_TEXT,
+                initial_value=field.value or None,
+                max_length=field.max_length,
+            )
+
+
+def form_errors(form: Form) -> dict[str, str]:
+    """`response_action: errors` wants messages keyed by block id (our field names)."""
+    return {name: cut(message, 2000) for name, message in form.errors.items()}
+
+
+def home_view(cards: list[Card]) -> View:
+    blocks: list[Block] = []
+    for index, card in enumerate(cards):
+        if index:
+            blocks.append(DividerBlock())
+        blocks += card_blocks(card)
+    return View(type="home", blocks=_fit(blocks, VIEW_BLOCKS))

@@ -1,0 +1,15 @@
+"""Typed keys for what the aiohttp application holds."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.delivery import Messenger
+from bot.runtime import Runtime
+from bot.settings import Settings
+
+RUNTIME = web.AppKey("runtime", Runtime)
+SETTINGS = web.AppKey("settings", Settings)
+# Which platforms this server answers for; each adapter's start-up sets its own entry.
+MOUNTED: web.AppKey[dict[str, bool]] = web.AppKey("mounted", dict)
+MESSENGERS: web.AppKey[dict[str, Messenger]] = web.AppKey("messengers", dict)

@@ -1,0 +1,23 @@
+"""Outbound messages to and from JSON, for the outbox table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from bot.messages import Card, CardUpdate, Form, Outbound, Text
+
+_KINDS: dict[str, type[Any]] = {"text": Text, "card": Card, "form": Form, "update": CardUpdate}
+_ADAPTERS = {kind: TypeAdapter(cls) for kind, cls in _KINDS.items()}
+
+
+def dump_outbound(message: Outbound) -> dict[str, object]:
+    kind = next(k for k, cls in _KINDS.items() if isinstance(message, cls))
+    return {"kind": kind, "body": _ADAPTERS[kind].dump_python(message, mode="json")}
+
+
+def load_outbound(data: dict[str, object]) -> Outbound:
+    kind = str(data["kind"])
+    message: Outbound = _ADAPTERS[kind].validate_python(data["body"])
+    return message

@@ -1,0 +1,34 @@
+"""Delivering messages to people other than the sender: the protocol each platform implements."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.messages import Outbound
+from bot.org import Person
+
+
+class RetryLater(Exception):
+    """The platform could not take the message now; `after` is its Retry-After, if it said."""
+
+    def __init__(self, reason: str, after: float | None = None) -> None:
+        super().__init__(reason)
+        self.after = after
+
+
+class Undeliverable(Exception):
+    """The message can never be delivered this way (no such user, app removed...)."""
+
+
+class Messenger(Protocol):
+    """Sends one message to one person on one platform."""
+
+    platform: str
+
+    def can_reach(self, person: Person) -> bool:
+        """Whether this person has an identity on this platform."""
+        ...
+
+    async def send(self, person: Person, message: Outbound, *, dedupe_key: str) -> None:
+        """Deliver, or raise RetryLater / Undeliverable. Must not raise anything else on purpose."""
+        ...

@@ -1,0 +1,99 @@
+"""The outbox dispatcher: delivers queued messages with retries and back-off.
+
+Retry-After from the platform is honoured exactly; other failures back off
+exponentially (1 s, 2 s, 4 s ... capped at 5 minutes) with a little jitter. A
+message that cannot be delivered after MAX_ATTEMPTS is marked failed and logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.codec import load_outbound
+from bot.delivery import Messenger, RetryLater, Undeliverable
+from bot.org import Organisation
+from storage.database import Database
+from storage.outbox import OutboxItem, claim_due, mark_failed, mark_retry, mark_sent
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 12
+LEASE = timedelta(minutes=2)
+
+
+def backoff(attempts: int) -> float:
+    return min(2.0 ** (attempts - 1), 300.0) * random.uniform(0.9, 1.1)
+
+
+@dataclass
+class Dispatcher:
+    database: Database
+    org: Organisation
+    messengers: Mapping[str, Messenger]
+    clock: Clock
+    concurrency: int = 8
+
+    async def run_once(self) -> int:
+        """Deliver what is due now; return how many messages were attempted."""
+        items = await claim_due(self.database, now=self.clock.now(), lease=LEASE)
+        limit = asyncio.Semaphore(self.concurrency)
+
+        async def one(item: OutboxItem) -> None:
+            async with limit:
+                await self._deliver(item)
+
+        await asyncio.gather(*(one(item) for item in items))
+        return len(items)
+
+    async def run_forever(self, stop: asyncio.Event, *, idle: float = 0.5) -> None:
+        while not stop.is_set():
+            try:
+                attempted = await self.run_once()
+            except Exception:
+                log.exception("outbox dispatcher round failed; trying again shortly")
+                attempted = 0
+            if attempted == 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), idle)
+
+    async def _deliver(self, item: OutboxItem) -> None:
+        person = self.org.person(item.person_id)
+        messenger = self._messenger_for(item.person_id)
+        if person is None or messenger is None:
+            await mark_failed(self.database, item.id, error="no platform can reach this person")
+            log.warning("outbox %s: nobody to deliver to (%s)", item.id, item.person_id)
+            return
+        try:
+            await messenger.send(person, load_outbound(item.payload), dedupe_key=item.dedupe_key)
+        except RetryLater as error:
+            await self._retry(item, str(error), error.after)
+        except Undeliverable as error:
+            await mark_failed(self.database, item.id, error=str(error))
+            log.warning("outbox %s undeliverable to %s: %s", item.id, person.id, error)
+        except Exception as error:  # a bug or an unexpected platform answer: retry, loudly
+            log.exception("outbox %s: unexpected failure", item.id)
+            await self._retry(item, repr(error), None)
+        else:
+            await mark_sent(self.database, item.id)
+
+    async def _retry(self, item: OutboxItem, reason: str, after: float | None) -> None:
+        if item.attempts >= MAX_ATTEMPTS:
+            await mark_failed(self.database, item.id, error=f"gave up: {reason}")
+            log.error("outbox %s failed after %s attempts: %s", item.id, item.attempts, reason)
+            return
+        wait = after if after is not None else backoff(item.attempts)
+        at = self.clock.now() + timedelta(seconds=wait)
+        await mark_retry(self.database, item.id, at=at, error=reason)
+
+    def _messenger_for(self, person_id: str) -> Messenger | None:
+        person = self.org.person(person_id)
+        if person is None:
+            return None
+        return next((m for m in self.messengers.values() if m.can_reach(person)), None)

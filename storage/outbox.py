@@ -1,0 +1,112 @@
+"""The outbox: messages to others, written in the same transaction as the change they report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from storage.database import Database, utc_now
+from storage.tables import OutboxRow
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    id: int
+    person_id: str
+    payload: dict[str, object]
+    attempts: int
+    dedupe_key: str
+
+
+async def enqueue(
+    uow: UnitOfWork, *, person_id: str, payload: dict[str, object], dedupe_key: str | None = None
+) -> bool:
+    """Queue a message; False if one with the same dedupe key was queued before."""
+    row = OutboxRow(
+        person_id=person_id,
+        platform="auto",
+        target=person_id,
+        payload=payload,
+        dedupe_key=dedupe_key,
+        next_attempt_at=utc_now(),
+        created_at=utc_now(),
+    )
+    try:
+        async with uow.session.begin_nested():
+            uow.session.add(row)
+    except IntegrityError:
+        return False
+    return True
+
+
+async def claim_due(
+    database: Database, *, now: datetime, lease: timedelta, limit: int = 50
+) -> list[OutboxItem]:
+    """Take due messages for this worker: each is hidden from others until the lease ends.
+
+    A worker that dies mid-delivery leaves its messages to be claimed again after the
+    lease, so nothing is lost (a message may then be sent twice at worst; the
+    platform messenger uses the dedupe key to avoid that where the platform allows).
+    """
+    async with UnitOfWork(database) as uow:
+        query = (
+            select(OutboxRow)
+            .where(OutboxRow.status == "pending")
+            .where(col(OutboxRow.next_attempt_at) <= now)
+            .order_by(col(OutboxRow.id))
+            .limit(limit)
+        )
+        if not database.is_sqlite:
+            query = query.with_for_update(skip_locked=True)
+        rows = list((await uow.session.exec(query)).all())
+        for row in rows:
+            row.attempts += 1
+            row.next_attempt_at = now + lease
+            uow.session.add(row)
+        await uow.commit()
+    return [
+        OutboxItem(
+            id=row.id or 0,
+            person_id=row.person_id or "",
+            payload=row.payload,
+            attempts=row.attempts,
+            dedupe_key=row.dedupe_key or f"outbox:{row.id}",
+        )
+        for row in rows
+    ]
+
+
+async def mark_sent(database: Database, item_id: int) -> None:
+    await _update(database, item_id, status="sent", sent_at=utc_now(), last_error=None)
+
+
+async def mark_retry(database: Database, item_id: int, *, at: datetime, error: str) -> None:
+    await _update(database, item_id, next_attempt_at=at, last_error=error[:500])
+
+
+async def mark_failed(database: Database, item_id: int, *, error: str) -> None:
+    await _update(database, item_id, status="failed", last_error=error[:500])
+
+
+async def _update(database: Database, item_id: int, **changes: object) -> None:
+    async with UnitOfWork(database) as uow:
+        row = await uow.session.get(OutboxRow, item_id)
+        if row is None:
+            return
+        for name, value in changes.items():
+            setattr(row, name, value)
+        uow.session.add(row)
+        await uow.commit()
+
+
+async def outbox_counts(database: Database) -> dict[str, int]:
+    async with UnitOfWork(database) as uow:
+        rows = (await uow.session.exec(select(OutboxRow.status))).all()
+    counts: dict[str, int] = {}
+    for status in rows:
+        counts[status] = counts.get(status, 0) + 1
+    return counts

@@ -13,14 +13,21 @@ import logging
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.codec import load_outbound
 from bot.delivery import Messenger, RetryLater, Undeliverable
 from bot.org import Organisation
 from storage.database import Database
-from storage.outbox import OutboxItem, claim_due, mark_failed, mark_retry, mark_sent
+from storage.outbox import (
+    OutboxItem,
+    claim_due,
+    mark_failed,
+    mark_retry,
+    mark_sent,
+    release,
+)
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +50,23 @@ class Dispatcher:
     async def run_once(self) -> int:
         """Deliver what is due now; return how many messages were attempted."""
         items = await claim_due(self.database, now=self.clock.now(), lease=LEASE)
+        by_person: dict[str, list[OutboxItem]] = {}
+        for item in items:
+            by_person.setdefault(item.person_id, []).append(item)
         limit = asyncio.Semaphore(self.concurrency)
 
-        async def one(item: OutboxItem) -> None:
+        async def in_order(queue: list[OutboxItem]) -> None:
+            # One person's messages arrive in the order they were written; once one
+            # has to wait, the ones after it wait too.
             async with limit:
-                await self._deliver(item)
+                for index, item in enumerate(queue):
+                    wait_until = await self._deliver(item)
+                    if wait_until is not None:
+                        for later in queue[index + 1 :]:
+                            await release(self.database, later.id, at=wait_until)
+                        return
 
-        await asyncio.gather(*(one(item) for item in items))
+        await asyncio.gather(*(in_order(queue) for queue in by_person.values()))
         return len(items)
 
     async def run_forever(self, stop: asyncio.Event, *, idle: float = 0.5) -> None:
@@ -63,34 +80,37 @@ class Dispatcher:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), idle)
 
-    async def _deliver(self, item: OutboxItem) -> None:
+    async def _deliver(self, item: OutboxItem) -> datetime | None:
+        """Try one message; if it must wait, when (later ones for that person wait with it)."""
         person = self.org.person(item.person_id)
         messenger = self._messenger_for(item.person_id)
         if person is None or messenger is None:
             await mark_failed(self.database, item.id, error="no platform can reach this person")
             log.warning("outbox %s: nobody to deliver to (%s)", item.id, item.person_id)
-            return
+            return None
         try:
             await messenger.send(person, load_outbound(item.payload), dedupe_key=item.dedupe_key)
         except RetryLater as error:
-            await self._retry(item, str(error), error.after)
+            return await self._retry(item, str(error), error.after)
         except Undeliverable as error:
             await mark_failed(self.database, item.id, error=str(error))
             log.warning("outbox %s undeliverable to %s: %s", item.id, person.id, error)
         except Exception as error:  # a bug or an unexpected platform answer: retry, loudly
             log.exception("outbox %s: unexpected failure", item.id)
-            await self._retry(item, repr(error), None)
+            return await self._retry(item, repr(error), None)
         else:
             await mark_sent(self.database, item.id)
+        return None
 
-    async def _retry(self, item: OutboxItem, reason: str, after: float | None) -> None:
+    async def _retry(self, item: OutboxItem, reason: str, after: float | None) -> datetime | None:
         if item.attempts >= MAX_ATTEMPTS:
             await mark_failed(self.database, item.id, error=f"gave up: {reason}")
             log.error("outbox %s failed after %s attempts: %s", item.id, item.attempts, reason)
-            return
+            return None
         wait = after if after is not None else backoff(item.attempts)
         at = self.clock.now() + timedelta(seconds=wait)
         await mark_retry(self.database, item.id, at=at, error=reason)
+        return at
 
     def _messenger_for(self, person_id: str) -> Messenger | None:
         person = self.org.person(person_id)

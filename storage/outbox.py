@@ -23,17 +23,22 @@ class OutboxItem:
 
 
 async def enqueue(
-    uow: UnitOfWork, *, person_id: str, payload: dict[str, object], dedupe_key: str | None = None
+    uow: UnitOfWork,
+    *,
+    person_id: str,
+    payload: dict[str, object],
+    now: datetime,
+    dedupe_key: str | None = None,
 ) -> bool:
-    """Queue a message; False if one with the same dedupe key was queued before."""
+    """Queue a message, due at `now`; False if its dedupe key was queued before."""
     row = OutboxRow(
         person_id=person_id,
         platform="auto",
         target=person_id,
         payload=payload,
         dedupe_key=dedupe_key,
-        next_attempt_at=utc_now(),
-        created_at=utc_now(),
+        next_attempt_at=now,
+        created_at=now,
     )
     try:
         async with uow.session.begin_nested():
@@ -86,6 +91,17 @@ async def mark_sent(database: Database, item_id: int) -> None:
 
 async def mark_retry(database: Database, item_id: int, *, at: datetime, error: str) -> None:
     await _update(database, item_id, next_attempt_at=at, last_error=error[:500])
+
+
+async def release(database: Database, item_id: int, *, at: datetime) -> None:
+    """Hand back a claimed message that was not tried; its attempt does not count."""
+    async with UnitOfWork(database) as uow:
+        row = await uow.session.get(OutboxRow, item_id)
+        if row is not None:
+            row.attempts = max(row.attempts - 1, 0)
+            row.next_attempt_at = at
+            uow.session.add(row)
+            await uow.commit()
 
 
 async def mark_failed(database: Database, item_id: int, *, error: str) -> None:

@@ -214,7 +214,9 @@ class FakeSlack:
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse()
         await socket.prepare(request)
-        self._sockets.append(socket)
+        async with self._changed:
+            self._sockets.append(socket)
+            self._changed.notify_all()
         await socket.send_json(
             {
                 "type": "hello",
@@ -233,9 +235,8 @@ class FakeSlack:
         return socket
 
     async def wait_for_socket(self, within: float = 5.0) -> None:
-        async with asyncio.timeout(within):
-            while not self._sockets:
-                await asyncio.sleep(0.02)
+        async with asyncio.timeout(within), self._changed:
+            await self._changed.wait_for(lambda: bool(self._sockets))
 
     async def push_envelope(self, envelope: dict[str, Any], within: float = 5.0) -> dict[str, Any]:
         """Send an envelope as Slack would and wait for the app's ack."""

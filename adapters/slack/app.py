@@ -15,7 +15,6 @@ from typing import Any
 
 from pydantic import ValidationError
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -58,7 +57,6 @@ class SlackBot:
 
     def _register(self) -> None:
         app = self.app
-        app.use(reject_malformed)
         app.command(COMMAND)(self.on_command)
         app.shortcut(LOG_SHORTCUT)(self.on_log_shortcut)
         app.shortcut(FEEDBACK_SHORTCUT)(self.on_message_shortcut)
@@ -203,7 +201,7 @@ class SlackBot:
                 channel=container.channel_id,
                 ts=container.message_ts,
                 blocks=blocks,
-                text=str(message.get("text", "")),
+                text=str(message.get("text") or f"✓ {chosen}"),
             )
         except SlackApiError as error:
             log.info("could not settle clicked card: %s", error.response.get("error"))
@@ -224,15 +222,16 @@ _SHAPES: dict[str, type[translate.Loose]] = {
 }
 
 
-async def reject_malformed(body: dict[str, Any], next: Any) -> BoltResponse | None:
-    """Global middleware, after bolt's signature check: a payload we cannot read is a 400."""
+def payload_problem(body: dict[str, Any]) -> str | None:
+    """Why a (signed) payload cannot be handled, or None. Checked before bolt sees it,
+    since bolt itself trips over some malformed payloads (an empty `actions` list)."""
     kind = "command" if "command" in body else str(body.get("type", ""))
     model = translate.SlashCommand if kind == "command" else _SHAPES.get(kind)
-    if model is not None:
-        try:
-            model.model_validate(body)
-        except ValidationError as error:
-            log.warning("malformed Slack %s payload: %s", kind, error.errors()[:3])
-            return BoltResponse(status=400, body="malformed payload")
-    await next()
+    if model is None:
+        return None
+    try:
+        model.model_validate(body)
+    except ValidationError as error:
+        log.warning("malformed Slack %s payload: %s", kind, error.errors()[:3])
+        return f"malformed {kind} payload"
     return None

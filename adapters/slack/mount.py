@@ -16,7 +16,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.app import SlackBot
+from adapters.slack.app import SlackBot, payload_problem
 from adapters.slack.messenger import SlackMessenger
 from adapters.state import MESSENGERS, MOUNTED, RUNTIME, SETTINGS
 from bot.settings import Settings
@@ -24,6 +24,7 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 SLACK_BOT = web.AppKey("slack_bot", SlackBot)
+SLACK_VERIFIER = web.AppKey("slack_verifier", SignatureVerifier)
 PATH = "/slack/events"
 
 
@@ -55,6 +56,7 @@ def mount_slack(app: web.Application, settings: Settings) -> None:
     if not settings.slack_enabled:
         return
     if settings.slack_signing_secret is not None:
+        app[SLACK_VERIFIER] = SignatureVerifier(settings.slack_signing_secret.get_secret_value())
         app.router.add_post(PATH, slack_events)
     app.cleanup_ctx.append(_slack_ctx)
 
@@ -84,19 +86,15 @@ async def slack_events(request: web.Request) -> web.Response:
     headers: dict[str, str | Sequence[str]] = {
         k.lower(): request.headers.getall(k) for k in request.headers
     }
+    # Signature first (bolt checks it again): nothing unsigned is even parsed.
+    if not request.app[SLACK_VERIFIER].is_valid_request(body, dict(request.headers)):
+        return web.Response(status=401, text="invalid request")
     try:
         bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=headers)
     except (ValueError, json.JSONDecodeError):
-        return _malformed(request, body)
+        return web.Response(status=400, text="malformed body")
+    problem = payload_problem(bolt_request.body)
+    if problem is not None:
+        return web.Response(status=400, text=problem)
     response = await bot.app.async_dispatch(bolt_request)
     return await to_aiohttp_response(response)
-
-
-def _malformed(request: web.Request, body: str) -> web.Response:
-    settings = request.app[SETTINGS]
-    assert settings.slack_signing_secret is not None
-    verifier = SignatureVerifier(settings.slack_signing_secret.get_secret_value())
-    headers = {k.lower(): v for k, v in request.headers.items()}
-    if not verifier.is_valid_request(body, headers):
-        return web.Response(status=401, text="invalid request")
-    return web.Response(status=400, text="malformed payload")

@@ -1,0 +1,215 @@
+"""The outbox delivering to Slack: DMs opened once, Retry-After honoured, nothing lost."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlmodel import select
+
+from adapters.slack.messenger import SlackMessenger
+from bot.codec import dump_outbound
+from bot.messages import Button, Card, CardField, Text
+from bot.org import Organisation
+from bot.outbox import MAX_ATTEMPTS, Dispatcher
+from storage.database import Database
+from storage.outbox import claim_due, enqueue
+from storage.people import sync_organisation
+from storage.tables import OutboxRow
+from storage.uow import UnitOfWork
+from tests.fake_slack import TOKEN, FakeSlack
+
+NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+
+
+class SteppingClock:
+    def __init__(self) -> None:
+        self.at = NOW
+
+    def now(self) -> datetime:
+        return self.at
+
+    def advance(self, seconds: float) -> None:
+        self.at += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+async def synced(database: Database, org: Organisation) -> AsyncIterator[Database]:
+    async with UnitOfWork(database) as uow:
+        await sync_organisation(uow, org)
+        await uow.commit()
+    yield database
+
+
+def _dispatcher(
+    database: Database, org: Organisation, base_url: str, clock: SteppingClock
+) -> Dispatcher:
+    client = AsyncWebClient(token=TOKEN, base_url=base_url)
+    messenger = SlackMessenger(client=client, database=database)
+    return Dispatcher(database=database, org=org, messengers={"slack": messenger}, clock=clock)
+
+
+async def _queue(
+    database: Database, person: str, message: Text | Card, key: str | None = None
+) -> bool:
+    async with UnitOfWork(database) as uow:
+        queued = await enqueue(
+            uow, person_id=person, payload=dump_outbound(message), now=NOW, dedupe_key=key
+        )
+        await uow.commit()
+    return queued
+
+
+async def _rows(database: Database) -> list[OutboxRow]:
+    async with UnitOfWork(database) as uow:
+        return list((await uow.session.exec(select(OutboxRow).order_by(OutboxRow.id))).all())
+
+
+async def test_messages_are_delivered_and_the_dm_opened_once(
+    synced: Database, org: Organisation, fake_slack: FakeSlack
+) -> None:
+    card = Card(
+        title="Request from Asha",
+        fields=(CardField("Idea", "<!channel> free tea"),),
+        buttons=(Button("Approve", "request.approve", "1"),),
+    )
+    for i in range(3):
+        await _queue(synced, "sam", Text(f"note {i}"))
+    await _queue(synced, "sam", card)
+    dispatcher = _dispatcher(synced, org, fake_slack.api_url, SteppingClock())
+    assert await dispatcher.run_once() == 4
+    assert [c.params["users"] for c in fake_slack.of("conversations.open")] == ["U0SAM001"]
+    posts = fake_slack.of("chat.postMessage")
+    assert len(posts) == 4 and {p.params["channel"] for p in posts} == {"D0SAM001"}
+    assert "&lt;!channel&gt; free tea" in str(posts[-1].params["blocks"])
+    assert {r.status for r in await _rows(synced)} == {"sent"}
+    assert await dispatcher.run_once() == 0
+
+
+async def test_a_dedupe_key_queues_once(synced: Database) -> None:
+    assert await _queue(synced, "sam", Text("a"), key="request:7:card") is True
+    assert await _queue(synced, "sam", Text("a"), key="request:7:card") is False
+    assert len(await _rows(synced)) == 1
+
+
+async def test_retry_after_is_honoured_then_delivered_once(
+    synced: Database, org: Organisation, fake_slack: FakeSlack
+) -> None:
+    clock = SteppingClock()
+    fake_slack.fail(
+        "chat.postMessage", status=429, error="ratelimited", headers={"Retry-After": "7"}
+    )
+    await _queue(synced, "asha", Text("well done"))
+    dispatcher = _dispatcher(synced, org, fake_slack.api_url, clock)
+    await dispatcher.run_once()
+    [row] = await _rows(synced)
+    assert row.status == "pending" and row.attempts == 1
+    assert row.next_attempt_at == clock.at + timedelta(seconds=7)
+    clock.advance(6)
+    assert await dispatcher.run_once() == 0  # not yet
+    clock.advance(1)
+    assert await dispatcher.run_once() == 1
+    [row] = await _rows(synced)
+    assert row.status == "sent"
+    assert len(fake_slack.of("chat.postMessage")) == 2  # the 429, then the one delivery
+
+
+async def test_server_errors_back_off_then_recover(
+    synced: Database, org: Organisation, fake_slack: FakeSlack
+) -> None:
+    clock = SteppingClock()
+    fake_slack.fail("chat.postMessage", status=500, times=3)
+    await _queue(synced, "asha", Text("thanks"))
+    dispatcher = _dispatcher(synced, org, fake_slack.api_url, clock)
+    waits = []
+    for _ in range(4):
+        before = clock.at
+        await dispatcher.run_once()
+        [row] = await _rows(synced)
+        if row.status == "sent":
+            break
+        waits.append((row.next_attempt_at - before).total_seconds())
+        clock.at = row.next_attempt_at
+    assert row.status == "sent" and row.attempts == 4
+    assert waits[0] < waits[1] < waits[2]  # exponential
+    assert len([c for c in fake_slack.of("chat.postMessage")]) == 4
+
+
+async def test_connection_refused_is_retried(synced: Database, org: Organisation) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    await _queue(synced, "asha", Text("hello"))
+    dispatcher = _dispatcher(synced, org, f"http://127.0.0.1:{port}/api/", SteppingClock())
+    await dispatcher.run_once()
+    [row] = await _rows(synced)
+    assert row.status == "pending" and "ClientConnectorError" in (row.last_error or "")
+
+
+async def test_a_permanent_error_fails_the_message_without_retrying(
+    synced: Database, org: Organisation, fake_slack: FakeSlack
+) -> None:
+    fake_slack.fail("conversations.open", error="user_disabled")
+    await _queue(synced, "ben", Text("hi"))
+    await _dispatcher(synced, org, fake_slack.api_url, SteppingClock()).run_once()
+    [row] = await _rows(synced)
+    assert row.status == "failed" and row.last_error == "user_disabled"
+
+
+async def test_someone_with_no_reachable_platform_is_recorded_not_dropped(
+    synced: Database, org: Organisation, fake_slack: FakeSlack
+) -> None:
+    await _queue(synced, "dan", Text("hi"))  # Teams only; no Teams messenger here
+    await _dispatcher(synced, org, fake_slack.api_url, SteppingClock()).run_once()
+    [row] = await _rows(synced)
+    assert row.status == "failed" and "no platform" in (row.last_error or "")
+
+
+async def test_giving_up_after_max_attempts(
+    synced: Database, org: Organisation, fake_slack: FakeSlack
+) -> None:
+    clock = SteppingClock()
+    fake_slack.fail("chat.postMessage", status=503, times=MAX_ATTEMPTS + 5)
+    await _queue(synced, "asha", Text("hi"))
+    dispatcher = _dispatcher(synced, org, fake_slack.api_url, clock)
+    for _ in range(MAX_ATTEMPTS):
+        await dispatcher.run_once()
+        clock.advance(400)
+    [row] = await _rows(synced)
+    assert row.status == "failed" and row.attempts == MAX_ATTEMPTS
+
+
+async def test_a_claimed_message_of_a_dead_worker_comes_back_after_the_lease(
+    synced: Database, org: Organisation, fake_slack: FakeSlack
+) -> None:
+    clock = SteppingClock()
+    await _queue(synced, "asha", Text("hi"))
+    claimed = await claim_due(synced, now=clock.now(), lease=timedelta(minutes=2))
+    assert len(claimed) == 1  # ... and the worker dies here
+    dispatcher = _dispatcher(synced, org, fake_slack.api_url, clock)
+    assert await dispatcher.run_once() == 0
+    clock.advance(121)
+    assert await dispatcher.run_once() == 1
+    assert len(fake_slack.of("chat.postMessage")) == 1
+
+
+async def test_one_persons_messages_keep_their_order_through_a_rate_limit(
+    synced: Database, org: Organisation, fake_slack: FakeSlack
+) -> None:
+    clock = SteppingClock()
+    for i in range(3):
+        await _queue(synced, "asha", Text(f"message {i}"))
+    fake_slack.fail(
+        "chat.postMessage", status=429, error="ratelimited", headers={"Retry-After": "5"}
+    )
+    dispatcher = _dispatcher(synced, org, fake_slack.api_url, clock)
+    await dispatcher.run_once()
+    assert len(fake_slack.of("chat.postMessage")) == 1  # the others waited behind it
+    clock.advance(5)
+    await dispatcher.run_once()
+    texts = [c.params["text"] for c in fake_slack.of("chat.postMessage")]
+    assert texts == ["message 0", "message 0", "message 1", "message 2"]
+    assert all(r.attempts == 1 or r.id == 1 for r in await _rows(synced))

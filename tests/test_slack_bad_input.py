@@ -1,0 +1,208 @@
+"""Slack: forged and stale signatures, malformed bodies, retries, markup, limits, strangers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from urllib.parse import urlencode
+
+from adapters.slack.render import card_message, escape, form_view, text_message
+from bot.messages import Button, Card, CardField, Text
+from tests.slack_harness import SlackDriver, all_text, find_button
+
+ASHA = "U0ASHA01"
+
+
+async def test_a_forged_signature_is_refused(slack: SlackDriver) -> None:
+    forged = SlackDriver(client=slack.client, fake=slack.fake, secret="not-the-secret")
+    response = await forged.command(ASHA, "help")
+    assert response.status == 401
+    await asyncio.sleep(0.2)
+    assert slack.fake.of("chat.postMessage") == []
+
+
+async def test_a_stale_signature_is_refused(slack: SlackDriver) -> None:
+    body = urlencode(
+        {
+            "command": "/extramile",
+            "text": "help",
+            "user_id": ASHA,
+            "channel_id": "C1",
+            "trigger_id": "t",
+        }
+    )
+    stale = int(time.time()) - 10 * 60
+    response = await slack.client.post(
+        "/slack/events",
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded", **slack.sign(body, stale)},
+    )
+    assert response.status == 401
+
+
+async def test_an_unsigned_request_is_refused(slack: SlackDriver) -> None:
+    response = await slack.post_raw(
+        "command=/extramile", content_type="application/x-www-form-urlencoded", signed=False
+    )
+    assert response.status == 401
+
+
+async def test_a_malformed_body_gets_400_not_a_stack_trace(slack: SlackDriver) -> None:
+    response = await slack.post_raw(
+        "payload=%7Bnot json", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status == 400
+    assert "Traceback" not in await response.text()
+    response = await slack.post_raw("{broken", content_type="application/json")
+    assert response.status == 400
+
+
+async def test_a_malformed_forged_body_is_401(slack: SlackDriver) -> None:
+    forged = SlackDriver(client=slack.client, fake=slack.fake, secret="nope")
+    response = await forged.post_raw("{broken", content_type="application/json")
+    assert response.status == 401
+
+
+async def test_a_payload_missing_what_we_need_gets_400(slack: SlackDriver) -> None:
+    response = await slack.interactive(
+        {"type": "block_actions", "user": {"id": ASHA}, "actions": []}
+    )
+    assert response.status == 400
+    response = await slack.interactive({"type": "view_submission", "user": {"id": ASHA}})
+    assert response.status == 400
+    await asyncio.sleep(0.1)
+    assert slack.fake.of("chat.postMessage") == []
+
+
+async def test_a_redelivered_event_changes_nothing(slack: SlackDriver) -> None:
+    first = await slack.dm(ASHA, "log gave a customer my umbrella", event_id="Ev0RETRY1")
+    assert first.status == 200
+    await slack.fake.wait_for("chat.postMessage")
+    again = await slack.dm(ASHA, "log gave a customer my umbrella", event_id="Ev0RETRY1", retry=1)
+    assert again.status == 200
+    await asyncio.sleep(0.3)
+    assert len(slack.fake.of("chat.postMessage")) == 1
+
+
+async def test_an_unknown_button_gets_a_friendly_reply(slack: SlackDriver) -> None:
+    message = {
+        "blocks": [
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": "approve.request|0",
+                        "value": "42",
+                        "text": {"type": "plain_text", "text": "Approve"},
+                    }
+                ],
+            }
+        ],
+        "ts": "1.5",
+    }
+    response = await slack.click(ASHA, message, "Approve")
+    assert response.status == 200
+    [reply] = await slack.fake.wait_for("chat.postMessage")
+    assert "I don't recognise that button" in all_text(reply.params["blocks"])
+
+
+async def test_a_stranger_is_told_who_can_add_them(slack: SlackDriver) -> None:
+    await slack.command("U0STRANGE", "log helped someone")
+    [reply] = await slack.fake.wait_for("chat.postMessage")
+    assert "I don't know you yet" in all_text(reply.params["blocks"])
+    assert "Ola Adeyemi" in all_text(reply.params["blocks"])
+    assert reply.params["channel"] == "D0STRANGE"
+
+
+async def test_a_stranger_opening_app_home_sees_the_same(slack: SlackDriver) -> None:
+    await slack.event(
+        {
+            "type": "app_home_opened",
+            "user": "U0STRANGE",
+            "tab": "home",
+            "channel": "D0STRANGE",
+            "event_ts": "1",
+        }
+    )
+    [published] = await slack.fake.wait_for("views.publish")
+    assert "I don't know you yet" in all_text(published.params["view"]["blocks"])
+
+
+async def test_markup_typed_by_a_person_never_pings_or_links(slack: SlackDriver) -> None:
+    text = "<!channel> <!here> <@U0SAM001> <https://evil.example|click> & 🎉 مرحبا"
+    await slack.dm(ASHA, f"log {text}".replace("<", "&lt;").replace(">", "&gt;"))
+    await slack.fake.wait_for("chat.postMessage")
+    await slack.dm(ASHA, "Needed help")
+    await slack.fake.wait_for("chat.postMessage", 2)
+    for label in (
+        "Not covered by our routine offer",
+        "It's an idea I propose",
+        "A quiet time",
+        "My own initiative",
+    ):
+        count = len(slack.fake.of("chat.postMessage"))
+        await slack.click(ASHA, slack.posted(), label)
+        await slack.fake.wait_for("chat.postMessage", count + 1)
+    review = slack.posted()
+    rendered = json.dumps(review["blocks"]) + review["text"]
+    for markup in ("<!channel>", "<!here>", "<@U0SAM001>", "<https://"):
+        assert markup not in rendered
+    assert "&lt;!channel&gt; &lt;!here&gt; &lt;@U0SAM001&gt;" in all_text(review["blocks"])
+    assert "🎉 مرحبا" in all_text(review["blocks"])
+    sections = [b for b in review["blocks"] if b["type"] == "section"]
+    assert all(b["text"].get("verbatim") is True for b in sections)
+    assert slack.fake.of("chat.postMessage")[-1].params["unfurl_links"] in (False, "0", "false")
+
+
+def test_escape_only_touches_slack_control_characters() -> None:
+    assert escape("a < b & c > d 🙂") == "a &lt; b &amp; c &gt; d 🙂"
+
+
+def test_long_text_and_many_fields_are_cut_to_slack_limits() -> None:
+    card = Card(
+        title="T" * 300,
+        text="x" * 9000,
+        fields=tuple(CardField(f"label {i}", "v" * 2500) for i in range(80)),
+        buttons=tuple(Button(f"button {i} " + "b" * 100, f"a{i}") for i in range(30)),
+    )
+    message = card_message(card)
+    blocks = message.blocks_json()
+    assert len(blocks) == 50
+    assert blocks[-1]["type"] == "context" and "more not shown" in all_text([blocks[-1]])
+    assert len(blocks[0]["text"]["text"]) == 150 and blocks[0]["text"]["text"].endswith("…")
+    assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
+    long_text = text_message(Text("y" * 10000)).blocks_json()
+    assert sum(len(b["text"]["text"]) for b in long_text) == 10000
+
+
+def test_buttons_get_unique_action_ids_within_a_block() -> None:
+    card = Card(
+        title="Pick", buttons=(Button("A", "log.answer", "x=1"), Button("B", "log.answer", "x=2"))
+    )
+    blocks = card_message(card).blocks_json()
+    ids = [e["action_id"] for b in blocks for e in b.get("elements", [])]
+    assert len(ids) == len(set(ids)) == 2
+    assert find_button(blocks, "B")["value"] == "x=2"
+
+
+def test_a_form_with_long_option_labels_still_builds_a_valid_modal() -> None:
+    from bot.messages import Choice, FieldKind, Form, FormField
+
+    form = Form(
+        form_id="f",
+        title="A title that is far too long for Slack",
+        fields=(
+            FormField(
+                "c",
+                "Choose",
+                FieldKind.CHOICE,
+                options=tuple(Choice(str(i), "o" * 200) for i in range(150)),
+            ),
+        ),
+    )
+    view = form_view(form).to_dict()
+    assert len(view["title"]["text"]) == 24
+    options = view["blocks"][0]["element"]["options"]
+    assert len(options) == 100 and all(len(o["text"]["text"]) <= 75 for o in options)

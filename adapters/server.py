@@ -10,7 +10,8 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from adapters.slack.mount import mount_slack
-from adapters.state import MESSENGERS, MOUNTED, RUNTIME, SETTINGS
+from adapters.state import MESSENGERS, MOUNTED, NOTES, RUNTIME, SETTINGS
+from adapters.teams.mount import mount_teams
 from bot import __version__
 from bot.delivery import Messenger
 from bot.outbox import Dispatcher
@@ -26,8 +27,10 @@ def create_app(settings: Settings) -> web.Application:
     app[SETTINGS] = settings
     app[MOUNTED] = {"slack": False, "teams": False}
     app[MESSENGERS] = {}
+    app[NOTES] = {}
     app.cleanup_ctx.append(_runtime_ctx)
     mount_slack(app, settings)
+    mount_teams(app)
     app.cleanup_ctx.append(_dispatcher_ctx)  # last: it needs every platform's messenger
     app.router.add_get("/healthz", healthz)
     return app
@@ -71,6 +74,7 @@ async def healthz(request: web.Request) -> web.Response:
         "status": "ok" if database_ok else "degraded",
         "database": database_ok,
         "adapters": request.app[MOUNTED].copy(),
+        "notes": request.app[NOTES].copy(),
         "organisation": runtime.org.organisation.name,
         "version": __version__,
     }

@@ -13,3 +13,5 @@ SETTINGS = web.AppKey("settings", Settings)
 # Which platforms this server answers for; each adapter's start-up sets its own entry.
 MOUNTED: web.AppKey[dict[str, bool]] = web.AppKey("mounted", dict)
 MESSENGERS: web.AppKey[dict[str, Messenger]] = web.AppKey("messengers", dict)
+# Short facts /healthz reports (e.g. Teams in emulator mode).
+NOTES: web.AppKey[dict[str, str]] = web.AppKey("notes", dict)

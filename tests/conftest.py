@@ -21,8 +21,10 @@ from bot.settings import EXAMPLE_ORG_FILE, Settings
 from storage.database import Database, open_database
 from storage.people import sync_organisation
 from storage.uow import UnitOfWork
+from tests.fake_connector import FakeConnector
 from tests.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack
 from tests.slack_harness import SlackDriver
+from tests.teams_harness import TeamsDriver
 
 POSTGRES_ENV = "EXTRAMILE_TEST_POSTGRES_URL"
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,3 +124,26 @@ async def slack(
 
     client = await aiohttp_client(create_app(slack_settings))
     return SlackDriver(client=client, fake=fake_slack)
+
+
+@pytest.fixture
+async def fake_connector() -> AsyncIterator[FakeConnector]:
+    connector = FakeConnector()
+    await connector.start()
+    yield connector
+    await connector.close()
+
+
+@pytest.fixture
+def teams_settings(tmp_path: Path) -> Settings:
+    return Settings(database_url=f"sqlite:///{tmp_path / 'teams.db'}", org_file=EXAMPLE_ORG_FILE)
+
+
+@pytest.fixture
+async def teams(
+    teams_settings: Settings, fake_connector: FakeConnector, aiohttp_client: AiohttpClient
+) -> TeamsDriver:
+    from adapters.server import create_app
+
+    client = await aiohttp_client(create_app(teams_settings))
+    return TeamsDriver(client=client, connector=fake_connector)

@@ -1,0 +1,195 @@
+"""The botbuilder ActivityHandler: translate, ask the engine, answer on the turn.
+
+`adaptiveCard/action` invokes are answered here, not by ActivityHandler's own
+path: that one serialises the body twice and Teams gets a 500 (SDK-NOTES.md).
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from botbuilder.core import (
+    ActivityHandler,
+    CardFactory,
+    InvokeResponse,
+    MessageFactory,
+    TurnContext,
+)
+from botbuilder.core.teams import TeamsInfo
+from botbuilder.schema import (
+    Activity,
+    AdaptiveCardInvokeResponse,
+    ChannelAccount,
+    ConversationParameters,
+)
+
+from adapters.teams import cards, translate
+from adapters.teams.references import remember_reference
+from bot.engine import Engine
+from bot.messages import CardUpdate, Form, Inbound, Outbound, Sender
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+
+class TeamsBot(ActivityHandler):  # type: ignore[misc]
+    def __init__(self, *, engine: Engine, database: Database, app_id: str | None) -> None:
+        self.engine = engine
+        self.database = database
+        self.app_id = app_id
+
+    # --- messages ------------------------------------------------------------------------
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        sender = self._sender(activity)
+        await self._remember(turn_context, sender)
+        inbound: Inbound | None
+        if isinstance(activity.value, dict) and not activity.text:
+            inbound = translate.from_submit_value(sender, activity.value, activity.id or "")
+        else:
+            inbound = translate.from_text(sender, activity.text or "", activity.id or "")
+        if inbound is None:
+            await turn_context.send_activity("I don't recognise that button. Try `help`.")
+            return
+        await self.send(turn_context, await self.engine.handle(inbound))
+
+    # --- Action.Execute ----------------------------------------------------------------------
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        activity = turn_context.activity
+        if activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        sender = self._sender(activity)
+        await self._remember(turn_context, sender)
+        value = translate.invoke_value(activity.value)
+        if value is None:
+            return _card_response(
+                cards.settled_json("Extra Mile", "That button sent nothing I can use.")
+            )
+        data = value.action.data
+        inbound = translate.from_action(sender, value.action.verb, data, activity.id or "")
+        replies = await self.engine.handle(inbound)
+        card, rest = _card_for_the_click(replies, data)
+        await self.send(turn_context, rest)
+        return _card_response(card)
+
+    # --- installs and rosters ------------------------------------------------------------------
+
+    async def on_members_added_activity(
+        self, members_added: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        activity = turn_context.activity
+        bot_added = any(m.id == activity.recipient.id for m in members_added)
+        if not bot_added:
+            return
+        if _team_id(activity) is not None:
+            await self._greet_the_team(turn_context)
+            return
+        sender = self._sender(activity)
+        await self._remember(turn_context, sender)
+        await self.send(turn_context, await self.engine.resume(sender))
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        # The welcome goes with conversationUpdate (Teams sends both on install).
+        await self._remember(turn_context, self._sender(turn_context.activity))
+
+    async def _greet_the_team(self, turn_context: TurnContext) -> None:
+        """Installed in a team: open a personal chat with every member we know."""
+        members = await _all_members(turn_context)
+        activity = turn_context.activity
+        tenant = _tenant_id(activity)
+        for member in members:
+            aad = getattr(member, "aad_object_id", None)
+            sender = translate.sender_of(aad, member.id)
+            if self.engine.who(sender) is None:
+                continue
+            parameters = ConversationParameters(
+                is_group=False,
+                bot=activity.recipient,
+                members=[ChannelAccount(id=member.id)],
+                tenant_id=tenant,
+                channel_data={"tenant": {"id": tenant}},  # what Teams reads (SDK-NOTES.md)
+            )
+
+            async def welcome(context: TurnContext, sender: Sender = sender) -> None:
+                await self._remember(context, sender)
+                await self.send(context, await self.engine.resume(sender))
+
+            await turn_context.adapter.create_conversation(
+                self.app_id, welcome, parameters, activity.channel_id, activity.service_url
+            )
+
+    # --- helpers ----------------------------------------------------------------------------------
+
+    def _sender(self, activity: Activity) -> Sender:
+        user = activity.from_property
+        return translate.sender_of(getattr(user, "aad_object_id", None), user.id if user else "")
+
+    async def _remember(self, turn_context: TurnContext, sender: Sender) -> None:
+        person = self.engine.who(sender)
+        conversation = turn_context.activity.conversation
+        personal = conversation is not None and conversation.conversation_type in (None, "personal")
+        if person is not None and personal:
+            await remember_reference(self.database, person.id, turn_context.activity)
+
+    async def send(self, turn_context: TurnContext, replies: list[Outbound]) -> None:
+        """One activity for the turn: the texts, and the cards as attachments."""
+        text = cards.text_of(replies)
+        attachments = [
+            CardFactory.adaptive_card(card)
+            for card in (cards.attachment_json(r) for r in replies)
+            if card is not None
+        ]
+        if not text and not attachments:
+            return
+        message = MessageFactory.text(text) if text else MessageFactory.attachment(attachments[0])
+        message.attachments = attachments or None
+        await turn_context.send_activity(message)
+
+
+def _card_for_the_click(
+    replies: list[Outbound], data: translate.ActionData
+) -> tuple[dict[str, Any], list[Outbound]]:
+    """The card that replaces the clicked one, and the replies that go as new messages."""
+    for index, reply in enumerate(replies):
+        if isinstance(reply, Form) and reply.errors:
+            return cards.form_json(reply), []  # errors stay on the form, typed values kept
+        if isinstance(reply, CardUpdate):
+            return cards.card_json(reply.card), replies[:index] + replies[index + 1 :]
+    chosen = "Sent" if data.form_id else (data.label or "Done")
+    return cards.settled_json(data.card or "Extra Mile", chosen), replies
+
+
+def _card_response(card: dict[str, Any]) -> InvokeResponse:
+    # Body is the model itself: CloudAdapter.process serialises it once.
+    body = AdaptiveCardInvokeResponse(status_code=200, type=cards.CONTENT_TYPE, value=card)
+    return InvokeResponse(status=int(HTTPStatus.OK), body=body)
+
+
+def _team_id(activity: Activity) -> str | None:
+    data = activity.channel_data or {}
+    team = data.get("team") if isinstance(data, dict) else None
+    return str(team["id"]) if isinstance(team, dict) and team.get("id") else None
+
+
+def _tenant_id(activity: Activity) -> str | None:
+    data = activity.channel_data or {}
+    tenant = data.get("tenant") if isinstance(data, dict) else None
+    if isinstance(tenant, dict) and tenant.get("id"):
+        return str(tenant["id"])
+    conversation = activity.conversation
+    return getattr(conversation, "tenant_id", None)
+
+
+async def _all_members(turn_context: TurnContext) -> list[Any]:
+    members: list[Any] = []
+    token = None
+    while True:
+        page = await TeamsInfo.get_paged_members(turn_context, token, 500)
+        members += page.members or []
+        token = page.continuation_token
+        if not token:
+            return members

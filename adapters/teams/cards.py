@@ -1,0 +1,221 @@
+"""Engine messages -> Adaptive Cards 1.5 (pure functions; tests validate the schema).
+
+Every button is an `Action.Execute`: Teams sends an `adaptiveCard/action` invoke
+and shows the card the bot answers with in place of the clicked one, so a card
+always shows its current state (a decision, a chosen answer, a form's errors).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.messages import (
+    Button,
+    ButtonStyle,
+    Card,
+    CardField,
+    CardUpdate,
+    FieldKind,
+    Form,
+    FormField,
+    Outbound,
+    Text,
+)
+
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.5"
+CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+SUBMIT_VERB = "form.submit"
+MENU_VERB = "menu.choose"  # a menu of buttons with different actions
+MENU_SEPARATOR = "::"
+MAX_TEXT = 2000
+MAX_FACTS = 30
+MAX_ACTIONS = 6  # Teams shows up to six actions on a card
+_STYLE = {ButtonStyle.PRIMARY: "positive", ButtonStyle.DANGER: "destructive"}
+Json = dict[str, Any]
+
+
+def cut(text: str, limit: int = MAX_TEXT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _card(body: list[Json], actions: list[Json] | None = None) -> Json:
+    card: Json = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION, "body": body}
+    if actions:
+        card["actions"] = actions
+    return card
+
+
+def _title(text: str) -> Json:
+    return {
+        "type": "TextBlock",
+        "text": cut(text, 300),
+        "weight": "Bolder",
+        "size": "Medium",
+        "wrap": True,
+    }
+
+
+def _text(text: str, **style: Any) -> Json:
+    return {"type": "TextBlock", "text": cut(text), "wrap": True, **style}
+
+
+def card_json(card: Card) -> Json:
+    body: list[Json] = [_title(card.title)]
+    if card.text:
+        body.append(_text(card.text))
+    body += _facts(card.fields)
+    return _card(body, _actions(card))
+
+
+def _facts(fields: tuple[CardField, ...]) -> list[Json]:
+    if not fields:
+        return []
+    shown = fields[:MAX_FACTS]
+    facts = [{"title": cut(f.label, 200), "value": cut(f.value)} for f in shown]
+    blocks: list[Json] = [{"type": "FactSet", "facts": facts}]
+    if len(fields) > len(shown):
+        blocks.append(_text(f"…and {len(fields) - len(shown)} more not shown here.", isSubtle=True))
+    return blocks
+
+
+def _actions(card: Card) -> list[Json]:
+    buttons = card.buttons
+    if len(buttons) > MAX_ACTIONS:
+        # Many choices (a service-offer list): a menu instead of a row of buttons.
+        return []
+    return [_execute(button, card.title) for button in buttons]
+
+
+def _execute(button: Button, card_title: str) -> Json:
+    action: Json = {
+        "type": "Action.Execute",
+        "title": cut(button.label, 80),
+        "verb": button.action_id,
+        # The label and title travel with the click, to show what was chosen.
+        "data": {
+            "value": button.value,
+            "label": cut(button.label, 80),
+            "card": cut(card_title, 150),
+        },
+    }
+    if button.style in _STYLE:
+        action["style"] = _STYLE[button.style]
+    return action
+
+
+def choice_card_json(card: Card) -> Json:
+    """A card with more buttons than Teams shows: one menu, one action."""
+    if len(card.buttons) <= MAX_ACTIONS:
+        return card_json(card)
+    verbs = {b.action_id for b in card.buttons}
+    mixed = len(verbs) > 1
+    verb = MENU_VERB if mixed else verbs.pop()
+    body = [_title(card.title)]
+    if card.text:
+        body.append(_text(card.text))
+    body += _facts(card.fields)
+    body.append(
+        {
+            "type": "Input.ChoiceSet",
+            "id": "choice",
+            "style": "expanded",
+            "isRequired": True,
+            "errorMessage": "Pick one.",
+            "choices": [
+                {
+                    "title": cut(b.label, 200),
+                    "value": f"{b.action_id}{MENU_SEPARATOR}{b.value}" if mixed else b.value,
+                }
+                for b in card.buttons
+            ],
+        }
+    )
+    action = {
+        "type": "Action.Execute",
+        "title": "OK",
+        "verb": verb,
+        "style": "positive",
+        "data": {"card": cut(card.title, 150), "from_menu": True},
+    }
+    return _card(body, [action])
+
+
+def form_json(form: Form) -> Json:
+    body: list[Json] = [_title(form.title)]
+    if form.intro:
+        body.append(_text(form.intro, isSubtle=True))
+    if form.errors:
+        body.append(
+            _text("Please check the fields marked below.", color="Attention", weight="Bolder")
+        )
+    for field in form.fields:
+        body.append(_input(field))
+        if field.name in form.errors:
+            body.append(_text(form.errors[field.name], color="Attention", spacing="None"))
+    submit = {
+        "type": "Action.Execute",
+        "title": cut(form.submit_label, 80),
+        "verb": SUBMIT_VERB,
+        "style": "positive",
+        "data": {"form_id": form.form_id, "card": cut(form.title, 150)},
+    }
+    return _card(body, [submit])
+
+
+def _input(field: FormField) -> Json:
+    base: Json = {"id": field.name, "label": cut(field.label, 300), "isRequired": field.required}
+    if field.required:
+        base["errorMessage"] = "Needed."
+    match field.kind:
+        case FieldKind.CHOICE:
+            choices = [{"title": cut(o.label, 200), "value": o.value} for o in field.options]
+            element: Json = {
+                "type": "Input.ChoiceSet",
+                "style": "compact",
+                "choices": choices,
+                **base,
+            }
+            if field.value in {o.value for o in field.options}:
+                element["value"] = field.value
+            return element
+        case FieldKind.DATE:
+            element = {"type": "Input.Date", **base}
+            if len(field.value) == 10 and field.value[4] == "-":
+                element["value"] = field.value
+            return element
+        case _:
+            element = {
+                "type": "Input.Text",
+                "isMultiline": field.kind is FieldKind.LONG_TEXT,
+                "value": field.value,
+                **base,
+            }
+            if field.hint:
+                element["placeholder"] = cut(field.hint, 150)
+            if field.max_length:
+                # Leave room over the limit, so over-long text reaches the bot and gets a
+                # friendly message instead of being silently clipped by the client.
+                element["maxLength"] = field.max_length * 2
+            return element
+
+
+def settled_json(title: str, chosen: str) -> Json:
+    """What a clicked card becomes: its title and the choice, with no buttons left."""
+    return _card([_title(title), _text(f"✓ {chosen}", color="Good", weight="Bolder")])
+
+
+def text_of(replies: list[Outbound]) -> str:
+    return "\n\n".join(r.text for r in replies if isinstance(r, Text))
+
+
+def attachment_json(message: Outbound) -> Json | None:
+    match message:
+        case Card():
+            return choice_card_json(message)
+        case CardUpdate(card=card):
+            return choice_card_json(card)
+        case Form():
+            return form_json(message)
+        case Text():
+            return None

@@ -1,0 +1,94 @@
+"""The outbox's way into Teams: continue a stored conversation, or create the 1:1 chat."""
+
+from __future__ import annotations
+
+import logging
+
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import ChannelAccount, ConversationParameters
+from msrest.exceptions import ClientRequestError, HttpOperationError
+
+from adapters.teams.bot import TeamsBot
+from adapters.teams.references import find_reference, remember_reference
+from adapters.teams.translate import PLATFORM
+from bot.delivery import RetryLater, Undeliverable
+from bot.messages import Outbound
+from bot.org import Person
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/teams/"
+
+
+class TeamsMessenger:
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        *,
+        adapter: CloudAdapter,
+        bot: TeamsBot,
+        database: Database,
+        app_id: str | None,
+        tenant_id: str | None,
+        service_url: str = DEFAULT_SERVICE_URL,
+    ) -> None:
+        self._adapter = adapter
+        self._bot = bot
+        self._database = database
+        self._app_id = app_id
+        self._tenant_id = tenant_id
+        self._service_url = service_url
+
+    def can_reach(self, person: Person) -> bool:
+        return person.teams is not None
+
+    async def send(self, person: Person, message: Outbound, *, dedupe_key: str) -> None:
+        async def deliver(context: TurnContext) -> None:
+            await remember_reference(self._database, person.id, context.activity)
+            await self._bot.send(context, [message])
+
+        try:
+            reference = await find_reference(self._database, person.id)
+            if reference is not None:
+                await self._adapter.continue_conversation(reference, deliver, self._app_id)
+                return
+            await self._create(person, deliver)
+        except HttpOperationError as error:
+            raise _classify(error) from None
+        except ClientRequestError as error:
+            raise RetryLater(f"connector unreachable: {error}") from None
+
+    async def _create(self, person: Person, deliver: object) -> None:
+        """Only the AAD object id is known: open the personal chat (Teams needs the tenant)."""
+        if self._tenant_id is None:
+            raise Undeliverable("never talked to the bot, and no tenant id is configured")
+        assert person.teams is not None
+        parameters = ConversationParameters(
+            is_group=False,
+            members=[ChannelAccount(id=person.teams)],
+            bot=ChannelAccount(id=f"28:{self._app_id}" if self._app_id else "28:extramile"),
+            tenant_id=self._tenant_id,
+            channel_data={"tenant": {"id": self._tenant_id}},
+        )
+        await self._adapter.create_conversation(
+            self._app_id,
+            deliver,
+            parameters,
+            "msteams",
+            self._service_url,
+        )
+
+
+def _classify(error: HttpOperationError) -> Exception:
+    response = error.response
+    status = getattr(response, "status_code", None) or getattr(response, "status", 0)
+    if status == 429:
+        after = response.headers.get("Retry-After") if response is not None else None
+        return RetryLater("rate limited", float(after) if after else None)
+    if status in (401, 403, 404):
+        # Uninstalled, blocked, or no such user: trying again will not help.
+        return Undeliverable(f"Teams answered {status}")
+    return RetryLater(f"Teams answered {status}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from storage.database import Database, utc_now
 from storage.tables import ConversationRefRow
@@ -24,6 +24,19 @@ async def find_address(
             )
         ).first()
     return dict(row.address) if row is not None and row.reachable else None
+
+
+async def any_address(database: Database, platform: str) -> dict[str, object] | None:
+    """The most recently used address on a platform (e.g. to learn Teams' service URL)."""
+    async with UnitOfWork(database) as uow:
+        row = (
+            await uow.session.exec(
+                select(ConversationRefRow)
+                .where(ConversationRefRow.platform == platform)
+                .order_by(col(ConversationRefRow.updated_at).desc())
+            )
+        ).first()
+    return dict(row.address) if row is not None else None
 
 
 async def remember_address(

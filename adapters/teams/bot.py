@@ -26,7 +26,7 @@ from botbuilder.schema import (
 )
 
 from adapters.teams import cards, translate
-from adapters.teams.references import remember_reference
+from adapters.teams.references import remember_reference, tenant_of_activity
 from bot.engine import Engine
 from bot.messages import CardUpdate, Form, Inbound, Outbound, Sender
 from storage.database import Database
@@ -100,7 +100,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         """Installed in a team: open a personal chat with every member we know."""
         members = await _all_members(turn_context)
         activity = turn_context.activity
-        tenant = _tenant_id(activity)
+        tenant = tenant_of_activity(activity)
         for member in members:
             aad = getattr(member, "aad_object_id", None)
             sender = translate.sender_of(aad, member.id)
@@ -173,15 +173,6 @@ def _team_id(activity: Activity) -> str | None:
     data = activity.channel_data or {}
     team = data.get("team") if isinstance(data, dict) else None
     return str(team["id"]) if isinstance(team, dict) and team.get("id") else None
-
-
-def _tenant_id(activity: Activity) -> str | None:
-    data = activity.channel_data or {}
-    tenant = data.get("tenant") if isinstance(data, dict) else None
-    if isinstance(tenant, dict) and tenant.get("id"):
-        return str(tenant["id"])
-    conversation = activity.conversation
-    return getattr(conversation, "tenant_id", None)
 
 
 async def _all_members(turn_context: TurnContext) -> list[Any]:

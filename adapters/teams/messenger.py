@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
@@ -10,7 +11,7 @@ from botbuilder.schema import ChannelAccount, ConversationParameters
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from adapters.teams.bot import TeamsBot
-from adapters.teams.references import find_reference, remember_reference
+from adapters.teams.references import find_any_chat, find_reference, remember_reference
 from adapters.teams.translate import PLATFORM
 from bot.delivery import RetryLater, Undeliverable
 from bot.messages import Outbound
@@ -61,24 +62,29 @@ class TeamsMessenger:
         except ClientRequestError as error:
             raise RetryLater(f"connector unreachable: {error}") from None
 
-    async def _create(self, person: Person, deliver: object) -> None:
-        """Only the AAD object id is known: open the personal chat (Teams needs the tenant)."""
-        if self._tenant_id is None:
-            raise Undeliverable("never talked to the bot, and no tenant id is configured")
+    async def _create(
+        self, person: Person, deliver: Callable[[TurnContext], Awaitable[None]]
+    ) -> None:
+        """Only the AAD object id is known: open the personal chat (Teams needs the tenant).
+
+        The tenant and the regional service URL come from the settings, else from
+        anyone in the organisation who has talked to the bot already.
+        """
+        known = await find_any_chat(self._database)
+        tenant = self._tenant_id or (known.tenant_id if known else None)
+        service_url = known.reference.service_url if known else self._service_url
+        if tenant is None:
+            raise Undeliverable("never talked to the bot, and no tenant id is known")
         assert person.teams is not None
         parameters = ConversationParameters(
             is_group=False,
             members=[ChannelAccount(id=person.teams)],
             bot=ChannelAccount(id=f"28:{self._app_id}" if self._app_id else "28:extramile"),
-            tenant_id=self._tenant_id,
-            channel_data={"tenant": {"id": self._tenant_id}},
+            tenant_id=tenant,
+            channel_data={"tenant": {"id": tenant}},  # what Teams reads (SDK-NOTES.md)
         )
         await self._adapter.create_conversation(
-            self._app_id,
-            deliver,
-            parameters,
-            "msteams",
-            self._service_url,
+            self._app_id, deliver, parameters, "msteams", service_url
         )
 
 

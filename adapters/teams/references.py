@@ -1,20 +1,35 @@
-"""Teams conversation references: stored for everyone who talks to the bot, for proactive use."""
+"""Teams conversation references: stored for everyone who talks to the bot, for proactive use.
+
+botbuilder's ConversationReference drops the tenant id on the way through, and
+Teams needs it to open a chat, so the tenant is stored beside the reference.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationReference
 
 from adapters.teams.translate import PLATFORM
-from storage.addresses import find_address, remember_address
+from storage.addresses import any_address, find_address, remember_address
 from storage.database import Database
+
+TENANT_KEY = "extramileTenantId"
+
+
+@dataclass(frozen=True, slots=True)
+class KnownChat:
+    reference: ConversationReference
+    tenant_id: str | None
 
 
 async def remember_reference(database: Database, person_id: str, activity: Activity) -> None:
-    reference = TurnContext.get_conversation_reference(activity)
-    await remember_address(database, person_id, PLATFORM, dict(reference.serialize()))
+    reference = dict(TurnContext.get_conversation_reference(activity).serialize())
+    tenant = tenant_of_activity(activity)
+    if tenant:
+        reference[TENANT_KEY] = tenant
+    await remember_address(database, person_id, PLATFORM, reference)
 
 
 async def find_reference(database: Database, person_id: str) -> ConversationReference | None:
@@ -22,10 +37,18 @@ async def find_reference(database: Database, person_id: str) -> ConversationRefe
     return ConversationReference().deserialize(data) if data else None
 
 
-def tenant_of(reference: ConversationReference) -> str | None:
-    conversation = reference.conversation
+async def find_any_chat(database: Database) -> KnownChat | None:
+    data = await any_address(database, PLATFORM)
+    if not data:
+        return None
+    tenant = data.get(TENANT_KEY)
+    return KnownChat(ConversationReference().deserialize(data), str(tenant) if tenant else None)
+
+
+def tenant_of_activity(activity: Activity) -> str | None:
+    data = activity.channel_data or {}
+    tenant = data.get("tenant") if isinstance(data, dict) else None
+    if isinstance(tenant, dict) and tenant.get("id"):
+        return str(tenant["id"])
+    conversation = activity.conversation
     return getattr(conversation, "tenant_id", None) if conversation else None
-
-
-def as_dict(reference: ConversationReference) -> dict[str, Any]:
-    return dict(reference.serialize())

@@ -44,11 +44,6 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("MicrosoftAppType", "MICROSOFTAPPTYPE"),
     )
 
-    # Where Bot Framework tokens' signing keys are published; only tests change it.
-    bot_openid_metadata_url: str | None = Field(
-        default=None, validation_alias="EXTRAMILE_BOT_OPENID_METADATA_URL"
-    )
-
     @property
     def organisation_file(self) -> Path:
         """`EXTRAMILE_ORG_FILE`, else `./org.yml` if present, else the example shop."""

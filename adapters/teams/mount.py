@@ -9,11 +9,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from aiohttp import web
-from botbuilder.core import TurnContext
+from botbuilder.core import TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
+from botbuilder.schema import Activity
 
 from adapters.state import MESSENGERS, MOUNTED, NOTES, RUNTIME, SETTINGS
 from adapters.teams.bot import TeamsBot
@@ -33,7 +34,6 @@ class BotFrameworkConfig:
     APP_PASSWORD: str | None
     APP_TYPE: str
     APP_TENANTID: str | None
-    TO_BOT_FROM_CHANNEL_OPEN_ID_METADATA_URL: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,6 @@ def bot_framework_config(settings: Settings) -> BotFrameworkConfig:
         APP_PASSWORD=password.get_secret_value() if password else None,
         APP_TYPE=settings.microsoft_app_type,
         APP_TENANTID=settings.microsoft_app_tenant_id,
-        TO_BOT_FROM_CHANNEL_OPEN_ID_METADATA_URL=settings.bot_openid_metadata_url,
     )
 
 
@@ -98,8 +97,20 @@ async def teams_messages(request: web.Request) -> web.StreamResponse:
         return web.Response(status=400, text="malformed JSON")
     if not isinstance(body, dict) or not body.get("type"):
         return web.Response(status=400, text="not an activity")
-    response = await mount.adapter.process(request, mount.bot)
-    return response or web.Response(status=201)
+    activity = Activity().deserialize(body)
+    # Authenticate here rather than in CloudAdapter.process: the SDK lets a bad
+    # signature or an expired token escape as a 500 (and the channel retries it).
+    auth_header = request.headers.get("Authorization", "")
+    authentication = mount.adapter.bot_framework_authentication
+    try:
+        result = await authentication.authenticate_request(activity, auth_header)
+    except Exception as error:  # anything short of proof that Microsoft sent it
+        log.warning("Teams request refused: %s: %s", type(error).__name__, error)
+        return web.Response(status=401, text="unauthorized")
+    invoke_response = await mount.adapter.process_activity(result, activity, mount.bot.on_turn)
+    if invoke_response is None:
+        return web.Response(status=201)
+    return web.json_response(serializer_helper(invoke_response.body), status=invoke_response.status)
 
 
 async def _on_turn_error(context: TurnContext, error: Exception) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock, local_today
 from bot.errors import UserError
-from bot.flows import feedback, general, home, log_action
+from bot.flows import admin, feedback, general, home, log_action
 from bot.flows.turn import Turn
 from bot.messages import (
     ButtonClick,
@@ -159,6 +159,8 @@ async def _command(
             return await general.show_mine(turn)
         case "feedback":
             return await feedback.open_form(turn, words=rest)
+        case "unreachable":
+            return await admin.show_unreachable(turn)
         case "offer":
             return await general.show_offer(turn)
         case "help" | "":

@@ -127,3 +127,22 @@ async def test_installing_in_a_team_opens_chats_with_the_members_we_know(
     assert [c.body["members"][0]["id"] for c in creates] == [SAM["id"]]  # not the visitor
     [welcome] = await teams.connector.wait_for_sent()
     assert "Hi Sam" in card_text(teams.connector.cards(welcome)[0])
+
+
+async def test_admins_are_shown_who_cannot_be_reached(teams: TeamsDriver) -> None:
+    await _queue(_database(teams), "dan", Text("hello"))
+    await _settled(_database(teams))
+    # Ola (admin) asks in Teams... Ola has no Teams id, so ask as Maria, the manager.
+    maria = {
+        "id": "29:1maria",
+        "name": "Maria Lopez",
+        "aadObjectId": "2b1c7f9e-0d4a-4a57-9b1e-6f3d2a8c4e01",
+    }
+    await teams.say(maria, "unreachable")
+    await teams.connector.wait_for_sent()
+    text = card_text(teams.last_card())
+    assert "People I can't reach (1)" in text
+    assert "Dan Hughes" in text and "no tenant id is known" in text
+    await teams.say(ASHA, "unreachable")
+    await teams.connector.wait_for_sent(2)
+    assert "Only admins and managers" in teams.connector.sent()[-1].body["text"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.flows import admin
 from bot.flows.general import show_mine
 from bot.flows.turn import Turn
 from bot.messages import Button, ButtonStyle, Card, CardField
@@ -40,6 +41,8 @@ async def home_cards(turn: Turn) -> list[Card]:
                 ),
             )
         )
+    if person.role in admin.ALLOWED:
+        cards.append(await admin.unreachable_card(turn))
     if person.role is Role.MANAGER:
         nominations = await open_nominations(turn.uow)
         cards.append(

@@ -23,11 +23,19 @@ LONG = "🚌 مرحبا " * 600
 CARDS = [
     HELP,
     Card(title="Only a title"),
-    Card(title=LONG, text=LONG, fields=tuple(CardField(f"l{i}", LONG) for i in range(40)),
-         buttons=(Button("Save", "log.save", style=ButtonStyle.PRIMARY),
-                  Button("Cancel", "log.cancel", style=ButtonStyle.DANGER))),
-    Card(title="Pick", buttons=tuple(Button(f"Option {i}", "log.answer", f"f={i}")
-                                     for i in range(10))),
+    Card(
+        title=LONG,
+        text=LONG,
+        fields=tuple(CardField(f"l{i}", LONG) for i in range(40)),
+        buttons=(
+            Button("Save", "log.save", style=ButtonStyle.PRIMARY),
+            Button("Cancel", "log.cancel", style=ButtonStyle.DANGER),
+        ),
+    ),
+    Card(
+        title="Pick",
+        buttons=tuple(Button(f"Option {i}", "log.answer", f"f={i}") for i in range(10)),
+    ),
     Card(title="Mixed", buttons=tuple(Button(f"B{i}", f"menu.{i}") for i in range(8))),
 ]
 
@@ -39,13 +47,20 @@ def test_cards_are_valid(card: Card) -> None:
 
 def test_a_form_with_every_kind_of_field_and_errors_is_valid() -> None:
     form = Form(
-        form_id="f", title="Log an extra-mile action", intro="Tell me",
+        form_id="f",
+        title="Log an extra-mile action",
+        intro="Tell me",
         fields=(
             FormField("d", "When?", FieldKind.DATE, required=False, value="2026-11-20"),
             FormField("t", "Need", FieldKind.LONG_TEXT, value="x" * 1600, max_length=1500),
             FormField("s", "Short", FieldKind.TEXT),
-            FormField("c", "Choose", FieldKind.CHOICE, value="b",
-                      options=(Choice("a", "A"), Choice("b", "B"))),
+            FormField(
+                "c",
+                "Choose",
+                FieldKind.CHOICE,
+                value="b",
+                options=(Choice("a", "A"), Choice("b", "B")),
+            ),
             FormField("n", "Number", FieldKind.NUMBER, required=False),
         ),
         errors={"t": "That's 1,600 characters; please keep it under 1,500.", "s": "Needed"},

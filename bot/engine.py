@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock, local_today
 from bot.errors import UserError
-from bot.flows import admin, feedback, general, home, log_action
+from bot.flows import admin, approvals, away, feedback, general, home, log_action
 from bot.flows.turn import Turn
 from bot.messages import (
     ButtonClick,
@@ -55,7 +55,7 @@ class Engine:
             async with UnitOfWork(self.database) as uow:
                 if not await claim_event(uow, inbound.event_key):
                     log.info("duplicate event %s ignored", inbound.event_key)
-                    return []
+                    return await _replay(self._turn(person, uow), inbound)
                 replies = await _dispatch(self._turn(person, uow), inbound)
                 await uow.commit()
                 return replies
@@ -110,6 +110,14 @@ class Engine:
         )
 
 
+async def _replay(turn: Turn, inbound: Inbound) -> list[Outbound]:
+    """A redelivered event changes nothing; a re-sent click on a request gets its card as
+    it is now (Teams shows "Unable to reach app" to a click that gets no card back)."""
+    if isinstance(inbound, ButtonClick) and inbound.action_id.startswith("request."):
+        return await approvals.current_card(turn, inbound.value)
+    return []
+
+
 async def _dispatch(turn: Turn, inbound: Inbound) -> list[Outbound]:
     match inbound:
         case TextMessage(text=text):
@@ -117,10 +125,12 @@ async def _dispatch(turn: Turn, inbound: Inbound) -> list[Outbound]:
         case ButtonClick(action_id=action_id, value=value):
             return await _on_click(turn, action_id, value)
         case FormSubmission(form_id=form_id, values=values):
-            if form_id == log_action.FORM_ID:
-                return await log_action.submit_form(turn, dict(values))
+            if form_id in (log_action.FORM_ID, log_action.CHECK_FORM_ID):
+                return await log_action.submit_form(turn, dict(values), form_id)
             if form_id == feedback.FORM_ID:
                 return await feedback.submit_form(turn, dict(values))
+            if form_id.partition(":")[0] in approvals.FORMS:
+                return await approvals.submit_form(turn, form_id, dict(values))
             return [
                 Text("I don't recognise that form. It may be from an older version: try `log`.")
             ]
@@ -161,6 +171,12 @@ async def _command(
             return await feedback.open_form(turn, words=rest)
         case "unreachable":
             return await admin.show_unreachable(turn)
+        case "waiting":
+            return await approvals.show_waiting(turn)
+        case "away":
+            return await away.go_away(turn, rest)
+        case "back":
+            return await away.come_back(turn)
         case "offer":
             return await general.show_offer(turn)
         case "help" | "":
@@ -188,6 +204,14 @@ async def _on_click(turn: Turn, action_id: str, value: str) -> list[Outbound]:
             return await log_action.open_form(turn)
         case "form.open" if value == feedback.FORM_ID:
             return await feedback.reopen(turn)
+        case "form.open" if value.startswith(approvals.ANSWER_FORM + ":"):
+            return await approvals.open_answer_form(turn, value.partition(":")[2])
+        case "request.approve":
+            return await approvals.approve(turn, value)
+        case "request.decline":
+            return await approvals.start_decline(turn, value)
+        case "request.ask":
+            return await approvals.start_ask(turn, value)
         case "menu.offer":
             return await general.show_offer(turn)
         case "log.answer" if state is not None and state.step.startswith("ask:"):

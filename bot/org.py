@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
@@ -117,6 +117,9 @@ class Person(Strict):
     slack: Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,}$")] | None = None
     teams: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
     timezone: TimeZoneName | None = None
+    # Away until this date (inclusive); their requests go to `delegate` meanwhile.
+    away_until: date | None = None
+    delegate: Slug | None = None
 
     @property
     def first_name(self) -> str:
@@ -175,6 +178,18 @@ def cross_check(org: Organisation) -> list[Problem]:
         elif person.supervisor == person.id:
             problems.append(
                 Problem(("people", index, "supervisor"), f"{person.id!r} supervises themself")
+            )
+    for index, person in enumerate(org.people):
+        if person.delegate is not None and person.delegate not in ids:
+            problems.append(
+                Problem(
+                    ("people", index, "delegate"),
+                    f"delegate {person.delegate!r} of {person.id!r} is not in people",
+                )
+            )
+        elif person.delegate == person.id:
+            problems.append(
+                Problem(("people", index, "delegate"), f"{person.id!r} delegates to themself")
             )
     if not problems:
         problems += _cycles(org)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlmodel import col, select
 
 from bot.domain import ActionStatus, Approach, CheckedAction, Context, LoggedAction
@@ -10,7 +12,14 @@ from storage.tables import ActionRow
 from storage.uow import UnitOfWork
 
 
-async def add_action(uow: UnitOfWork, person_id: str, action: CheckedAction) -> LoggedAction:
+async def add_action(
+    uow: UnitOfWork,
+    person_id: str,
+    action: CheckedAction,
+    *,
+    cost: Decimal | None = None,
+    minutes: int | None = None,
+) -> LoggedAction:
     now = utc_now()
     row = ActionRow(
         person_id=person_id,
@@ -23,6 +32,8 @@ async def add_action(uow: UnitOfWork, person_id: str, action: CheckedAction) -> 
         approach=action.approach.value,
         customer_aware=action.customer_aware,
         result=action.result,
+        cost=cost,
+        minutes=minutes,
         created_at=now,
         updated_at=now,
     )

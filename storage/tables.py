@@ -23,7 +23,8 @@ class PersonRow(SQLModel, table=True):
     supervisor_id: str | None = Field(default=None, max_length=63)
     timezone: str | None = Field(default=None, max_length=64)
     active: bool = True
-    away_until: date | None = None
+    away_until: date | None = None  # set in chat; the organisation file's applies otherwise
+    delegate_id: str | None = Field(default=None, max_length=63)
     prompts_paused_until: date | None = None
 
 
@@ -109,10 +110,11 @@ class FeasibilityRequestRow(SQLModel, table=True):
     action_id: int = Field(foreign_key="extra_mile_action.id", index=True)
     requester_id: str = Field(foreign_key="person.id", max_length=63)
     approver_id: str = Field(foreign_key="person.id", index=True, max_length=63)
-    within_authority: bool
-    within_guidelines: bool
-    within_regulations: bool
-    affects_others: bool
+    # The four questions of the check, answered yes / no / unsure.
+    within_authority: str = Field(max_length=10)
+    within_guidelines: str = Field(max_length=10)
+    within_regulations: str = Field(max_length=10)
+    affects_others: str = Field(max_length=10)
     explanation: str = ""
     status: str = Field(default="pending", max_length=20, index=True)
     question: str | None = None
@@ -120,6 +122,10 @@ class FeasibilityRequestRow(SQLModel, table=True):
     decided_by: str | None = Field(default=None, max_length=63)
     decided_at: datetime | None = None
     decision_reason: str | None = None
+    cost: Decimal | None = Field(default=None, sa_column=Column(Numeric(10, 2)))
+    minutes: int | None = None
+    # Everyone the card was sent to (approver, delegates, escalations): all see updates.
+    card_sent_to: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     reminded_at: datetime | None = None
     escalated_at: datetime | None = None
     created_at: datetime
@@ -133,6 +139,7 @@ class PostedCardRow(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     card_key: str = Field(max_length=120, index=True)
+    person_id: str = Field(max_length=63)
     platform: str = Field(max_length=20)
     address_key: str = Field(max_length=200)
     address: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -67,7 +67,29 @@ def test_a_done_action_needs_result_and_awareness_an_idea_does_not() -> None:
         "customer_aware",
         "result",
     }
-    assert check_draft(ORG, base.merged({"status": "proposed"}), SUNDAY) == {}
+    idea = base.merged({"status": "proposed"})
+    assert set(check_draft(ORG, idea, SUNDAY)) == {
+        "within_authority",
+        "within_guidelines",
+        "within_regulations",
+        "affects_others",
+    }
+    answered = idea.merged(
+        {
+            "cost": "2.50",
+            "minutes": "10",
+            "within_authority": "yes",
+            "within_guidelines": "yes",
+            "within_regulations": "yes",
+            "affects_others": "no",
+        }
+    )
+    assert check_draft(ORG, answered, SUNDAY) == {}
+    over = answered.merged({"cost": "£12"})
+    assert check_draft(ORG, over, SUNDAY)["explanation"].startswith(
+        "This needs your supervisor's OK, because it costs £12.00, over the £10.00"
+    )
+    assert check_draft(ORG, over.merged({"explanation": "She's a regular"}), SUNDAY) == {}
 
 
 def test_criteria_follow_what_was_recorded() -> None:

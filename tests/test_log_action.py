@@ -57,19 +57,25 @@ async def test_quick_path_asks_only_for_what_is_missing_then_saves(engine: Engin
     assert action.customer_aware is True
 
 
-async def test_an_idea_skips_the_questions_that_only_fit_a_done_action(engine: Engine) -> None:
+async def test_an_idea_gets_the_feasibility_check_instead_of_the_result(engine: Engine) -> None:
     chat = Chat(engine, "tom")
     await chat.say("log offer a free coffee while they wait for the repair")
     await chat.say("Waiting 40 minutes for a phone repair")
     await chat.click("Not covered by our routine offer")
     await chat.click("It's an idea I propose")
     await chat.click("A quiet time")
-    review = await chat.click("My own initiative")
+    cost_question = await chat.click("My own initiative")
+    assert "Idea: what would it cost? (6 of 11)" in cost_question
+    await chat.say("£1.20")
+    await chat.say("5")
+    for answer in ("Yes", "Yes", "Yes", "No"):
+        review = await chat.click(answer)
     assert "Check before I save it" in review
-    assert "How it went" not in review
-    assert "your 1st idea" in await chat.click("Save")
+    assert "How it went" not in review and "Cost and time: £1.20 · 5 min" in review
+    assert "saving lets you go ahead" in review
+    assert "Go ahead: it's within your authority" in await chat.click("Save")
     [idea] = await _saved(engine, "tom")
-    assert idea.status == "proposed" and idea.customer_aware is None
+    assert idea.status == "done" and idea.approach == "procedure"
 
 
 async def test_form_path_with_errors_keeps_everything_typed(engine: Engine) -> None:

@@ -141,9 +141,18 @@ async def test_markup_typed_by_a_person_never_pings_or_links(slack: SlackDriver)
         "It's an idea I propose",
         "A quiet time",
         "My own initiative",
+        "0",
+        "5",
+        "Yes",
+        "Yes",
+        "Yes",
+        "No",
     ):
         count = len(slack.fake.of("chat.postMessage"))
-        await slack.click(ASHA, slack.posted(), label)
+        if label.isdigit():
+            await slack.dm(ASHA, label)  # the cost, then the minutes, are typed
+        else:
+            await slack.click(ASHA, slack.posted(), label)
         await slack.fake.wait_for("chat.postMessage", count + 1)
     review = slack.posted()
     rendered = json.dumps(review["blocks"]) + review["text"]

@@ -101,18 +101,22 @@ async def test_quick_log_by_command_then_answers_in_the_dm(
     await slack.fake.wait_for("chat.postMessage", 2)
     await slack.click(ASHA, slack.posted(), "Help to the car with bulky items on request")
     await slack.fake.wait_for("chat.postMessage", 3)
-    await slack.click(ASHA, slack.posted(), "It's an idea I propose")
+    await slack.click(ASHA, slack.posted(), "I did it")
     await slack.fake.wait_for("chat.postMessage", 4)
     await slack.click(ASHA, slack.posted(), "A busy time")
     await slack.fake.wait_for("chat.postMessage", 5)
     await slack.click(ASHA, slack.posted(), "My own initiative")
     await slack.fake.wait_for("chat.postMessage", 6)
+    await slack.click(ASHA, slack.posted(), "Yes")
+    await slack.fake.wait_for("chat.postMessage", 7)
+    await slack.dm(ASHA, "Her back felt better already")
+    await slack.fake.wait_for("chat.postMessage", 8)
     assert "Check before I save it" in all_text(slack.posted()["blocks"])
     await slack.click(ASHA, slack.posted(), "Save")
-    await slack.fake.wait_for("chat.postMessage", 7)
+    await slack.fake.wait_for("chat.postMessage", 9)
     [action] = await _actions(slack_settings)
     assert action.extra == "carried bags to the car & loaded them"
-    assert action.status == "proposed"
+    assert action.status == "done" and action.result == "Her back felt better already"
 
 
 @pytest.mark.parametrize(

@@ -55,7 +55,7 @@ async def test_logging_an_action_end_to_end_with_the_form(
     inputs = form_inputs(form)
     assert inputs["offer_item"]["type"] == "Input.ChoiceSet"
     assert inputs["customer_need"]["isMultiline"] is True
-    submit = action_titled(form, "Review")
+    submit = action_titled(form, "Next")
     assert submit["type"] == "Action.Execute"
 
     # A first try with a future date and no need: errors on the card, typed values kept.
@@ -83,7 +83,7 @@ async def test_logging_an_action_end_to_end_with_the_form(
 
     response = await teams.execute(
         ASHA,
-        action_titled(with_errors, "Review"),
+        action_titled(with_errors, "Next"),
         typed | {"occurred_on": "2026-11-21", "customer_need": "Couldn't lift it"},
     )
     settled = (await response.json())["value"]

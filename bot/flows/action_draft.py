@@ -7,10 +7,12 @@ anything; `check_draft` turns it into a `CheckedAction` or a map of friendly err
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain import NOT_COVERED, ActionStatus, Approach, CheckedAction, Context
+from bot.feasibility import Answer, FeasibilityCheck, assess, money
 from bot.messages import Choice, FieldKind, FormField
 from bot.org import Organisation
 from bot.text import clean, parse_day
@@ -32,6 +34,18 @@ class ActionDraft(BaseModel):
     approach: str = ""
     customer_aware: str = ""
     result: str = ""
+    # The feasibility check, for an idea (P6-P9).
+    cost: str = ""
+    minutes: str = ""
+    within_authority: str = ""
+    within_guidelines: str = ""
+    within_regulations: str = ""
+    affects_others: str = ""
+    explanation: str = ""
+
+    @property
+    def is_idea(self) -> bool:
+        return self.status == ActionStatus.PROPOSED
 
     def merged(self, values: dict[str, str]) -> ActionDraft:
         known = {k: clean(v) for k, v in values.items() if k in type(self).model_fields}
@@ -45,6 +59,32 @@ STATUS_CHOICES = (
 )
 CONTEXT_CHOICES = tuple(Choice(c.value, c.label) for c in Context)
 APPROACH_CHOICES = tuple(Choice(a.value, a.label) for a in Approach)
+ANSWER_CHOICES = tuple(Choice(a.value, a.label) for a in Answer)
+AFFECTS_CHOICES = (
+    Choice(Answer.NO, "No"),
+    Choice(Answer.YES, "Yes, it would"),
+    Choice(Answer.UNSURE, "Not sure"),
+)
+MAIN_FIELDS = (
+    "occurred_on",
+    "customer_need",
+    "offer_item",
+    "extra",
+    "status",
+    "context",
+    "approach",
+    "customer_aware",
+    "result",
+)
+CHECK_FIELDS = (
+    "cost",
+    "minutes",
+    "within_authority",
+    "within_guidelines",
+    "within_regulations",
+    "affects_others",
+)
+MAX_EXPLANATION = 1000
 
 
 def offer_choices(org: Organisation) -> tuple[Choice, ...]:
@@ -128,6 +168,68 @@ def draft_fields(org: Organisation, draft: ActionDraft) -> tuple[FormField, ...]
     )
 
 
+def check_fields(org: Organisation, draft: ActionDraft) -> tuple[FormField, ...]:
+    """The feasibility check (P6-P8), and the explanation for a supervisor (P9)."""
+    authority = org.policy.staff_authority
+    limit = money(authority.max_cost, authority.currency)
+    answer = {"kind": FieldKind.CHOICE, "required": False, "options": ANSWER_CHOICES}
+    return (
+        FormField(
+            "cost",
+            "Idea: what would it cost?",
+            FieldKind.NUMBER,
+            required=False,
+            value=draft.cost,
+            hint=f"In {authority.currency}, 0 if nothing. Staff can spend up to {limit}",
+        ),
+        FormField(
+            "minutes",
+            "Idea: how many minutes would it take?",
+            FieldKind.NUMBER,
+            required=False,
+            value=draft.minutes,
+            hint=f"Staff can give up to {authority.max_minutes} minutes",
+        ),
+        FormField(
+            "within_authority",
+            "Idea: is it within your own authority?",
+            value=draft.within_authority,
+            **answer,  # type: ignore[arg-type]
+        ),
+        FormField(
+            "within_guidelines",
+            "Idea: is it within our guidelines?",
+            value=draft.within_guidelines,
+            hint="; ".join(org.policy.guidelines),
+            **answer,  # type: ignore[arg-type]
+        ),
+        FormField(
+            "within_regulations",
+            "Idea: is it within the regulations?",
+            value=draft.within_regulations,
+            hint="; ".join(org.policy.regulations),
+            **answer,  # type: ignore[arg-type]
+        ),
+        FormField(
+            "affects_others",
+            "Idea: would it affect the service to other customers?",
+            FieldKind.CHOICE,
+            required=False,
+            value=draft.affects_others,
+            options=AFFECTS_CHOICES,
+        ),
+        FormField(
+            "explanation",
+            "Idea: explain it for your supervisor",
+            FieldKind.LONG_TEXT,
+            required=False,
+            value=draft.explanation,
+            max_length=MAX_EXPLANATION,
+            hint="Only if it goes beyond your authority: how it would impress the customer",
+        ),
+    )
+
+
 def check_draft(org: Organisation, draft: ActionDraft, today: date) -> dict[str, str]:
     """Friendly messages keyed by field name; empty when the draft can be saved."""
     errors: dict[str, str] = {}
@@ -154,14 +256,76 @@ def check_draft(org: Organisation, draft: ActionDraft, today: date) -> dict[str,
     if draft.customer_aware not in ("yes", "no") and (done or draft.customer_aware):
         errors["customer_aware"] = "Say yes or no: did the customer know it was extra?"
     errors.update(_text_problem("result", draft.result, "how it went", required=done))
+    if draft.is_idea:
+        errors.update(_check_problems(org, draft))
     return errors
 
 
+def _check_problems(org: Organisation, draft: ActionDraft) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if parse_money(draft.cost) is None:
+        errors["cost"] = "Give the cost as a number, like 4.50 (0 if it costs nothing)."
+    if parse_minutes(draft.minutes) is None:
+        errors["minutes"] = "Give the time as a whole number of minutes, like 10."
+    for name, choices in (
+        ("within_authority", ANSWER_CHOICES),
+        ("within_guidelines", ANSWER_CHOICES),
+        ("within_regulations", ANSWER_CHOICES),
+        ("affects_others", AFFECTS_CHOICES),
+    ):
+        if getattr(draft, name) not in {c.value for c in choices}:
+            errors[name] = "Answer yes, no or not sure."
+    if errors:
+        return errors
+    verdict = assess(to_check(draft), org.policy.staff_authority)
+    if not verdict.go_ahead and not draft.explanation:
+        errors["explanation"] = (
+            "This needs your supervisor's OK, because "
+            + "; ".join(verdict.reasons)
+            + ". Explain the idea for them."
+        )
+    errors.update(
+        _text_problem("explanation", draft.explanation, "the explanation", required=False)
+    )
+    return errors
+
+
+def parse_money(text: str) -> Decimal | None:
+    cleaned = text.strip().lstrip("£€$").replace(",", "") or "0"
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount < 0 or amount > 1_000_000:
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_minutes(text: str) -> int | None:
+    cleaned = text.strip().lower().removesuffix("minutes").removesuffix("mins").strip() or "0"
+    return int(cleaned) if cleaned.isdigit() and int(cleaned) <= 24 * 60 else None
+
+
+def to_check(draft: ActionDraft) -> FeasibilityCheck:
+    """Only call once the check's fields passed `check_draft`."""
+    cost, minutes = parse_money(draft.cost), parse_minutes(draft.minutes)
+    assert cost is not None and minutes is not None
+    return FeasibilityCheck(
+        cost=cost,
+        minutes=minutes,
+        within_authority=Answer(draft.within_authority),
+        within_guidelines=Answer(draft.within_guidelines),
+        within_regulations=Answer(draft.within_regulations),
+        affects_others=Answer(draft.affects_others),
+    )
+
+
 def _text_problem(name: str, value: str, what: str, *, required: bool) -> dict[str, str]:
+    limit = MAX_EXPLANATION if name == "explanation" else MAX_TEXT
     if required and not value:
         return {name: f"Please tell me {what}."}
-    if len(value) > MAX_TEXT:
-        return {name: f"That's {len(value):,} characters; please keep {what} under {MAX_TEXT:,}."}
+    if len(value) > limit:
+        return {name: f"That's {len(value):,} characters; please keep {what} under {limit:,}."}
     return {}
 
 

@@ -9,7 +9,18 @@ from __future__ import annotations
 import re
 
 from bot.domain import NOT_COVERED, ActionStatus, criteria_evidenced
-from bot.flows.action_draft import ActionDraft, check_draft, draft_fields, to_checked
+from bot.feasibility import assess, money
+from bot.flows import approvals
+from bot.flows.action_draft import (
+    CHECK_FIELDS,
+    MAIN_FIELDS,
+    ActionDraft,
+    check_draft,
+    check_fields,
+    draft_fields,
+    to_check,
+    to_checked,
+)
 from bot.flows.turn import Turn
 from bot.messages import (
     Button,
@@ -29,16 +40,9 @@ from storage.events import audit
 
 FLOW = "log"
 FORM_ID = "log-action"
-QUICK_ORDER = (
-    "customer_need",
-    "offer_item",
-    "status",
-    "context",
-    "approach",
-    "customer_aware",
-    "result",
-)
-ONLY_WHEN_DONE = frozenset({"customer_aware", "result"})
+CHECK_FORM_ID = "log-check"
+COMMON_QUESTIONS = ("customer_need", "offer_item", "status", "context", "approach")
+DONE_QUESTIONS = ("customer_aware", "result")
 _DATE_PREFIX = re.compile(r"^\s*([\w/.-]+)\s*[:,]\s*(.+)$", re.DOTALL)
 
 
@@ -68,17 +72,36 @@ def _form(turn: Turn, draft: ActionDraft, errors: dict[str, str]) -> Form:
         title="Log an extra-mile action",
         intro="Tell me what the customer needed and what you did beyond our routine offer.",
         fields=draft_fields(turn.org, draft),
-        submit_label="Review",
-        errors=errors,
+        submit_label="Next",
+        errors={k: v for k, v in errors.items() if k in MAIN_FIELDS},
     )
 
 
-async def submit_form(turn: Turn, values: dict[str, str]) -> list[Outbound]:
+def _check_form(turn: Turn, draft: ActionDraft, errors: dict[str, str]) -> Form:
+    authority = turn.org.policy.staff_authority
+    return Form(
+        form_id=CHECK_FORM_ID,
+        title="Check your idea",
+        intro="Is it feasible? Inside your authority "
+        f"({money(authority.max_cost, authority.currency)}, {authority.max_minutes} minutes) "
+        "with no doubts, you can go ahead; otherwise I'll ask your supervisor for you.",
+        fields=check_fields(turn.org, draft),
+        submit_label="Review",
+        errors={k: v for k, v in errors.items() if k not in MAIN_FIELDS},
+    )
+
+
+async def submit_form(turn: Turn, values: dict[str, str], form_id: str = FORM_ID) -> list[Outbound]:
+    """Both forms: the action first; for an idea, then the feasibility check."""
     draft = (await current_draft(turn) or ActionDraft()).merged(values)
     errors = check_draft(turn.org, draft, turn.today)
-    if errors:
+    if any(name in MAIN_FIELDS for name in errors):
         await _keep(turn, "form", draft)
         return [_form(turn, draft, errors)]
+    if errors:
+        await _keep(turn, "check", draft)
+        # Coming from the first form, the check is shown clean; its own submit shows errors.
+        return [_check_form(turn, draft, errors if form_id == CHECK_FORM_ID else {})]
     await _keep(turn, "review", draft)
     return [review_card(turn, draft)]
 
@@ -101,17 +124,23 @@ async def start_quick(turn: Turn, line: str) -> list[Outbound]:
     )
 
 
-def _missing(draft: ActionDraft) -> list[str]:
-    done = draft.status == ActionStatus.DONE
-    return [
-        name
-        for name in QUICK_ORDER
-        if not getattr(draft, name) and (name not in ONLY_WHEN_DONE or done)
-    ]
+def _questions(turn: Turn, draft: ActionDraft) -> list[str]:
+    """What the quick path asks, in order: an idea gets the feasibility check instead of
+    the result, and an explanation for the supervisor only if it needs their OK."""
+    if not draft.is_idea:
+        return [*COMMON_QUESTIONS, *DONE_QUESTIONS]
+    questions = [*COMMON_QUESTIONS, *CHECK_FIELDS]
+    if "explanation" in check_draft(turn.org, draft, turn.today) or draft.explanation:
+        questions.append("explanation")
+    return questions
+
+
+def _missing(turn: Turn, draft: ActionDraft) -> list[str]:
+    return [name for name in _questions(turn, draft) if not getattr(draft, name)]
 
 
 async def _next_question(turn: Turn, draft: ActionDraft, intro: str = "") -> list[Outbound]:
-    missing = _missing(draft)
+    missing = _missing(turn, draft)
     if not missing:
         await _keep(turn, "review", draft)
         return [review_card(turn, draft)]
@@ -121,12 +150,14 @@ async def _next_question(turn: Turn, draft: ActionDraft, intro: str = "") -> lis
 
 
 def _field(turn: Turn, draft: ActionDraft, name: str) -> FormField:
-    return next(f for f in draft_fields(turn.org, draft) if f.name == name)
+    fields = (*draft_fields(turn.org, draft), *check_fields(turn.org, draft))
+    return next(f for f in fields if f.name == name)
 
 
 def _question(turn: Turn, draft: ActionDraft, name: str) -> Outbound:
     field = _field(turn, draft, name)
-    step = f"({QUICK_ORDER.index(name) + 1} of {len(QUICK_ORDER)})"
+    questions = _questions(turn, draft)
+    step = f"({questions.index(name) + 1} of {len(questions)})" if name in questions else ""
     if field.kind is FieldKind.CHOICE:
         return Card(
             title=f"{field.label} {step}",
@@ -200,8 +231,28 @@ def review_card(turn: Turn, draft: ActionDraft) -> Card:
             ),
             CardField("How it went", draft.result),
         ]
+    verdict = ""
+    if draft.is_idea:
+        check = to_check(draft)
+        currency = turn.org.policy.staff_authority.currency
+        fields += [
+            CardField("Cost and time", f"{money(check.cost, currency)} · {check.minutes} min"),
+            CardField("Within your authority?", check.within_authority.label),
+            CardField("Within our guidelines?", check.within_guidelines.label),
+            CardField("Within the regulations?", check.within_regulations.label),
+            CardField("Affects other customers?", check.affects_others.label),
+        ]
+        outcome = assess(check, turn.org.policy.staff_authority)
+        if outcome.go_ahead:
+            verdict = "It's within your authority: saving lets you go ahead."
+        else:
+            fields.append(CardField("For your supervisor", draft.explanation))
+            verdict = (
+                "Saving sends it to your supervisor, because " + "; ".join(outcome.reasons) + "."
+            )
     return Card(
         title="Check before I save it",
+        text=verdict,
         fields=tuple(fields),
         buttons=(
             Button("Save", "log.save", style=ButtonStyle.PRIMARY),
@@ -217,10 +268,16 @@ async def save(turn: Turn) -> list[Outbound]:
         return [Text("There's nothing waiting to be saved. It may already be saved: try `mine`.")]
     draft = ActionDraft.model_validate(state.data)
     errors = check_draft(turn.org, draft, turn.today)
-    if errors:
+    if any(name in MAIN_FIELDS for name in errors):
         await _keep(turn, "form", draft)
         return [_form(turn, draft, errors)]
+    if errors:
+        await _keep(turn, "check", draft)
+        return [_check_form(turn, draft, errors)]
     checked = to_checked(draft, turn.today)
+    if draft.is_idea:
+        await clear_state(turn.uow, turn.person.id)
+        return await approvals.submit_idea(turn, checked, to_check(draft), draft.explanation)
     action = await add_action(turn.uow, turn.person.id, checked)
     await audit(
         turn.uow,
@@ -231,13 +288,12 @@ async def save(turn: Turn) -> list[Outbound]:
     )
     await clear_state(turn.uow, turn.person.id)
     total = await count_actions(turn.uow, turn.person.id)
-    kind = "idea" if checked.status is ActionStatus.PROPOSED else "extra-mile action"
     beyond = (
         "" if checked.offer_item_id != NOT_COVERED else " It goes beyond anything in our offer."
     )
     return [
         Card(
-            title=f"Saved: your {_ordinal(total)} {kind}. Thank you!",
+            title=f"Saved: your {_ordinal(total)} extra-mile action. Thank you!",
             text=f"Evidence for {', '.join(criteria_evidenced(checked))}.{beyond}",
             buttons=(Button("My actions", "menu.mine"), Button("Log another", "menu.log")),
         )
@@ -264,6 +320,8 @@ async def resume(turn: Turn, state: ConversationState) -> list[Outbound]:
         return [review_card(turn, draft)]
     if state.step == "form":
         return [_form(turn, draft, {})]
+    if state.step == "check":
+        return [_check_form(turn, draft, {})]
     return [_question(turn, draft, state.step.removeprefix("ask:"))]
 
 

@@ -1,0 +1,520 @@
+"""Feasibility requests (P6-P9): an idea beyond someone's authority, decided in one click.
+
+Decisions are conditional updates (first writer wins, the second is told who
+decided); everything sent to someone other than the clicker goes through the
+outbox in the same transaction as the change it reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.approvers import availability, refusal, route
+from bot.codec import dump_outbound
+from bot.domain import ActionStatus, Approach, CheckedAction
+from bot.feasibility import FeasibilityCheck, Verdict, assess, money
+from bot.flows.turn import Turn
+from bot.messages import (
+    Button,
+    ButtonStyle,
+    Card,
+    CardField,
+    CardUpdate,
+    FieldKind,
+    Form,
+    FormField,
+    Outbound,
+    Text,
+)
+from bot.org import Organisation
+from bot.text import clean, shorten
+from storage.actions import add_action
+from storage.events import audit
+from storage.outbox import enqueue
+from storage.requests import (
+    RequestView,
+    answer_question,
+    ask_more,
+    create_request,
+    decide,
+    get_request,
+    open_requests,
+    stored_availability,
+)
+
+DECLINE_FORM = "request-decline"
+ASK_FORM = "request-ask"
+ANSWER_FORM = "request-answer"
+FORMS = (DECLINE_FORM, ASK_FORM, ANSWER_FORM)
+MAX_NOTE = 500
+
+
+# --- an idea is saved ---------------------------------------------------------------------
+
+
+async def submit_idea(
+    turn: Turn, action: CheckedAction, check: FeasibilityCheck, explanation: str
+) -> list[Outbound]:
+    authority = turn.org.policy.staff_authority
+    verdict = assess(check, authority)
+    if verdict.go_ahead:
+        # Inside the person's own authority: no request, recorded as done under procedure.
+        done = replace(action, status=ActionStatus.DONE, approach=Approach.PROCEDURE)
+        saved = await add_action(
+            turn.uow, turn.person.id, done, cost=check.cost, minutes=check.minutes
+        )
+        await audit(
+            turn.uow,
+            actor_id=turn.person.id,
+            action="action.go_ahead",
+            subject_type="action",
+            subject_id=str(saved.id),
+        )
+        spend = money(check.cost, authority.currency)
+        return [
+            Card(
+                title="Go ahead: it's within your authority ✅",
+                text=f"{spend} and {check.minutes} minutes, inside your "
+                f"{money(authority.max_cost, authority.currency)} and "
+                f"{authority.max_minutes} minutes, with no doubt on guidelines, regulations "
+                "or other customers. I've logged it as done under procedure; make sure the "
+                f"customer knows it's something extra. I'll ask how it went in "
+                f"{turn.org.policy.follow_up_days} days.",
+                buttons=(Button("My actions", "menu.mine"),),
+            )
+        ]
+    approver = await _route(turn, turn.person.id)
+    pending = replace(action, status=ActionStatus.PENDING_APPROVAL)
+    saved = await add_action(
+        turn.uow, turn.person.id, pending, cost=check.cost, minutes=check.minutes
+    )
+    if approver is None:
+        return [
+            Text(
+                "I saved your idea, but nobody who can approve it is around (everyone "
+                "is away). Please ask a manager in person."
+            )
+        ]
+    request_id = await create_request(
+        turn.uow,
+        action_id=saved.id,
+        requester_id=turn.person.id,
+        approver_id=approver,
+        check=check,
+        explanation=explanation,
+        now=turn.now,
+    )
+    await audit(
+        turn.uow,
+        actor_id=turn.person.id,
+        action="request.created",
+        subject_type="request",
+        subject_id=str(request_id),
+        detail={"to": approver},
+    )
+    request = await get_request(turn.uow, request_id)
+    assert request is not None
+    await send_card(turn, request, approver)
+    return [_sent_to(turn, approver, verdict)]
+
+
+def _sent_to(turn: Turn, approver: str, verdict: Verdict) -> Card:
+    name = _name(turn.org, approver)
+    return Card(
+        title=f"Sent to {name} to check ✉️",
+        text="It needs a supervisor's OK because " + "; ".join(verdict.reasons) + ". "
+        f"I'll tell you as soon as {name.split()[0]} decides. Meanwhile, give the customer "
+        "what our routine offer promises.",
+        buttons=(Button("My actions", "menu.mine"),),
+    )
+
+
+async def _route(turn: Turn, requester: str, skip: tuple[str, ...] = ()) -> str | None:
+    stored = await stored_availability(turn.uow)
+    return route(turn.org, requester, turn.today, availability(turn.org, stored), skip=skip)
+
+
+async def send_card(turn: Turn, request: RequestView, to: str, note: str = "") -> None:
+    card = request_card(turn.org, request)
+    if note:
+        card = replace(card, text=f"{note}\n\n{card.text}")
+    await notify(turn, to, card, f"{request.card_key}:card:{to}:{request.status}:{note[:20]}")
+
+
+async def notify(turn: Turn, person_id: str, message: Outbound, key: str | None = None) -> None:
+    await enqueue(
+        turn.uow, person_id=person_id, payload=dump_outbound(message), now=turn.now, dedupe_key=key
+    )
+
+
+async def _update_everywhere(turn: Turn, request: RequestView, label: str) -> CardUpdate:
+    """The card's new state, for everyone it was sent to (and for the clicker, inline)."""
+    update = CardUpdate(request.card_key, request_card(turn.org, request))
+    for person in request.card_sent_to:
+        await notify(turn, person, update, f"{request.card_key}:{label}:{person}")
+    return update
+
+
+# --- the supervisor's card ------------------------------------------------------------------
+
+
+def request_card(org: Organisation, request: RequestView) -> Card:
+    authority = org.policy.staff_authority
+    tz = ZoneInfo(org.organisation.timezone)
+    item = org.offer_item(request.offer_item_id)
+    offer = item.title if item else "Not covered by our routine offer"
+    check = request.check
+    fields = [
+        CardField("Customer's need", request.customer_need),
+        CardField("Routine offer", offer),
+        CardField("Proposed extra", request.extra),
+        CardField("Why (in their words)", request.explanation or "-"),
+        CardField(
+            "Cost and time",
+            f"{money(check.cost, authority.currency)} · {check.minutes} minutes (staff may: "
+            f"{money(authority.max_cost, authority.currency)} · {authority.max_minutes} min)",
+        ),
+        CardField("Within their authority?", check.within_authority.label),
+        CardField("Within our guidelines?", check.within_guidelines.label),
+        CardField("Within the regulations?", check.within_regulations.label),
+        CardField("Affects other customers?", check.affects_others.label),
+        CardField("Asked", _when(request.created_at, tz)),
+    ]
+    if request.question:
+        fields.append(CardField(f"{_name(org, request.approver_id)} asked", request.question))
+        fields.append(CardField("Answer", request.answer or "waiting for the answer…"))
+    status, buttons = _state(org, request, tz)
+    return Card(
+        title=f"Feasibility request from {_name(org, request.requester_id)}",
+        text=status,
+        fields=tuple(fields),
+        buttons=buttons,
+        card_key=request.card_key,
+    )
+
+
+def _state(org: Organisation, request: RequestView, tz: ZoneInfo) -> tuple[str, tuple[Button, ...]]:
+    value = str(request.id)
+    if request.status == "pending":
+        return "Waiting for a decision.", (
+            Button("Approve", "request.approve", value, ButtonStyle.PRIMARY),
+            Button("Decline", "request.decline", value, ButtonStyle.DANGER),
+            Button("Ask for more info", "request.ask", value),
+        )
+    if request.status == "info_requested":
+        return f"Waiting for {_name(org, request.requester_id)}'s answer.", ()
+    who = _name(org, request.decided_by or "")
+    when = _when(request.decided_at, tz) if request.decided_at else ""
+    mark = "✅ Approved" if request.status == "approved" else "❌ Declined"
+    why = f": {request.reason}" if request.reason else ""
+    return f"{mark} by {who}, {when}{why}", ()
+
+
+def _when(moment: datetime, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%a %d %b, %H:%M")
+
+
+def _name(org: Organisation, person_id: str) -> str:
+    person = org.person(person_id)
+    return person.name if person else person_id
+
+
+# --- clicks and forms ---------------------------------------------------------------------------
+
+
+async def _open(turn: Turn, request_id: str) -> RequestView | list[Outbound]:
+    """The request, if this person may act on it now; otherwise what to tell them."""
+    request = await get_request(turn.uow, int(request_id)) if request_id.isdigit() else None
+    if request is None:
+        return [Text("I can't find that request any more.")]
+    refused = refusal(turn.org, turn.person, request.requester_id, request.approver_id)
+    if refused:
+        return [Text(refused)]
+    if not request.is_open or request.status != "pending":
+        return _already(turn, request)
+    return request
+
+
+def _already(turn: Turn, request: RequestView) -> list[Outbound]:
+    card = CardUpdate(request.card_key, request_card(turn.org, request))
+    if request.status == "info_requested":
+        return [card, Text("More information was asked for; the answer isn't in yet.")]
+    tz = ZoneInfo(turn.org.organisation.timezone)
+    who = _name(turn.org, request.decided_by or "")
+    when = _when(request.decided_at, tz) if request.decided_at else ""
+    return [card, Text(f"{who} already {request.status} this request ({when}).")]
+
+
+async def approve(turn: Turn, request_id: str) -> list[Outbound]:
+    found = await _open(turn, request_id)
+    if not isinstance(found, RequestView):
+        return found
+    return await _decide(turn, found, "approved", None)
+
+
+async def start_decline(turn: Turn, request_id: str) -> list[Outbound]:
+    found = await _open(turn, request_id)
+    if not isinstance(found, RequestView):
+        return found
+    requester = _name(turn.org, found.requester_id).split()[0]
+    return [
+        _note_form(
+            f"{DECLINE_FORM}:{found.id}",
+            "Decline the request",
+            "reason",
+            f"Why? {requester} will see this",
+            "Decline",
+            {},
+        )
+    ]
+
+
+async def start_ask(turn: Turn, request_id: str) -> list[Outbound]:
+    found = await _open(turn, request_id)
+    if not isinstance(found, RequestView):
+        return found
+    requester = _name(turn.org, found.requester_id).split()[0]
+    return [
+        _note_form(
+            f"{ASK_FORM}:{found.id}",
+            "Ask for more info",
+            "question",
+            f"Your question for {requester}",
+            "Ask",
+            {},
+        )
+    ]
+
+
+def _note_form(
+    form_id: str,
+    title: str,
+    name: str,
+    label: str,
+    submit: str,
+    errors: dict[str, str],
+    value: str = "",
+) -> Form:
+    return Form(
+        form_id=form_id,
+        title=title,
+        submit_label=submit,
+        errors=errors,
+        fields=(FormField(name, label, FieldKind.LONG_TEXT, value=value, max_length=MAX_NOTE),),
+    )
+
+
+def _note(values: dict[str, str], name: str) -> tuple[str, str | None]:
+    text = clean(values.get(name, ""))
+    if not text:
+        return text, "A few words, please."
+    if len(text) > MAX_NOTE:
+        return text, f"That's {len(text):,} characters; please keep it under {MAX_NOTE}."
+    return text, None
+
+
+async def submit_form(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbound]:
+    kind, _, request_id = form_id.partition(":")
+    if kind == ANSWER_FORM:
+        return await _answer(turn, request_id, values)
+    found = await _open(turn, request_id)
+    if not isinstance(found, RequestView):
+        return found
+    if kind == DECLINE_FORM:
+        reason, problem = _note(values, "reason")
+        if problem:
+            return [
+                _note_form(
+                    form_id,
+                    "Decline the request",
+                    "reason",
+                    "Why?",
+                    "Decline",
+                    {"reason": problem},
+                    reason,
+                )
+            ]
+        return await _decide(turn, found, "declined", reason)
+    question, problem = _note(values, "question")
+    if problem:
+        return [
+            _note_form(
+                form_id,
+                "Ask for more info",
+                "question",
+                "Your question",
+                "Ask",
+                {"question": problem},
+                question,
+            )
+        ]
+    return await _ask(turn, found, question)
+
+
+async def _decide(
+    turn: Turn, request: RequestView, status: str, reason: str | None
+) -> list[Outbound]:
+    if not await decide(
+        turn.uow, request.id, status=status, by=turn.person.id, reason=reason, now=turn.now
+    ):
+        latest = await get_request(turn.uow, request.id)
+        assert latest is not None
+        return _already(turn, latest)
+    decided = await get_request(turn.uow, request.id)
+    assert decided is not None
+    await audit(
+        turn.uow,
+        actor_id=turn.person.id,
+        action=f"request.{status}",
+        subject_type="request",
+        subject_id=str(request.id),
+        detail={"reason": reason} if reason else {},
+    )
+    await notify(
+        turn,
+        request.requester_id,
+        _decision_for_requester(turn, decided),
+        f"{request.card_key}:told",
+    )
+    update = await _update_everywhere(turn, decided, status)
+    requester = _name(turn.org, request.requester_id).split()[0]
+    return [update, Text(f"{status.capitalize()}. I've told {requester}.")]
+
+
+def _decision_for_requester(turn: Turn, request: RequestView) -> Card:
+    who = _name(turn.org, turn.person.id)
+    idea = shorten(request.extra, 200)
+    if request.status == "approved":
+        return Card(
+            title=f"{who} approved your idea ✅",
+            text=f"Go ahead: {idea}\nMake sure the customer knows it's something extra. "
+            f"I'll ask how it went in {turn.org.policy.follow_up_days} days.",
+            buttons=(Button("My actions", "menu.mine"),),
+        )
+    return Card(
+        title=f"{who} declined your idea",
+        text=f"“{request.reason}”\nFor this customer, give what our routine offer promises, "
+        "and look for an extra within your own authority. Thank you for thinking of it.",
+        buttons=(Button("Log another idea", "menu.log"),),
+    )
+
+
+async def _ask(turn: Turn, request: RequestView, question: str) -> list[Outbound]:
+    if not await ask_more(turn.uow, request.id, by=turn.person.id, question=question):
+        latest = await get_request(turn.uow, request.id)
+        assert latest is not None
+        return _already(turn, latest)
+    asked = await get_request(turn.uow, request.id)
+    assert asked is not None
+    await audit(
+        turn.uow,
+        actor_id=turn.person.id,
+        action="request.asked",
+        subject_type="request",
+        subject_id=str(request.id),
+    )
+    who = _name(turn.org, turn.person.id)
+    await notify(
+        turn,
+        request.requester_id,
+        Card(
+            title=f"{who} has a question about your idea",
+            text=f"“{question}”\nYour idea: {shorten(request.extra, 200)}",
+            buttons=(
+                Button("Answer", "form.open", f"{ANSWER_FORM}:{request.id}", ButtonStyle.PRIMARY),
+            ),
+        ),
+        f"{request.card_key}:asked:{len(question)}:{turn.now.timestamp()}",
+    )
+    update = await _update_everywhere(turn, asked, f"asked:{turn.now.timestamp()}")
+    requester = _name(turn.org, request.requester_id).split()[0]
+    return [update, Text(f"Asked. I'll show you {requester}'s answer on the card.")]
+
+
+def answer_form(request_id: str, errors: dict[str, str] | None = None, value: str = "") -> Form:
+    return _note_form(
+        f"{ANSWER_FORM}:{request_id}",
+        "Answer the question",
+        "answer",
+        "Your answer",
+        "Send",
+        errors or {},
+        value,
+    )
+
+
+async def open_answer_form(turn: Turn, request_id: str) -> list[Outbound]:
+    request = await get_request(turn.uow, int(request_id)) if request_id.isdigit() else None
+    if request is None or request.requester_id != turn.person.id:
+        return [Text("That question isn't yours to answer.")]
+    if request.status != "info_requested":
+        return [Text("That question has been answered already, or the request decided.")]
+    return [answer_form(request_id)]
+
+
+async def _answer(turn: Turn, request_id: str, values: dict[str, str]) -> list[Outbound]:
+    request = await get_request(turn.uow, int(request_id)) if request_id.isdigit() else None
+    if request is None or request.requester_id != turn.person.id:
+        return [Text("That question isn't yours to answer.")]
+    text, problem = _note(values, "answer")
+    if problem:
+        return [answer_form(request_id, {"answer": problem}, text)]
+    if not await answer_question(turn.uow, request.id, answer=text):
+        return [Text("That question has been answered already, or the request decided.")]
+    answered = await get_request(turn.uow, request.id)
+    assert answered is not None
+    await audit(
+        turn.uow,
+        actor_id=turn.person.id,
+        action="request.answered",
+        subject_type="request",
+        subject_id=str(request.id),
+    )
+    await _update_everywhere(turn, answered, f"answered:{turn.now.timestamp()}")
+    # A fresh copy too, so the approver notices (an edited old message is easy to miss).
+    await send_card(
+        turn,
+        answered,
+        answered.approver_id,
+        f"{_name(turn.org, turn.person.id)} answered your question.",
+    )
+    return [Text(f"Sent your answer to {_name(turn.org, answered.approver_id)}.")]
+
+
+# --- what waits on me ---------------------------------------------------------------------------
+
+
+async def show_waiting(turn: Turn) -> list[Outbound]:
+    waiting = await open_requests(turn.uow, turn.person.id)
+    if not waiting:
+        return [Text("Nothing is waiting on you. 🎉")]
+    lines = [
+        f"• {_name(turn.org, r.requester_id)}: {shorten(r.extra, 60)} "
+        f"(waiting {age(turn.now, r.created_at)})"
+        for r in waiting
+    ]
+    cards: list[Outbound] = [request_card(turn.org, r) for r in waiting[:5]]
+    more = f"\n…and {len(waiting) - 5} more." if len(waiting) > 5 else ""
+    return [
+        Text(f"Waiting on you, oldest first ({len(waiting)}):\n" + "\n".join(lines) + more),
+        *cards,
+    ]
+
+
+def age(now: datetime, then: datetime) -> str:
+    hours = int((now - then).total_seconds() // 3600)
+    if hours < 1:
+        return "under an hour"
+    if hours < 48:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{hours // 24} days"
+
+
+async def current_card(turn: Turn, request_id: str) -> list[Outbound]:
+    """A re-sent click: show the card as it is now, change nothing."""
+    request = await get_request(turn.uow, int(request_id)) if request_id.isdigit() else None
+    if request is None:
+        return []
+    return [CardUpdate(request.card_key, request_card(turn.org, request))]

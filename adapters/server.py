@@ -16,13 +16,14 @@ from bot import __version__
 from bot.delivery import Messenger
 from bot.outbox import Dispatcher
 from bot.runtime import start_runtime
+from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from storage.outbox import outbox_counts
 
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings) -> web.Application:
+def create_app(settings: Settings, *, with_scheduler: bool = False) -> web.Application:
     app = web.Application()
     app[SETTINGS] = settings
     app[MOUNTED] = {"slack": False, "teams": False}
@@ -31,7 +32,9 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(_runtime_ctx)
     mount_slack(app, settings)
     mount_teams(app)
-    app.cleanup_ctx.append(_dispatcher_ctx)  # last: it needs every platform's messenger
+    app.cleanup_ctx.append(_dispatcher_ctx)  # after the platforms: it needs their messengers
+    if with_scheduler:
+        app.cleanup_ctx.append(_scheduler_ctx)
     app.router.add_get("/healthz", healthz)
     return app
 
@@ -67,6 +70,14 @@ async def _dispatcher_ctx(app: web.Application) -> AsyncIterator[None]:
         await asyncio.wait_for(task, 10)
 
 
+async def _scheduler_ctx(app: web.Application) -> AsyncIterator[None]:
+    scheduler = build_scheduler(app[RUNTIME])
+    scheduler.start()
+    log.info("scheduler started: %s", ", ".join(job.id for job in scheduler.get_jobs()))
+    yield
+    scheduler.shutdown(wait=False)
+
+
 async def healthz(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     database_ok = await runtime.database.reachable()
@@ -83,6 +94,6 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(body, status=200 if database_ok else 503)
 
 
-def serve_forever(settings: Settings, *, port: int) -> None:
+def serve_forever(settings: Settings, *, port: int, with_scheduler: bool) -> None:
     """Serve until SIGINT or SIGTERM, which run_app turns into a graceful shutdown."""
-    web.run_app(create_app(settings), port=port, print=None)
+    web.run_app(create_app(settings, with_scheduler=with_scheduler), port=port, print=None)

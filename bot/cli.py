@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -45,14 +47,81 @@ def _logging(level: str = "INFO") -> None:
 @app.command()
 def serve(
     port: Annotated[int | None, typer.Option(help="Overrides EXTRAMILE_PORT.")] = None,
+    no_scheduler: Annotated[
+        bool, typer.Option("--no-scheduler", help="Run the jobs elsewhere.")
+    ] = False,
 ) -> None:
-    """Run the HTTP server (Slack, Teams, /healthz); applies migrations first."""
+    """Run the HTTP server (Slack, Teams, /healthz) and the scheduler; migrates first."""
     from adapters.server import serve_forever
 
     settings = _settings()
     _check_org(settings)
     _logging()
-    serve_forever(settings, port=port or settings.port)
+    serve_forever(settings, port=port or settings.port, with_scheduler=not no_scheduler)
+
+
+@app.command()
+def scheduler() -> None:
+    """Run only the scheduled jobs (one such process beside the web workers)."""
+    from bot.runtime import start_runtime
+    from bot.scheduler import build_scheduler
+
+    settings = _settings()
+    _check_org(settings)
+    _logging()
+
+    async def run() -> None:
+        runtime = await start_runtime(settings)
+        jobs = build_scheduler(runtime)
+        jobs.start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signal_number, stop.set)
+        typer.echo("scheduler running; Ctrl-C or SIGTERM stops it")
+        await stop.wait()
+        jobs.shutdown(wait=False)
+        await runtime.close()
+
+    asyncio.run(run())
+
+
+@app.command("run-job")
+def run_job_command(
+    name: Annotated[str, typer.Argument(help="approval-reminders")],
+    at: Annotated[
+        str | None, typer.Option(help="Run as of this ISO time (catch up, or rehearse).")
+    ] = None,
+) -> None:
+    """Run one job once, now or as of --at."""
+    from bot.jobs.runner import UnknownJob, run_job
+    from bot.runtime import start_runtime
+
+    settings = _settings()
+    _check_org(settings)
+    when = _parse_at(at)
+
+    async def run() -> str:
+        runtime = await start_runtime(settings)
+        try:
+            return await run_job(name, org=runtime.org, database=runtime.database, at=when)
+        finally:
+            await runtime.close()
+
+    try:
+        typer.echo(f"{name}: {asyncio.run(run())}")
+    except UnknownJob as error:
+        _fail(str(error))
+
+
+def _parse_at(at: str | None) -> datetime:
+    if at is None:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        _fail(f"--at wants an ISO time like 2026-11-23T09:30, not {at!r}")
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @app.command()

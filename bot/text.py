@@ -26,15 +26,22 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _SHORT_WEEKDAYS = tuple(d[:3] for d in _WEEKDAYS)
 
 
-def parse_day(text: str, today: date) -> date | None:
-    """Read a day the way shop staff write it: today, yesterday, monday, 2026-11-20, 20/11/2026."""
+def parse_day(text: str, today: date, *, ahead: bool = False) -> date | None:
+    """Read a day the way shop staff write it: today, yesterday, monday, 2026-11-20, 20/11/2026.
+
+    A weekday is the last one (for what happened) or, with `ahead`, the next one.
+    """
     word = text.strip().lower()
     if word in ("", "today"):
         return today
     if word == "yesterday":
         return today - timedelta(days=1)
+    if word == "tomorrow":
+        return today + timedelta(days=1)
     if word in _WEEKDAYS or word in _SHORT_WEEKDAYS:
         wanted = next(i for i, d in enumerate(_WEEKDAYS) if d.startswith(word[:3]))
+        if ahead:
+            return today + timedelta(days=(wanted - today.weekday()) % 7)
         back = (today.weekday() - wanted) % 7
         return today - timedelta(days=back)
     iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", word)

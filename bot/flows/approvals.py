@@ -15,7 +15,7 @@ from bot.approvers import availability, refusal, route
 from bot.codec import dump_outbound
 from bot.domain import ActionStatus, Approach, CheckedAction
 from bot.feasibility import FeasibilityCheck, Verdict, assess, money
-from bot.flows.turn import Turn
+from bot.flows.turn import Scene, Turn
 from bot.messages import (
     Button,
     ButtonStyle,
@@ -136,20 +136,20 @@ async def _route(turn: Turn, requester: str, skip: tuple[str, ...] = ()) -> str 
     return route(turn.org, requester, turn.today, availability(turn.org, stored), skip=skip)
 
 
-async def send_card(turn: Turn, request: RequestView, to: str, note: str = "") -> None:
+async def send_card(turn: Scene, request: RequestView, to: str, note: str = "") -> None:
     card = request_card(turn.org, request)
     if note:
         card = replace(card, text=f"{note}\n\n{card.text}")
     await notify(turn, to, card, f"{request.card_key}:card:{to}:{request.status}:{note[:20]}")
 
 
-async def notify(turn: Turn, person_id: str, message: Outbound, key: str | None = None) -> None:
+async def notify(turn: Scene, person_id: str, message: Outbound, key: str | None = None) -> None:
     await enqueue(
         turn.uow, person_id=person_id, payload=dump_outbound(message), now=turn.now, dedupe_key=key
     )
 
 
-async def _update_everywhere(turn: Turn, request: RequestView, label: str) -> CardUpdate:
+async def _update_everywhere(turn: Scene, request: RequestView, label: str) -> CardUpdate:
     """The card's new state, for everyone it was sent to (and for the clicker, inline)."""
     update = CardUpdate(request.card_key, request_card(turn.org, request))
     for person in request.card_sent_to:
@@ -216,9 +216,12 @@ def _when(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%a %d %b, %H:%M")
 
 
-def _name(org: Organisation, person_id: str) -> str:
+def person_name(org: Organisation, person_id: str) -> str:
     person = org.person(person_id)
     return person.name if person else person_id
+
+
+_name = person_name
 
 
 # --- clicks and forms ---------------------------------------------------------------------------

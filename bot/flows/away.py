@@ -6,7 +6,7 @@ import re
 
 from bot.approvers import availability, route
 from bot.flows import approvals
-from bot.flows.turn import Turn
+from bot.flows.turn import Scene, Turn
 from bot.messages import Outbound, Text
 from bot.org import Person
 from bot.text import parse_day
@@ -26,7 +26,7 @@ async def go_away(turn: Turn, rest: str) -> list[Outbound]:
     match = _AWAY.match(rest.strip())
     if match is None:
         return [Text(USAGE)]
-    until = parse_day(match["day"], turn.today)
+    until = parse_day(match["day"], turn.today, ahead=True)
     if until is None or until < turn.today:
         return [Text(f"I couldn't read {match['day']!r} as a date from today on. {USAGE}")]
     delegate = _find(turn, match["who"]) if match["who"] else None
@@ -53,7 +53,7 @@ async def come_back(turn: Turn) -> list[Outbound]:
     return [Text("Welcome back! New requests come to you again.")]
 
 
-async def move_requests_of(turn: Turn, person_id: str) -> int:
+async def move_requests_of(turn: Scene, person_id: str) -> int:
     """Pending requests never sit with someone who is away: move them on, with a note."""
     available = availability(turn.org, await stored_availability(turn.uow))
     status = available.get(person_id)
@@ -86,6 +86,6 @@ def _find(turn: Turn, who: str) -> Person | None:
     return None
 
 
-def _name(turn: Turn, person_id: str) -> str:
+def _name(turn: Scene, person_id: str) -> str:
     person = turn.org.person(person_id)
     return person.name if person else person_id

@@ -1,4 +1,5 @@
-"""What every flow function is given: who acts, when, and the open unit of work."""
+"""What every flow function is given: when, the organisation, the open unit of work, and
+(for a person's turn) who acts. Scheduled jobs get a Scene without a person."""
 
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
-class Turn:
-    person: Person
+class Scene:
     org: Organisation
     uow: UnitOfWork
     now: datetime  # aware UTC
-    today: date  # the person's local date
+    today: date  # the local date (the person's, or the organisation's)
+
+
+@dataclass(frozen=True, slots=True)
+class Turn(Scene):
+    person: Person

@@ -19,12 +19,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import translate
-from adapters.slack.client import as_message, dm_channel, post
+from adapters.slack.client import as_message, dm_channel, post, update
 from adapters.slack.render import combine, form_errors, form_view, home_view
 from bot.engine import Engine
-from bot.messages import ButtonClick, Form, Outbound, Sender
+from bot.messages import ButtonClick, CardUpdate, Form, Outbound, Sender
 from storage.addresses import remember_address
 from storage.database import Database
+from storage.posted import find_posted
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +37,12 @@ ANY = re.compile(".*")
 
 @dataclass(frozen=True, slots=True)
 class Where:
-    """Where the person acted: a DM channel to answer in, and a trigger for modals."""
+    """Where the person acted: a DM channel to answer in, a trigger for modals, and the
+    message they clicked (channel, ts), which a new card state replaces."""
 
     channel: str | None
     trigger_id: str | None
+    clicked: tuple[str, str] | None = None
 
 
 class SlackBot:
@@ -103,11 +106,13 @@ class SlackBot:
         replies = await self.engine.handle(click)
         container = payload.container
         in_dm = container.channel_id is not None and container.channel_id.startswith("D")
-        await self._settle_clicked_card(body, payload)
+        clicked = _clicked_message(container)
+        if not any(isinstance(r, CardUpdate) for r in replies):
+            await self._settle_clicked_card(body, payload)
         await self._reply(
             click.sender,
             replies,
-            Where(container.channel_id if in_dm else None, payload.trigger_id),
+            Where(container.channel_id if in_dm else None, payload.trigger_id, clicked),
         )
 
     async def on_view_submission(self, ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -162,7 +167,9 @@ class SlackBot:
     async def _reply(self, sender: Sender, replies: list[Outbound], where: Where) -> None:
         messages = []
         for reply in replies:
-            if isinstance(reply, Form) and where.trigger_id:
+            if isinstance(reply, CardUpdate):
+                await self._show_new_state(sender, reply, where.clicked)
+            elif isinstance(reply, Form) and where.trigger_id:
                 await self.client.views_open(
                     trigger_id=where.trigger_id, view=form_view(reply).to_dict()
                 )
@@ -172,6 +179,19 @@ class SlackBot:
             return
         channel = where.channel or await self._dm_of(sender)
         await post(self.client, channel, combine(messages))
+
+    async def _show_new_state(
+        self, sender: Sender, card: CardUpdate, clicked: tuple[str, str] | None
+    ) -> None:
+        """The clicked message shows the card's new state at once; so do the person's other
+        copies (the outbox brings everyone else's)."""
+        places = {clicked} if clicked else set()
+        person = self.engine.who(sender)
+        if person is not None:
+            for copy in await find_posted(self.database, card.card_key, person.id, "slack"):
+                places.add((str(copy["channel"]), str(copy["ts"])))
+        for channel, ts in places:
+            await update(self.client, channel, ts, as_message(card))
 
     async def _dm_of(self, sender: Sender) -> str:
         person = self.engine.who(sender)
@@ -205,6 +225,15 @@ class SlackBot:
             )
         except SlackApiError as error:
             log.info("could not settle clicked card: %s", error.response.get("error"))
+
+
+def _clicked_message(container: translate.Container) -> tuple[str, str] | None:
+    """The (channel, ts) of a clicked message the bot can edit; not ephemeral or modal ones."""
+    if container.type != "message" or container.is_ephemeral:
+        return None
+    if container.channel_id is None or container.message_ts is None:
+        return None
+    return container.channel_id, container.message_ts
 
 
 def _clicked_label(body: dict[str, Any]) -> str:

@@ -57,6 +57,12 @@ async def post(client: AsyncWebClient, channel: str, message: SlackMessage) -> s
     return str(response["ts"])
 
 
+async def update(client: AsyncWebClient, channel: str, ts: str, message: SlackMessage) -> None:
+    await client.chat_update(
+        channel=channel, ts=ts, text=message.text, blocks=message.blocks_json()
+    )
+
+
 def retry_after(error: SlackApiError) -> float | None:
     if error.response.status_code != 429:
         return None

@@ -6,11 +6,12 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.client import PLATFORM, as_message, dm_channel, post, retry_after
+from adapters.slack.client import PLATFORM, as_message, dm_channel, post, retry_after, update
 from bot.delivery import RetryLater, Undeliverable
-from bot.messages import Outbound
+from bot.messages import Card, CardUpdate, Outbound
 from bot.org import Person
 from storage.database import Database
+from storage.posted import find_posted, remember_posted
 
 # Slack errors that will not get better by trying again.
 PERMANENT = frozenset(
@@ -44,8 +45,7 @@ class SlackMessenger:
 
     async def send(self, person: Person, message: Outbound, *, dedupe_key: str) -> None:
         try:
-            channel = await dm_channel(self._client, self._database, person)
-            await post(self._client, channel, as_message(message))
+            await self._send(person, message)
         except SlackApiError as error:
             code = str(error.response.get("error", ""))
             if error.response.status_code == 429:
@@ -55,3 +55,22 @@ class SlackMessenger:
             raise RetryLater(code or f"HTTP {error.response.status_code}") from None
         except (aiohttp.ClientError, TimeoutError) as error:
             raise RetryLater(f"{type(error).__name__}: {error}") from None
+
+    async def _send(self, person: Person, message: Outbound) -> None:
+        if isinstance(message, CardUpdate):
+            copies = await find_posted(self._database, message.card_key, person.id, PLATFORM)
+            for copy in copies:
+                await update(
+                    self._client, str(copy["channel"]), str(copy["ts"]), as_message(message)
+                )
+            if copies:
+                return
+        channel = await dm_channel(self._client, self._database, person)
+        ts = await post(self._client, channel, as_message(message))
+        key = message.card_key if isinstance(message, Card) else None
+        if isinstance(message, CardUpdate):
+            key = message.card_key
+        if key:
+            await remember_posted(
+                self._database, key, person.id, PLATFORM, {"channel": channel, "ts": ts}
+            )

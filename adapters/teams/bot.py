@@ -6,7 +6,9 @@ path: that one serialises the body twice and Teams gets a 500 (SDK-NOTES.md).
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Coroutine
 from http import HTTPStatus
 from typing import Any
 
@@ -23,12 +25,13 @@ from botbuilder.schema import (
     AdaptiveCardInvokeResponse,
     ChannelAccount,
     ConversationParameters,
+    ConversationReference,
 )
 
 from adapters.teams import cards, translate
 from adapters.teams.references import remember_reference, tenant_of_activity
 from bot.engine import Engine
-from bot.messages import CardUpdate, Form, Inbound, Outbound, Sender
+from bot.messages import Card, CardUpdate, Form, Inbound, Outbound, Sender
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -39,6 +42,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         self.engine = engine
         self.database = database
         self.app_id = app_id
+        self._pending: set[asyncio.Task[None]] = set()
 
     # --- messages ------------------------------------------------------------------------
 
@@ -73,8 +77,32 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         inbound = translate.from_action(sender, value.action.verb, data, activity.id or "")
         replies = await self.engine.handle(inbound)
         card, rest = _card_for_the_click(replies, data)
-        await self.send(turn_context, rest)
+        if rest:
+            # After the invoke is answered: Teams waits for the card, not for these.
+            reference = TurnContext.get_conversation_reference(activity)
+            self._later(self._send_later(turn_context.adapter, reference, rest))
         return _card_response(card)
+
+    def _later(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _send_later(
+        self, adapter: Any, reference: ConversationReference, replies: list[Outbound]
+    ) -> None:
+        async def send(context: TurnContext) -> None:
+            await self.send(context, replies)
+
+        try:
+            await adapter.continue_conversation(reference, send, self.app_id)
+        except Exception:
+            log.exception("could not send the replies that followed a card click")
+
+    async def drain(self) -> None:
+        """Wait for replies still being sent (on shutdown, and in tests)."""
+        while self._pending:
+            await asyncio.gather(*list(self._pending), return_exceptions=True)
 
     # --- installs and rosters ------------------------------------------------------------------
 
@@ -135,8 +163,8 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         if person is not None and personal:
             await remember_reference(self.database, person.id, turn_context.activity)
 
-    async def send(self, turn_context: TurnContext, replies: list[Outbound]) -> None:
-        """One activity for the turn: the texts, and the cards as attachments."""
+    async def send(self, turn_context: TurnContext, replies: list[Outbound]) -> str | None:
+        """One activity for the turn: the texts, and the cards as attachments; its id."""
         text = cards.text_of(replies)
         attachments = [
             CardFactory.adaptive_card(card)
@@ -144,10 +172,17 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             if card is not None
         ]
         if not text and not attachments:
-            return
+            return None
         message = MessageFactory.text(text) if text else MessageFactory.attachment(attachments[0])
         message.attachments = attachments or None
-        await turn_context.send_activity(message)
+        sent = await turn_context.send_activity(message)
+        return sent.id if sent is not None else None
+
+    async def replace(self, turn_context: TurnContext, activity_id: str, card: Card) -> None:
+        """Show a card's new state in place of the message that carried it."""
+        update = MessageFactory.attachment(CardFactory.adaptive_card(cards.card_json(card)))
+        update.id = activity_id
+        await turn_context.update_activity(update)
 
 
 def _card_for_the_click(
@@ -155,8 +190,9 @@ def _card_for_the_click(
 ) -> tuple[dict[str, Any], list[Outbound]]:
     """The card that replaces the clicked one, and the replies that go as new messages."""
     for index, reply in enumerate(replies):
-        if isinstance(reply, Form) and reply.errors:
-            return cards.form_json(reply), []  # errors stay on the form, typed values kept
+        if isinstance(reply, Form):
+            # A form (a reason to give, or errors with what was typed) takes the card's place.
+            return cards.form_json(reply), replies[:index] + replies[index + 1 :]
         if isinstance(reply, CardUpdate):
             return cards.card_json(reply.card), replies[:index] + replies[index + 1 :]
     chosen = "Sent" if data.form_id else (data.label or "Done")

@@ -7,16 +7,17 @@ from collections.abc import Awaitable, Callable
 
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import ChannelAccount, ConversationParameters
+from botbuilder.schema import ChannelAccount, ConversationParameters, ConversationReference
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from adapters.teams.bot import TeamsBot
 from adapters.teams.references import find_any_chat, find_reference, remember_reference
 from adapters.teams.translate import PLATFORM
 from bot.delivery import RetryLater, Undeliverable
-from bot.messages import Outbound
+from bot.messages import Card, CardUpdate, Outbound
 from bot.org import Person
 from storage.database import Database
+from storage.posted import find_posted, remember_posted
 
 log = logging.getLogger(__name__)
 
@@ -47,20 +48,49 @@ class TeamsMessenger:
         return person.teams is not None
 
     async def send(self, person: Person, message: Outbound, *, dedupe_key: str) -> None:
-        async def deliver(context: TurnContext) -> None:
-            await remember_reference(self._database, person.id, context.activity)
-            await self._bot.send(context, [message])
-
         try:
-            reference = await find_reference(self._database, person.id)
-            if reference is not None:
-                await self._adapter.continue_conversation(reference, deliver, self._app_id)
+            if isinstance(message, CardUpdate) and await self._update(person, message):
                 return
-            await self._create(person, deliver)
+            await self._post(person, message)
         except HttpOperationError as error:
             raise _classify(error) from None
         except ClientRequestError as error:
             raise RetryLater(f"connector unreachable: {error}") from None
+
+    async def _update(self, person: Person, update: CardUpdate) -> bool:
+        """Every copy of the card this person got shows its new state; False if none."""
+        copies = await find_posted(self._database, update.card_key, person.id, PLATFORM)
+        for copy in copies:
+            reference = ConversationReference().deserialize(copy["reference"])
+            activity_id = str(copy["activity_id"])
+
+            async def replace(context: TurnContext, activity_id: str = activity_id) -> None:
+                await self._bot.replace(context, activity_id, update.card)
+
+            await self._adapter.continue_conversation(reference, replace, self._app_id)
+        return bool(copies)
+
+    async def _post(self, person: Person, message: Outbound) -> None:
+        key = message.card_key if isinstance(message, Card | CardUpdate) else None
+
+        async def deliver(context: TurnContext) -> None:
+            await remember_reference(self._database, person.id, context.activity)
+            activity_id = await self._bot.send(context, [message])
+            if key and activity_id:
+                reference = TurnContext.get_conversation_reference(context.activity)
+                await remember_posted(
+                    self._database,
+                    key,
+                    person.id,
+                    PLATFORM,
+                    {"activity_id": activity_id, "reference": reference.serialize()},
+                )
+
+        reference = await find_reference(self._database, person.id)
+        if reference is not None:
+            await self._adapter.continue_conversation(reference, deliver, self._app_id)
+            return
+        await self._create(person, deliver)
 
     async def _create(
         self, person: Person, deliver: Callable[[TurnContext], Awaitable[None]]

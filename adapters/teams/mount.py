@@ -85,6 +85,7 @@ async def _teams_ctx(app: web.Application) -> AsyncIterator[None]:
         tenant_id=settings.microsoft_app_tenant_id,
     )
     yield
+    await bot.drain()
 
 
 async def teams_messages(request: web.Request) -> web.StreamResponse:

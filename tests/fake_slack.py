@@ -28,6 +28,7 @@ class Call:
     method: str
     params: dict[str, Any]
     headers: dict[str, str]
+    response: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -105,7 +106,8 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         params = await _params(request)
-        await self._record(Call(method, params, dict(request.headers)))
+        call = Call(method, params, dict(request.headers))
+        await self._record(call)
         injected = self._injected(method)
         if injected is not None:
             return injected
@@ -122,7 +124,8 @@ class FakeSlack:
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
-        return web.json_response(handler(params))
+        call.response = handler(params)
+        return web.json_response(call.response)
 
     async def _record(self, call: Call) -> None:
         async with self._changed:

@@ -119,11 +119,16 @@ class SlackBot:
         payload = translate.ViewSubmission.model_validate(body)
         submission = translate.from_view_submission(payload)
         replies = await self.engine.handle(submission)
-        forms = [r for r in replies if isinstance(r, Form) and r.errors]
-        if forms:
+        forms = [r for r in replies if isinstance(r, Form)]
+        if forms and forms[0].errors:
             await ack(response_action="errors", errors=form_errors(forms[0]))
             return
-        await ack()
+        if forms:
+            # The next form of the same task (the feasibility check) replaces this one.
+            await ack(response_action="update", view=form_view(forms[0]).to_dict())
+            replies = [r for r in replies if r is not forms[0]]
+        else:
+            await ack()
         await self._reply(submission.sender, replies, Where(None, None))
 
     async def on_view_closed(self, ack: AsyncAck) -> None:

@@ -1,0 +1,131 @@
+"""Approvals in Teams end to end, and Teams re-sending a click that got no card back."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from tests.fake_connector import ConnectorCall
+from tests.teams_harness import (
+    ASHA,
+    SAM,
+    TeamsDriver,
+    action_titled,
+    assert_valid_card,
+    card_text,
+)
+from tests.test_slack_approvals import CHECK, IDEA
+
+
+async def _card_sent(
+    teams: TeamsDriver, conversation_part: str, text: str, within: float = 5.0
+) -> tuple[ConnectorCall, dict[str, Any]]:
+    async with asyncio.timeout(within):
+        while True:
+            for call in reversed(teams.connector.sent()):
+                if conversation_part in call.conversation_id:
+                    for card in teams.connector.cards(call):
+                        if text in card_text(card):
+                            return call, card
+            await asyncio.sleep(0.05)
+
+
+async def _texts_to(teams: TeamsDriver, conversation_part: str) -> list[str]:
+    return [
+        c.body.get("text") or ""
+        for c in teams.connector.sent()
+        if conversation_part in c.conversation_id
+    ]
+
+
+async def _propose(teams: TeamsDriver) -> dict[str, Any]:
+    await teams.say(ASHA, "log")
+    await teams.connector.wait_for_sent()
+    form = teams.last_card()
+    response = await teams.execute(ASHA, action_titled(form, "Next"), IDEA)
+    check = (await response.json())["value"]
+    assert_valid_card(check)
+    assert "Check your idea" in card_text(check)
+    response = await teams.execute(ASHA, action_titled(check, "Review"), CHECK)
+    assert "✓ Sent" in card_text((await response.json())["value"])
+    _, review = await _card_sent(teams, ASHA["id"], "Check before I save it")
+    await teams.execute(ASHA, action_titled(review, "Save"))
+    await _card_sent(teams, ASHA["id"], "Sent to Sam Okafor to check")
+    _, card = await _card_sent(teams, SAM["aadObjectId"], "Feasibility request from Asha")
+    assert_valid_card(card)
+    return card
+
+
+async def test_approve_in_teams_answers_with_the_decided_card(teams: TeamsDriver) -> None:
+    card = await _propose(teams)
+    creates = [c for c in teams.connector.calls if c.path == "/v3/conversations"]
+    assert creates and creates[0].body["members"] == [{"id": SAM["aadObjectId"]}]
+    response = await teams.execute(SAM, action_titled(card, "Approve"))
+    assert response.status == 200
+    decided = (await response.json())["value"]
+    assert_valid_card(decided)
+    assert "✅ Approved by Sam Okafor" in card_text(decided) and "actions" not in decided
+    _, told = await _card_sent(teams, ASHA["id"], "Sam Okafor approved your idea")
+    assert "Go ahead" in card_text(told)
+    # The copy in Sam's chat is replaced too (PUT on that activity).
+    async with asyncio.timeout(5):
+        while not [c for c in teams.connector.calls if c.verb == "PUT"]:
+            await asyncio.sleep(0.05)
+    [put] = [c for c in teams.connector.calls if c.verb == "PUT"][:1]
+    assert "✅ Approved" in card_text(teams.connector.cards(put)[0])
+
+
+async def test_decline_in_teams_asks_for_the_reason_on_the_card(teams: TeamsDriver) -> None:
+    card = await _propose(teams)
+    response = await teams.execute(SAM, action_titled(card, "Decline"))
+    reason_form = (await response.json())["value"]
+    assert_valid_card(reason_form)
+    assert "Decline the request" in card_text(reason_form)
+    response = await teams.execute(
+        SAM, action_titled(reason_form, "Decline"), {"reason": "Food safety: offer a voucher"}
+    )
+    decided = (await response.json())["value"]
+    assert "❌ Declined by Sam Okafor" in card_text(decided)
+    assert "Food safety" in card_text(decided)
+    _, told = await _card_sent(teams, ASHA["id"], "Sam Okafor declined your idea")
+    assert "Food safety" in card_text(told)
+
+
+async def test_a_resent_invoke_gets_the_card_and_decides_once(teams: TeamsDriver) -> None:
+    card = await _propose(teams)
+    click = teams.activity(
+        SAM,
+        type="invoke",
+        name="adaptiveCard/action",
+        value={
+            "action": {
+                "type": "Action.Execute",
+                "verb": "request.approve",
+                "data": action_titled(card, "Approve")["data"],
+            },
+            "trigger": "manual",
+        },
+    )
+    first, second = await asyncio.gather(teams.post(click), teams.post(click))
+    bodies = [await first.json(), await second.json()]
+    for body in bodies:
+        assert body["statusCode"] == 200
+        assert_valid_card(body["value"])
+    assert any("✅ Approved by Sam Okafor" in card_text(b["value"]) for b in bodies)
+    await _card_sent(teams, ASHA["id"], "Sam Okafor approved your idea")
+    await asyncio.sleep(0.5)
+    told = [
+        c
+        for c in teams.connector.sent()
+        if ASHA["id"] in c.conversation_id
+        and any("approved your idea" in card_text(x) for x in teams.connector.cards(c))
+    ]
+    assert len(told) == 1
+
+
+async def test_the_invoke_answers_even_when_the_connector_is_down(teams: TeamsDriver) -> None:
+    card = await _propose(teams)
+    teams.connector.fail_next = [(503, {})] * 5
+    response = await asyncio.wait_for(teams.execute(SAM, action_titled(card, "Approve")), 5)
+    assert response.status == 200
+    assert "✅ Approved" in card_text((await response.json())["value"])

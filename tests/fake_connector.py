@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +61,11 @@ class FakeConnector:
         async with asyncio.timeout(within), self._changed:
             await self._changed.wait_for(lambda: len(self.sent()) >= count)
         return self.sent()
+
+    async def wait_until(self, done: Callable[[], bool], within: float = 5.0) -> None:
+        """Wait until `done()` holds; it is checked each time a call arrives."""
+        async with asyncio.timeout(within), self._changed:
+            await self._changed.wait_for(done)
 
     def cards(self, call: ConnectorCall) -> list[dict[str, Any]]:
         return [

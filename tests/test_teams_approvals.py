@@ -68,9 +68,7 @@ async def test_approve_in_teams_answers_with_the_decided_card(teams: TeamsDriver
     _, told = await _card_sent(teams, ASHA["id"], "Sam Okafor approved your idea")
     assert "Go ahead" in card_text(told)
     # The copy in Sam's chat is replaced too (PUT on that activity).
-    async with asyncio.timeout(5):
-        while not [c for c in teams.connector.calls if c.verb == "PUT"]:
-            await asyncio.sleep(0.05)
+    await teams.connector.wait_until(lambda: any(c.verb == "PUT" for c in teams.connector.calls))
     [put] = [c for c in teams.connector.calls if c.verb == "PUT"][:1]
     assert "✅ Approved" in card_text(teams.connector.cards(put)[0])
 

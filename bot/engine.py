@@ -152,7 +152,7 @@ async def _on_text(turn: Turn, raw: str) -> list[Outbound]:
         return await log_action.cancel(turn)
     if state is not None and state.step.startswith("ask:"):
         if command == "help":
-            return [general.HELP, *await log_action.resume(turn, state)]
+            return [general.help_card(turn), *await log_action.resume(turn, state)]
         return await log_action.answer(turn, state, text)
     return await _command(turn, command, rest.strip(), state)
 
@@ -180,7 +180,7 @@ async def _command(
         case "offer":
             return await general.show_offer(turn)
         case "help" | "":
-            return [general.HELP]
+            return [general.help_card(turn)]
         case "hi" | "hello" | "hey" | "start":
             return [general.welcome(turn)]
     if state is not None and state.flow == log_action.FLOW:
@@ -188,7 +188,7 @@ async def _command(
             Text("We're in the middle of logging an action; here's where we were."),
             *await log_action.resume(turn, state),
         ]
-    return general.not_understood()
+    return general.not_understood(turn)
 
 
 async def _on_click(turn: Turn, action_id: str, value: str) -> list[Outbound]:

@@ -8,8 +8,6 @@ from datetime import datetime
 from sqlmodel import col, select
 
 from storage.tables import (
-    ActionRow,
-    FeasibilityRequestRow,
     NominationRow,
     OutboxRow,
     PracticeRow,
@@ -18,34 +16,11 @@ from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
-class PendingRequest:
-    id: int
-    requester_id: str
-    extra: str
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
 class OpenNomination:
     id: int
     title: str
     successes: int
     people: int
-
-
-async def pending_requests_for(uow: UnitOfWork, approver_id: str) -> list[PendingRequest]:
-    query = (
-        select(FeasibilityRequestRow, ActionRow)
-        .join(ActionRow, col(ActionRow.id) == FeasibilityRequestRow.action_id)
-        .where(FeasibilityRequestRow.approver_id == approver_id)
-        .where(col(FeasibilityRequestRow.status).in_(("pending", "info_requested")))
-        .order_by(col(FeasibilityRequestRow.created_at))
-    )
-    rows = (await uow.session.exec(query)).all()
-    return [
-        PendingRequest(request.id or 0, request.requester_id, action.extra, request.created_at)
-        for request, action in rows
-    ]
 
 
 async def open_nominations(uow: UnitOfWork) -> list[OpenNomination]:

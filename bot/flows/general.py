@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.domain import NOT_COVERED, LoggedAction
 from bot.flows.turn import Turn
 from bot.messages import Button, ButtonStyle, Card, CardField, Outbound, Text
+from bot.org import Role
 from bot.text import shorten
 from storage.actions import recent_actions
 from storage.people import adopted_offer
@@ -30,10 +31,25 @@ HELP = Card(
 )
 
 
+def help_card(turn: Turn) -> Card:
+    """The help, with what this person's role adds."""
+    extra = []
+    if turn.person.role in (Role.SUPERVISOR, Role.MANAGER):
+        extra += [
+            "• waiting: requests waiting on your decision",
+            "• away until <date> delegate <name>: hand your requests over; back: return",
+        ]
+    if turn.person.role in (Role.ADMIN, Role.MANAGER):
+        extra.append("• unreachable: people the bot cannot reach")
+    if not extra:
+        return HELP
+    return Card(title=HELP.title, text=HELP.text + "\n" + "\n".join(extra), buttons=HELP.buttons)
+
+
 def welcome(turn: Turn) -> Card:
     return Card(
         title=f"Hi {turn.person.first_name}, did you go the extra mile today?",
-        text=HELP.text,
+        text=help_card(turn).text,
         buttons=HELP.buttons,
     )
 
@@ -83,5 +99,5 @@ def _summary(turn: Turn, action: LoggedAction) -> CardField:
     )
 
 
-def not_understood() -> list[Outbound]:
-    return [Text("Sorry, I didn't catch that. Here's what I can do:"), HELP]
+def not_understood(turn: Turn) -> list[Outbound]:
+    return [Text("Sorry, I didn't catch that. Here's what I can do:"), help_card(turn)]

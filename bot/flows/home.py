@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from bot.flows import admin
+from bot.flows.approvals import age
 from bot.flows.general import show_mine
 from bot.flows.turn import Turn
 from bot.messages import Button, ButtonStyle, Card, CardField
 from bot.org import Role
 from bot.text import shorten
-from storage.queue import open_nominations, pending_requests_for
+from storage.queue import open_nominations
+from storage.requests import open_requests
 
 
 async def home_cards(turn: Turn) -> list[Card]:
@@ -27,15 +29,17 @@ async def home_cards(turn: Turn) -> list[Card]:
     mine = await show_mine(turn)
     cards += [c for c in mine if isinstance(c, Card)]
     if person.role in (Role.SUPERVISOR, Role.MANAGER):
-        pending = await pending_requests_for(turn.uow, person.id)
+        pending = await open_requests(turn.uow, person.id)
         cards.append(
             Card(
                 title=f"Waiting on you ({len(pending)})",
-                text="" if pending else "Nothing is waiting on you. 🎉",
+                text="Oldest first. Type `waiting` in our chat for the cards."
+                if pending
+                else "Nothing is waiting on you. 🎉",
                 fields=tuple(
                     CardField(
                         _name(turn, p.requester_id),
-                        f"{shorten(p.extra, 120)} (asked {p.created_at:%a %d %b})",
+                        f"{shorten(p.extra, 120)} (waiting {age(turn.now, p.created_at)})",
                     )
                     for p in pending[:15]
                 ),

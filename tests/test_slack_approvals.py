@@ -126,3 +126,16 @@ async def test_an_unauthorised_click_changes_nothing(slack: SlackDriver) -> None
     refusal = await _wait_for_post(slack, "D0TOM001", "only Asha's supervisors")
     assert refusal
     assert not any("Approved" in all_text(u.params["blocks"]) for u in slack.fake.of("chat.update"))
+
+
+async def test_an_idea_inside_authority_goes_ahead_with_no_request(slack: SlackDriver) -> None:
+    await slack.command(ASHA, "")
+    [opened] = await slack.fake.wait_for("views.open")
+    body = await (await slack.submit_view(ASHA, opened.params["view"], IDEA)).json()
+    inside = CHECK | {"cost": "3.50", "within_authority": "yes", "explanation": ""}
+    await slack.submit_view(ASHA, body["view"], inside)
+    review = await _wait_for_post(slack, "D0ASHA01", "Check before I save it")
+    assert "saving lets you go ahead" in all_text(review["blocks"])
+    await slack.click(ASHA, review, "Save")
+    await _wait_for_post(slack, "D0ASHA01", "Go ahead: it's within your authority")
+    assert [c for c in slack.fake.of("conversations.open") if c.params["users"] == SAM] == []

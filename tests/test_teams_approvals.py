@@ -16,26 +16,27 @@ from tests.teams_harness import (
 )
 from tests.test_slack_approvals import CHECK, IDEA
 
+SAMS_CHATS = (SAM["aadObjectId"], SAM["id"])  # the chat the bot opened, the one Sam writes in
+
 
 async def _card_sent(
-    teams: TeamsDriver, conversation_part: str, text: str, within: float = 5.0
+    teams: TeamsDriver, conversation: str | tuple[str, ...], text: str, within: float = 5.0
 ) -> tuple[ConnectorCall, dict[str, Any]]:
-    async with asyncio.timeout(within):
-        while True:
-            for call in reversed(teams.connector.sent()):
-                if conversation_part in call.conversation_id:
-                    for card in teams.connector.cards(call):
-                        if text in card_text(card):
-                            return call, card
-            await asyncio.sleep(0.05)
+    """The first card containing `text` sent to a conversation, waiting as calls arrive."""
+    parts = (conversation,) if isinstance(conversation, str) else conversation
+    found: list[tuple[ConnectorCall, dict[str, Any]]] = []
 
+    def sent() -> bool:
+        for call in reversed(teams.connector.sent()):
+            if any(part in call.conversation_id for part in parts):
+                for card in teams.connector.cards(call):
+                    if text in card_text(card):
+                        found.append((call, card))
+                        return True
+        return False
 
-async def _texts_to(teams: TeamsDriver, conversation_part: str) -> list[str]:
-    return [
-        c.body.get("text") or ""
-        for c in teams.connector.sent()
-        if conversation_part in c.conversation_id
-    ]
+    await teams.connector.wait_until(sent, within)
+    return found[0]
 
 
 async def _propose(teams: TeamsDriver) -> dict[str, Any]:
@@ -127,3 +128,35 @@ async def test_the_invoke_answers_even_when_the_connector_is_down(teams: TeamsDr
     response = await asyncio.wait_for(teams.execute(SAM, action_titled(card, "Approve")), 5)
     assert response.status == 200
     assert "✅ Approved" in card_text((await response.json())["value"])
+
+
+async def test_an_idea_inside_authority_goes_ahead_in_teams(teams: TeamsDriver) -> None:
+    await teams.say(ASHA, "log")
+    await teams.connector.wait_for_sent()
+    response = await teams.execute(ASHA, action_titled(teams.last_card(), "Next"), IDEA)
+    check = (await response.json())["value"]
+    inside = CHECK | {"cost": "0", "within_authority": "yes", "explanation": ""}
+    await teams.execute(ASHA, action_titled(check, "Review"), inside)
+    _, review = await _card_sent(teams, ASHA["id"], "Check before I save it")
+    await teams.execute(ASHA, action_titled(review, "Save"))
+    await _card_sent(teams, ASHA["id"], "Go ahead: it's within your authority")
+    assert not [c for c in teams.connector.calls if c.path == "/v3/conversations"]
+
+
+async def test_ask_for_more_info_in_teams(teams: TeamsDriver) -> None:
+    card = await _propose(teams)
+    response = await teams.execute(SAM, action_titled(card, "Ask for more info"))
+    ask = (await response.json())["value"]
+    response = await teams.execute(SAM, action_titled(ask, "Ask"), {"question": "Which cake?"})
+    waiting = (await response.json())["value"]
+    assert "Waiting for Asha Patel's answer" in card_text(waiting)
+    _, question = await _card_sent(teams, ASHA["id"], "Sam Okafor has a question")
+    response = await teams.execute(ASHA, action_titled(question, "Answer"))
+    answer_form = (await response.json())["value"]
+    response = await teams.execute(
+        ASHA, action_titled(answer_form, "Send"), {"answer": "The chocolate one"}
+    )
+    assert response.status == 200
+    _, fresh = await _card_sent(teams, SAMS_CHATS, "Asha Patel answered your question")
+    assert "The chocolate one" in card_text(fresh)
+    assert [a["title"] for a in fresh["actions"]] == ["Approve", "Decline", "Ask for more info"]

@@ -32,3 +32,7 @@ class Messenger(Protocol):
     async def send(self, person: Person, message: Outbound, *, dedupe_key: str) -> None:
         """Deliver, or raise RetryLater / Undeliverable. Must not raise anything else on purpose."""
         ...
+
+    async def post_to_channel(self, channel: str, message: Outbound) -> None:
+        """Post to a channel (a team's, not a person's); same errors as `send`."""
+        ...

@@ -52,7 +52,7 @@ class Dispatcher:
         items = await claim_due(self.database, now=self.clock.now(), lease=LEASE)
         by_person: dict[str, list[OutboxItem]] = {}
         for item in items:
-            by_person.setdefault(item.person_id, []).append(item)
+            by_person.setdefault(item.person_id or f"channel:{item.target}", []).append(item)
         limit = asyncio.Semaphore(self.concurrency)
 
         async def in_order(queue: list[OutboxItem]) -> None:
@@ -82,6 +82,8 @@ class Dispatcher:
 
     async def _deliver(self, item: OutboxItem) -> datetime | None:
         """Try one message; if it must wait, when (later ones for that person wait with it)."""
+        if not item.person_id:
+            return await self._deliver_to_channel(item)
         person = self.org.person(item.person_id)
         messenger = self._messenger_for(item.person_id)
         if person is None or messenger is None:
@@ -100,6 +102,25 @@ class Dispatcher:
             return await self._retry(item, repr(error), None)
         else:
             await mark_sent(self.database, item.id)
+        return None
+
+    async def _deliver_to_channel(self, item: OutboxItem) -> datetime | None:
+        messenger = self.messengers.get(item.platform)
+        if messenger is None:
+            await mark_failed(self.database, item.id, error=f"{item.platform} is not set up")
+            return None
+        try:
+            await messenger.post_to_channel(item.target, load_outbound(item.payload))
+        except RetryLater as error:
+            return await self._retry(item, str(error), error.after)
+        except Undeliverable as error:
+            await mark_failed(self.database, item.id, error=str(error))
+            log.warning("outbox %s undeliverable to channel %s: %s", item.id, item.target, error)
+            return None
+        except Exception as error:
+            log.exception("outbox %s: unexpected failure", item.id)
+            return await self._retry(item, repr(error), None)
+        await mark_sent(self.database, item.id)
         return None
 
     async def _retry(self, item: OutboxItem, reason: str, after: float | None) -> datetime | None:

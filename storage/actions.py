@@ -52,6 +52,18 @@ async def recent_actions(uow: UnitOfWork, person_id: str, limit: int = 10) -> li
     return [_to_domain(row) for row in (await uow.session.exec(query)).all()]
 
 
+async def recent_actions_of(
+    uow: UnitOfWork, person_ids: list[str], limit: int = 30
+) -> list[LoggedAction]:
+    query = (
+        select(ActionRow)
+        .where(col(ActionRow.person_id).in_(person_ids))
+        .order_by(col(ActionRow.created_at).desc(), col(ActionRow.id).desc())
+        .limit(limit)
+    )
+    return [_to_domain(row) for row in (await uow.session.exec(query)).all()]
+
+
 async def count_actions(uow: UnitOfWork, person_id: str) -> int:
     query = select(ActionRow.id).where(ActionRow.person_id == person_id)
     return len((await uow.session.exec(query)).all())

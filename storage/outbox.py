@@ -16,7 +16,9 @@ from storage.uow import UnitOfWork
 @dataclass(frozen=True, slots=True)
 class OutboxItem:
     id: int
-    person_id: str
+    person_id: str  # empty for a message to a channel
+    platform: str  # "auto" (the person's platform) or the channel's
+    target: str  # the person's id, or the channel's
     payload: dict[str, object]
     attempts: int
     dedupe_key: str
@@ -35,6 +37,33 @@ async def enqueue(
         person_id=person_id,
         platform="auto",
         target=person_id,
+        payload=payload,
+        dedupe_key=dedupe_key,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    try:
+        async with uow.session.begin_nested():
+            uow.session.add(row)
+    except IntegrityError:
+        return False
+    return True
+
+
+async def enqueue_channel(
+    uow: UnitOfWork,
+    *,
+    platform: str,
+    channel: str,
+    payload: dict[str, object],
+    now: datetime,
+    dedupe_key: str | None = None,
+) -> bool:
+    """Queue a message to a channel (e.g. the recognition channel) on one platform."""
+    row = OutboxRow(
+        person_id=None,
+        platform=platform,
+        target=channel,
         payload=payload,
         dedupe_key=dedupe_key,
         next_attempt_at=now,
@@ -77,6 +106,8 @@ async def claim_due(
         OutboxItem(
             id=row.id or 0,
             person_id=row.person_id or "",
+            platform=row.platform,
+            target=row.target,
             payload=row.payload,
             attempts=row.attempts,
             dedupe_key=row.dedupe_key or f"outbox:{row.id}",

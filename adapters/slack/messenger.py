@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -44,8 +46,15 @@ class SlackMessenger:
         return person.slack is not None
 
     async def send(self, person: Person, message: Outbound, *, dedupe_key: str) -> None:
+        await self._sorted(self._send(person, message))
+
+    async def post_to_channel(self, channel: str, message: Outbound) -> None:
+        await self._sorted(post(self._client, channel, as_message(message)))
+
+    async def _sorted(self, work: Awaitable[object]) -> None:
+        """Run a Slack call, turning Slack's errors into the outbox's two kinds."""
         try:
-            await self._send(person, message)
+            await work
         except SlackApiError as error:
             code = str(error.response.get("error", ""))
             if error.response.status_code == 429:

@@ -57,6 +57,32 @@ class TeamsMessenger:
         except ClientRequestError as error:
             raise RetryLater(f"connector unreachable: {error}") from None
 
+    async def post_to_channel(self, channel: str, message: Outbound) -> None:
+        """A new thread in a team channel (Teams needs the tenant and the service URL)."""
+        known = await find_any_chat(self._database)
+        tenant = self._tenant_id or (known.tenant_id if known else None)
+        if tenant is None:
+            raise Undeliverable("no tenant id is known yet")
+        service_url = known.reference.service_url if known else self._service_url
+        parameters = ConversationParameters(
+            is_group=True,
+            bot=ChannelAccount(id=f"28:{self._app_id}" if self._app_id else "28:extramile"),
+            tenant_id=tenant,
+            channel_data={"channel": {"id": channel}, "tenant": {"id": tenant}},
+        )
+
+        async def deliver(context: TurnContext) -> None:
+            await self._bot.send(context, [message])
+
+        try:
+            await self._adapter.create_conversation(
+                self._app_id, deliver, parameters, "msteams", service_url
+            )
+        except HttpOperationError as error:
+            raise _classify(error) from None
+        except ClientRequestError as error:
+            raise RetryLater(f"connector unreachable: {error}") from None
+
     async def _update(self, person: Person, update: CardUpdate) -> bool:
         """Every copy of the card this person got shows its new state; False if none."""
         copies = await find_posted(self._database, update.card_key, person.id, PLATFORM)

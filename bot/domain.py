@@ -76,6 +76,9 @@ class LoggedAction:
     customer_aware: bool | None
     result: str
     created_at: datetime
+    affected_others: str | None = None  # the follow-up (P12): no | a_little | yes
+    customer_noticed: bool | None = None
+    follow_up_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

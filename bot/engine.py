@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock, local_today
 from bot.errors import UserError
-from bot.flows import admin, approvals, away, feedback, general, home, log_action
+from bot.flows import admin, approvals, away, feedback, follow_up, general, home, log_action
 from bot.flows.turn import Turn
 from bot.messages import (
     ButtonClick,
@@ -129,6 +129,8 @@ async def _dispatch(turn: Turn, inbound: Inbound) -> list[Outbound]:
                 return await log_action.submit_form(turn, dict(values), form_id)
             if form_id == feedback.FORM_ID:
                 return await feedback.submit_form(turn, dict(values))
+            if form_id.partition(":")[0] == follow_up.FORM:
+                return await follow_up.submit(turn, form_id, dict(values))
             if form_id.partition(":")[0] in approvals.FORMS:
                 return await approvals.submit_form(turn, form_id, dict(values))
             return [
@@ -204,6 +206,8 @@ async def _on_click(turn: Turn, action_id: str, value: str) -> list[Outbound]:
             return await log_action.open_form(turn)
         case "form.open" if value == feedback.FORM_ID:
             return await feedback.reopen(turn)
+        case "form.open" if value.startswith(follow_up.FORM + ":"):
+            return await follow_up.open_form(turn, value.partition(":")[2])
         case "form.open" if value.startswith(approvals.ANSWER_FORM + ":"):
             return await approvals.open_answer_form(turn, value.partition(":")[2])
         case "request.approve":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.jobs.runner import run_job
@@ -34,6 +35,26 @@ def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
         except Exception:
             log.exception("approval-reminders failed; it runs again shortly")
 
+    async def follow_ups() -> None:
+        try:
+            await run_job(
+                "follow-up",
+                org=runtime.org,
+                database=runtime.database,
+                at=runtime.engine.clock.now(),
+            )
+        except Exception:
+            log.exception("follow-up failed; it runs again tomorrow")
+
+    # Follow-ups are asked in the morning, shop time.
+    scheduler.add_job(
+        follow_ups,
+        CronTrigger(hour=10, minute=0),
+        id="follow-up",
+        coalesce=True,
+        max_instances=1,
+        replace_existing=True,
+    )
     scheduler.add_job(
         approval_reminders,
         IntervalTrigger(minutes=APPROVAL_CHECK_MINUTES),

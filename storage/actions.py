@@ -84,4 +84,7 @@ def _to_domain(row: ActionRow) -> LoggedAction:
         customer_aware=row.customer_aware,
         result=row.result,
         created_at=row.created_at,
+        affected_others=row.affected_others,
+        customer_noticed=row.customer_noticed,
+        follow_up_note=row.follow_up_note,
     )

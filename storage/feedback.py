@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlmodel import col, select
+
 from storage.database import utc_now
 from storage.tables import CustomerFeedbackRow
 from storage.uow import UnitOfWork
@@ -19,6 +21,27 @@ class NewFeedback:
     words: str
     rating: int | None
     quoted_from: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackLine:
+    sentiment: str
+    words: str | None
+
+
+async def feedback_on(uow: UnitOfWork, action_ids: list[int]) -> dict[int, list[FeedbackLine]]:
+    rows = (
+        await uow.session.exec(
+            select(CustomerFeedbackRow)
+            .where(col(CustomerFeedbackRow.action_id).in_(action_ids))
+            .order_by(col(CustomerFeedbackRow.id))
+        )
+    ).all()
+    found: dict[int, list[FeedbackLine]] = {}
+    for row in rows:
+        if row.action_id is not None:
+            found.setdefault(row.action_id, []).append(FeedbackLine(row.sentiment, row.words))
+    return found
 
 
 async def add_feedback(uow: UnitOfWork, feedback: NewFeedback) -> int:

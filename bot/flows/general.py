@@ -8,6 +8,7 @@ from bot.messages import Button, ButtonStyle, Card, CardField, Outbound, Text
 from bot.org import Role
 from bot.text import shorten
 from storage.actions import recent_actions
+from storage.feedback import FeedbackLine, feedback_on
 from storage.people import adopted_offer
 
 HELP = Card(
@@ -78,25 +79,36 @@ async def show_mine(turn: Turn) -> list[Outbound]:
                 buttons=(Button("Log an action", "menu.log", style=ButtonStyle.PRIMARY),),
             )
         ]
+    feedback = await feedback_on(turn.uow, [a.id for a in actions])
     return [
         Card(
             title="Your recent extra-mile actions",
-            fields=tuple(_summary(turn, action) for action in actions),
+            fields=tuple(_summary(turn, a, feedback.get(a.id, [])) for a in actions),
             buttons=(Button("Log another", "menu.log", style=ButtonStyle.PRIMARY),),
         )
     ]
 
 
-def _summary(turn: Turn, action: LoggedAction) -> CardField:
+def _summary(turn: Turn, action: LoggedAction, feedback: list[FeedbackLine]) -> CardField:
+    """One action as a line of the list, with its feedback and follow-up (P12-P14)."""
     when = action.occurred_on.strftime("%a %d %b")
     item = turn.org.offer_item(action.offer_item_id)
     beyond = (
         "not in our offer" if action.offer_item_id == NOT_COVERED or item is None else item.title
     )
-    return CardField(
-        label=f"{when} · {action.status.label}",
-        value=f"{shorten(action.extra, 140)} (beyond: {shorten(beyond, 60)})",
-    )
+    lines = [f"{shorten(action.extra, 140)} (beyond: {shorten(beyond, 60)})"]
+    for line in feedback[-2:]:
+        quote = f": “{shorten(line.words, 80)}”" if line.words else ""
+        lines.append(f"Feedback ({line.sentiment}){quote}")
+    if len(feedback) > 2:
+        lines.append(f"…and {len(feedback) - 2} more feedback")
+    if action.affected_others is not None:
+        effect = {"no": "no effect", "a_little": "a little effect", "yes": "an effect"}
+        parts = [f"{effect.get(action.affected_others, 'an effect')} on other customers"]
+        if action.customer_noticed is not None:
+            parts.append("the customer noticed" if action.customer_noticed else "not noticed")
+        lines.append("Follow-up: " + ", ".join(parts))
+    return CardField(label=f"{when} · {action.status.label}", value="\n".join(lines))
 
 
 def not_understood(turn: Turn) -> list[Outbound]:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.clock import FixedClock, local_today
 from bot.flows.turn import Scene
-from bot.jobs import approval_reminders
+from bot.jobs import approval_reminders, follow_up
 from bot.org import Organisation
 from storage.database import Database
 from storage.uow import UnitOfWork
@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 Job = Callable[[Scene], Awaitable[object]]
 JOBS: dict[str, Job] = {
     "approval-reminders": approval_reminders.run,
+    "follow-up": follow_up.run,
 }
 
 

@@ -1,0 +1,188 @@
+"""The follow-up (P12): some days after an action, did it affect other customers, did the
+customer notice, any feedback since? Asked twice at most, then left."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bot.codec import dump_outbound
+from bot.flows.turn import Scene, Turn
+from bot.messages import (
+    Button,
+    ButtonStyle,
+    Card,
+    Choice,
+    FieldKind,
+    Form,
+    FormField,
+    Outbound,
+    Text,
+)
+from bot.redact import redact
+from bot.text import clean, shorten
+from storage.events import audit
+from storage.follow_ups import (
+    FollowUpAnswer,
+    due_follow_ups,
+    get_action,
+    mark_asked,
+    record_follow_up,
+)
+from storage.outbox import enqueue
+
+FORM = "follow-up"
+MAX_ASKS = 2
+SECOND_ASK_AFTER_DAYS = 2
+AFFECTED_CHOICES = (
+    Choice("no", "No"),
+    Choice("a_little", "A little"),
+    Choice("yes", "Yes"),
+)
+NOTICED_CHOICES = (Choice("yes", "Yes"), Choice("no", "No"), Choice("unsure", "Not sure"))
+LABELS = {c.value: c.label for c in (*AFFECTED_CHOICES, *NOTICED_CHOICES)}
+
+
+def due_on(carried_out: date, asked: int, days: int) -> date:
+    """When the next ask is due: `days` after the action, then two days later."""
+    return carried_out + timedelta(days=days + SECOND_ASK_AFTER_DAYS * asked)
+
+
+async def ask_due(scene: Scene) -> int:
+    """The `follow-up` job: ask everyone whose follow-up is due; returns how many."""
+    asked = 0
+    days = scene.org.policy.follow_up_days
+    for action in await due_follow_ups(scene.uow, max_asks=MAX_ASKS):
+        if scene.today < due_on(action.carried_out, action.asked, days):
+            continue
+        card = Card(
+            title="How did it go?" if action.asked == 0 else "How did it go? (asking once more)",
+            text=f"{action.carried_out:%a %d %b}: {shorten(action.extra, 200)}\n"
+            "Did it affect the service to other customers? Did the customer notice?",
+            buttons=(Button("Tell me", "form.open", f"{FORM}:{action.id}", ButtonStyle.PRIMARY),),
+        )
+        await enqueue(
+            scene.uow,
+            person_id=action.person_id,
+            payload=dump_outbound(card),
+            now=scene.now,
+            dedupe_key=f"follow-up:{action.id}:{action.asked + 1}",
+        )
+        await mark_asked(scene.uow, action.id)
+        asked += 1
+    return asked
+
+
+def follow_up_form(
+    action_id: str,
+    extra: str,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Form:
+    typed = values or {}
+    return Form(
+        form_id=f"{FORM}:{action_id}",
+        title="How did it go?",
+        intro=shorten(extra, 300),
+        submit_label="Send",
+        errors=errors or {},
+        fields=(
+            FormField(
+                "affected_others",
+                "Did it affect the service to other customers?",
+                FieldKind.CHOICE,
+                value=typed.get("affected_others", ""),
+                options=AFFECTED_CHOICES,
+            ),
+            FormField(
+                "note",
+                "How? (if it did)",
+                FieldKind.LONG_TEXT,
+                required=False,
+                value=typed.get("note", ""),
+                max_length=1000,
+            ),
+            FormField(
+                "customer_noticed",
+                "Did the customer notice the added value?",
+                FieldKind.CHOICE,
+                value=typed.get("customer_noticed", ""),
+                options=NOTICED_CHOICES,
+            ),
+            FormField(
+                "feedback_since",
+                "Any feedback since?",
+                FieldKind.LONG_TEXT,
+                required=False,
+                value=typed.get("feedback_since", ""),
+                max_length=1000,
+            ),
+        ),
+    )
+
+
+async def open_form(turn: Turn, action_id: str) -> list[Outbound]:
+    action = await get_action(turn.uow, int(action_id)) if action_id.isdigit() else None
+    if action is None or action.person_id != turn.person.id:
+        return [Text("That follow-up isn't yours.")]
+    if action.answered:
+        return [Text("You've told me how that one went already. Thank you!")]
+    return [follow_up_form(action_id, action.extra)]
+
+
+async def submit(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbound]:
+    action_id = form_id.partition(":")[2]
+    action = await get_action(turn.uow, int(action_id)) if action_id.isdigit() else None
+    if action is None or action.person_id != turn.person.id:
+        return [Text("That follow-up isn't yours.")]
+    typed = {k: clean(v) for k, v in values.items()}
+    errors: dict[str, str] = {}
+    if typed.get("affected_others") not in {c.value for c in AFFECTED_CHOICES}:
+        errors["affected_others"] = "Say no, a little, or yes."
+    if typed.get("customer_noticed") not in ("yes", "no", "unsure"):
+        errors["customer_noticed"] = "Say yes, no or not sure."
+    if typed.get("affected_others") in ("a_little", "yes") and not typed.get("note"):
+        errors["note"] = "Say briefly how other customers were affected."
+    for name in ("note", "feedback_since"):
+        if len(typed.get(name, "")) > 1000:
+            errors[name] = "Please keep it under 1,000 characters."
+    if errors:
+        return [follow_up_form(action_id, action.extra, errors, typed)]
+    if action.answered:
+        return [Text("You've told me how that one went already. Thank you!")]
+    note = typed.get("note", "")
+    since = redact(typed.get("feedback_since", ""))
+    answer = FollowUpAnswer(
+        affected_others=typed["affected_others"],
+        customer_noticed={"yes": True, "no": False}.get(typed["customer_noticed"]),
+        note="\n".join(
+            part for part in (note, f"Feedback since: {since}" if since else "") if part
+        ),
+    )
+    await record_follow_up(turn.uow, action.id, answer, turn.now)
+    await audit(
+        turn.uow,
+        actor_id=turn.person.id,
+        action="action.followed_up",
+        subject_type="action",
+        subject_id=str(action.id),
+    )
+    replies: list[Outbound] = [Text("Thank you! That goes on the action.")]
+    if answer.affected_others != "no" and turn.person.supervisor:
+        # P12: the supervisor hears when other customers felt it.
+        await enqueue(
+            turn.uow,
+            person_id=turn.person.supervisor,
+            now=turn.now,
+            payload=dump_outbound(
+                Card(
+                    title=f"{turn.person.name}'s extra mile affected other customers "
+                    f"({LABELS[answer.affected_others].lower()})",
+                    text=f"{shorten(action.extra, 200)}\n“{shorten(note, 500)}”",
+                )
+            ),
+            dedupe_key=f"follow-up:{action.id}:affected",
+        )
+        boss = turn.org.person(turn.person.supervisor)
+        name = boss.first_name if boss else "your supervisor"
+        replies.append(Text(f"I've let {name} know, so the team can plan for it next time."))
+    return replies

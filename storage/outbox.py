@@ -39,7 +39,8 @@ async def enqueue(
         target=person_id,
         payload=payload,
         dedupe_key=dedupe_key,
-        next_attempt_at=now,
+        # A job run "as of" a later time (a rehearsal) still sends now, not then.
+        next_attempt_at=min(now, utc_now()),
         created_at=now,
     )
     try:
@@ -66,7 +67,8 @@ async def enqueue_channel(
         target=channel,
         payload=payload,
         dedupe_key=dedupe_key,
-        next_attempt_at=now,
+        # A job run "as of" a later time (a rehearsal) still sends now, not then.
+        next_attempt_at=min(now, utc_now()),
         created_at=now,
     )
     try:

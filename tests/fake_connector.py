@@ -117,7 +117,18 @@ class FakeConnector:
         if isinstance(call, web.Response):
             return call
         members = call.body.get("members") or []
-        tenant = (call.body.get("channelData") or {}).get("tenant", {}).get("id")
+        channel_data = call.body.get("channelData") or {}
+        tenant = channel_data.get("tenant", {}).get("id")
+        channel = channel_data.get("channel", {}).get("id")
+        if channel and tenant and call.body.get("isGroup"):
+            # A new thread in a team channel.
+            return web.json_response(
+                {
+                    "id": f"{channel};messageid={next(self._ids)}",
+                    "activityId": f"1:{next(self._ids)}",
+                },
+                status=201,
+            )
         if len(members) != 1 or call.body.get("isGroup") or not tenant:
             return web.json_response(
                 {"error": {"code": "BadArgument", "message": "one member and a tenant"}}, status=400

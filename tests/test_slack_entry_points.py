@@ -135,10 +135,18 @@ async def test_command_words(slack: SlackDriver, text: str, expected: str) -> No
     assert expected in all_text(reply.params["blocks"])
 
 
-async def test_feedback_command_opens_the_feedback_modal(slack: SlackDriver) -> None:
+async def test_feedback_command_records_feedback_through_the_modal(slack: SlackDriver) -> None:
     await slack.command(ASHA, "feedback")
     [opened] = await slack.fake.wait_for("views.open")
     assert opened.params["view"]["callback_id"] == "feedback"
+    response = await slack.submit_view(
+        ASHA,
+        opened.params["view"],
+        {"channel": "phone", "sentiment": "mixed", "words": "Slow till, kind staff. SW1A 1AA"},
+    )
+    assert await response.text() == ""
+    [saved] = await slack.fake.wait_for("chat.postMessage")
+    assert "Slow till, kind staff. [postcode]" in all_text(saved.params["blocks"])
 
 
 async def test_global_shortcut_opens_the_log_form(slack: SlackDriver) -> None:

@@ -13,7 +13,17 @@ from dataclasses import dataclass
 
 from bot.clock import Clock, local_today
 from bot.errors import UserError
-from bot.flows import admin, approvals, away, feedback, follow_up, general, home, log_action
+from bot.flows import (
+    admin,
+    approvals,
+    away,
+    feedback,
+    follow_up,
+    general,
+    home,
+    log_action,
+    prompts,
+)
 from bot.flows.turn import Turn
 from bot.messages import (
     ButtonClick,
@@ -175,6 +185,10 @@ async def _command(
             return await admin.show_unreachable(turn)
         case "waiting":
             return await approvals.show_waiting(turn)
+        case "digest":
+            return await prompts.digest_now(turn)
+        case "prompts" if rest.lower() == "on":
+            return await prompts.resume(turn)
         case "away":
             return await away.go_away(turn, rest)
         case "back":
@@ -210,6 +224,12 @@ async def _on_click(turn: Turn, action_id: str, value: str) -> list[Outbound]:
             return await follow_up.open_form(turn, value.partition(":")[2])
         case "form.open" if value.startswith(approvals.ANSWER_FORM + ":"):
             return await approvals.open_answer_form(turn, value.partition(":")[2])
+        case "menu.waiting":
+            return await approvals.show_waiting(turn)
+        case "prompt.skip":
+            return await prompts.not_this_week(turn)
+        case "prompt.pause":
+            return await prompts.pause(turn)
         case "request.approve":
             return await approvals.approve(turn, value)
         case "request.decline":

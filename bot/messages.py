@@ -92,6 +92,9 @@ class Card:
     buttons: tuple[Button, ...] = ()
     # Lets a later CardUpdate find the posted card (e.g. an approval request).
     card_key: str | None = None
+    # A chart or picture: PNG bytes in base64 (JSON-safe for the outbox), and its words.
+    image_png_b64: str = ""
+    image_alt: str = ""
 
 
 class FieldKind(StrEnum):

@@ -65,6 +65,8 @@ class OrganisationInfo(Strict):
     name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
     timezone: TimeZoneName = "Europe/London"
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = "GB"
+    # For public holidays that differ within a country (GB: ENG, SCT, WLS, NIR).
+    region: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}$")] | None = None
 
 
 class OfferItem(Strict):
@@ -92,6 +94,8 @@ class Schedule(Strict):
     weekly_prompt: ScheduleText = "mon 09:30"
     supervisor_summary: ScheduleText = "mon 10:00"
     manager_digest: ScheduleText = "fri 16:00"
+    # A run missed while the bot was down is still sent within this many hours; never later.
+    grace_hours: int = Field(default=12, ge=1, le=72)
 
 
 class NominationRule(Strict):

@@ -42,6 +42,8 @@ def help_card(turn: Turn) -> Card:
         ]
     if turn.person.role in (Role.ADMIN, Role.MANAGER):
         extra.append("• unreachable: people the bot cannot reach")
+    if turn.person.role is Role.MANAGER:
+        extra.append("• digest: your week in numbers, now")
     if not extra:
         return HELP
     return Card(title=HELP.title, text=HELP.text + "\n" + "\n".join(extra), buttons=HELP.buttons)

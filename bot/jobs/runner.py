@@ -8,7 +8,13 @@ from datetime import datetime
 
 from bot.clock import FixedClock, local_today
 from bot.flows.turn import Scene
-from bot.jobs import approval_reminders, follow_up
+from bot.jobs import (
+    approval_reminders,
+    follow_up,
+    manager_digest,
+    supervisor_summary,
+    weekly_prompt,
+)
 from bot.org import Organisation
 from storage.database import Database
 from storage.uow import UnitOfWork
@@ -17,8 +23,11 @@ log = logging.getLogger(__name__)
 
 Job = Callable[[Scene], Awaitable[object]]
 JOBS: dict[str, Job] = {
-    "approval-reminders": approval_reminders.run,
+    "weekly-prompt": weekly_prompt.run,
+    "supervisor-summary": supervisor_summary.run,
+    "manager-digest": manager_digest.run,
     "follow-up": follow_up.run,
+    "approval-reminders": approval_reminders.run,
 }
 
 

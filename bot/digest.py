@@ -1,0 +1,124 @@
+"""The manager's weekly digest (K6, K8): the week in numbers and examples, for the
+manager's part of the organisation."""
+
+from __future__ import annotations
+
+import base64
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.chart import trend_line, trend_png
+from bot.domain import CONTEXT_LABELS, Context
+from bot.flows.approvals import person_name
+from bot.flows.turn import Scene
+from bot.messages import Button, Card, CardField
+from bot.org import Person
+from bot.teams import below, team_name
+from bot.text import shorten
+from storage.activity import (
+    actions_between,
+    counts_between,
+    decisions_between,
+    praise_between,
+)
+from storage.queue import open_nominations
+
+WEEKS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    total: int
+    by_context: dict[str, int]
+    by_team: dict[str, int]
+    approved: int
+    declined: int
+    median_hours_to_decide: float | None
+    praise_count: int
+    quotes: list[str]
+    stand_outs: list[str]
+    nominations: list[str]
+    trend: list[int]
+    week_labels: list[str]
+
+
+async def build_digest(scene: Scene, manager: Person, end: datetime) -> Digest:
+    people = below(scene.org, manager.id)
+    ids = [p.id for p in people]
+    start = end - timedelta(days=7)
+    actions = await actions_between(scene.uow, ids, start, end)
+    by_context = {CONTEXT_LABELS[c]: 0 for c in Context}
+    for action in actions:
+        by_context[CONTEXT_LABELS[Context(action.context)]] += 1
+    by_team: dict[str, int] = {}
+    for action in actions:
+        actor = scene.org.person(action.person_id)
+        name = team_name(scene.org, actor) if actor else "No team"
+        by_team[name] = by_team.get(name, 0) + 1
+    decisions = await decisions_between(scene.uow, ids, start, end)
+    hours = [(d.decided_at - d.created_at).total_seconds() / 3600 for d in decisions]
+    praise = await praise_between(scene.uow, ids, start, end)
+    praised = {p.action_id for p in praise if p.action_id}
+    stand_outs = [a for a in actions if a.id in praised] + [
+        a for a in actions if a.id not in praised and a.customer_aware
+    ]
+    windows = [
+        (end - timedelta(days=7 * (w + 1)), end - timedelta(days=7 * w))
+        for w in reversed(range(WEEKS))
+    ]
+    trend = await counts_between(scene.uow, ids, windows)
+    return Digest(
+        total=len(actions),
+        by_context=by_context,
+        by_team=dict(sorted(by_team.items())),
+        approved=sum(1 for d in decisions if d.status == "approved"),
+        declined=sum(1 for d in decisions if d.status == "declined"),
+        median_hours_to_decide=statistics.median(hours) if hours else None,
+        praise_count=len(praise),
+        quotes=[
+            f"“{shorten(p.words or '', 120)}” ({person_name(scene.org, p.person_id)})"
+            for p in praise[:3]
+        ],
+        stand_outs=[
+            f"{person_name(scene.org, a.person_id)}: {shorten(a.extra, 100)}"
+            for a in stand_outs[:3]
+        ],
+        nominations=[n.title for n in await open_nominations(scene.uow)],
+        trend=trend,
+        week_labels=[f"{w_end - timedelta(days=1):%d %b}" for _, w_end in windows],
+    )
+
+
+def digest_card(manager: Person, digest: Digest, end: datetime) -> Card:
+    decide = (
+        f"median {digest.median_hours_to_decide:.1f} hours to decide"
+        if digest.median_hours_to_decide is not None
+        else "none decided"
+    )
+    fields = [
+        CardField("Extra-mile actions", str(digest.total)),
+        CardField("By situation", " · ".join(f"{k}: {v}" for k, v in digest.by_context.items())),
+        CardField("By team", " · ".join(f"{k}: {v}" for k, v in digest.by_team.items()) or "-"),
+        CardField(
+            "Ideas decided", f"{digest.approved} approved, {digest.declined} declined ({decide})"
+        ),
+        CardField(
+            f"Positive feedback ({digest.praise_count})",
+            "\n".join(digest.quotes) or "None this week",
+        ),
+        CardField("Stand-out actions", "\n".join(digest.stand_outs) or "-"),
+        CardField(
+            f"Nominations waiting for you ({len(digest.nominations)})",
+            "\n".join(digest.nominations) or "None",
+        ),
+        CardField("Trend", trend_line(digest.trend)),
+    ]
+    png = trend_png(digest.week_labels, digest.trend, "Extra-mile actions per week")
+    return Card(
+        title=f"Your week, {manager.first_name}: to {end:%A %d %B}",
+        fields=tuple(fields),
+        buttons=(Button("Service offer", "menu.offer"),),
+        image_png_b64=base64.b64encode(png).decode(),
+        image_alt=trend_line(digest.trend),
+    )

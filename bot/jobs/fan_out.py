@@ -1,0 +1,81 @@
+"""Weekly fan-outs: one message per recipient per period, at their local scheduled time.
+
+The period is the scheduled occurrence (its local date), so every run of a job, from
+the cron trigger, a catch-up at start or `run-job --at`, agrees on what is due: it
+sends what is due and not yet sent, within the grace period, and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.codec import dump_outbound
+from bot.flows.turn import Scene
+from bot.messages import Outbound
+from bot.org import Person, parse_weekly
+from bot.schedules import due, timezone_of
+from storage.outbox import enqueue
+from storage.runs import already_run, claim_run
+
+Build = Callable[[Scene, Person, datetime], Awaitable[Outbound | None]]
+
+
+@dataclass
+class FanOutReport:
+    sent: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    already: int = 0
+    not_due: int = 0
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+    def __str__(self) -> str:
+        skips = ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items()))
+        return f"sent {self.sent}, already sent {self.already}, not due {self.not_due}" + (
+            f", skipped: {skips}" if skips else ""
+        )
+
+
+async def fan_out(
+    scene: Scene,
+    *,
+    job: str,
+    schedule: str,
+    recipients: list[Person],
+    build: Build,
+    report: FanOutReport | None = None,
+) -> FanOutReport:
+    report = report or FanOutReport()
+    weekly = parse_weekly(schedule)
+    grace = scene.org.schedule.grace_hours
+    due_now: list[tuple[Person, datetime]] = []
+    for person in recipients:
+        occurrence = due(weekly, timezone_of(scene.org, person), scene.now, grace)
+        if occurrence is None:
+            report.not_due += 1
+        else:
+            due_now.append((person, occurrence))
+    done = await already_run(scene.uow, job, {o.date().isoformat() for _, o in due_now})
+    for person, occurrence in due_now:
+        period = occurrence.date().isoformat()
+        if (period, person.id) in done:
+            report.already += 1
+            continue
+        message = await build(scene, person, occurrence)
+        if not await claim_run(scene.uow, job, period, person.id, scene.now):
+            report.already += 1
+            continue
+        if message is None:
+            continue  # a rule said no; the run is recorded so it is not weighed again
+        await enqueue(
+            scene.uow,
+            person_id=person.id,
+            payload=dump_outbound(message),
+            now=scene.now,
+            dedupe_key=f"{job}:{period}:{person.id}",
+        )
+        report.sent += 1
+    return report

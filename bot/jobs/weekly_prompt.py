@@ -1,0 +1,66 @@
+"""`weekly-prompt` (K8): "did you go the extra mile this week?" to every staff member,
+except who logged lately, paused, is away, or on a public holiday."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.approvers import availability
+from bot.flows.turn import Scene
+from bot.jobs.fan_out import FanOutReport, fan_out
+from bot.messages import Button, ButtonStyle, Card, Outbound
+from bot.org import Person, Role
+from bot.schedules import is_public_holiday
+from storage.activity import last_logged, paused_until
+from storage.requests import stored_availability
+
+JOB = "weekly-prompt"
+RECENT = timedelta(days=2)
+PAUSE_WEEKS = 4
+
+
+async def run(scene: Scene) -> FanOutReport:
+    logged = await last_logged(scene.uow)
+    paused = await paused_until(scene.uow)
+    away = availability(scene.org, await stored_availability(scene.uow))
+    report = FanOutReport()
+
+    async def build(scene: Scene, person: Person, occurrence: datetime) -> Outbound | None:
+        local_day = occurrence.date()
+        if is_public_holiday(scene.org, local_day):
+            report.skip("public holiday")
+            return None
+        if paused.get(person.id) and paused[person.id] >= local_day:
+            report.skip("paused")
+            return None
+        if person.id in away and away[person.id].away_on(local_day):
+            report.skip("away")
+            return None
+        if person.id in logged and scene.now - logged[person.id] < RECENT:
+            report.skip("logged lately")
+            return None
+        return prompt_card(person, occurrence)
+
+    staff = [p for p in scene.org.people if p.role is Role.STAFF]
+    return await fan_out(
+        scene,
+        job=JOB,
+        schedule=scene.org.schedule.weekly_prompt,
+        recipients=staff,
+        build=build,
+        report=report,
+    )
+
+
+def prompt_card(person: Person, occurrence: datetime) -> Card:
+    # The time is the person's own local time, never UTC.
+    return Card(
+        title=f"Did you go the extra mile this week, {person.first_name}?",
+        text=f"{occurrence:%A %H:%M}. Anything you did beyond our routine offer counts, "
+        "however small; so does an idea you'd like to check.",
+        buttons=(
+            Button("Log an action", "menu.log", style=ButtonStyle.PRIMARY),
+            Button("Not this week", "prompt.skip"),
+            Button(f"Pause for {PAUSE_WEEKS} weeks", "prompt.pause"),
+        ),
+    )

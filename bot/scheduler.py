@@ -1,62 +1,88 @@
-"""The scheduler: apscheduler's asyncio scheduler running the jobs of bot.jobs.
+"""The scheduler: apscheduler's asyncio scheduler with cron triggers from the organisation
+file's `schedule`, one per job and time zone in use (apscheduler handles daylight saving).
 
-Each run is keyed so that a double fire or a restart does nothing twice (the jobs
-themselves record what they did). `extramile serve` runs it in-process unless
---no-scheduler; a chain runs `extramile scheduler` once, beside its web workers.
+Every job decides what is due from the time it runs and records each (job, period,
+recipient) under a unique constraint, so a double fire, two scheduler processes or
+the catch-up run at start never send anything twice; a run missed while the bot was
+down goes out late, within `schedule.grace_hours`, and never after.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.jobs.runner import run_job
+from bot.org import DAYS, Organisation, parse_weekly
 from bot.runtime import Runtime
+from bot.schedules import timezone_of
 
 log = logging.getLogger(__name__)
 
 APPROVAL_CHECK_MINUTES = 15
+FOLLOW_UP_HOUR = 10
+
+
+def weekly_jobs(org: Organisation) -> dict[str, str]:
+    return {
+        "weekly-prompt": org.schedule.weekly_prompt,
+        "supervisor-summary": org.schedule.supervisor_summary,
+        "manager-digest": org.schedule.manager_digest,
+    }
 
 
 def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
-    scheduler = AsyncIOScheduler(timezone=runtime.org.organisation.timezone)
+    org = runtime.org
+    scheduler = AsyncIOScheduler(timezone=org.organisation.timezone)
 
-    async def approval_reminders() -> None:
-        try:
-            await run_job(
-                "approval-reminders",
-                org=runtime.org,
-                database=runtime.database,
-                at=runtime.engine.clock.now(),
+    def runner(name: str) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            try:
+                report = await run_job(
+                    name, org=org, database=runtime.database, at=runtime.engine.clock.now()
+                )
+                log.info("%s: %s", name, report)
+            except Exception:
+                log.exception("%s failed; its next run picks up what is due", name)
+
+        return run
+
+    grace = org.schedule.grace_hours * 3600
+    zones = sorted({timezone_of(org, p) for p in org.people})
+    for name, schedule in weekly_jobs(org).items():
+        weekly = parse_weekly(schedule)
+        for zone in zones:
+            trigger = CronTrigger(
+                day_of_week=DAYS[weekly.day],
+                hour=weekly.at.hour,
+                minute=weekly.at.minute,
+                timezone=zone,
             )
-        except Exception:
-            log.exception("approval-reminders failed; it runs again shortly")
-
-    async def follow_ups() -> None:
-        try:
-            await run_job(
-                "follow-up",
-                org=runtime.org,
-                database=runtime.database,
-                at=runtime.engine.clock.now(),
+            scheduler.add_job(
+                runner(name),
+                trigger,
+                id=f"{name}@{zone}",
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=grace,
+                replace_existing=True,
             )
-        except Exception:
-            log.exception("follow-up failed; it runs again tomorrow")
-
-    # Follow-ups are asked in the morning, shop time.
+        # At start: whatever was missed while the bot was down and is still in grace.
+        scheduler.add_job(runner(name), id=f"{name}@start", replace_existing=True)
     scheduler.add_job(
-        follow_ups,
-        CronTrigger(hour=10, minute=0),
+        runner("follow-up"),
+        CronTrigger(hour=FOLLOW_UP_HOUR, minute=0),
         id="follow-up",
         coalesce=True,
         max_instances=1,
         replace_existing=True,
     )
     scheduler.add_job(
-        approval_reminders,
+        runner("approval-reminders"),
         IntervalTrigger(minutes=APPROVAL_CHECK_MINUTES),
         id="approval-reminders",
         coalesce=True,

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from aiohttp import web
 
@@ -61,6 +62,7 @@ async def _dispatcher_ctx(app: web.Application) -> AsyncIterator[None]:
         org=runtime.org,
         messengers=messengers,
         clock=runtime.engine.clock,
+        lease=timedelta(seconds=app[SETTINGS].outbox_lease_seconds),
     )
     stop = asyncio.Event()
     task = asyncio.create_task(dispatcher.run_forever(stop), name="outbox-dispatcher")

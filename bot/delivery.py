@@ -29,8 +29,13 @@ class Messenger(Protocol):
         """Whether this person has an identity on this platform."""
         ...
 
-    async def send(self, person: Person, message: Outbound, *, dedupe_key: str) -> None:
-        """Deliver, or raise RetryLater / Undeliverable. Must not raise anything else on purpose."""
+    async def send(
+        self, person: Person, message: Outbound, *, dedupe_key: str, maybe_sent: bool = False
+    ) -> None:
+        """Deliver, or raise RetryLater / Undeliverable. Must not raise anything else on purpose.
+
+        `maybe_sent`: an earlier attempt may have reached the platform; check if you can.
+        """
         ...
 
     async def post_to_channel(self, channel: str, message: Outbound) -> None:

@@ -46,10 +46,11 @@ class Dispatcher:
     messengers: Mapping[str, Messenger]
     clock: Clock
     concurrency: int = 8
+    lease: timedelta = LEASE
 
     async def run_once(self) -> int:
         """Deliver what is due now; return how many messages were attempted."""
-        items = await claim_due(self.database, now=self.clock.now(), lease=LEASE)
+        items = await claim_due(self.database, now=self.clock.now(), lease=self.lease)
         by_person: dict[str, list[OutboxItem]] = {}
         for item in items:
             by_person.setdefault(item.person_id or f"channel:{item.target}", []).append(item)
@@ -91,7 +92,12 @@ class Dispatcher:
             log.warning("outbox %s: nobody to deliver to (%s)", item.id, item.person_id)
             return None
         try:
-            await messenger.send(person, load_outbound(item.payload), dedupe_key=item.dedupe_key)
+            await messenger.send(
+                person,
+                load_outbound(item.payload),
+                dedupe_key=item.dedupe_key,
+                maybe_sent=item.maybe_sent,
+            )
         except RetryLater as error:
             return await self._retry(item, str(error), error.after)
         except Undeliverable as error:

@@ -44,6 +44,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("MicrosoftAppType", "MICROSOFTAPPTYPE"),
     )
 
+    # How long a worker keeps the outbox messages it claimed before others may retry them.
+    outbox_lease_seconds: int = Field(
+        default=120, ge=1, le=3600, validation_alias="EXTRAMILE_OUTBOX_LEASE_SECONDS"
+    )
+
     @property
     def organisation_file(self) -> Path:
         """`EXTRAMILE_ORG_FILE`, else `./org.yml` if present, else the example shop."""

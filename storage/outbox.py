@@ -22,6 +22,9 @@ class OutboxItem:
     payload: dict[str, object]
     attempts: int
     dedupe_key: str
+    # Claimed before by a worker that vanished without saying how it went: the platform
+    # may have it already, so the messenger checks before sending again.
+    maybe_sent: bool = False
 
 
 async def enqueue(
@@ -99,6 +102,7 @@ async def claim_due(
         if not database.is_sqlite:
             query = query.with_for_update(skip_locked=True)
         rows = list((await uow.session.exec(query)).all())
+        interrupted = {row.id for row in rows if row.attempts > 0 and row.last_error is None}
         for row in rows:
             row.attempts += 1
             row.next_attempt_at = now + lease
@@ -113,6 +117,7 @@ async def claim_due(
             payload=row.payload,
             attempts=row.attempts,
             dedupe_key=row.dedupe_key or f"outbox:{row.id}",
+            maybe_sent=row.id in interrupted,
         )
         for row in rows
     ]

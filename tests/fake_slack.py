@@ -45,6 +45,9 @@ class FakeSlack:
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     used_triggers: set[str] = field(default_factory=set)
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # delivered
+    delay: float = 0.0  # seconds each Web API call takes
     rate_limit: Callable[[str], float | None] | None = None
     _server: TestServer | None = None
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -56,8 +59,10 @@ class FakeSlack:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # e.g. conversations.history
         app.router.add_post("/response/{key}", self._response_url)
         app.router.add_get("/socket", self._socket)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._server = TestServer(app, host="127.0.0.1", port=0)
         await self._server.start_server()
 
@@ -106,6 +111,8 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         params = await _params(request)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         call = Call(method, params, dict(request.headers))
         await self._record(call)
         injected = self._injected(method)
@@ -169,12 +176,19 @@ class FakeSlack:
         if len(blocks) > 50:
             return {"ok": False, "error": "invalid_blocks"}
         ts = f"1700000000.{next(self._ts):06d}"
-        return {
-            "ok": True,
-            "channel": params["channel"],
-            "ts": ts,
-            "message": {"text": params.get("text"), "blocks": blocks, "ts": ts},
-        }
+        message = {"text": params.get("text"), "blocks": blocks, "ts": ts}
+        if params.get("metadata"):
+            metadata = params["metadata"]
+            message["metadata"] = json.loads(metadata) if isinstance(metadata, str) else metadata
+        self.messages.setdefault(params["channel"], []).append(message)
+        return {"ok": True, "channel": params["channel"], "ts": ts, "message": message}
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        limit = int(params.get("limit", 100))
+        found = list(reversed(self.messages.get(str(params.get("channel")), [])))[:limit]
+        if str(params.get("include_all_metadata")).lower() not in ("true", "1"):
+            found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
+        return {"ok": True, "messages": found, "has_more": False}
 
     def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
         if not params.get("channel") or not params.get("ts"):
@@ -203,8 +217,30 @@ class FakeSlack:
             return {"ok": False, "error": "invalid_arguments"}
         return {"ok": True, "view": {"id": "VHOME", **params["view"]}}
 
+    def _files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("filename") or not str(params.get("length", "")).isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{next(self._ts):08d}"
+        self.uploads[file_id] = b""
+        return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
+
+    def _files_completeUploadExternal(self, params: dict[str, Any]) -> dict[str, Any]:
+        files = params.get("files")
+        files = json.loads(files) if isinstance(files, str) else files
+        if not files or any(not self.uploads.get(f["id"]) for f in files):
+            return {"ok": False, "error": "file_not_found"}
+        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
+
     def _apps_connections_open(self, _: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": self.base.replace("http", "ws") + "/socket"}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file_id"]
+        if file_id not in self.uploads:
+            return web.Response(status=404)
+        self.uploads[file_id] = await request.read()
+        await self._record(Call("upload", {"file_id": file_id}, dict(request.headers)))
+        return web.Response(text=f"OK - {len(self.uploads[file_id])}")
 
     # --- response_url ---------------------------------------------------------------------
 

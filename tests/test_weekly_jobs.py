@@ -24,15 +24,21 @@ STAFF = {"asha", "tom", "leila", "ben", "chen", "gosia", "kofi", "dan"}
 
 
 async def _job(engine: Engine, name: str, at: str, org: Organisation | None = None) -> str:
-    return await run_job(name, org=org or engine.org, database=engine.database,
-                         at=datetime.fromisoformat(at))
+    return await run_job(
+        name, org=org or engine.org, database=engine.database, at=datetime.fromisoformat(at)
+    )
 
 
 async def _cards(engine: Engine, person: str | None = None) -> list[Card]:
     async with UnitOfWork(engine.database) as uow:
         rows = (await uow.session.exec(select(OutboxRow).order_by(OutboxRow.id))).all()
-    return [m for r in rows if person in (None, r.person_id)
-            for m in [load_outbound(r.payload)] if isinstance(m, Card)]
+    return [
+        m
+        for r in rows
+        if person in (None, r.person_id)
+        for m in [load_outbound(r.payload)]
+        if isinstance(m, Card)
+    ]
 
 
 async def test_the_prompt_fires_at_local_time_across_the_clock_change(engine: Engine) -> None:
@@ -45,13 +51,18 @@ async def test_the_prompt_fires_at_local_time_across_the_clock_change(engine: En
     cards = await _cards(engine, "asha")
     assert cards[0].title == "Did you go the extra mile this week, Asha?"
     assert cards[0].text.startswith("Monday 09:30.")  # local time, not UTC
-    assert {b.label for b in cards[0].buttons} == {"Log an action", "Not this week",
-                                                    "Pause for 4 weeks"}
+    assert {b.label for b in cards[0].buttons} == {
+        "Log an action",
+        "Not this week",
+        "Pause for 4 weeks",
+    }
 
 
 async def test_a_persons_own_time_zone_is_used(engine: Engine) -> None:
-    people = [p.model_copy(update={"timezone": "Asia/Kolkata"}) if p.id == "chen" else p
-              for p in engine.org.people]
+    people = [
+        p.model_copy(update={"timezone": "Asia/Kolkata"}) if p.id == "chen" else p
+        for p in engine.org.people
+    ]
     org = engine.org.model_copy(update={"people": people})
     # 09:30 in Kolkata is 04:00 UTC; in London it's 09:30 UTC.
     report = await _job(engine, "weekly-prompt", "2026-11-23T04:01:00+00:00", org)
@@ -70,7 +81,8 @@ async def test_double_firing_sends_nothing_twice(engine: Engine) -> None:
 async def test_a_missed_run_goes_out_late_within_grace_and_never_after(engine: Engine) -> None:
     assert (await _job(engine, "weekly-prompt", "2026-11-23T21:00:00+00:00")).startswith("sent 8")
     assert (await _job(engine, "weekly-prompt", "2026-11-30T22:00:00+00:00")).startswith(
-        "sent 0, already sent 0, not due 8")
+        "sent 0, already sent 0, not due 8"
+    )
 
 
 async def test_skips_logged_lately_paused_and_away(engine: Engine) -> None:
@@ -83,8 +95,9 @@ async def test_skips_logged_lately_paused_and_away(engine: Engine) -> None:
     assert "Weekly prompts paused until Sun 20 Dec" in await tom.click("Pause")
     await Chat(engine, "ben").say("away until 2026-11-30")
     report = await _job(engine, "weekly-prompt", "2026-11-23T09:31:00+00:00")
-    assert report == ("sent 5, already sent 0, not due 0, skipped: 1 away, "
-                      "1 logged lately, 1 paused")
+    assert report == (
+        "sent 5, already sent 0, not due 0, skipped: 1 away, 1 logged lately, 1 paused"
+    )
     assert await _cards(engine, "asha") == []
 
 
@@ -124,8 +137,12 @@ async def test_the_digest_numbers_and_chart(engine: Engine) -> None:
     await engine.handle(request_click(await sams_card(engine), "Approve", "sam", "dg-1"))
     chat = Chat(engine, "asha")
     await chat.say("feedback")
-    await chat.submit(action=chat.form.fields[0].options[0].value, channel="email",
-                      sentiment="positive", words="Asha made my week")
+    await chat.submit(
+        action=chat.form.fields[0].options[0].value,
+        channel="email",
+        sentiment="positive",
+        words="Asha made my week",
+    )
     report = await _job(engine, "manager-digest", "2026-11-27T16:01:00+00:00")
     assert report.startswith("sent 1")
     [digest] = await _cards(engine, "maria")
@@ -157,5 +174,6 @@ def test_latest_occurrence_is_local(day: date) -> None:
     at = datetime(2026, 11, 23, 9, 31, tzinfo=UTC)
     occurrence = latest_occurrence(parse_weekly("mon 09:30"), "Europe/London", at)
     assert occurrence.date() == day and occurrence.hour == 9
-    assert latest_occurrence(parse_weekly("mon 09:30"), "Europe/London",
-                             at - timedelta(minutes=2)).date() == date(2026, 11, 16)
+    assert latest_occurrence(
+        parse_weekly("mon 09:30"), "Europe/London", at - timedelta(minutes=2)
+    ).date() == date(2026, 11, 16)

@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import translate
-from adapters.slack.client import as_message, dm_channel, post, update
+from adapters.slack.client import as_message, dm_channel, image_of, post, update, upload_image
 from adapters.slack.render import combine, form_errors, form_view, home_view
 from bot.engine import Engine
 from bot.messages import ButtonClick, CardUpdate, Form, Outbound, Sender
@@ -184,6 +184,8 @@ class SlackBot:
             return
         channel = where.channel or await self._dm_of(sender)
         await post(self.client, channel, combine(messages))
+        for card in filter(None, map(image_of, replies)):
+            await upload_image(self.client, channel, card)
 
     async def _show_new_state(
         self, sender: Sender, card: CardUpdate, clicked: tuple[str, str] | None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 
 from slack_sdk.errors import SlackApiError
@@ -46,15 +47,54 @@ def _open_form_button(form: Form) -> tuple[Button, ...]:
     return (Button("Open the form", "form.open", form.form_id, ButtonStyle.PRIMARY),)
 
 
-async def post(client: AsyncWebClient, channel: str, message: SlackMessage) -> str:
+METADATA_TYPE = "extramile_outbox"
+
+
+async def post(
+    client: AsyncWebClient, channel: str, message: SlackMessage, *, key: str | None = None
+) -> str:
+    """Post a message; with `key`, tag it (message metadata) so a retry can find it."""
+    metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": key}} if key else None
     response = await client.chat_postMessage(
         channel=channel,
         text=message.text,
         blocks=message.blocks_json(),
         unfurl_links=False,
         unfurl_media=False,
+        metadata=metadata,
     )
     return str(response["ts"])
+
+
+async def already_posted(client: AsyncWebClient, channel: str, key: str) -> bool:
+    """Whether a message tagged with this outbox key is among the channel's latest."""
+    history = await client.conversations_history(
+        channel=channel, limit=30, include_all_metadata=True
+    )
+    for message in history.get("messages") or []:
+        metadata = message.get("metadata") or {}
+        if metadata.get("event_type") == METADATA_TYPE and (
+            (metadata.get("event_payload") or {}).get("key") == key
+        ):
+            return True
+    return False
+
+
+async def upload_image(client: AsyncWebClient, channel: str, card: Card) -> None:
+    """Slack's external upload flow (getUploadURLExternal, upload, completeUploadExternal):
+    the chart appears in the channel right under the card."""
+    await client.files_upload_v2(
+        channel=channel,
+        content=base64.b64decode(card.image_png_b64),
+        filename="extramile-trend.png",
+        title=card.image_alt[:250] or card.title[:250],
+        alt_txt=card.image_alt[:1000],
+    )
+
+
+def image_of(message: Outbound) -> Card | None:
+    card = message.card if isinstance(message, CardUpdate) else message
+    return card if isinstance(card, Card) and card.image_png_b64 else None
 
 
 async def update(client: AsyncWebClient, channel: str, ts: str, message: SlackMessage) -> None:

@@ -8,7 +8,17 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.client import PLATFORM, as_message, dm_channel, post, retry_after, update
+from adapters.slack.client import (
+    PLATFORM,
+    already_posted,
+    as_message,
+    dm_channel,
+    image_of,
+    post,
+    retry_after,
+    update,
+    upload_image,
+)
 from bot.delivery import RetryLater, Undeliverable
 from bot.messages import Card, CardUpdate, Outbound
 from bot.org import Person
@@ -45,8 +55,10 @@ class SlackMessenger:
     def can_reach(self, person: Person) -> bool:
         return person.slack is not None
 
-    async def send(self, person: Person, message: Outbound, *, dedupe_key: str) -> None:
-        await self._sorted(self._send(person, message))
+    async def send(
+        self, person: Person, message: Outbound, *, dedupe_key: str, maybe_sent: bool = False
+    ) -> None:
+        await self._sorted(self._send(person, message, dedupe_key, maybe_sent))
 
     async def post_to_channel(self, channel: str, message: Outbound) -> None:
         await self._sorted(post(self._client, channel, as_message(message)))
@@ -65,7 +77,9 @@ class SlackMessenger:
         except (aiohttp.ClientError, TimeoutError) as error:
             raise RetryLater(f"{type(error).__name__}: {error}") from None
 
-    async def _send(self, person: Person, message: Outbound) -> None:
+    async def _send(
+        self, person: Person, message: Outbound, dedupe_key: str, maybe_sent: bool
+    ) -> None:
         if isinstance(message, CardUpdate):
             copies = await find_posted(self._database, message.card_key, person.id, PLATFORM)
             for copy in copies:
@@ -75,7 +89,11 @@ class SlackMessenger:
             if copies:
                 return
         channel = await dm_channel(self._client, self._database, person)
-        ts = await post(self._client, channel, as_message(message))
+        if maybe_sent and await already_posted(self._client, channel, dedupe_key):
+            return
+        ts = await post(self._client, channel, as_message(message), key=dedupe_key)
+        if (card := image_of(message)) is not None:
+            await upload_image(self._client, channel, card)
         key = message.card_key if isinstance(message, Card) else None
         if isinstance(message, CardUpdate):
             key = message.card_key

@@ -65,6 +65,16 @@ def card_json(card: Card) -> Json:
     if card.text:
         body.append(_text(card.text))
     body += _facts(card.fields)
+    if card.image_png_b64:
+        # Teams shows a data URI inline; the alt text says the same in words.
+        body.append(
+            {
+                "type": "Image",
+                "url": f"data:image/png;base64,{card.image_png_b64}",
+                "altText": cut(card.image_alt, 300),
+                "size": "Stretch",
+            }
+        )
     return _card(body, _actions(card))
 
 

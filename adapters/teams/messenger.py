@@ -47,7 +47,11 @@ class TeamsMessenger:
     def can_reach(self, person: Person) -> bool:
         return person.teams is not None
 
-    async def send(self, person: Person, message: Outbound, *, dedupe_key: str) -> None:
+    async def send(
+        self, person: Person, message: Outbound, *, dedupe_key: str, maybe_sent: bool = False
+    ) -> None:
+        # Teams has no way to look a sent message up by our key: a message whose sender
+        # died mid-send may, rarely, arrive twice.
         try:
             if isinstance(message, CardUpdate) and await self._update(person, message):
                 return

@@ -89,6 +89,11 @@ class FakeSlack:
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
+    async def wait_until(self, done: Any, within: float = 5.0) -> None:
+        """Wait until `done()` holds; it is checked each time a call arrives."""
+        async with asyncio.timeout(within), self._changed:
+            await self._changed.wait_for(done)
+
     async def wait_for(self, method: str, count: int = 1, within: float = 5.0) -> list[Call]:
         async with asyncio.timeout(within), self._changed:
             await self._changed.wait_for(lambda: len(self.of(method)) >= count)

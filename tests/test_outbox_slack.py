@@ -213,3 +213,25 @@ async def test_one_persons_messages_keep_their_order_through_a_rate_limit(
     texts = [c.params["text"] for c in fake_slack.of("chat.postMessage")]
     assert texts == ["message 0", "message 0", "message 1", "message 2"]
     assert all(r.attempts == 1 or r.id == 1 for r in await _rows(synced))
+
+
+async def test_a_message_a_dead_worker_may_have_sent_is_checked_not_resent(
+    synced: Database, org: Organisation, fake_slack: FakeSlack
+) -> None:
+    clock = SteppingClock()
+    await _queue(synced, "asha", Text("sent before the crash"), key="prompt:asha")
+    await _queue(synced, "tom", Text("never sent"), key="prompt:tom")
+    await claim_due(synced, now=clock.now(), lease=timedelta(minutes=2))
+    # The dead worker got Asha's message out (tagged with its key) before it died.
+    client = AsyncWebClient(token=TOKEN, base_url=fake_slack.api_url)
+    await client.chat_postMessage(
+        channel="D0ASHA01",
+        text="sent before the crash",
+        metadata={"event_type": "extramile_outbox", "event_payload": {"key": "prompt:asha"}},
+    )
+    clock.advance(121)
+    assert await _dispatcher(synced, org, fake_slack.api_url, clock).run_once() == 2
+    assert len(fake_slack.messages["D0ASHA01"]) == 1  # found, not sent again
+    assert len(fake_slack.messages["D0TOM001"]) == 1
+    assert {r.status for r in await _rows(synced)} == {"sent"}
+    assert len(fake_slack.of("conversations.history")) == 2

@@ -26,6 +26,8 @@ db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
 org_app = typer.Typer(help="Organisation file commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
+practices_app = typer.Typer(help="Practices: the deeds actions share.", no_args_is_help=True)
+app.add_typer(practices_app, name="practices")
 
 
 def _settings() -> Settings:
@@ -192,6 +194,33 @@ def teams_package(
         version=__version__,
     )
     typer.echo(f"wrote {out}: upload it in Teams -> Apps -> Manage your apps -> Upload an app")
+
+
+@practices_app.command("evaluate")
+def practices_evaluate(
+    file: Annotated[Path, typer.Argument(help="A labelled YAML file (groups, singletons).")],
+    method: Annotated[
+        str, typer.Option(help="tfidf-char (the bot's), token-set, weighted, token-sort")
+    ] = "tfidf-char",
+    seed: Annotated[int | None, typer.Option(help="The replay order's seed.")] = None,
+) -> None:
+    """Replay labelled deeds through the bot's suggestion code; print its two figures."""
+    from pydantic import ValidationError as BadFile
+
+    from bot.practices import ALL_METHODS
+    from bot.practices_eval import SEED, evaluate, load
+
+    if method not in ALL_METHODS:
+        _fail(f"no method {method!r}; methods: {', '.join(ALL_METHODS)}")
+    try:
+        data = load(file)
+    except (OSError, BadFile) as error:
+        _fail(f"cannot use {file}: {error}")
+    typer.echo(
+        "order: groups shuffled with the seed, their items dealt round-robin, "
+        "singletons inserted at seeded positions"
+    )
+    typer.echo(str(evaluate(data, method=method, seed=SEED if seed is None else seed)))
 
 
 @org_app.command("check")

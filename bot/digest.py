@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 
 from bot.chart import trend_line, trend_png
 from bot.domain import CONTEXT_LABELS, Context
-from bot.flows.approvals import person_name
 from bot.flows.turn import Scene
 from bot.messages import Button, Card, CardField
+from bot.names import person_name
 from bot.org import Person
 from bot.teams import below, team_name
 from bot.text import shorten

@@ -41,7 +41,37 @@ _SHORTHAND = {
     "mobile": "phone",
 }
 _STOPWORDS = frozenset(
-    ["a", "an", "the", "to", "for", "of", "and", "her", "his", "him", "she", "he", "it", "as", "at", "on", "in", "was", "my", "i", "we", "with", "so", "our", "their", "they", "them", "who", "had"]
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "for",
+        "of",
+        "and",
+        "her",
+        "his",
+        "him",
+        "she",
+        "he",
+        "it",
+        "as",
+        "at",
+        "on",
+        "in",
+        "was",
+        "my",
+        "i",
+        "we",
+        "with",
+        "so",
+        "our",
+        "their",
+        "they",
+        "them",
+        "who",
+        "had",
+    ]
 )
 _WORD = re.compile(r"[\w/&']+")
 

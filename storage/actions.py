@@ -64,6 +64,11 @@ async def recent_actions_of(
     return [_to_domain(row) for row in (await uow.session.exec(query)).all()]
 
 
+async def get_extra(uow: UnitOfWork, action_id: int) -> str | None:
+    row = await uow.session.get(ActionRow, action_id)
+    return row.extra if row else None
+
+
 async def count_actions(uow: UnitOfWork, person_id: str) -> int:
     query = select(ActionRow.id).where(ActionRow.person_id == person_id)
     return len((await uow.session.exec(query)).all())

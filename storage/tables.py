@@ -59,6 +59,7 @@ class ServiceOfferItemRow(SQLModel, table=True):
     title: str = Field(max_length=150)
     source: str = Field(default="organisation", max_length=20)  # organisation | adopted
     nomination_id: int | None = None
+    adopted_at: datetime | None = None
     active: bool = True
 
 
@@ -176,6 +177,9 @@ class NominationRow(SQLModel, table=True):
     decided_by: str | None = Field(default=None, max_length=63)
     decided_at: datetime | None = None
     reason: str | None = None
+    # A person's own suggestion for the routine offer (3.5), and why.
+    suggested_by: str | None = Field(default=None, max_length=63)
+    suggestion: str | None = None
     created_at: datetime
 
 

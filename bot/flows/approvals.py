@@ -15,6 +15,7 @@ from bot.approvers import availability, refusal, route
 from bot.codec import dump_outbound
 from bot.domain import ActionStatus, Approach, CheckedAction
 from bot.feasibility import FeasibilityCheck, Verdict, assess, money
+from bot.flows import nominations
 from bot.flows.turn import Scene, Turn
 from bot.messages import (
     Button,
@@ -28,6 +29,7 @@ from bot.messages import (
     Outbound,
     Text,
 )
+from bot.names import person_name
 from bot.org import Organisation
 from bot.text import clean, shorten
 from storage.actions import add_action
@@ -72,6 +74,7 @@ async def submit_idea(
             subject_type="action",
             subject_id=str(saved.id),
         )
+        practice = await nominations.ask_practice(turn, saved.id, saved.extra)
         spend = money(check.cost, authority.currency)
         return [
             Card(
@@ -83,7 +86,8 @@ async def submit_idea(
                 f"customer knows it's something extra. I'll ask how it went in "
                 f"{turn.org.policy.follow_up_days} days.",
                 buttons=(Button("My actions", "menu.mine"),),
-            )
+            ),
+            *practice,
         ]
     approver = await _route(turn, turn.person.id)
     pending = replace(action, status=ActionStatus.PENDING_APPROVAL)
@@ -117,7 +121,8 @@ async def submit_idea(
     request = await get_request(turn.uow, request_id)
     assert request is not None
     await send_card(turn, request, approver)
-    return [_sent_to(turn, approver, verdict)]
+    practice = await nominations.ask_practice(turn, saved.id, saved.extra)
+    return [_sent_to(turn, approver, verdict), *practice]
 
 
 def _sent_to(turn: Turn, approver: str, verdict: Verdict) -> Card:
@@ -214,11 +219,6 @@ def _state(org: Organisation, request: RequestView, tz: ZoneInfo) -> tuple[str, 
 
 def _when(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%a %d %b, %H:%M")
-
-
-def person_name(org: Organisation, person_id: str) -> str:
-    person = org.person(person_id)
-    return person.name if person else person_id
 
 
 _name = person_name

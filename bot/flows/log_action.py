@@ -10,7 +10,7 @@ import re
 
 from bot.domain import NOT_COVERED, ActionStatus, criteria_evidenced
 from bot.feasibility import assess, money
-from bot.flows import approvals
+from bot.flows import approvals, nominations
 from bot.flows.action_draft import (
     CHECK_FIELDS,
     MAIN_FIELDS,
@@ -291,12 +291,14 @@ async def save(turn: Turn) -> list[Outbound]:
     beyond = (
         "" if checked.offer_item_id != NOT_COVERED else " It goes beyond anything in our offer."
     )
+    practice = await nominations.ask_practice(turn, action.id, action.extra)
     return [
         Card(
             title=f"Saved: your {_ordinal(total)} extra-mile action. Thank you!",
             text=f"Evidence for {', '.join(criteria_evidenced(checked))}.{beyond}",
             buttons=(Button("My actions", "menu.mine"), Button("Log another", "menu.log")),
-        )
+        ),
+        *practice,
     ]
 
 

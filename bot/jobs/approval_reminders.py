@@ -11,6 +11,7 @@ from bot.flows import approvals
 from bot.flows.away import move_requests_of
 from bot.flows.turn import Scene
 from bot.messages import Text
+from bot.names import person_name
 from bot.text import shorten
 from storage.requests import (
     get_request,
@@ -44,7 +45,7 @@ async def run(scene: Scene) -> ReminderReport:
         if request.status != "pending":
             continue  # waiting on the requester's answer, not on the approver
         waited = scene.now - request.created_at
-        name = approvals.person_name(scene.org, request.requester_id)
+        name = person_name(scene.org, request.requester_id)
         if request.escalated_at is None and waited >= timedelta(
             hours=policy.approval_escalation_hours
         ):
@@ -56,7 +57,7 @@ async def run(scene: Scene) -> ReminderReport:
                 moved = await get_request(scene.uow, request.id)
                 assert moved is not None
                 hours = int(waited.total_seconds() // 3600)
-                previous = approvals.person_name(scene.org, request.approver_id)
+                previous = person_name(scene.org, request.approver_id)
                 await approvals.send_card(
                     scene,
                     moved,
@@ -68,7 +69,7 @@ async def run(scene: Scene) -> ReminderReport:
                     request.approver_id,
                     Text(
                         f"{name}'s request ({shorten(request.extra, 80)}) waited {hours} hours, "
-                        f"so it has gone to {approvals.person_name(scene.org, target)}."
+                        f"so it has gone to {person_name(scene.org, target)}."
                     ),
                     f"{request.card_key}:escalated-note",
                 )
@@ -76,7 +77,7 @@ async def run(scene: Scene) -> ReminderReport:
                     scene,
                     request.requester_id,
                     Text(
-                        f"Your idea is now with {approvals.person_name(scene.org, target)}, "
+                        f"Your idea is now with {person_name(scene.org, target)}, "
                         f"as {previous} hasn't decided yet."
                     ),
                     f"{request.card_key}:escalated-requester",

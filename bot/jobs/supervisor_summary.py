@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.flows.approvals import age, person_name
+from bot.flows.approvals import age
 from bot.flows.turn import Scene
 from bot.jobs.fan_out import FanOutReport, fan_out
 from bot.messages import Button, Card, CardField, Outbound
+from bot.names import person_name
 from bot.org import Person, Role
 from bot.teams import below
 from bot.text import shorten

@@ -108,6 +108,7 @@ def upgrade() -> None:
         sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=150), nullable=False),
         sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("nomination_id", sa.Integer(), nullable=True),
+        sa.Column("adopted_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -220,6 +221,8 @@ def upgrade() -> None:
         sa.Column("decided_by", sqlmodel.sql.sqltypes.AutoString(length=63), nullable=True),
         sa.Column("decided_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("suggested_by", sqlmodel.sql.sqltypes.AutoString(length=63), nullable=True),
+        sa.Column("suggestion", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["practice_id"],

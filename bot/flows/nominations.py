@@ -1,0 +1,362 @@
+"""Practices picked after logging, nominations for the routine offer, and a manager's
+Adopt or Dismiss (3.5, K7, K9)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.codec import dump_outbound
+from bot.flows.turn import Scene, Turn
+from bot.messages import (
+    Button,
+    ButtonStyle,
+    Card,
+    CardField,
+    CardUpdate,
+    Choice,
+    FieldKind,
+    Form,
+    FormField,
+    Outbound,
+    Text,
+)
+from bot.names import person_name
+from bot.nominations import tally
+from bot.org import Role
+from bot.practices import PracticeText, suggest
+from bot.text import clean, shorten
+from storage.actions import get_extra, recent_actions
+from storage.events import audit
+from storage.outbox import enqueue
+from storage.practices import (
+    adopt_into_offer,
+    assign_practice,
+    create_practice,
+    decide_nomination,
+    evidence,
+    get_nomination,
+    nomination_for,
+    nominations,
+    practice_of,
+    practices,
+    save_nomination,
+)
+
+ADOPT_FORM = "nomination-adopt"
+DISMISS_FORM = "nomination-dismiss"
+SUGGEST_FORM = "practice-suggest"
+FORMS = (ADOPT_FORM, DISMISS_FORM, SUGGEST_FORM)
+
+
+# --- after logging: which practice is this? ---------------------------------------------------
+
+
+async def ask_practice(turn: Turn, action_id: int, extra: str) -> list[Outbound]:
+    known = await practices(turn.uow)
+    texts = [PracticeText(p.id, p.title, p.examples) for p in known]
+    found = suggest(extra, texts)
+    if not found:
+        practice = await create_practice(turn.uow, shorten(extra, 100), turn.person.id, turn.now)
+        await assign_practice(turn.uow, action_id, practice)
+        return []
+    times = {p.id: p.times for p in known}
+    buttons = tuple(
+        Button(
+            shorten(f"{s.title} ({times[int(s.practice_id)]}×)", 75),
+            "practice.pick",
+            f"{action_id}:{s.practice_id}",
+        )
+        for s in found
+    )
+    return [
+        Card(
+            title="Is this the same as one of these?",
+            text="Others have logged deeds like it. Picking one helps spot what works again and "
+            "again; it could become part of our routine offer.",
+            buttons=(*buttons, Button("It's something new", "practice.new", str(action_id))),
+        )
+    ]
+
+
+async def pick(turn: Turn, value: str) -> list[Outbound]:
+    action_id, _, practice_id = value.partition(":")
+    if not (action_id.isdigit() and practice_id.isdigit()):
+        return [Text("I don't recognise that choice.")]
+    if await practice_of(turn.uow, int(action_id)) is not None:
+        return [Text("That's recorded already. Thank you!")]
+    await assign_practice(turn.uow, int(action_id), int(practice_id))
+    return [Text("Thanks, noted as the same kind of extra mile.")]
+
+
+async def new(turn: Turn, value: str) -> list[Outbound]:
+    if not value.isdigit() or await practice_of(turn.uow, int(value)) is not None:
+        return [Text("That's recorded already. Thank you!")]
+    extra = await get_extra(turn.uow, int(value))
+    practice = await create_practice(
+        turn.uow, shorten(extra or "A new deed", 100), turn.person.id, turn.now
+    )
+    await assign_practice(turn.uow, int(value), practice)
+    return [Text("Thanks, noted as a new kind of extra mile.")]
+
+
+# --- the rule, run as a job ----------------------------------------------------------------------
+
+
+async def nominate_due(scene: Scene) -> int:
+    """Nominate every practice that now meets the rule; returns how many were new."""
+    rule = scene.org.nomination
+    created = 0
+    for practice in await practices(scene.uow):
+        current = await nomination_for(scene.uow, practice.id)
+        seen = tally(await evidence(scene.uow, practice.id))
+        if current is not None and current.status == "adopted":
+            continue
+        if current is not None and current.status == "dismissed":
+            # Dismissed ones come back only once their successes have doubled.
+            if seen.successes < 2 * max(current.successes, 1):
+                continue
+        elif current is not None:  # open: keep its evidence current
+            await save_nomination(
+                scene.uow,
+                practice.id,
+                successes=seen.successes,
+                people=seen.people,
+                weeks=seen.weeks,
+                now=scene.now,
+            )
+            continue
+        if not seen.meets(rule):
+            continue
+        nomination_id = await save_nomination(
+            scene.uow,
+            practice.id,
+            successes=seen.successes,
+            people=seen.people,
+            weeks=seen.weeks,
+            now=scene.now,
+        )
+        await _tell_managers(scene, nomination_id)
+        created += 1
+    return created
+
+
+async def _tell_managers(scene: Scene, nomination_id: int) -> None:
+    card = await nomination_card(scene, nomination_id)
+    for manager in (p for p in scene.org.people if p.role is Role.MANAGER):
+        await enqueue(
+            scene.uow,
+            person_id=manager.id,
+            payload=dump_outbound(card),
+            now=scene.now,
+            dedupe_key=f"{card.card_key}:{manager.id}:{scene.now:%Y%W}",
+        )
+
+
+async def nomination_card(scene: Scene, nomination_id: int) -> Card:
+    nomination = await get_nomination(scene.uow, nomination_id)
+    assert nomination is not None
+    actions = await evidence(scene.uow, nomination.practice_id)
+    people = sorted({person_name(scene.org, a.person_id) for a in actions})
+    quotes = [f"“{shorten(w, 100)}”" for a in actions for w in a.positive_words][:3]
+    affected = sum(1 for a in actions if a.affected_others in ("a_little", "yes"))
+    fields = [
+        CardField(
+            "Worked",
+            f"{nomination.successes} times, for {nomination.people} people, "
+            f"over {nomination.weeks} weeks",
+        ),
+        CardField("By", ", ".join(people)),
+        CardField("Customers said", "\n".join(quotes) or "-"),
+        CardField(
+            "Effect on other customers", f"felt {affected} time(s)" if affected else "none reported"
+        ),
+    ]
+    if nomination.suggested_by:
+        fields.append(
+            CardField(
+                f"Suggested by {person_name(scene.org, nomination.suggested_by)}",
+                nomination.suggestion or "-",
+            )
+        )
+    value = str(nomination.id)
+    buttons: tuple[Button, ...] = ()
+    if nomination.status == "open":
+        text = "Should this join our routine service offer (K7)?"
+        buttons = (
+            Button("Adopt", "nomination.adopt", value, ButtonStyle.PRIMARY),
+            Button("Dismiss", "nomination.dismiss", value, ButtonStyle.DANGER),
+        )
+    else:
+        who = person_name(scene.org, nomination.decided_by or "")
+        why = f": {nomination.reason}" if nomination.reason else ""
+        text = f"{'✅ Adopted' if nomination.status == 'adopted' else '❌ Dismissed'} by {who}{why}"
+    return Card(
+        title=f"Nominated for the routine offer: {nomination.title}",
+        text=text,
+        fields=tuple(fields),
+        buttons=buttons,
+        card_key=nomination.card_key,
+    )
+
+
+async def show(turn: Turn) -> list[Outbound]:
+    if turn.person.role is not Role.MANAGER:
+        return [Text("Nominations are decided by managers.")]
+    waiting = await nominations(turn.uow, "open")
+    if not waiting:
+        return [Text("No nominations are waiting. 🎉")]
+    return [await nomination_card(turn, n.id) for n in waiting[:10]]
+
+
+# --- Adopt or Dismiss ----------------------------------------------------------------------------
+
+
+async def start(turn: Turn, action: str, value: str) -> list[Outbound]:
+    if turn.person.role is not Role.MANAGER:
+        return [Text("Only a manager can change the routine offer.")]
+    nomination = await get_nomination(turn.uow, int(value)) if value.isdigit() else None
+    if nomination is None:
+        return [Text("I can't find that nomination.")]
+    if nomination.status != "open":
+        return [
+            CardUpdate(nomination.card_key, await nomination_card(turn, nomination.id)),
+            Text(f"That was {nomination.status} already."),
+        ]
+    if action == "adopt":
+        field = FormField(
+            "wording",
+            "How should it read in our offer?",
+            FieldKind.LONG_TEXT,
+            value=nomination.title,
+            max_length=150,
+        )
+        return [Form(f"{ADOPT_FORM}:{value}", "Adopt into the offer", (field,), "Adopt")]
+    field = FormField(
+        "reason", "Why not? (the staff will see it)", FieldKind.LONG_TEXT, max_length=500
+    )
+    return [Form(f"{DISMISS_FORM}:{value}", "Dismiss the nomination", (field,), "Dismiss")]
+
+
+async def submit(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbound]:
+    kind, _, value = form_id.partition(":")
+    if kind == SUGGEST_FORM:
+        return await _suggested(turn, values)
+    if turn.person.role is not Role.MANAGER or not value.isdigit():
+        return [Text("Only a manager can change the routine offer.")]
+    text = clean(values.get("wording" if kind == ADOPT_FORM else "reason", ""))
+    if not text:
+        name = "wording" if kind == ADOPT_FORM else "reason"
+        form = await start(turn, "adopt" if kind == ADOPT_FORM else "dismiss", value)
+        return [
+            replace(f, errors={name: "A few words, please."}) if isinstance(f, Form) else f
+            for f in form
+        ]
+    status = "adopted" if kind == ADOPT_FORM else "dismissed"
+    nomination_id = int(value)
+    if not await decide_nomination(
+        turn.uow,
+        nomination_id,
+        status=status,
+        by=turn.person.id,
+        reason=None if status == "adopted" else text,
+        now=turn.now,
+    ):
+        latest = await nomination_card(turn, nomination_id)
+        return [CardUpdate(latest.card_key or "", latest), Text("Someone decided it already.")]
+    await audit(
+        turn.uow,
+        actor_id=turn.person.id,
+        action=f"nomination.{status}",
+        subject_type="nomination",
+        subject_id=value,
+    )
+    nomination = await get_nomination(turn.uow, nomination_id)
+    assert nomination is not None
+    if status == "adopted":
+        await adopt_into_offer(turn.uow, nomination_id, text, turn.now)
+        await _thank(turn, nomination.practice_id, text)
+    card = await nomination_card(turn, nomination_id)
+    update = CardUpdate(nomination.card_key, card)
+    for manager in (p for p in turn.org.people if p.role is Role.MANAGER):
+        await enqueue(
+            turn.uow,
+            person_id=manager.id,
+            payload=dump_outbound(update),
+            now=turn.now,
+            dedupe_key=f"{nomination.card_key}:{status}:{manager.id}",
+        )
+    said = (
+        f"Adopted: “{text}” is now part of our routine offer."
+        if status == "adopted"
+        else "Dismissed. It won't come back unless its successes double."
+    )
+    return [update, Text(said)]
+
+
+async def _thank(turn: Turn, practice_id: int, wording: str) -> None:
+    people = sorted({a.person_id for a in await evidence(turn.uow, practice_id)})
+    card = Card(
+        title="Your extra mile is now part of our routine offer 🎉",
+        text=f"“{wording}”\nThank you: it worked so often that every customer will get it now.",
+        buttons=(Button("Service offer", "menu.offer"),),
+    )
+    for person in people:
+        await enqueue(
+            turn.uow,
+            person_id=person,
+            payload=dump_outbound(card),
+            now=turn.now,
+            dedupe_key=f"adopted:{practice_id}:{person}",
+        )
+
+
+# --- a person suggests a practice themselves (3.5) --------------------------------------------
+
+
+async def start_suggestion(turn: Turn) -> list[Outbound]:
+    mine = [a for a in await recent_actions(turn.uow, turn.person.id, limit=30)]
+    known = {p.id: p for p in await practices(turn.uow)}
+    ids = {await practice_of(turn.uow, a.id) for a in mine} - {None}
+    options = tuple(Choice(str(i), shorten(known[i].title, 70)) for i in ids if i in known)
+    if not options:
+        return [Text("Log the action first; then you can suggest it for our routine offer.")]
+    return [
+        Form(
+            SUGGEST_FORM,
+            "Suggest for our offer",
+            (
+                FormField("practice", "Which of your deeds?", FieldKind.CHOICE, options=options),
+                FormField(
+                    "reason",
+                    "Why should every customer get it?",
+                    FieldKind.LONG_TEXT,
+                    max_length=500,
+                ),
+            ),
+            "Suggest",
+        )
+    ]
+
+
+async def _suggested(turn: Turn, values: dict[str, str]) -> list[Outbound]:
+    practice = values.get("practice", "")
+    reason = clean(values.get("reason", ""))
+    if not practice.isdigit() or not reason:
+        form = await start_suggestion(turn)
+        return [
+            replace(f, errors={"reason": "Say why, in a few words."}) if isinstance(f, Form) else f
+            for f in form
+        ]
+    seen = tally(await evidence(turn.uow, int(practice)))
+    nomination_id = await save_nomination(
+        turn.uow,
+        int(practice),
+        successes=seen.successes,
+        people=seen.people,
+        weeks=seen.weeks,
+        now=turn.now,
+        suggested_by=turn.person.id,
+        suggestion=reason,
+    )
+    await _tell_managers(turn, nomination_id)
+    return [Text("Thank you! Your suggestion has gone to the managers.")]

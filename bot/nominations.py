@@ -1,0 +1,39 @@
+"""The nomination rule (3.5, K9): an action seen working several times, for several
+people, over several weeks, is proposed for the routine service offer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.org import NominationRule
+from storage.practices import Evidence
+
+CARRIED_OUT = ("done", "approved")  # done within authority or approved by a supervisor
+
+
+def succeeded(action: Evidence) -> bool:
+    """Carried out, with a good outcome or positive feedback, and no marked effect on
+    other customers (a follow-up answer of "yes, it affected them")."""
+    good = bool(action.customer_aware or action.customer_noticed or action.positive_words)
+    return action.status in CARRIED_OUT and good and action.affected_others != "yes"
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    successes: int
+    people: int
+    weeks: int
+
+    def meets(self, rule: NominationRule) -> bool:
+        return (
+            self.successes >= rule.min_successes
+            and self.people >= rule.min_people
+            and self.weeks >= rule.min_weeks
+        )
+
+
+def tally(actions: Sequence[Evidence]) -> Tally:
+    wins = [a for a in actions if succeeded(a)]
+    weeks = {a.occurred_on.isocalendar()[:2] for a in wins}
+    return Tally(len(wins), len({a.person_id for a in wins}), len(weeks))

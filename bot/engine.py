@@ -22,6 +22,7 @@ from bot.flows import (
     general,
     home,
     log_action,
+    nominations,
     prompts,
 )
 from bot.flows.turn import Turn
@@ -141,6 +142,8 @@ async def _dispatch(turn: Turn, inbound: Inbound) -> list[Outbound]:
                 return await feedback.submit_form(turn, dict(values))
             if form_id.partition(":")[0] == follow_up.FORM:
                 return await follow_up.submit(turn, form_id, dict(values))
+            if form_id.partition(":")[0] in nominations.FORMS:
+                return await nominations.submit(turn, form_id, dict(values))
             if form_id.partition(":")[0] in approvals.FORMS:
                 return await approvals.submit_form(turn, form_id, dict(values))
             return [
@@ -185,6 +188,10 @@ async def _command(
             return await admin.show_unreachable(turn)
         case "waiting":
             return await approvals.show_waiting(turn)
+        case "nominations":
+            return await nominations.show(turn)
+        case "suggest":
+            return await nominations.start_suggestion(turn)
         case "digest":
             return await prompts.digest_now(turn)
         case "prompts" if rest.lower() == "on":
@@ -194,7 +201,7 @@ async def _command(
         case "back":
             return await away.come_back(turn)
         case "offer":
-            return await general.show_offer(turn)
+            return await general.show_offer(turn, rest)
         case "help" | "":
             return [general.help_card(turn)]
         case "hi" | "hello" | "hey" | "start":
@@ -224,6 +231,14 @@ async def _on_click(turn: Turn, action_id: str, value: str) -> list[Outbound]:
             return await follow_up.open_form(turn, value.partition(":")[2])
         case "form.open" if value.startswith(approvals.ANSWER_FORM + ":"):
             return await approvals.open_answer_form(turn, value.partition(":")[2])
+        case "practice.pick":
+            return await nominations.pick(turn, value)
+        case "practice.new":
+            return await nominations.new(turn, value)
+        case "nomination.adopt":
+            return await nominations.start(turn, "adopt", value)
+        case "nomination.dismiss":
+            return await nominations.start(turn, "dismiss", value)
         case "menu.waiting":
             return await approvals.show_waiting(turn)
         case "prompt.skip":

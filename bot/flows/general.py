@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot.domain import NOT_COVERED, LoggedAction
 from bot.flows.turn import Turn
 from bot.messages import Button, ButtonStyle, Card, CardField, Outbound, Text
@@ -57,15 +59,27 @@ def welcome(turn: Turn) -> Card:
     )
 
 
-async def show_offer(turn: Turn) -> list[Outbound]:
-    lines = [f"• {item.title}" for item in turn.org.service_offer]
+async def show_offer(turn: Turn, search: str = "") -> list[Outbound]:
+    """The routine offer (P1, K1): the file's items, then those adopted from staff practice;
+    `offer <words>` shows only the items with all those words."""
+    tz = ZoneInfo(turn.org.organisation.timezone)
+    lines = [item.title for item in turn.org.service_offer]
     lines += [
-        f"• {item.title} (added from staff practice)" for item in await adopted_offer(turn.uow)
+        f"{item.title} (adopted {item.adopted_at.astimezone(tz):%a %d %b %Y} from staff practice)"
+        if item.adopted_at
+        else item.title
+        for item in await adopted_offer(turn.uow)
     ]
+    words = search.lower().split()
+    shown = [line for line in lines if all(w in line.lower() for w in words)]
+    heading = f"{turn.org.organisation.name}: our routine service offer"
+    if words:
+        heading += f" (matching “{search}”: {len(shown)} of {len(lines)})"
+    body = "\n".join(f"• {line}" for line in shown) or "Nothing in our offer matches that."
     return [
         Card(
-            title=f"{turn.org.organisation.name}: our routine service offer",
-            text="\n".join(lines)
+            title=heading,
+            text=body
             + "\n\nGoing the extra mile is anything beyond this that impresses a customer.",
         )
     ]

@@ -12,6 +12,7 @@ from bot.jobs import (
     approval_reminders,
     follow_up,
     manager_digest,
+    nominations,
     supervisor_summary,
     weekly_prompt,
 )
@@ -28,6 +29,7 @@ JOBS: dict[str, Job] = {
     "manager-digest": manager_digest.run,
     "follow-up": follow_up.run,
     "approval-reminders": approval_reminders.run,
+    "nominations": nominations.run,
 }
 
 

@@ -1,0 +1,237 @@
+"""The nomination rule at its edges, and a manager's Adopt and Dismiss (engine level)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import select
+
+from bot.codec import load_outbound
+from bot.domain import ActionStatus, Approach, CheckedAction, Context
+from bot.engine import Engine
+from bot.jobs.runner import run_job
+from bot.messages import Card, CardUpdate
+from storage.actions import add_action
+from storage.database import Database
+from storage.practices import assign_practice, create_practice
+from storage.tables import ActionRow, NominationRow, OutboxRow
+from storage.uow import UnitOfWork
+from tests.chat import Chat, text_of
+from tests.conftest import NOW
+
+MONDAY = date(2026, 11, 16)
+
+
+async def seed_practice(
+    database: Database,
+    deeds: list[tuple[str, date]],
+    *,
+    affected: str | None = None,
+    title: str = "Carry heavy shopping to the customer's car",
+) -> int:
+    """A practice with one successful action per (person, day)."""
+    async with UnitOfWork(database) as uow:
+        practice = await create_practice(uow, title, "asha", NOW)
+        for index, (person, day) in enumerate(deeds):
+            action = await add_action(
+                uow,
+                person,
+                CheckedAction(
+                    occurred_on=day,
+                    customer_need="Heavy shopping",
+                    offer_item_id="carry-out",
+                    extra="Carried the shopping to the car",
+                    status=ActionStatus.DONE,
+                    context=Context.BUSY,
+                    approach=Approach.INITIATIVE,
+                    customer_aware=True,
+                    result="Grateful",
+                ),
+            )
+            await assign_practice(uow, action.id, practice)
+            if affected and index == 0:
+                row = await uow.session.get(ActionRow, action.id)
+                assert row is not None
+                row.affected_others = affected
+                uow.session.add(row)
+        await uow.commit()
+    return practice
+
+
+async def nominated(engine: Engine) -> list[NominationRow]:
+    await run_job("nominations", org=engine.org, database=engine.database, at=NOW)
+    async with UnitOfWork(engine.database) as uow:
+        return list((await uow.session.exec(select(NominationRow))).all())
+
+
+ENOUGH = [("asha", MONDAY), ("tom", MONDAY), ("asha", MONDAY + timedelta(days=7))]
+
+
+async def test_nominated_at_the_rule_exactly(engine: Engine) -> None:
+    await seed_practice(engine.database, ENOUGH)  # 3 successes, 2 people, 2 weeks
+    [row] = await nominated(engine)
+    assert (row.status, row.successes, row.people, row.weeks) == ("open", 3, 2, 2)
+
+
+@pytest.mark.parametrize(
+    ("deeds", "why"),
+    [
+        (ENOUGH[:2], "one success short"),
+        (
+            [("asha", MONDAY), ("asha", MONDAY), ("asha", MONDAY + timedelta(days=7))],
+            "one person short",
+        ),
+        (
+            [("asha", MONDAY), ("tom", MONDAY), ("asha", MONDAY + timedelta(days=1))],
+            "one week short",
+        ),
+    ],
+)
+async def test_not_nominated_one_short(
+    engine: Engine, deeds: list[tuple[str, date]], why: str
+) -> None:
+    await seed_practice(engine.database, deeds)
+    assert await nominated(engine) == [], why
+
+
+async def test_an_action_that_affected_others_does_not_count(engine: Engine) -> None:
+    await seed_practice(engine.database, ENOUGH, affected="yes")
+    assert await nominated(engine) == []
+    await seed_practice(engine.database, ENOUGH, affected="a_little", title="Other")
+    assert len(await nominated(engine)) == 1  # a little is not a marked effect
+
+
+async def _maria_card(engine: Engine) -> Card:
+    async with UnitOfWork(engine.database) as uow:
+        rows = (
+            await uow.session.exec(select(OutboxRow).where(OutboxRow.person_id == "maria"))
+        ).all()
+    cards = [m for r in rows for m in [load_outbound(r.payload)] if isinstance(m, Card)]
+    return cards[-1]
+
+
+async def test_adopt_adds_to_the_offer_and_thanks_the_people(engine: Engine) -> None:
+    await seed_practice(engine.database, ENOUGH)
+    await nominated(engine)
+    card = await _maria_card(engine)
+    assert (
+        card.title == "Nominated for the routine offer: Carry heavy shopping to the customer's car"
+    )
+    assert "3 times, for 2 people, over 2 weeks" in text_of([card])
+    maria = Chat(engine, "maria")
+    maria.last = [card]
+    await maria.click("Adopt")
+    assert maria.form.fields[0].value == card.title.split(": ", 1)[1]
+    reply = await maria.submit(wording="Help to the car with any heavy shopping, on request")
+    assert "is now part of our routine offer" in reply
+    [update] = [r for r in maria.last if isinstance(r, CardUpdate)]
+    assert "✅ Adopted by Maria Lopez" in update.card.text and update.card.buttons == ()
+    offer = await Chat(engine, "ben").say("offer")
+    assert "Help to the car with any heavy shopping" in offer and "adopted Sun 22 Nov" in offer
+    async with UnitOfWork(engine.database) as uow:
+        thanked = {
+            r.person_id
+            for r in (await uow.session.exec(select(OutboxRow))).all()
+            if "part of our routine offer" in str(r.payload)
+        }
+    assert thanked == {"asha", "tom"}
+    assert await nominated(engine) != [] and (await nominated(engine))[0].status == "adopted"
+
+
+async def test_dismiss_then_not_again_until_successes_double(engine: Engine) -> None:
+    practice = await seed_practice(engine.database, ENOUGH)
+    await nominated(engine)
+    maria = Chat(engine, "maria")
+    maria.last = [await _maria_card(engine)]
+    await maria.click("Dismiss")
+    assert "Dismissed" in await maria.submit(reason="Not safe with trolleys in the car park")
+    async with UnitOfWork(engine.database) as uow:
+        for person, day in ENOUGH[:2]:
+            action = await add_action(
+                uow,
+                person,
+                CheckedAction(
+                    occurred_on=day + timedelta(days=14),
+                    customer_need="n",
+                    offer_item_id="returns",
+                    extra="Carried it",
+                    status=ActionStatus.DONE,
+                    context=Context.BUSY,
+                    approach=Approach.INITIATIVE,
+                    customer_aware=True,
+                    result="ok",
+                ),
+            )
+            await assign_practice(uow, action.id, practice)
+        await uow.commit()
+    assert (await nominated(engine))[0].status == "dismissed"  # 5 < 2 × 3
+    async with UnitOfWork(engine.database) as uow:
+        action = await add_action(
+            uow,
+            "ben",
+            CheckedAction(
+                occurred_on=MONDAY,
+                customer_need="n",
+                offer_item_id="returns",
+                extra="Carried it",
+                status=ActionStatus.DONE,
+                context=Context.BUSY,
+                approach=Approach.INITIATIVE,
+                customer_aware=True,
+                result="ok",
+            ),
+        )
+        await assign_practice(uow, action.id, practice)
+        await uow.commit()
+    assert (await nominated(engine))[0].status == "open"  # 6 = 2 × 3
+
+
+async def test_only_managers_decide(engine: Engine) -> None:
+    await seed_practice(engine.database, ENOUGH)
+    await nominated(engine)
+    sam = Chat(engine, "sam")
+    sam.last = [await _maria_card(engine)]
+    assert "Only a manager" in await sam.click("Adopt")
+
+
+async def test_logging_suggests_a_similar_practice_and_the_choice_counts(engine: Engine) -> None:
+    await seed_practice(engine.database, [("tom", MONDAY)])
+    chat = Chat(engine, "asha")
+    await chat.say("log")
+    await chat.submit(
+        occurred_on="today",
+        customer_need="Heavy bags",
+        offer_item="carry-out",
+        extra="carried her shopping bags out to the car",
+        status="done",
+        context="busy",
+        approach="initiative",
+        customer_aware="yes",
+        result="Thanked me",
+    )
+    reply = await chat.click("Save")
+    assert "Is this the same as one of these?" in reply
+    assert "Carry heavy shopping to the customer's car (1×)" in reply
+    assert "noted as the same kind" in await chat.click(
+        "Carry heavy shopping to the customer's car (1×)"
+    )
+
+
+async def test_staff_can_suggest_a_practice_themselves(engine: Engine) -> None:
+    await seed_practice(engine.database, [("asha", MONDAY)])
+    chat = Chat(engine, "asha")
+    await chat.say("suggest")
+    reply = await chat.submit(
+        practice=chat.form.fields[0].options[0].value, reason="Customers ask for it every week"
+    )
+    assert "gone to the managers" in reply
+    card = await _maria_card(engine)
+    assert "Suggested by Asha Patel: Customers ask for it every week" in text_of([card])
+
+
+async def test_the_offer_is_searchable(engine: Engine) -> None:
+    chat = Chat(engine, "asha")
+    reply = await chat.say("offer delivery")
+    assert "matching “delivery”: 1 of 9" in reply and "Home delivery within 10 miles" in reply
+    assert "Nothing in our offer matches" in await chat.say("offer helicopter")

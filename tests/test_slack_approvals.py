@@ -139,3 +139,10 @@ async def test_an_idea_inside_authority_goes_ahead_with_no_request(slack: SlackD
     await slack.click(ASHA, review, "Save")
     await _wait_for_post(slack, "D0ASHA01", "Go ahead: it's within your authority")
     assert [c for c in slack.fake.of("conversations.open") if c.params["users"] == SAM] == []
+
+
+async def test_a_click_that_opens_a_form_leaves_the_card_clickable(slack: SlackDriver) -> None:
+    card = await _propose(slack)
+    await slack.click(SAM, card, "Decline", channel="D0SAM001")
+    await slack.fake.wait_for("views.open", 2)
+    assert not [u for u in slack.fake.of("chat.update") if u.params["ts"] == card["ts"]]

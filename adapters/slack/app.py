@@ -107,7 +107,8 @@ class SlackBot:
         container = payload.container
         in_dm = container.channel_id is not None and container.channel_id.startswith("D")
         clicked = _clicked_message(container)
-        if not any(isinstance(r, CardUpdate) for r in replies):
+        # A click that opens a form keeps its card as it is: the form may be cancelled.
+        if not any(isinstance(r, CardUpdate | Form) for r in replies):
             await self._settle_clicked_card(body, payload)
         await self._reply(
             click.sender,

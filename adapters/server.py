@@ -10,16 +10,20 @@ from datetime import timedelta
 
 from aiohttp import web
 
+from adapters.links import LinkSigner
 from adapters.slack.mount import mount_slack
-from adapters.state import MESSENGERS, MOUNTED, NOTES, RUNTIME, SETTINGS
+from adapters.state import LINKS, MESSENGERS, MOUNTED, NOTES, RUNTIME, SETTINGS
 from adapters.teams.mount import mount_teams
 from bot import __version__
 from bot.delivery import Messenger
+from bot.flows.portfolio import portfolio_pdf_for
+from bot.flows.turn import Scene
 from bot.outbox import Dispatcher
 from bot.runtime import start_runtime
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from storage.outbox import outbox_counts
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +34,8 @@ def create_app(settings: Settings, *, with_scheduler: bool = False) -> web.Appli
     app[MOUNTED] = {"slack": False, "teams": False}
     app[MESSENGERS] = {}
     app[NOTES] = {}
+    secret = settings.link_secret
+    app[LINKS] = LinkSigner(secret.get_secret_value().encode() if secret else None)
     app.cleanup_ctx.append(_runtime_ctx)
     mount_slack(app, settings)
     mount_teams(app)
@@ -37,6 +43,7 @@ def create_app(settings: Settings, *, with_scheduler: bool = False) -> web.Appli
     if with_scheduler:
         app.cleanup_ctx.append(_scheduler_ctx)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/files/{token}", serve_document)
     return app
 
 
@@ -94,6 +101,31 @@ async def healthz(request: web.Request) -> web.Response:
     if database_ok:
         body["outbox"] = await outbox_counts(runtime.database)
     return web.json_response(body, status=200 if database_ok else 503)
+
+
+async def serve_document(request: web.Request) -> web.Response:
+    """A signed, expiring link to a portfolio (how Teams gets the file)."""
+    link = request.app[LINKS].verify(request.match_info["token"])
+    runtime = request.app[RUNTIME]
+    learner = runtime.org.person(link.person_id) if link else None
+    if learner is None:
+        return web.Response(status=404, text="This link has expired or is not valid.")
+    async with UnitOfWork(runtime.database) as uow:
+        scene = Scene(
+            org=runtime.org,
+            uow=uow,
+            now=runtime.engine.clock.now(),
+            today=runtime.engine.clock.now().date(),
+        )
+        pdf = await portfolio_pdf_for(scene, learner)
+    return web.Response(
+        body=pdf,
+        content_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="portfolio-{learner.id}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 def serve_forever(settings: Settings, *, port: int, with_scheduler: bool) -> None:

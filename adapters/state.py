@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from adapters.links import LinkSigner
 from bot.delivery import Messenger
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -13,5 +14,6 @@ SETTINGS = web.AppKey("settings", Settings)
 # Which platforms this server answers for; each adapter's start-up sets its own entry.
 MOUNTED: web.AppKey[dict[str, bool]] = web.AppKey("mounted", dict)
 MESSENGERS: web.AppKey[dict[str, Messenger]] = web.AppKey("messengers", dict)
+LINKS = web.AppKey("links", LinkSigner)
 # Short facts /healthz reports (e.g. Teams in emulator mode).
 NOTES: web.AppKey[dict[str, str]] = web.AppKey("notes", dict)

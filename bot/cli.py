@@ -223,6 +223,56 @@ def practices_evaluate(
     typer.echo(str(evaluate(data, method=method, seed=SEED if seed is None else seed)))
 
 
+@app.command()
+def portfolio(
+    person: Annotated[str, typer.Argument(help="Person id from the organisation file.")],
+    out: Annotated[Path, typer.Option("--out", help="FILE.pdf or FILE.html")],
+) -> None:
+    """A learner's evidence portfolio (STAR accounts, CFACSA9/CU801 coverage) as PDF or HTML."""
+    from bot.clock import SystemClock, local_today
+    from bot.flows.turn import Scene
+    from bot.portfolio import build_portfolio, portfolio_html, portfolio_pdf
+    from bot.runtime import start_runtime
+    from storage.events import audit
+    from storage.uow import UnitOfWork
+
+    settings = _settings()
+    org = _check_org(settings)
+    learner = org.person(person)
+    if learner is None:
+        _fail(f"no person {person!r} in the organisation file")
+    if out.suffix.lower() not in (".pdf", ".html", ".htm"):
+        _fail("--out must end in .pdf or .html")
+
+    async def build() -> bytes:
+        runtime = await start_runtime(settings)
+        clock = SystemClock()
+        try:
+            async with UnitOfWork(runtime.database) as uow:
+                scene = Scene(
+                    org=org,
+                    uow=uow,
+                    now=clock.now(),
+                    today=local_today(clock, org.organisation.timezone),
+                )
+                html = portfolio_html(await build_portfolio(scene, learner))
+                await audit(
+                    uow,
+                    actor_id=None,
+                    action="portfolio.exported",
+                    subject_type="person",
+                    subject_id=learner.id,
+                    detail={"via": "cli", "file": out.name},
+                )
+                await uow.commit()
+        finally:
+            await runtime.close()
+        return portfolio_pdf(html) if out.suffix.lower() == ".pdf" else html.encode()
+
+    out.write_bytes(asyncio.run(build()))
+    typer.echo(f"wrote {out}")
+
+
 @org_app.command("check")
 def org_check() -> None:
     """Check the organisation file and say what is wrong, with line numbers."""

@@ -6,9 +6,15 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from bot.messages import Card, CardUpdate, Form, Outbound, Text
+from bot.messages import Card, CardUpdate, Document, Form, Outbound, Text
 
-_KINDS: dict[str, type[Any]] = {"text": Text, "card": Card, "form": Form, "update": CardUpdate}
+_KINDS: dict[str, type[Any]] = {
+    "text": Text,
+    "card": Card,
+    "form": Form,
+    "update": CardUpdate,
+    "document": Document,
+}
 _ADAPTERS = {kind: TypeAdapter(cls) for kind, cls in _KINDS.items()}
 
 

@@ -23,6 +23,7 @@ from bot.flows import (
     home,
     log_action,
     nominations,
+    portfolio,
     prompts,
 )
 from bot.flows.turn import Turn
@@ -188,6 +189,8 @@ async def _command(
             return await admin.show_unreachable(turn)
         case "waiting":
             return await approvals.show_waiting(turn)
+        case "portfolio":
+            return await portfolio.request(turn, rest)
         case "nominations":
             return await nominations.show(turn)
         case "suggest":

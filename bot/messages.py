@@ -143,4 +143,15 @@ class CardUpdate:
     card: Card
 
 
-Outbound = Text | Card | Form | CardUpdate
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A file for the person (an evidence portfolio): Slack uploads it, Teams links to it."""
+
+    filename: str
+    title: str
+    content_b64: str
+    person_id: str  # whose document it is, for a link that rebuilds it
+    mime: str = "application/pdf"
+
+
+Outbound = Text | Card | Form | CardUpdate | Document

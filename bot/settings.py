@@ -49,6 +49,11 @@ class Settings(BaseSettings):
         default=120, ge=1, le=3600, validation_alias="EXTRAMILE_OUTBOX_LEASE_SECONDS"
     )
 
+    # Links the bot serves (a portfolio in Teams): where it is reachable, and the key that
+    # signs them. Set the key when several workers serve the same links.
+    public_url: str | None = Field(default=None, validation_alias="EXTRAMILE_PUBLIC_URL")
+    link_secret: SecretStr | None = Field(default=None, validation_alias="EXTRAMILE_LINK_SECRET")
+
     @property
     def organisation_file(self) -> Path:
         """`EXTRAMILE_ORG_FILE`, else `./org.yml` if present, else the example shop."""

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from bot.messages import Button, Card, CardUpdate, FieldKind, Form, FormField, Outbound, Text
+from bot.messages import (
+    Button,
+    Card,
+    CardUpdate,
+    Document,
+    FieldKind,
+    Form,
+    FormField,
+    Outbound,
+    Text,
+)
 
 
 def render(message: Outbound) -> tuple[str, tuple[Button, ...]]:
@@ -16,6 +26,8 @@ def render(message: Outbound) -> tuple[str, tuple[Button, ...]]:
             return "(updated) " + _card(card), card.buttons
         case Form() as form:
             return f"== {form.title} ==\n{form.intro}".rstrip(), ()
+        case Document(title=title, filename=filename):
+            return f"📄 {title}: saved as {filename}", ()
 
 
 def _card(card: Card) -> str:

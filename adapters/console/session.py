@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import sys
 import uuid
+from pathlib import Path
 from typing import TextIO
 
 from adapters.console.render import field_prompt, read_field_answer, render
 from bot.engine import Engine
-from bot.messages import Button, ButtonClick, Form, FormSubmission, Outbound, Sender, TextMessage
+from bot.messages import (
+    Button,
+    ButtonClick,
+    Document,
+    Form,
+    FormSubmission,
+    Outbound,
+    Sender,
+    TextMessage,
+)
 
 PROMPT = "> "
 
@@ -71,6 +82,10 @@ class ConsoleSession:
                 self._buttons = buttons
             if isinstance(reply, Form):
                 form = reply
+            if isinstance(reply, Document):
+                # The console runs on the person's own machine: the file goes beside them.
+                data = base64.b64decode(reply.content_b64)
+                await asyncio.to_thread(Path(reply.filename).write_bytes, data)
         return form
 
     async def _fill(self, form: Form) -> FormSubmission | None:

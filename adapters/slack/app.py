@@ -19,10 +19,18 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import translate
-from adapters.slack.client import as_message, dm_channel, image_of, post, update, upload_image
+from adapters.slack.client import (
+    as_message,
+    dm_channel,
+    image_of,
+    post,
+    update,
+    upload_document,
+    upload_image,
+)
 from adapters.slack.render import combine, form_errors, form_view, home_view
 from bot.engine import Engine
-from bot.messages import ButtonClick, CardUpdate, Form, Outbound, Sender
+from bot.messages import ButtonClick, CardUpdate, Document, Form, Outbound, Sender
 from storage.addresses import remember_address
 from storage.database import Database
 from storage.posted import find_posted
@@ -187,6 +195,8 @@ class SlackBot:
         await post(self.client, channel, combine(messages))
         for card in filter(None, map(image_of, replies)):
             await upload_image(self.client, channel, card)
+        for document in (r for r in replies if isinstance(r, Document)):
+            await upload_document(self.client, channel, document)
 
     async def _show_new_state(
         self, sender: Sender, card: CardUpdate, clicked: tuple[str, str] | None

@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import SlackMessage, card_message, text_message
-from bot.messages import Button, ButtonStyle, Card, CardUpdate, Form, Outbound, Text
+from bot.messages import Button, ButtonStyle, Card, CardUpdate, Document, Form, Outbound, Text
 from bot.org import Person
 from storage.addresses import find_address, remember_address
 from storage.database import Database
@@ -41,6 +41,8 @@ def as_message(message: Outbound) -> SlackMessage:
         case Form(title=title):
             # A form needs a trigger id to open; offer a button that gives one.
             return card_message(Card(title=title, buttons=_open_form_button(message)))
+        case Document(title=title):
+            return text_message(Text(f"📄 {title} (the file follows)"))
 
 
 def _open_form_button(form: Form) -> tuple[Button, ...]:
@@ -89,6 +91,16 @@ async def upload_image(client: AsyncWebClient, channel: str, card: Card) -> None
         filename="extramile-trend.png",
         title=card.image_alt[:250] or card.title[:250],
         alt_txt=card.image_alt[:1000],
+    )
+
+
+async def upload_document(client: AsyncWebClient, channel: str, document: Document) -> None:
+    """Slack's external upload flow, to the person's DM."""
+    await client.files_upload_v2(
+        channel=channel,
+        content=base64.b64decode(document.content_b64),
+        filename=document.filename,
+        title=document.title[:250],
     )
 
 

@@ -17,10 +17,11 @@ from adapters.slack.client import (
     post,
     retry_after,
     update,
+    upload_document,
     upload_image,
 )
 from bot.delivery import RetryLater, Undeliverable
-from bot.messages import Card, CardUpdate, Outbound
+from bot.messages import Card, CardUpdate, Document, Outbound
 from bot.org import Person
 from storage.database import Database
 from storage.posted import find_posted, remember_posted
@@ -94,6 +95,8 @@ class SlackMessenger:
         ts = await post(self._client, channel, as_message(message), key=dedupe_key)
         if (card := image_of(message)) is not None:
             await upload_image(self._client, channel, card)
+        if isinstance(message, Document):
+            await upload_document(self._client, channel, message)
         key = message.card_key if isinstance(message, Card) else None
         if isinstance(message, CardUpdate):
             key = message.card_key

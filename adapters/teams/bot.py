@@ -28,17 +28,28 @@ from botbuilder.schema import (
     ConversationReference,
 )
 
+from adapters.links import LinkSigner
 from adapters.teams import cards, translate
 from adapters.teams.references import remember_reference, tenant_of_activity
 from bot.engine import Engine
-from bot.messages import Card, CardUpdate, Form, Inbound, Outbound, Sender
+from bot.messages import Card, CardUpdate, Document, Form, Inbound, Outbound, Sender
 from storage.database import Database
 
 log = logging.getLogger(__name__)
 
 
 class TeamsBot(ActivityHandler):  # type: ignore[misc]
-    def __init__(self, *, engine: Engine, database: Database, app_id: str | None) -> None:
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        database: Database,
+        app_id: str | None,
+        links: LinkSigner | None = None,
+        public_url: str = "http://localhost:3978",
+    ) -> None:
+        self.links = links or LinkSigner()
+        self.public_url = public_url.rstrip("/")
         self.engine = engine
         self.database = database
         self.app_id = app_id
@@ -171,12 +182,20 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             for card in (cards.attachment_json(r) for r in replies)
             if card is not None
         ]
+        attachments += [
+            CardFactory.adaptive_card(cards.document_json(r.title, self.document_url(r)))
+            for r in replies
+            if isinstance(r, Document)
+        ]
         if not text and not attachments:
             return None
         message = MessageFactory.text(text) if text else MessageFactory.attachment(attachments[0])
         message.attachments = attachments or None
         sent = await turn_context.send_activity(message)
         return sent.id if sent is not None else None
+
+    def document_url(self, document: Document) -> str:
+        return f"{self.public_url}/files/{self.links.token(document.person_id)}"
 
     async def replace(self, turn_context: TurnContext, activity_id: str, card: Card) -> None:
         """Show a card's new state in place of the message that carried it."""

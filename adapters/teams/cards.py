@@ -15,6 +15,7 @@ from bot.messages import (
     Card,
     CardField,
     CardUpdate,
+    Document,
     FieldKind,
     Form,
     FormField,
@@ -210,6 +211,13 @@ def _input(field: FormField) -> Json:
             return element
 
 
+def document_json(title: str, url: str) -> Json:
+    return _card(
+        [_title(title), _text("Your evidence portfolio (PDF). The link works for 24 hours.")],
+        [{"type": "Action.OpenUrl", "title": "Open the PDF", "url": url}],
+    )
+
+
 def settled_json(title: str, chosen: str) -> Json:
     """What a clicked card becomes: its title and the choice, with no buttons left."""
     return _card([_title(title), _text(f"✓ {chosen}", color="Good", weight="Bolder")])
@@ -227,5 +235,5 @@ def attachment_json(message: Outbound) -> Json | None:
             return choice_card_json(card)
         case Form():
             return form_json(message)
-        case Text():
-            return None
+        case Text() | Document():
+            return None  # a document becomes a link card where links can be signed

@@ -16,7 +16,7 @@ from botbuilder.integration.aiohttp import (
 )
 from botbuilder.schema import Activity
 
-from adapters.state import MESSENGERS, MOUNTED, NOTES, RUNTIME, SETTINGS
+from adapters.state import LINKS, MESSENGERS, MOUNTED, NOTES, RUNTIME, SETTINGS
 from adapters.teams.bot import TeamsBot
 from adapters.teams.messenger import TeamsMessenger
 from bot.settings import Settings
@@ -66,7 +66,11 @@ async def _teams_ctx(app: web.Application) -> AsyncIterator[None]:
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(bot_framework_config(settings)))
     adapter.on_turn_error = _on_turn_error
     bot = TeamsBot(
-        engine=runtime.engine, database=runtime.database, app_id=settings.microsoft_app_id
+        engine=runtime.engine,
+        database=runtime.database,
+        app_id=settings.microsoft_app_id,
+        links=app[LINKS],
+        public_url=settings.public_url or f"http://localhost:{settings.port}",
     )
     app[TEAMS] = TeamsMount(adapter=adapter, bot=bot)
     app[MOUNTED]["teams"] = True

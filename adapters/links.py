@@ -1,0 +1,45 @@
+"""Signed, expiring links to documents the bot serves (a portfolio for Teams)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass
+
+LIFETIME_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    person_id: str
+    expires: int
+
+
+class LinkSigner:
+    def __init__(self, secret: bytes | None = None) -> None:
+        # Without a configured secret, links work until this process stops.
+        self._secret = secret or secrets.token_bytes(32)
+
+    def token(self, person_id: str, *, now: float | None = None) -> str:
+        body = json.dumps({"p": person_id, "e": int((now or time.time()) + LIFETIME_SECONDS)})
+        data = base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
+        return f"{data}.{self._sign(data)}"
+
+    def verify(self, token: str, *, now: float | None = None) -> Link | None:
+        data, _, signature = token.partition(".")
+        if not hmac.compare_digest(signature, self._sign(data)):
+            return None
+        try:
+            body = json.loads(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
+            link = Link(str(body["p"]), int(body["e"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+        return link if link.expires >= (now or time.time()) else None
+
+    def _sign(self, data: str) -> str:
+        digest = hmac.new(self._secret, data.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")

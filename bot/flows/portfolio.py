@@ -1,0 +1,63 @@
+"""`portfolio [person]`: a learner's evidence portfolio, for them or their supervisors."""
+
+from __future__ import annotations
+
+import base64
+
+from bot.approvers import chain_above
+from bot.flows.turn import Scene, Turn
+from bot.messages import Document, Outbound, Text
+from bot.org import Person, Role
+from bot.portfolio import build_portfolio, portfolio_html, portfolio_pdf
+from storage.events import audit
+
+
+def may_see(scene: Scene, viewer: Person, learner: Person) -> bool:
+    """Your own; your team's if you supervise or manage them."""
+    if viewer.id == learner.id:
+        return True
+    above = {p.id for p in chain_above(scene.org, learner.id)}
+    return viewer.id in above and viewer.role in (Role.SUPERVISOR, Role.MANAGER)
+
+
+def find_person(scene: Scene, who: str) -> Person | None:
+    wanted = who.strip().lower()
+    return next(
+        (p for p in scene.org.people if wanted in (p.id, p.name.lower(), p.first_name.lower())),
+        None,
+    )
+
+
+async def portfolio_pdf_for(scene: Scene, learner: Person) -> bytes:
+    return portfolio_pdf(portfolio_html(await build_portfolio(scene, learner)))
+
+
+async def request(turn: Turn, who: str) -> list[Outbound]:
+    learner = find_person(turn, who) if who else turn.person
+    if learner is None:
+        return [Text(f"I don't know {who!r}. Use their id or name.")]
+    if not may_see(turn, turn.person, learner):
+        return [
+            Text("You can only export your own portfolio, or your team's if you supervise them.")
+        ]
+    pdf = await portfolio_pdf_for(turn, learner)
+    await audit(
+        turn.uow,
+        actor_id=turn.person.id,
+        action="portfolio.exported",
+        subject_type="person",
+        subject_id=learner.id,
+    )
+    whose = "your" if learner.id == turn.person.id else f"{learner.first_name}'s"
+    return [
+        Text(
+            f"Here is {whose} evidence portfolio: STAR accounts, the coverage of CFACSA9 and "
+            "CU801 (gaps marked), and the evidence requirements."
+        ),
+        Document(
+            filename=f"portfolio-{learner.id}.pdf",
+            title=f"Evidence portfolio: {learner.name}",
+            content_b64=base64.b64encode(pdf).decode(),
+            person_id=learner.id,
+        ),
+    ]

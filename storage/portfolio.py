@@ -1,0 +1,141 @@
+"""Everything a portfolio draws on, for one person, in one read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import col, select
+
+from storage.tables import (
+    ActionRow,
+    CustomerFeedbackRow,
+    FeasibilityRequestRow,
+    NominationRow,
+)
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackRecord:
+    sentiment: str
+    words: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    approver_id: str
+    status: str
+    decided_by: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRecord:
+    id: int
+    occurred_on: date
+    customer_need: str
+    offer_item_id: str
+    extra: str
+    status: str
+    context: str
+    approach: str
+    customer_aware: bool | None
+    result: str
+    cost: Decimal | None
+    minutes: int | None
+    check: str
+    request: RequestRecord | None
+    feedback: tuple[FeedbackRecord, ...]
+    affected_others: str | None
+    customer_noticed: bool | None
+    follow_up_note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioData:
+    actions: tuple[ActionRecord, ...]
+    nominated_or_suggested: bool
+    decided_nomination: bool
+
+
+async def portfolio_data(uow: UnitOfWork, person_id: str) -> PortfolioData:
+    actions = (
+        await uow.session.exec(
+            select(ActionRow)
+            .where(ActionRow.person_id == person_id)
+            .order_by(col(ActionRow.occurred_on), col(ActionRow.id))
+        )
+    ).all()
+    ids = [a.id for a in actions if a.id is not None]
+    requests = {
+        r.action_id: r
+        for r in (
+            await uow.session.exec(
+                select(FeasibilityRequestRow).where(col(FeasibilityRequestRow.action_id).in_(ids))
+            )
+        ).all()
+    }
+    feedback: dict[int, list[FeedbackRecord]] = {}
+    for row in (
+        await uow.session.exec(
+            select(CustomerFeedbackRow)
+            .where(col(CustomerFeedbackRow.action_id).in_(ids))
+            .order_by(col(CustomerFeedbackRow.id))
+        )
+    ).all():
+        if row.action_id is not None:
+            feedback.setdefault(row.action_id, []).append(FeedbackRecord(row.sentiment, row.words))
+    practices = {a.practice_id for a in actions if a.practice_id is not None}
+    nominations = (
+        await uow.session.exec(
+            select(NominationRow).where(
+                col(NominationRow.practice_id).in_(practices)
+                | (col(NominationRow.suggested_by) == person_id)
+            )
+        )
+    ).all()
+    return PortfolioData(
+        actions=tuple(
+            _record(a, requests.get(a.id or 0), feedback.get(a.id or 0, [])) for a in actions
+        ),
+        nominated_or_suggested=bool(nominations),
+        decided_nomination=any(n.status in ("adopted", "dismissed") for n in nominations),
+    )
+
+
+def _record(
+    row: ActionRow, request: FeasibilityRequestRow | None, feedback: list[FeedbackRecord]
+) -> ActionRecord:
+    check = ""
+    if request is not None:
+        check = (
+            f"within authority: {request.within_authority}; guidelines: "
+            f"{request.within_guidelines}; regulations: {request.within_regulations}; "
+            f"affects other customers: {request.affects_others}"
+        )
+    return ActionRecord(
+        id=row.id or 0,
+        occurred_on=row.occurred_on,
+        customer_need=row.customer_need,
+        offer_item_id=row.offer_item_id,
+        extra=row.extra,
+        status=row.status,
+        context=row.context,
+        approach=row.approach,
+        customer_aware=row.customer_aware,
+        result=row.result,
+        cost=row.cost,
+        minutes=row.minutes,
+        check=check,
+        request=RequestRecord(
+            request.approver_id, request.status, request.decided_by, request.decision_reason
+        )
+        if request
+        else None,
+        feedback=tuple(feedback),
+        affected_others=row.affected_others,
+        customer_noticed=row.customer_noticed,
+        follow_up_note=row.follow_up_note,
+    )

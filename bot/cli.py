@@ -10,9 +10,10 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -20,6 +21,9 @@ from pydantic import ValidationError
 from bot.org import Organisation
 from bot.orgfile import OrgFileError, load_organisation
 from bot.settings import Settings
+from storage.uow import UnitOfWork
+
+T = TypeVar("T")
 
 app = typer.Typer(help="Extra Mile: go the extra mile in customer service.", no_args_is_help=True)
 db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
@@ -271,6 +275,109 @@ def portfolio(
 
     out.write_bytes(asyncio.run(build()))
     typer.echo(f"wrote {out}")
+
+
+@app.command("export-person")
+def export_person_command(
+    person: Annotated[str, typer.Argument(help="Person id.")],
+    out: Annotated[Path, typer.Option("--out", help="FILE.json")],
+) -> None:
+    """Everything held about a person, as JSON (a subject access request)."""
+    import json
+
+    from storage.events import audit
+    from storage.privacy import export_person
+
+    async def run(uow: UnitOfWork) -> dict[str, object]:
+        data = await export_person(uow, person)
+        await audit(
+            uow,
+            actor_id=None,
+            action="person.exported",
+            subject_type="person",
+            subject_id=person,
+            detail={"via": "cli"},
+        )
+        return data
+
+    data = _with_database(run)
+    out.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    typer.echo(f"wrote {out}")
+
+
+@app.command("erase-person")
+def erase_person_command(
+    person: Annotated[str, typer.Argument(help="Person id.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Remove or anonymise everything identifying a person; figures keep their counts."""
+    from storage.events import audit
+    from storage.privacy import erase_person
+
+    settings = _settings()
+    org = _check_org(settings)
+    known = org.person(person)
+    names = [known.name, known.first_name] if known else []
+    if not yes and not typer.confirm(
+        f"Erase {known.name if known else person} ({person})? This cannot be undone."
+    ):
+        _fail("nothing erased")
+
+    async def run(uow: UnitOfWork) -> str:
+        alias = await erase_person(uow, person, names)
+        await audit(
+            uow, actor_id=None, action="person.erased", subject_type="person", subject_id=alias
+        )
+        return alias
+
+    alias = _with_database(run)
+    typer.echo(
+        f"erased {person}; their figures remain as {alias}. Remove them from the "
+        "organisation file too, or they come back as a new, empty person."
+    )
+
+
+@app.command("audit")
+def audit_command(
+    since: Annotated[str, typer.Option(help="A date, 2026-11-01")] = "1970-01-01",
+) -> None:
+    """The audit log: decisions, role changes, exports, erasures."""
+    from storage.privacy import audit_since
+
+    try:
+        start = datetime.fromisoformat(since).replace(tzinfo=UTC)
+    except ValueError:
+        _fail(f"--since wants a date like 2026-11-01, not {since!r}")
+
+    async def run(uow: UnitOfWork) -> list[str]:
+        return [
+            f"{row.at:%Y-%m-%d %H:%M} {row.actor_id or 'system':<18} {row.action:<26} "
+            f"{row.subject_type} {row.subject_id} {row.detail or ''}".rstrip()
+            for row in await audit_since(uow, start)
+        ]
+
+    for line in _with_database(run):
+        typer.echo(line)
+
+
+def _with_database(work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+    """Run `work` in one committed transaction on a migrated database."""
+    from bot.runtime import start_runtime
+
+    settings = _settings()
+    _check_org(settings)
+
+    async def run() -> T:
+        runtime = await start_runtime(settings)
+        try:
+            async with UnitOfWork(runtime.database) as uow:
+                result = await work(uow)
+                await uow.commit()
+                return result
+        finally:
+            await runtime.close()
+
+    return asyncio.run(run())
 
 
 @org_app.command("check")

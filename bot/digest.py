@@ -22,6 +22,7 @@ from storage.activity import (
     decisions_between,
     praise_between,
 )
+from storage.privacy import erased_people
 from storage.queue import open_nominations
 
 WEEKS = 8
@@ -46,6 +47,13 @@ class Digest:
 async def build_digest(scene: Scene, manager: Person, end: datetime) -> Digest:
     people = below(scene.org, manager.id)
     ids = [p.id for p in people]
+    # People erased since (UK GDPR) still count, under a pseudonym, in their old team.
+    erased = {
+        alias: boss
+        for alias, boss in (await erased_people(scene.uow)).items()
+        if boss in {*ids, manager.id}
+    }
+    ids += list(erased)
     start = end - timedelta(days=7)
     actions = await actions_between(scene.uow, ids, start, end)
     by_context = {CONTEXT_LABELS[c]: 0 for c in Context}
@@ -54,7 +62,12 @@ async def build_digest(scene: Scene, manager: Person, end: datetime) -> Digest:
     by_team: dict[str, int] = {}
     for action in actions:
         actor = scene.org.person(action.person_id)
-        name = team_name(scene.org, actor) if actor else "No team"
+        boss = scene.org.person(erased.get(action.person_id) or "")
+        name = (
+            team_name(scene.org, actor)
+            if actor
+            else (f"{boss.first_name}'s team" if boss else "No team")
+        )
         by_team[name] = by_team.get(name, 0) + 1
     decisions = await decisions_between(scene.uow, ids, start, end)
     hours = [(d.decided_at - d.created_at).total_seconds() / 3600 for d in decisions]

@@ -74,6 +74,14 @@ def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
         # At start: whatever was missed while the bot was down and is still in grace.
         scheduler.add_job(runner(name), id=f"{name}@start", replace_existing=True)
     scheduler.add_job(
+        runner("retention"),
+        CronTrigger(hour=3, minute=0),
+        id="retention",
+        coalesce=True,
+        max_instances=1,
+        replace_existing=True,
+    )
+    scheduler.add_job(
         runner("nominations"),
         CronTrigger(hour=6, minute=0),
         id="nominations",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlmodel import col, delete, select
 
 from bot.org import Organisation
-from storage.tables import PersonRow, PlatformIdentityRow, ServiceOfferItemRow
+from storage.database import utc_now
+from storage.tables import AuditLogRow, PersonRow, PlatformIdentityRow, ServiceOfferItemRow
 from storage.uow import UnitOfWork
 
 
@@ -19,6 +20,17 @@ async def sync_organisation(uow: UnitOfWork, org: Organisation) -> None:
     existing = {row.id: row for row in (await session.exec(select(PersonRow))).all()}
     for person in org.people:
         row = existing.pop(person.id, None) or PersonRow(id=person.id, name="", role="")
+        if row.role and row.role != person.role.value:
+            session.add(
+                AuditLogRow(
+                    at=utc_now(),
+                    actor_id=None,
+                    action="person.role_changed",
+                    subject_type="person",
+                    subject_id=person.id,
+                    detail={"from": row.role, "to": person.role.value},
+                )
+            )
         row.name = person.name
         row.role = person.role.value
         row.supervisor_id = person.supervisor

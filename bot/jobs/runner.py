@@ -13,6 +13,7 @@ from bot.jobs import (
     follow_up,
     manager_digest,
     nominations,
+    retention,
     supervisor_summary,
     weekly_prompt,
 )
@@ -30,6 +31,7 @@ JOBS: dict[str, Job] = {
     "follow-up": follow_up.run,
     "approval-reminders": approval_reminders.run,
     "nominations": nominations.run,
+    "retention": retention.run,
 }
 
 

@@ -25,7 +25,9 @@ class LinkSigner:
         self._secret = secret or secrets.token_bytes(32)
 
     def token(self, person_id: str, *, now: float | None = None) -> str:
-        body = json.dumps({"p": person_id, "e": int((now or time.time()) + LIFETIME_SECONDS)})
+        body = json.dumps(
+            {"p": person_id, "e": int((time.time() if now is None else now) + LIFETIME_SECONDS)}
+        )
         data = base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
         return f"{data}.{self._sign(data)}"
 
@@ -38,7 +40,7 @@ class LinkSigner:
             link = Link(str(body["p"]), int(body["e"]))
         except (ValueError, KeyError, TypeError):
             return None
-        return link if link.expires >= (now or time.time()) else None
+        return link if link.expires >= (time.time() if now is None else now) else None
 
     def _sign(self, data: str) -> str:
         digest = hmac.new(self._secret, data.encode(), hashlib.sha256).digest()

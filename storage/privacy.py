@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from datetime import datetime
 from typing import Any
@@ -174,6 +175,12 @@ async def _scrub_names(uow: UnitOfWork, names: list[str]) -> None:
         if pattern.search(str(row.detail)):
             row.detail = {}
             uow.session.add(row)
+    # Messages to others about them (a request card, praise) keep their shape, not the name.
+    for outbox in (await uow.session.exec(select(OutboxRow))).all():
+        dumped = json.dumps(outbox.payload, ensure_ascii=False)
+        if pattern.search(dumped):
+            outbox.payload = json.loads(pattern.sub("[name]", dumped))
+            uow.session.add(outbox)
 
 
 async def erased_people(uow: UnitOfWork) -> dict[str, str | None]:

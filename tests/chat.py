@@ -55,6 +55,9 @@ class Chat:
         self.last = await self.engine.handle(inbound)
         return self.last
 
+    async def send_text(self, text: str) -> list[Outbound]:
+        return await self.send(TextMessage(self.sender, text, self._key()))
+
     async def say(self, text: str) -> str:
         return text_of(await self.send(TextMessage(self.sender, text, self._key())))
 

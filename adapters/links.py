@@ -17,6 +17,7 @@ LIFETIME_SECONDS = 24 * 3600
 class Link:
     person_id: str
     expires: int
+    kind: str = "portfolio"  # or "export"
 
 
 class LinkSigner:
@@ -24,10 +25,9 @@ class LinkSigner:
         # Without a configured secret, links work until this process stops.
         self._secret = secret or secrets.token_bytes(32)
 
-    def token(self, person_id: str, *, now: float | None = None) -> str:
-        body = json.dumps(
-            {"p": person_id, "e": int((time.time() if now is None else now) + LIFETIME_SECONDS)}
-        )
+    def token(self, person_id: str, *, kind: str = "portfolio", now: float | None = None) -> str:
+        expires = int((time.time() if now is None else now) + LIFETIME_SECONDS)
+        body = json.dumps({"p": person_id, "e": expires, "k": kind})
         data = base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
         return f"{data}.{self._sign(data)}"
 
@@ -37,7 +37,7 @@ class LinkSigner:
             return None
         try:
             body = json.loads(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
-            link = Link(str(body["p"]), int(body["e"]))
+            link = Link(str(body["p"]), int(body["e"]), str(body.get("k", "portfolio")))
         except (ValueError, KeyError, TypeError):
             return None
         return link if link.expires >= (time.time() if now is None else now) else None

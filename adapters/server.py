@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -23,6 +24,7 @@ from bot.runtime import start_runtime
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from storage.outbox import outbox_counts
+from storage.privacy import export_person
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -104,28 +106,23 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def serve_document(request: web.Request) -> web.Response:
-    """A signed, expiring link to a portfolio (how Teams gets the file)."""
+    """A signed, expiring link to a portfolio or a data export (how Teams gets files)."""
     link = request.app[LINKS].verify(request.match_info["token"])
     runtime = request.app[RUNTIME]
     learner = runtime.org.person(link.person_id) if link else None
-    if learner is None:
+    if learner is None or link is None:
         return web.Response(status=404, text="This link has expired or is not valid.")
+    headers = {"Cache-Control": "private, no-store"}
     async with UnitOfWork(runtime.database) as uow:
-        scene = Scene(
-            org=runtime.org,
-            uow=uow,
-            now=runtime.engine.clock.now(),
-            today=runtime.engine.clock.now().date(),
-        )
+        if link.kind == "export":
+            data = json.dumps(await export_person(uow, learner.id), indent=2, ensure_ascii=False)
+            headers["Content-Disposition"] = f'attachment; filename="my-data-{learner.id}.json"'
+            return web.Response(text=data, content_type="application/json", headers=headers)
+        now = runtime.engine.clock.now()
+        scene = Scene(org=runtime.org, uow=uow, now=now, today=now.date())
         pdf = await portfolio_pdf_for(scene, learner)
-    return web.Response(
-        body=pdf,
-        content_type="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="portfolio-{learner.id}.pdf"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    headers["Content-Disposition"] = f'inline; filename="portfolio-{learner.id}.pdf"'
+    return web.Response(body=pdf, content_type="application/pdf", headers=headers)
 
 
 def serve_forever(settings: Settings, *, port: int, with_scheduler: bool) -> None:

@@ -189,6 +189,8 @@ async def _command(
             return await admin.show_unreachable(turn)
         case "waiting":
             return await approvals.show_waiting(turn)
+        case "my" if rest.lower() == "data":
+            return await portfolio.my_data(turn)
         case "portfolio":
             return await portfolio.request(turn, rest)
         case "nominations":

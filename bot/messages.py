@@ -152,6 +152,7 @@ class Document:
     content_b64: str
     person_id: str  # whose document it is, for a link that rebuilds it
     mime: str = "application/pdf"
+    kind: str = "portfolio"  # or "export": what a link rebuilds
 
 
 Outbound = Text | Card | Form | CardUpdate | Document

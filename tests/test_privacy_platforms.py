@@ -70,3 +70,13 @@ def test_export_erase_and_audit_from_the_command_line(tmp_path: Path) -> None:
     pdf = tmp_path / "tom.pdf"
     assert _cli("portfolio", "tom", "--out", str(pdf), database=database).returncode == 0
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+async def test_my_data_in_teams_is_a_json_link(teams: TeamsDriver) -> None:
+    await teams.say(ASHA, "my data")
+    await teams.connector.wait_for_sent()
+    url = action_titled(teams.last_card(), "Open the JSON")["url"]
+    response = await teams.client.get("/" + url.split("/", 3)[3])
+    assert response.status == 200
+    data = await response.json()
+    assert data["person"][0]["id"] == "asha"

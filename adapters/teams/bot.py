@@ -183,7 +183,11 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
             if card is not None
         ]
         attachments += [
-            CardFactory.adaptive_card(cards.document_json(r.title, self.document_url(r)))
+            CardFactory.adaptive_card(
+                cards.document_json(
+                    r.title, self.document_url(r), "PDF" if r.mime == "application/pdf" else "JSON"
+                )
+            )
             for r in replies
             if isinstance(r, Document)
         ]
@@ -195,7 +199,8 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         return sent.id if sent is not None else None
 
     def document_url(self, document: Document) -> str:
-        return f"{self.public_url}/files/{self.links.token(document.person_id)}"
+        token = self.links.token(document.person_id, kind=document.kind)
+        return f"{self.public_url}/files/{token}"
 
     async def replace(self, turn_context: TurnContext, activity_id: str, card: Card) -> None:
         """Show a card's new state in place of the message that carried it."""

@@ -211,10 +211,10 @@ def _input(field: FormField) -> Json:
             return element
 
 
-def document_json(title: str, url: str) -> Json:
+def document_json(title: str, url: str, what: str = "PDF") -> Json:
     return _card(
-        [_title(title), _text("Your evidence portfolio (PDF). The link works for 24 hours.")],
-        [{"type": "Action.OpenUrl", "title": "Open the PDF", "url": url}],
+        [_title(title), _text(f"Your file ({what}). The link works for 24 hours.")],
+        [{"type": "Action.OpenUrl", "title": f"Open the {what}", "url": url}],
     )
 
 

@@ -22,6 +22,7 @@ HELP = Card(
         "• feedback: record what a customer said\n"
         "• mine: your recent actions\n"
         "• offer: our routine service offer\n"
+        "• portfolio: your evidence portfolio; my data: everything I hold about you\n"
         "• cancel: stop what we're doing\n"
         "• help: this list"
     ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 
 from bot.approvers import chain_above
 from bot.flows.turn import Scene, Turn
@@ -10,6 +11,7 @@ from bot.messages import Document, Outbound, Text
 from bot.org import Person, Role
 from bot.portfolio import build_portfolio, portfolio_html, portfolio_pdf
 from storage.events import audit
+from storage.privacy import export_person
 
 
 def may_see(scene: Scene, viewer: Person, learner: Person) -> bool:
@@ -30,6 +32,31 @@ def find_person(scene: Scene, who: str) -> Person | None:
 
 async def portfolio_pdf_for(scene: Scene, learner: Person) -> bytes:
     return portfolio_pdf(portfolio_html(await build_portfolio(scene, learner)))
+
+
+async def my_data(turn: Turn) -> list[Outbound]:
+    """Subject access in chat: everything held about the person asking."""
+    data = await export_person(turn.uow, turn.person.id)
+    await audit(
+        turn.uow,
+        actor_id=turn.person.id,
+        action="person.exported",
+        subject_type="person",
+        subject_id=turn.person.id,
+        detail={"via": "chat"},
+    )
+    content = json.dumps(data, indent=2, ensure_ascii=False).encode()
+    return [
+        Text("Here is everything I hold about you (UK GDPR subject access)."),
+        Document(
+            filename=f"my-data-{turn.person.id}.json",
+            title="Your data",
+            content_b64=base64.b64encode(content).decode(),
+            person_id=turn.person.id,
+            mime="application/json",
+            kind="export",
+        ),
+    ]
 
 
 async def request(turn: Turn, who: str) -> list[Outbound]:

@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 APPROVAL_CHECK_MINUTES = 15
 FOLLOW_UP_HOUR = 10
+NOMINATIONS_HOUR = 6
+RETENTION_HOUR = 3
 
 
 def weekly_jobs(org: Organisation) -> dict[str, str]:
@@ -73,36 +75,14 @@ def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
             )
         # At start: whatever was missed while the bot was down and is still in grace.
         scheduler.add_job(runner(name), id=f"{name}@start", replace_existing=True)
-    scheduler.add_job(
-        runner("retention"),
-        CronTrigger(hour=3, minute=0),
-        id="retention",
-        coalesce=True,
-        max_instances=1,
-        replace_existing=True,
-    )
-    scheduler.add_job(
-        runner("nominations"),
-        CronTrigger(hour=6, minute=0),
-        id="nominations",
-        coalesce=True,
-        max_instances=1,
-        replace_existing=True,
-    )
-    scheduler.add_job(
-        runner("follow-up"),
-        CronTrigger(hour=FOLLOW_UP_HOUR, minute=0),
-        id="follow-up",
-        coalesce=True,
-        max_instances=1,
-        replace_existing=True,
-    )
-    scheduler.add_job(
-        runner("approval-reminders"),
-        IntervalTrigger(minutes=APPROVAL_CHECK_MINUTES),
-        id="approval-reminders",
-        coalesce=True,
-        max_instances=1,
-        replace_existing=True,
-    )
+    # Daily jobs at a local hour (the organisation's time zone), and the approval check.
+    for name, trigger in (
+        ("retention", CronTrigger(hour=RETENTION_HOUR, minute=0)),
+        ("nominations", CronTrigger(hour=NOMINATIONS_HOUR, minute=0)),
+        ("follow-up", CronTrigger(hour=FOLLOW_UP_HOUR, minute=0)),
+        ("approval-reminders", IntervalTrigger(minutes=APPROVAL_CHECK_MINUTES)),
+    ):
+        scheduler.add_job(
+            runner(name), trigger, id=name, coalesce=True, max_instances=1, replace_existing=True
+        )
     return scheduler

@@ -35,23 +35,8 @@ async def enqueue(
     now: datetime,
     dedupe_key: str | None = None,
 ) -> bool:
-    """Queue a message, due at `now`; False if its dedupe key was queued before."""
-    row = OutboxRow(
-        person_id=person_id,
-        platform="auto",
-        target=person_id,
-        payload=payload,
-        dedupe_key=dedupe_key,
-        # A job run "as of" a later time (a rehearsal) still sends now, not then.
-        next_attempt_at=min(now, utc_now()),
-        created_at=now,
-    )
-    try:
-        async with uow.session.begin_nested():
-            uow.session.add(row)
-    except IntegrityError:
-        return False
-    return True
+    """Queue a message to a person, due at `now`; False if its dedupe key was queued before."""
+    return await _add(uow, person_id, "auto", person_id, payload, now, dedupe_key)
 
 
 async def enqueue_channel(
@@ -64,10 +49,22 @@ async def enqueue_channel(
     dedupe_key: str | None = None,
 ) -> bool:
     """Queue a message to a channel (e.g. the recognition channel) on one platform."""
+    return await _add(uow, None, platform, channel, payload, now, dedupe_key)
+
+
+async def _add(
+    uow: UnitOfWork,
+    person_id: str | None,
+    platform: str,
+    target: str,
+    payload: dict[str, object],
+    now: datetime,
+    dedupe_key: str | None,
+) -> bool:
     row = OutboxRow(
-        person_id=None,
+        person_id=person_id,
         platform=platform,
-        target=channel,
+        target=target,
         payload=payload,
         dedupe_key=dedupe_key,
         # A job run "as of" a later time (a rehearsal) still sends now, not then.

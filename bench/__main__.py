@@ -25,6 +25,8 @@ from urllib.parse import urlencode
 
 import aiohttp
 from aiohttp import web
+from botbuilder.core import ActivityHandler
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
@@ -34,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from adapters.server import create_app  # noqa: E402
+from adapters.teams.mount import BotFrameworkConfig  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.messages import ButtonClick, FormSubmission, Sender, TextMessage  # noqa: E402
@@ -42,6 +45,7 @@ from bot.settings import EXAMPLE_ORG_FILE, Settings  # noqa: E402
 from storage.database import open_database  # noqa: E402
 from storage.people import sync_organisation  # noqa: E402
 from storage.uow import UnitOfWork  # noqa: E402
+from tests.fake_connector import FakeConnector  # noqa: E402
 from tests.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "2000"))
@@ -158,6 +162,83 @@ async def slack_ack_path(tmp: Path) -> list[str]:
     return rows
 
 
+def _activity(service_url: str) -> dict[str, object]:
+    return {
+        "type": "message",
+        "id": f"bench:{next(_ids)}",
+        "channelId": "msteams",
+        "serviceUrl": service_url,
+        "text": "help",
+        "textFormat": "plain",
+        "from": {"id": "29:1asha", "aadObjectId": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c05"},
+        "recipient": {"id": "28:bot"},
+        "conversation": {"conversationType": "personal", "id": "a:1bench"},
+        "channelData": {"tenant": {"id": "t1"}},
+    }
+
+
+async def _load_teams(
+    url: str, service_url: str, *, total: int, in_flight: int
+) -> tuple[list[float], float]:
+    latencies: list[float] = []
+    queue = iter(range(total))
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=in_flight)) as s:
+
+        async def worker() -> None:
+            for _ in queue:
+                started = time.perf_counter()
+                async with s.post(url, json=_activity(service_url)) as response:
+                    await response.read()
+                latencies.append(time.perf_counter() - started)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(in_flight)))
+        return latencies, total / (time.perf_counter() - started)
+
+
+def _bare_teams() -> web.Application:
+    adapter = CloudAdapter(
+        ConfigurationBotFrameworkAuthentication(
+            BotFrameworkConfig(
+                APP_ID=None, APP_PASSWORD=None, APP_TYPE="MultiTenant", APP_TENANTID=None
+            )
+        )
+    )
+    handler = ActivityHandler()  # a no-op bot
+
+    async def messages(request: web.Request) -> web.StreamResponse:
+        return await adapter.process(request, handler) or web.Response(status=201)
+
+    app = web.Application()
+    app.router.add_post("/api/messages", messages)
+    return app
+
+
+async def teams_path(tmp: Path) -> list[str]:
+    connector = FakeConnector()
+    await connector.start()
+    settings = Settings(database_url=f"sqlite:///{tmp / 'teams.db'}", org_file=EXAMPLE_ORG_FILE)
+    ours, ours_url = await _serve(create_app(settings))
+    bare, bare_url = await _serve(_bare_teams())
+    rows = []
+    try:
+        for name, url in (
+            ("bare ActivityHandler (no-op)", bare_url),
+            ("Extra Mile, full server (replies)", ours_url),
+        ):
+            url = url.replace("/slack/events", "/api/messages")
+            await _load_teams(url, connector.service_url, total=100, in_flight=50)
+            latencies, rps = await _load_teams(
+                url, connector.service_url, total=REQUESTS // 2, in_flight=50
+            )
+            rows.append(_row(f"{name}, 50 in flight", latencies, rps))
+    finally:
+        await ours.cleanup()
+        await bare.cleanup()
+        await connector.close()
+    return rows
+
+
 async def engine_throughput(url: str, label: str, count: int = 300) -> str:
     database = open_database(url)
     await database.upgrade()
@@ -194,6 +275,14 @@ async def main() -> None:
         print(f"Slack ack path: {REQUESTS} signed slash commands per row, loopback, one process")
         print(f"{'':<42} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>10}")
         for row in await slack_ack_path(tmp):
+            print(row)
+        print()
+        print(
+            f"Teams: {REQUESTS // 2} message activities per row, emulator mode, replies "
+            "to a local fake connector"
+        )
+        print(f"{'':<42} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>10}")
+        for row in await teams_path(tmp):
             print(row)
         print()
         print(await engine_throughput(f"sqlite:///{tmp / 'engine.db'}", "SQLite"))

@@ -24,6 +24,7 @@ from bot.schedules import timezone_of
 log = logging.getLogger(__name__)
 
 APPROVAL_CHECK_MINUTES = 15
+SWEEP_MINUTES = 15
 FOLLOW_UP_HOUR = 10
 NOMINATIONS_HOUR = 6
 RETENTION_HOUR = 3
@@ -75,6 +76,16 @@ def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
             )
         # At start: whatever was missed while the bot was down and is still in grace.
         scheduler.add_job(runner(name), id=f"{name}@start", replace_existing=True)
+        # And a sweep every quarter hour, for people in zones Slack or Teams reported
+        # (each run sends only what is due and unsent, so it costs nothing twice).
+        scheduler.add_job(
+            runner(name),
+            IntervalTrigger(minutes=SWEEP_MINUTES),
+            id=f"{name}@sweep",
+            coalesce=True,
+            max_instances=1,
+            replace_existing=True,
+        )
     # Daily jobs at a local hour (the organisation's time zone), and the approval check.
     for name, trigger in (
         ("retention", CronTrigger(hour=RETENTION_HOUR, minute=0)),

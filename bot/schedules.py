@@ -3,6 +3,7 @@ public holidays."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -34,8 +35,12 @@ def due(weekly: WeeklyTime, timezone: str, at: datetime, grace_hours: int) -> da
     return occurrence
 
 
-def timezone_of(org: Organisation, person: Person) -> str:
-    return person.timezone or org.organisation.timezone
+def timezone_of(
+    org: Organisation, person: Person, reported: Mapping[str, str] | None = None
+) -> str:
+    """The organisation file's zone for the person, else what their platform reports,
+    else the organisation's."""
+    return person.timezone or (reported or {}).get(person.id) or org.organisation.timezone
 
 
 @lru_cache(maxsize=16)

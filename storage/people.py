@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from sqlmodel import col, delete, select
 
 from bot.org import Organisation
-from storage.database import utc_now
+from storage.database import Database, utc_now
 from storage.tables import AuditLogRow, PersonRow, PlatformIdentityRow, ServiceOfferItemRow
 from storage.uow import UnitOfWork
 
@@ -64,6 +66,25 @@ async def sync_organisation(uow: UnitOfWork, org: Organisation) -> None:
         if leftover.source == "organisation":
             leftover.active = False
             session.add(leftover)
+
+
+async def remember_timezone(database: Database, person_id: str, timezone: str) -> None:
+    """Keep the time zone a platform reports for a person (if it is a real one)."""
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return
+    async with UnitOfWork(database) as uow:
+        row = await uow.session.get(PersonRow, person_id)
+        if row is not None and row.platform_timezone != timezone:
+            row.platform_timezone = timezone
+            uow.session.add(row)
+            await uow.commit()
+
+
+async def platform_timezones(uow: UnitOfWork) -> dict[str, str]:
+    rows = (await uow.session.exec(select(PersonRow))).all()
+    return {r.id: r.platform_timezone for r in rows if r.platform_timezone}
 
 
 async def adopted_offer(uow: UnitOfWork) -> list[ServiceOfferItemRow]:

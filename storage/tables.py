@@ -22,6 +22,8 @@ class PersonRow(SQLModel, table=True):
     role: str = Field(max_length=20)
     supervisor_id: str | None = Field(default=None, max_length=63)
     timezone: str | None = Field(default=None, max_length=64)
+    # The time zone Slack or Teams reports for them; the organisation file's wins.
+    platform_timezone: str | None = Field(default=None, max_length=64)
     active: bool = True
     away_until: date | None = None  # set in chat; the organisation file's applies otherwise
     delegate_id: str | None = Field(default=None, max_length=63)

@@ -46,6 +46,7 @@ class FakeSlack:
     used_triggers: set[str] = field(default_factory=set)
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
+    timezones: dict[str, str] = field(default_factory=dict)  # users.info answers
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # delivered
     delay: float = 0.0  # seconds each Web API call takes
     rate_limit: Callable[[str], float | None] | None = None
@@ -235,6 +236,11 @@ class FakeSlack:
         if not files or any(not self.uploads.get(f["id"]) for f in files):
             return {"ok": False, "error": "file_not_found"}
         return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
+
+    def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = str(params.get("user", ""))
+        zone = self.timezones.get(user, "Europe/London")
+        return {"ok": True, "user": {"id": user, "tz": zone, "tz_label": zone}}
 
     def _apps_connections_open(self, _: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": self.base.replace("http", "ws") + "/socket"}

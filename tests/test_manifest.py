@@ -72,5 +72,6 @@ def test_manifest_names_what_the_code_handles(manifest: dict[str, Any]) -> None:
         "im:write",
         "im:history",
         "files:write",
+        "users:read",
     }
     assert settings["socket_mode_enabled"] is False

@@ -31,8 +31,9 @@ from adapters.slack.client import (
 from adapters.slack.render import combine, form_errors, form_view, home_view
 from bot.engine import Engine
 from bot.messages import ButtonClick, CardUpdate, Document, Form, Outbound, Sender
-from storage.addresses import remember_address
+from storage.addresses import find_address, remember_address
 from storage.database import Database
+from storage.people import remember_timezone
 from storage.posted import find_posted
 
 log = logging.getLogger(__name__)
@@ -150,9 +151,7 @@ class SlackBot:
         sender = Sender(translate.PLATFORM, user)
         person = self.engine.who(sender)
         if person is not None and str(event.get("channel", "")).startswith("D"):
-            await remember_address(
-                self.database, person.id, translate.PLATFORM, {"channel": event["channel"]}
-            )
+            await self._first_contact(person.id, user, str(event["channel"]))
         cards = await self.engine.home(sender)
         await self.client.views_publish(user_id=user, view=home_view(cards).to_dict())
 
@@ -164,11 +163,24 @@ class SlackBot:
         inbound = translate.from_message_event(message, str(body.get("event_id", "")))
         person = self.engine.who(inbound.sender)
         if person is not None:
-            await remember_address(
-                self.database, person.id, translate.PLATFORM, {"channel": message.channel}
-            )
+            await self._first_contact(person.id, message.user, message.channel)
         replies = await self.engine.handle(inbound)
         await self._reply(inbound.sender, replies, Where(message.channel, None))
+
+    async def _first_contact(self, person_id: str, user: str, channel: str) -> None:
+        """Remember their DM; the first time, also their time zone (Slack's users.info)."""
+        known = await find_address(self.database, person_id, translate.PLATFORM)
+        await remember_address(self.database, person_id, translate.PLATFORM, {"channel": channel})
+        if known is not None:
+            return
+        try:
+            profile = await self.client.users_info(user=user)
+        except SlackApiError as error:
+            log.info("no time zone for %s: %s", user, error.response.get("error"))
+            return
+        zone = (profile.get("user") or {}).get("tz")
+        if zone:
+            await remember_timezone(self.database, person_id, str(zone))
 
     async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
         if isinstance(error, ValidationError):

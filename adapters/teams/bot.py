@@ -34,6 +34,7 @@ from adapters.teams.references import remember_reference, tenant_of_activity
 from bot.engine import Engine
 from bot.messages import Card, CardUpdate, Document, Form, Inbound, Outbound, Sender
 from storage.database import Database
+from storage.people import remember_timezone
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +174,9 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         personal = conversation is not None and conversation.conversation_type in (None, "personal")
         if person is not None and personal:
             await remember_reference(self.database, person.id, turn_context.activity)
+            zone = getattr(turn_context.activity, "local_timezone", None)
+            if zone:
+                await remember_timezone(self.database, person.id, zone)
 
     async def send(self, turn_context: TurnContext, replies: list[Outbound]) -> str | None:
         """One activity for the turn: the texts, and the cards as attachments; its id."""

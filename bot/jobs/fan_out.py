@@ -17,6 +17,7 @@ from bot.messages import Outbound
 from bot.org import Person, parse_weekly
 from bot.schedules import due, timezone_of
 from storage.outbox import enqueue
+from storage.people import platform_timezones
 from storage.runs import already_run, claim_run
 
 Build = Callable[[Scene, Person, datetime], Awaitable[Outbound | None]]
@@ -51,9 +52,10 @@ async def fan_out(
     report = report or FanOutReport()
     weekly = parse_weekly(schedule)
     grace = scene.org.schedule.grace_hours
+    reported = await platform_timezones(scene.uow)
     due_now: list[tuple[Person, datetime]] = []
     for person in recipients:
-        occurrence = due(weekly, timezone_of(scene.org, person), scene.now, grace)
+        occurrence = due(weekly, timezone_of(scene.org, person, reported), scene.now, grace)
         if occurrence is None:
             report.not_due += 1
         else:

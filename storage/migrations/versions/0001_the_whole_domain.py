@@ -60,6 +60,7 @@ def upgrade() -> None:
         sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("supervisor_id", sqlmodel.sql.sqltypes.AutoString(length=63), nullable=True),
         sa.Column("timezone", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("platform_timezone", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("away_until", sa.Date(), nullable=True),
         sa.Column("delegate_id", sqlmodel.sql.sqltypes.AutoString(length=63), nullable=True),

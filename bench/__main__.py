@@ -49,6 +49,7 @@ from tests.fake_connector import FakeConnector  # noqa: E402
 from tests.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "2000"))
+FANOUT_RATE = int(os.environ.get("BENCH_FANOUT_RATE", "200"))
 _ids = itertools.count()
 
 
@@ -239,6 +240,64 @@ async def teams_path(tmp: Path) -> list[str]:
     return rows
 
 
+class RateLimit:
+    """Slack-like: at most `per_second` chat.postMessage calls a second, else 429."""
+
+    def __init__(self, per_second: int) -> None:
+        self.per_second = per_second
+        self.window = 0
+        self.used = 0
+
+    def __call__(self, method: str) -> float | None:
+        if method != "chat.postMessage":
+            return None
+        second = int(time.monotonic())
+        if second != self.window:
+            self.window, self.used = second, 0
+        self.used += 1
+        return 1.0 if self.used > self.per_second else None
+
+
+async def fan_out(tmp: Path, people: int, per_second: int) -> list[str]:
+    """Weekly prompts to `people` through a rate-limited fake Slack: wall time beside the
+    theoretical minimum, and messages lost or doubled."""
+    from adapters.state import RUNTIME
+    from bot.jobs.runner import run_job
+    from tests.test_fan_out import MONDAY, big_shop
+
+    fake = FakeSlack()
+    await fake.start()
+    fake.rate_limit = RateLimit(per_second)
+    settings = Settings(
+        database_url=f"sqlite:///{tmp / 'fan.db'}",
+        org_file=big_shop(tmp, people),
+        slack_bot_token=TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake.api_url,
+    )
+    runner, _ = await _serve(create_app(settings))
+    try:
+        runtime = runner.app[RUNTIME]
+        await run_job("weekly-prompt", org=runtime.org, database=runtime.database, at=MONDAY)
+        started = time.perf_counter()
+
+        def delivered() -> int:
+            return sum(len(m) for c, m in fake.messages.items() if c.startswith("D0S"))
+
+        await fake.wait_until(lambda: delivered() >= people, within=people / per_second * 5)
+        elapsed = time.perf_counter() - started
+        counts = [len(m) for c, m in fake.messages.items() if c.startswith("D0S")]
+    finally:
+        await runner.cleanup()
+        await fake.close()
+    minimum = people / per_second
+    return [
+        f"{people} prompts at {per_second}/s: {elapsed:.1f} s, theoretical minimum "
+        f"{minimum:.1f} s, ratio {elapsed / minimum:.2f}",
+        f"lost {people - len(counts)}, doubled {sum(1 for c in counts if c > 1)}",
+    ]
+
+
 async def engine_throughput(url: str, label: str, count: int = 300) -> str:
     database = open_database(url)
     await database.upgrade()
@@ -284,6 +343,14 @@ async def main() -> None:
         print(f"{'':<42} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>10}")
         for row in await teams_path(tmp):
             print(row)
+        print()
+        people = int(os.environ.get("BENCH_FANOUT", "2000"))
+        print(
+            f"Fan-out: weekly prompts through the outbox to a fake Slack that answers 429 "
+            f"with Retry-After beyond {FANOUT_RATE} messages a second"
+        )
+        for line in await fan_out(tmp, people, FANOUT_RATE):
+            print(" ", line)
         print()
         print(await engine_throughput(f"sqlite:///{tmp / 'engine.db'}", "SQLite"))
         postgres = os.environ.get("EXTRAMILE_TEST_POSTGRES_URL")

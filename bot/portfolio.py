@@ -17,7 +17,7 @@ from bot.flows.turn import Scene
 from bot.names import person_name
 from bot.org import Person
 from bot.standard import CU801, KNOWLEDGE, PERFORMANCE, UNIT
-from storage.portfolio import ActionRecord, PortfolioData, portfolio_data
+from storage.portfolio import ActionRecord, portfolio_data
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +75,7 @@ class Portfolio:
 async def build_portfolio(scene: Scene, person: Person) -> Portfolio:
     data = await portfolio_data(scene.uow, person.id)
     org = scene.org
-    stars = tuple(_star(scene, data, index + 1, a) for index, a in enumerate(data.actions))
+    stars = tuple(_star(scene, index + 1, a) for index, a in enumerate(data.actions))
     by_code: dict[str, set[int]] = {}
     for star in stars:
         for code in star.criteria:
@@ -120,7 +120,7 @@ async def build_portfolio(scene: Scene, person: Person) -> Portfolio:
     )
 
 
-def _star(scene: Scene, data: PortfolioData, number: int, action: ActionRecord) -> Star:
+def _star(scene: Scene, number: int, action: ActionRecord) -> Star:
     org = scene.org
     item = org.offer_item(action.offer_item_id)
     offer = item.title if item and action.offer_item_id != NOT_COVERED else None

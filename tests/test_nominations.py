@@ -23,6 +23,21 @@ from tests.conftest import NOW
 MONDAY = date(2026, 11, 16)
 
 
+def deed(day: date, extra: str = "Carried it") -> CheckedAction:
+    """An action that succeeded: done, and the customer knew it was extra."""
+    return CheckedAction(
+        occurred_on=day,
+        customer_need="Heavy shopping",
+        offer_item_id="carry-out",
+        extra=extra,
+        status=ActionStatus.DONE,
+        context=Context.BUSY,
+        approach=Approach.INITIATIVE,
+        customer_aware=True,
+        result="Grateful",
+    )
+
+
 async def seed_practice(
     database: Database,
     deeds: list[tuple[str, date]],
@@ -37,17 +52,7 @@ async def seed_practice(
             action = await add_action(
                 uow,
                 person,
-                CheckedAction(
-                    occurred_on=day,
-                    customer_need="Heavy shopping",
-                    offer_item_id="carry-out",
-                    extra="Carried the shopping to the car",
-                    status=ActionStatus.DONE,
-                    context=Context.BUSY,
-                    approach=Approach.INITIATIVE,
-                    customer_aware=True,
-                    result="Grateful",
-                ),
+                deed(day, "Carried the shopping to the car"),
             )
             await assign_practice(uow, action.id, practice)
             if affected and index == 0:
@@ -151,17 +156,7 @@ async def test_dismiss_then_not_again_until_successes_double(engine: Engine) -> 
             action = await add_action(
                 uow,
                 person,
-                CheckedAction(
-                    occurred_on=day + timedelta(days=14),
-                    customer_need="n",
-                    offer_item_id="returns",
-                    extra="Carried it",
-                    status=ActionStatus.DONE,
-                    context=Context.BUSY,
-                    approach=Approach.INITIATIVE,
-                    customer_aware=True,
-                    result="ok",
-                ),
+                deed(day + timedelta(days=14), "Carried it"),
             )
             await assign_practice(uow, action.id, practice)
         await uow.commit()
@@ -170,17 +165,7 @@ async def test_dismiss_then_not_again_until_successes_double(engine: Engine) -> 
         action = await add_action(
             uow,
             "ben",
-            CheckedAction(
-                occurred_on=MONDAY,
-                customer_need="n",
-                offer_item_id="returns",
-                extra="Carried it",
-                status=ActionStatus.DONE,
-                context=Context.BUSY,
-                approach=Approach.INITIATIVE,
-                customer_aware=True,
-                result="ok",
-            ),
+            deed(MONDAY, "Carried it"),
         )
         await assign_practice(uow, action.id, practice)
         await uow.commit()

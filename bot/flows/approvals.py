@@ -258,36 +258,39 @@ async def approve(turn: Turn, request_id: str) -> list[Outbound]:
 
 
 async def start_decline(turn: Turn, request_id: str) -> list[Outbound]:
-    found = await _open(turn, request_id)
-    if not isinstance(found, RequestView):
-        return found
-    requester = _name(turn.org, found.requester_id).split()[0]
-    return [
-        _note_form(
-            f"{DECLINE_FORM}:{found.id}",
-            "Decline the request",
-            "reason",
-            f"Why? {requester} will see this",
-            "Decline",
-            {},
-        )
-    ]
+    return await _ask_for_note(
+        turn,
+        request_id,
+        DECLINE_FORM,
+        "Decline the request",
+        "reason",
+        "Why? {requester} will see this",
+        "Decline",
+    )
 
 
 async def start_ask(turn: Turn, request_id: str) -> list[Outbound]:
+    return await _ask_for_note(
+        turn,
+        request_id,
+        ASK_FORM,
+        "Ask for more info",
+        "question",
+        "Your question for {requester}",
+        "Ask",
+    )
+
+
+async def _ask_for_note(
+    turn: Turn, request_id: str, form: str, title: str, name: str, label: str, submit: str
+) -> list[Outbound]:
+    """Decline and Ask both need a few words from the supervisor first."""
     found = await _open(turn, request_id)
     if not isinstance(found, RequestView):
         return found
     requester = _name(turn.org, found.requester_id).split()[0]
     return [
-        _note_form(
-            f"{ASK_FORM}:{found.id}",
-            "Ask for more info",
-            "question",
-            f"Your question for {requester}",
-            "Ask",
-            {},
-        )
+        _note_form(f"{form}:{found.id}", title, name, label.format(requester=requester), submit, {})
     ]
 
 

@@ -22,8 +22,8 @@ from storage.activity import (
     decisions_between,
     praise_between,
 )
+from storage.practices import nominations
 from storage.privacy import erased_people
-from storage.queue import open_nominations
 
 WEEKS = 8
 
@@ -97,7 +97,7 @@ async def build_digest(scene: Scene, manager: Person, end: datetime) -> Digest:
             f"{person_name(scene.org, a.person_id)}: {shorten(a.extra, 100)}"
             for a in stand_outs[:3]
         ],
-        nominations=[n.title for n in await open_nominations(scene.uow)],
+        nominations=[n.title for n in await nominations(scene.uow, "open")],
         trend=trend,
         week_labels=[f"{w_end - timedelta(days=1):%d %b}" for _, w_end in windows],
     )

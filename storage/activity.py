@@ -62,10 +62,7 @@ async def actions_between(
             .order_by(col(ActionRow.created_at))
         )
     ).all()
-    return [
-        ActionFact(r.id or 0, r.person_id, r.context, r.extra, r.customer_aware, r.created_at)
-        for r in rows
-    ]
+    return [_fact(r) for r in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,10 +120,7 @@ async def unanswered_follow_ups(uow: UnitOfWork, people: list[str]) -> list[Acti
             .order_by(col(ActionRow.created_at))
         )
     ).all()
-    return [
-        ActionFact(r.id or 0, r.person_id, r.context, r.extra, r.customer_aware, r.created_at)
-        for r in rows
-    ]
+    return [_fact(r) for r in rows]
 
 
 async def counts_between(
@@ -144,3 +138,9 @@ async def counts_between(
         )
         counts.append(int((await uow.session.exec(query)).one()))
     return counts
+
+
+def _fact(row: ActionRow) -> ActionFact:
+    return ActionFact(
+        row.id or 0, row.person_id, row.context, row.extra, row.customer_aware, row.created_at
+    )

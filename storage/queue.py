@@ -1,4 +1,4 @@
-"""What waits on a supervisor or a manager: pending requests, open nominations."""
+"""Who the bot could not reach, for admins and managers."""
 
 from __future__ import annotations
 
@@ -7,34 +7,8 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
-from storage.tables import (
-    NominationRow,
-    OutboxRow,
-    PracticeRow,
-)
+from storage.tables import OutboxRow
 from storage.uow import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class OpenNomination:
-    id: int
-    title: str
-    successes: int
-    people: int
-
-
-async def open_nominations(uow: UnitOfWork) -> list[OpenNomination]:
-    query = (
-        select(NominationRow, PracticeRow)
-        .join(PracticeRow, col(PracticeRow.id) == NominationRow.practice_id)
-        .where(NominationRow.status == "open")
-        .order_by(col(NominationRow.created_at))
-    )
-    rows = (await uow.session.exec(query)).all()
-    return [
-        OpenNomination(nomination.id or 0, practice.title, nomination.successes, nomination.people)
-        for nomination, practice in rows
-    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.flows.turn import Turn
 from bot.messages import Card, CardField, Outbound, Text
+from bot.names import person_name
 from bot.org import Role
 from storage.queue import unreached_people
 
@@ -18,7 +19,7 @@ async def unreachable_card(turn: Turn) -> Card:
     ]
     failed = [
         CardField(
-            _name(turn, u.person_id),
+            person_name(turn.org, u.person_id),
             f"last message could not be delivered ({u.reason}), {u.since:%a %d %b}",
         )
         for u in await unreached_people(turn.uow)
@@ -35,8 +36,3 @@ async def show_unreachable(turn: Turn) -> list[Outbound]:
     if turn.person.role not in ALLOWED:
         return [Text("Only admins and managers can see who the bot cannot reach.")]
     return [await unreachable_card(turn)]
-
-
-def _name(turn: Turn, person_id: str) -> str:
-    person = turn.org.person(person_id)
-    return person.name if person else person_id

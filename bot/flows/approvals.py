@@ -126,7 +126,7 @@ async def submit_idea(
 
 
 def _sent_to(turn: Turn, approver: str, verdict: Verdict) -> Card:
-    name = _name(turn.org, approver)
+    name = person_name(turn.org, approver)
     return Card(
         title=f"Sent to {name} to check ✉️",
         text="It needs a supervisor's OK because " + "; ".join(verdict.reasons) + ". "
@@ -188,11 +188,11 @@ def request_card(org: Organisation, request: RequestView) -> Card:
         CardField("Asked", _when(request.created_at, tz)),
     ]
     if request.question:
-        fields.append(CardField(f"{_name(org, request.approver_id)} asked", request.question))
+        fields.append(CardField(f"{person_name(org, request.approver_id)} asked", request.question))
         fields.append(CardField("Answer", request.answer or "waiting for the answer…"))
     status, buttons = _state(org, request, tz)
     return Card(
-        title=f"Feasibility request from {_name(org, request.requester_id)}",
+        title=f"Feasibility request from {person_name(org, request.requester_id)}",
         text=status,
         fields=tuple(fields),
         buttons=buttons,
@@ -209,8 +209,8 @@ def _state(org: Organisation, request: RequestView, tz: ZoneInfo) -> tuple[str, 
             Button("Ask for more info", "request.ask", value),
         )
     if request.status == "info_requested":
-        return f"Waiting for {_name(org, request.requester_id)}'s answer.", ()
-    who = _name(org, request.decided_by or "")
+        return f"Waiting for {person_name(org, request.requester_id)}'s answer.", ()
+    who = person_name(org, request.decided_by or "")
     when = _when(request.decided_at, tz) if request.decided_at else ""
     mark = "✅ Approved" if request.status == "approved" else "❌ Declined"
     why = f": {request.reason}" if request.reason else ""
@@ -221,15 +221,17 @@ def _when(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%a %d %b, %H:%M")
 
 
-_name = person_name
-
-
 # --- clicks and forms ---------------------------------------------------------------------------
+
+
+async def _find(turn: Turn, request_id: str) -> RequestView | None:
+    """The request a button or form names, if the id is one."""
+    return await get_request(turn.uow, int(request_id)) if request_id.isdigit() else None
 
 
 async def _open(turn: Turn, request_id: str) -> RequestView | list[Outbound]:
     """The request, if this person may act on it now; otherwise what to tell them."""
-    request = await get_request(turn.uow, int(request_id)) if request_id.isdigit() else None
+    request = await _find(turn, request_id)
     if request is None:
         return [Text("I can't find that request any more.")]
     refused = refusal(turn.org, turn.person, request.requester_id, request.approver_id)
@@ -245,7 +247,7 @@ def _already(turn: Turn, request: RequestView) -> list[Outbound]:
     if request.status == "info_requested":
         return [card, Text("More information was asked for; the answer isn't in yet.")]
     tz = ZoneInfo(turn.org.organisation.timezone)
-    who = _name(turn.org, request.decided_by or "")
+    who = person_name(turn.org, request.decided_by or "")
     when = _when(request.decided_at, tz) if request.decided_at else ""
     return [card, Text(f"{who} already {request.status} this request ({when}).")]
 
@@ -288,7 +290,7 @@ async def _ask_for_note(
     found = await _open(turn, request_id)
     if not isinstance(found, RequestView):
         return found
-    requester = _name(turn.org, found.requester_id).split()[0]
+    requester = person_name(turn.org, found.requester_id).split()[0]
     return [
         _note_form(f"{form}:{found.id}", title, name, label.format(requester=requester), submit, {})
     ]
@@ -385,12 +387,12 @@ async def _decide(
         f"{request.card_key}:told",
     )
     update = await _update_everywhere(turn, decided, status)
-    requester = _name(turn.org, request.requester_id).split()[0]
+    requester = person_name(turn.org, request.requester_id).split()[0]
     return [update, Text(f"{status.capitalize()}. I've told {requester}.")]
 
 
 def _decision_for_requester(turn: Turn, request: RequestView) -> Card:
-    who = _name(turn.org, turn.person.id)
+    who = person_name(turn.org, turn.person.id)
     idea = shorten(request.extra, 200)
     if request.status == "approved":
         return Card(
@@ -421,7 +423,7 @@ async def _ask(turn: Turn, request: RequestView, question: str) -> list[Outbound
         subject_type="request",
         subject_id=str(request.id),
     )
-    who = _name(turn.org, turn.person.id)
+    who = person_name(turn.org, turn.person.id)
     await notify(
         turn,
         request.requester_id,
@@ -435,7 +437,7 @@ async def _ask(turn: Turn, request: RequestView, question: str) -> list[Outbound
         f"{request.card_key}:asked:{len(question)}:{turn.now.timestamp()}",
     )
     update = await _update_everywhere(turn, asked, f"asked:{turn.now.timestamp()}")
-    requester = _name(turn.org, request.requester_id).split()[0]
+    requester = person_name(turn.org, request.requester_id).split()[0]
     return [update, Text(f"Asked. I'll show you {requester}'s answer on the card.")]
 
 
@@ -452,7 +454,7 @@ def answer_form(request_id: str, errors: dict[str, str] | None = None, value: st
 
 
 async def open_answer_form(turn: Turn, request_id: str) -> list[Outbound]:
-    request = await get_request(turn.uow, int(request_id)) if request_id.isdigit() else None
+    request = await _find(turn, request_id)
     if request is None or request.requester_id != turn.person.id:
         return [Text("That question isn't yours to answer.")]
     if request.status != "info_requested":
@@ -461,7 +463,7 @@ async def open_answer_form(turn: Turn, request_id: str) -> list[Outbound]:
 
 
 async def _answer(turn: Turn, request_id: str, values: dict[str, str]) -> list[Outbound]:
-    request = await get_request(turn.uow, int(request_id)) if request_id.isdigit() else None
+    request = await _find(turn, request_id)
     if request is None or request.requester_id != turn.person.id:
         return [Text("That question isn't yours to answer.")]
     text, problem = _note(values, "answer")
@@ -484,9 +486,9 @@ async def _answer(turn: Turn, request_id: str, values: dict[str, str]) -> list[O
         turn,
         answered,
         answered.approver_id,
-        f"{_name(turn.org, turn.person.id)} answered your question.",
+        f"{person_name(turn.org, turn.person.id)} answered your question.",
     )
-    return [Text(f"Sent your answer to {_name(turn.org, answered.approver_id)}.")]
+    return [Text(f"Sent your answer to {person_name(turn.org, answered.approver_id)}.")]
 
 
 # --- what waits on me ---------------------------------------------------------------------------
@@ -497,7 +499,7 @@ async def show_waiting(turn: Turn) -> list[Outbound]:
     if not waiting:
         return [Text("Nothing is waiting on you. 🎉")]
     lines = [
-        f"• {_name(turn.org, r.requester_id)}: {shorten(r.extra, 60)} "
+        f"• {person_name(turn.org, r.requester_id)}: {shorten(r.extra, 60)} "
         f"(waiting {age(turn.now, r.created_at)})"
         for r in waiting
     ]
@@ -520,7 +522,7 @@ def age(now: datetime, then: datetime) -> str:
 
 async def current_card(turn: Turn, request_id: str) -> list[Outbound]:
     """A re-sent click: show the card as it is now, change nothing."""
-    request = await get_request(turn.uow, int(request_id)) if request_id.isdigit() else None
+    request = await _find(turn, request_id)
     if request is None:
         return []
     return [CardUpdate(request.card_key, request_card(turn.org, request))]

@@ -8,6 +8,7 @@ from bot.approvers import availability, route
 from bot.flows import approvals
 from bot.flows.turn import Scene, Turn
 from bot.messages import Outbound, Text
+from bot.names import person_name
 from bot.org import Person
 from bot.text import parse_day
 from storage.requests import (
@@ -67,7 +68,7 @@ async def move_requests_of(turn: Scene, person_id: str) -> int:
         await reassign(turn.uow, request.id, to=target)
         latest = await get_request(turn.uow, request.id)
         assert latest is not None
-        away = _name(turn, person_id)
+        away = person_name(turn.org, person_id)
         await approvals.send_card(
             turn,
             latest,
@@ -84,8 +85,3 @@ def _find(turn: Turn, who: str) -> Person | None:
         if wanted in (person.id, person.name.lower(), person.first_name.lower()):
             return person
     return None
-
-
-def _name(turn: Scene, person_id: str) -> str:
-    person = turn.org.person(person_id)
-    return person.name if person else person_id

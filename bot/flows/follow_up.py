@@ -22,6 +22,7 @@ from bot.redact import redact
 from bot.text import clean, shorten
 from storage.events import audit
 from storage.follow_ups import (
+    DueAction,
     FollowUpAnswer,
     due_follow_ups,
     get_action,
@@ -120,9 +121,15 @@ def follow_up_form(
     )
 
 
-async def open_form(turn: Turn, action_id: str) -> list[Outbound]:
+async def _own_action(turn: Turn, action_id: str) -> DueAction | None:
+    """The action a follow-up names, if it is this person's."""
     action = await get_action(turn.uow, int(action_id)) if action_id.isdigit() else None
-    if action is None or action.person_id != turn.person.id:
+    return action if action is not None and action.person_id == turn.person.id else None
+
+
+async def open_form(turn: Turn, action_id: str) -> list[Outbound]:
+    action = await _own_action(turn, action_id)
+    if action is None:
         return [Text("That follow-up isn't yours.")]
     if action.answered:
         return [Text("You've told me how that one went already. Thank you!")]
@@ -131,8 +138,8 @@ async def open_form(turn: Turn, action_id: str) -> list[Outbound]:
 
 async def submit(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbound]:
     action_id = form_id.partition(":")[2]
-    action = await get_action(turn.uow, int(action_id)) if action_id.isdigit() else None
-    if action is None or action.person_id != turn.person.id:
+    action = await _own_action(turn, action_id)
+    if action is None:
         return [Text("That follow-up isn't yours.")]
     typed = {k: clean(v) for k, v in values.items()}
     errors: dict[str, str] = {}

@@ -7,9 +7,10 @@ from bot.flows.approvals import age
 from bot.flows.general import show_mine
 from bot.flows.turn import Turn
 from bot.messages import Button, ButtonStyle, Card, CardField
+from bot.names import person_name
 from bot.org import Role
 from bot.text import shorten
-from storage.queue import open_nominations
+from storage.practices import nominations as nominations_of
 from storage.requests import open_requests
 
 
@@ -38,7 +39,7 @@ async def home_cards(turn: Turn) -> list[Card]:
                 else "Nothing is waiting on you. 🎉",
                 fields=tuple(
                     CardField(
-                        _name(turn, p.requester_id),
+                        person_name(turn.org, p.requester_id),
                         f"{shorten(p.extra, 120)} (waiting {age(turn.now, p.created_at)})",
                     )
                     for p in pending[:15]
@@ -48,7 +49,7 @@ async def home_cards(turn: Turn) -> list[Card]:
     if person.role in admin.ALLOWED:
         cards.append(await admin.unreachable_card(turn))
     if person.role is Role.MANAGER:
-        nominations = await open_nominations(turn.uow)
+        nominations = await nominations_of(turn.uow, "open")
         cards.append(
             Card(
                 title=f"Nominated for the service offer ({len(nominations)})",
@@ -60,8 +61,3 @@ async def home_cards(turn: Turn) -> list[Card]:
             )
         )
     return cards
-
-
-def _name(turn: Turn, person_id: str) -> str:
-    person = turn.org.person(person_id)
-    return person.name if person else person_id

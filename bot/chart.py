@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")  # before pyplot: render to memory, never to a screen
-import matplotlib.pyplot as plt
-
 
 def trend_png(labels: list[str], counts: list[int], title: str) -> bytes:
+    # Imported on first use: matplotlib costs the server ~1 s and ~30 MB at start-up,
+    # and only the weekly digest draws.
+    import matplotlib
+
+    matplotlib.use("Agg")  # before pyplot: render to memory, never to a screen
+    import matplotlib.pyplot as plt
+
     figure, axes = plt.subplots(figsize=(6, 2.4), dpi=100)
     try:
         axes.bar(labels, counts, color="#1d6b4f")

@@ -41,7 +41,7 @@ from bot.messages import (
 from bot.org import Organisation, Person
 from bot.text import clean
 from storage.conversations import ConversationState, load_state
-from storage.database import Database
+from storage.database import Database, StorageUnavailable, is_unavailable
 from storage.events import claim_event
 from storage.uow import UnitOfWork
 
@@ -73,7 +73,11 @@ class Engine:
                 return replies
         except UserError as error:
             return [Text(error.message)]
-        except Exception:
+        except Exception as error:
+            if is_unavailable(error):
+                # Rolled back: the platform gets an error answer and delivers it again.
+                log.warning("database unavailable handling %s: %s", inbound.event_key, error)
+                raise StorageUnavailable(str(error)) from error
             reference = secrets.token_hex(3).upper()
             log.exception("error %s handling %s from %s", reference, inbound.event_key, person.id)
             return [

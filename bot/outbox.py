@@ -1,8 +1,12 @@
 """The outbox dispatcher: delivers queued messages with retries and back-off.
 
-Retry-After from the platform is honoured exactly; other failures back off
+Retry-After from the platform is honoured exactly, and for the whole platform: a
+rate limit is per app, so every sender pauses, and a short one is waited out in
+memory rather than written back to the queue. Other failures back off
 exponentially (1 s, 2 s, 4 s ... capped at 5 minutes) with a little jitter. A
 message that cannot be delivered after MAX_ATTEMPTS is marked failed and logged.
+Delivered messages are marked sent together at the end of each round (a worker that
+dies before that leaves them "maybe sent", which the messenger checks).
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
@@ -33,6 +38,8 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 12
 LEASE = timedelta(minutes=2)
+WAIT_IN_MEMORY = 3.0  # seconds: a Retry-After up to this is waited out, not re-queued
+TRIES_IN_MEMORY = 5
 
 
 def backoff(attempts: int) -> float:
@@ -45,29 +52,38 @@ class Dispatcher:
     org: Organisation
     messengers: Mapping[str, Messenger]
     clock: Clock
-    concurrency: int = 8
+    concurrency: int = 32
+    batch: int = 200
     lease: timedelta = LEASE
+    # platform -> time.monotonic() before which it said not to call it again
+    _paused_until: dict[str, float] = field(default_factory=dict, init=False)
 
     async def run_once(self) -> int:
         """Deliver what is due now; return how many messages were attempted."""
-        items = await claim_due(self.database, now=self.clock.now(), lease=self.lease)
+        items = await claim_due(
+            self.database, now=self.clock.now(), lease=self.lease, limit=self.batch
+        )
         by_person: dict[str, list[OutboxItem]] = {}
         for item in items:
             by_person.setdefault(item.person_id or f"channel:{item.target}", []).append(item)
         limit = asyncio.Semaphore(self.concurrency)
+        sent: list[int] = []
 
         async def in_order(queue: list[OutboxItem]) -> None:
             # One person's messages arrive in the order they were written; once one
             # has to wait, the ones after it wait too.
             async with limit:
                 for index, item in enumerate(queue):
-                    wait_until = await self._deliver(item)
+                    wait_until = await self._deliver(item, sent)
                     if wait_until is not None:
                         for later in queue[index + 1 :]:
                             await release(self.database, later.id, at=wait_until)
                         return
 
-        await asyncio.gather(*(in_order(queue) for queue in by_person.values()))
+        try:
+            await asyncio.gather(*(in_order(queue) for queue in by_person.values()))
+        finally:
+            await mark_sent(self.database, *sent)
         return len(items)
 
     async def run_forever(self, stop: asyncio.Event, *, idle: float = 0.5) -> None:
@@ -81,53 +97,61 @@ class Dispatcher:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), idle)
 
-    async def _deliver(self, item: OutboxItem) -> datetime | None:
+    async def _deliver(self, item: OutboxItem, sent: list[int]) -> datetime | None:
         """Try one message; if it must wait, when (later ones for that person wait with it)."""
-        if not item.person_id:
-            return await self._deliver_to_channel(item)
-        person = self.org.person(item.person_id)
-        messenger = self._messenger_for(item.person_id)
-        if person is None or messenger is None:
-            await mark_failed(self.database, item.id, error="no platform can reach this person")
-            log.warning("outbox %s: nobody to deliver to (%s)", item.id, item.person_id)
-            return None
-        try:
-            await messenger.send(
-                person,
-                load_outbound(item.payload),
-                dedupe_key=item.dedupe_key,
-                maybe_sent=item.maybe_sent,
-            )
-        except RetryLater as error:
-            return await self._retry(item, str(error), error.after)
-        except Undeliverable as error:
-            await mark_failed(self.database, item.id, error=str(error))
-            log.warning("outbox %s undeliverable to %s: %s", item.id, person.id, error)
-        except Exception as error:  # a bug or an unexpected platform answer: retry, loudly
-            log.exception("outbox %s: unexpected failure", item.id)
-            return await self._retry(item, repr(error), None)
+        if item.person_id:
+            person = self.org.person(item.person_id)
+            messenger = self._messenger_for(item.person_id)
+            if person is None or messenger is None:
+                await mark_failed(self.database, item.id, error="no platform can reach this person")
+                log.warning("outbox %s: nobody to deliver to (%s)", item.id, item.person_id)
+                return None
+            message = load_outbound(item.payload)
+            platform = messenger.platform
+
+            async def attempt() -> None:
+                await messenger.send(
+                    person, message, dedupe_key=item.dedupe_key, maybe_sent=item.maybe_sent
+                )
         else:
-            await mark_sent(self.database, item.id)
+            channel_messenger = self.messengers.get(item.platform)
+            if channel_messenger is None:
+                await mark_failed(self.database, item.id, error=f"{item.platform} is not set up")
+                return None
+            platform = item.platform
+
+            async def attempt() -> None:
+                await channel_messenger.post_to_channel(item.target, load_outbound(item.payload))
+
+        for tried in range(1, TRIES_IN_MEMORY + 1):
+            await self._wait_out_pause(platform)
+            try:
+                await attempt()
+            except RetryLater as error:
+                short = error.after is not None and error.after <= WAIT_IN_MEMORY
+                if short and tried < TRIES_IN_MEMORY:
+                    self._pause(platform, error.after or 0.0)
+                    continue
+                return await self._retry(item, str(error), error.after)
+            except Undeliverable as error:
+                await mark_failed(self.database, item.id, error=str(error))
+                log.warning("outbox %s undeliverable (%s): %s", item.id, item.target, error)
+                return None
+            except Exception as error:  # a bug or an unexpected platform answer: retry, loudly
+                log.exception("outbox %s: unexpected failure", item.id)
+                return await self._retry(item, repr(error), None)
+            sent.append(item.id)
+            return None
         return None
 
-    async def _deliver_to_channel(self, item: OutboxItem) -> datetime | None:
-        messenger = self.messengers.get(item.platform)
-        if messenger is None:
-            await mark_failed(self.database, item.id, error=f"{item.platform} is not set up")
-            return None
-        try:
-            await messenger.post_to_channel(item.target, load_outbound(item.payload))
-        except RetryLater as error:
-            return await self._retry(item, str(error), error.after)
-        except Undeliverable as error:
-            await mark_failed(self.database, item.id, error=str(error))
-            log.warning("outbox %s undeliverable to channel %s: %s", item.id, item.target, error)
-            return None
-        except Exception as error:
-            log.exception("outbox %s: unexpected failure", item.id)
-            return await self._retry(item, repr(error), None)
-        await mark_sent(self.database, item.id)
-        return None
+    def _pause(self, platform: str, seconds: float) -> None:
+        until = time.monotonic() + seconds
+        self._paused_until[platform] = max(self._paused_until.get(platform, 0.0), until)
+
+    async def _wait_out_pause(self, platform: str) -> None:
+        # A loop, not one sleep: another sender may extend the pause meanwhile.
+        while (wait := self._paused_until.get(platform, 0.0) - time.monotonic()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(wait)
 
     async def _retry(self, item: OutboxItem, reason: str, after: float | None) -> datetime | None:
         if item.attempts >= MAX_ATTEMPTS:

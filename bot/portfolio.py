@@ -10,7 +10,6 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from xhtml2pdf import pisa
 
 from bot.domain import NOT_COVERED, Approach, Context
 from bot.flows.turn import Scene
@@ -238,6 +237,9 @@ def portfolio_html(portfolio: Portfolio) -> str:
 
 
 def portfolio_pdf(html: str) -> bytes:
+    # Imported on first use: xhtml2pdf (with reportlab) is heavy and only portfolios need it.
+    from xhtml2pdf import pisa
+
     buffer = io.BytesIO()
     result = pisa.CreatePDF(html, dest=buffer, encoding="utf-8")
     if result.err:

@@ -10,6 +10,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, event, text
+from sqlalchemy import exc as sql_errors
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,6 +21,25 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 def utc_now() -> datetime:
     """Aware UTC: every datetime column stores UTC (sqlmodel's UTCDateTime)."""
     return datetime.now(UTC)
+
+
+class StorageUnavailable(Exception):
+    """The database is unreachable or too busy: nothing was written, try again later."""
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether an error means "the database is away" rather than a bug: a lost or refused
+    connection, a locked SQLite file, an exhausted pool."""
+    if isinstance(error, sql_errors.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(
+        error,
+        sql_errors.OperationalError
+        | sql_errors.InterfaceError
+        | sql_errors.TimeoutError
+        | ConnectionError
+        | TimeoutError,
+    )
 
 
 def async_url(url: str) -> str:

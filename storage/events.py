@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
+from typing import cast
+
+from sqlalchemy import CursorResult
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage.database import utc_now
 from storage.tables import AuditLogRow, ProcessedEventRow
@@ -13,17 +17,19 @@ async def claim_event(uow: UnitOfWork, key: str) -> bool:
     """Record that `key` is being handled; False if it was handled already.
 
     The insert happens in the caller's transaction, so the key is only kept if the
-    work it guards commits too. A concurrent second delivery fails on the primary key.
+    work it guards commits too. One statement (INSERT ... ON CONFLICT DO NOTHING): a
+    concurrent second delivery waits for the first and then inserts nothing.
     """
     session = uow.session
-    if await session.get(ProcessedEventRow, key) is not None:
-        return False
-    try:
-        async with session.begin_nested():
-            session.add(ProcessedEventRow(key=key, processed_at=utc_now()))
-    except IntegrityError:
-        return False
-    return True
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(ProcessedEventRow)
+        .values(key=key, processed_at=utc_now())
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    result = await session.exec(statement)
+    return bool(cast(CursorResult[object], result).rowcount == 1)
 
 
 async def audit(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -80,7 +81,7 @@ async def _add(
 
 
 async def claim_due(
-    database: Database, *, now: datetime, lease: timedelta, limit: int = 50
+    database: Database, *, now: datetime, lease: timedelta, limit: int = 200
 ) -> list[OutboxItem]:
     """Take due messages for this worker: each is hidden from others until the lease ends.
 
@@ -99,11 +100,14 @@ async def claim_due(
         if not database.is_sqlite:
             query = query.with_for_update(skip_locked=True)
         rows = list((await uow.session.exec(query)).all())
-        interrupted = {row.id for row in rows if row.attempts > 0 and row.last_error is None}
-        for row in rows:
-            row.attempts += 1
-            row.next_attempt_at = now + lease
-            uow.session.add(row)
+        if rows:
+            # One statement for the whole batch, not one per row.
+            await uow.session.exec(
+                update(OutboxRow)
+                .where(col(OutboxRow.id).in_([row.id for row in rows]))
+                .values(attempts=col(OutboxRow.attempts) + 1, next_attempt_at=now + lease)
+                .execution_options(synchronize_session=False)
+            )
         await uow.commit()
     return [
         OutboxItem(
@@ -112,16 +116,25 @@ async def claim_due(
             platform=row.platform,
             target=row.target,
             payload=row.payload,
-            attempts=row.attempts,
+            attempts=row.attempts + 1,
             dedupe_key=row.dedupe_key or f"outbox:{row.id}",
-            maybe_sent=row.id in interrupted,
+            maybe_sent=row.attempts > 0 and row.last_error is None,
         )
         for row in rows
     ]
 
 
-async def mark_sent(database: Database, item_id: int) -> None:
-    await _update(database, item_id, status="sent", sent_at=utc_now(), last_error=None)
+async def mark_sent(database: Database, *item_ids: int) -> None:
+    """Mark delivered messages sent: one statement for any number of them."""
+    if not item_ids:
+        return
+    async with UnitOfWork(database) as uow:
+        await uow.session.exec(
+            update(OutboxRow)
+            .where(col(OutboxRow.id).in_(item_ids))
+            .values(status="sent", sent_at=utc_now(), last_error=None)
+        )
+        await uow.commit()
 
 
 async def mark_retry(database: Database, item_id: int, *, at: datetime, error: str) -> None:

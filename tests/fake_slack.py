@@ -181,13 +181,16 @@ class FakeSlack:
             return {"ok": False, "error": "no_text"}
         if len(blocks) > 50:
             return {"ok": False, "error": "invalid_blocks"}
+        channel = str(params["channel"])
+        if channel.startswith(("U", "W")):  # a user id: the app's DM with them
+            channel = "D" + channel[1:]
         ts = f"1700000000.{next(self._ts):06d}"
         message = {"text": params.get("text"), "blocks": blocks, "ts": ts}
         if params.get("metadata"):
             metadata = params["metadata"]
             message["metadata"] = json.loads(metadata) if isinstance(metadata, str) else metadata
-        self.messages.setdefault(params["channel"], []).append(message)
-        return {"ok": True, "channel": params["channel"], "ts": ts, "message": message}
+        self.messages.setdefault(channel, []).append(message)
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
     def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
         limit = int(params.get("limit", 100))

@@ -68,9 +68,13 @@ class SlackDriver:
         )
         return await self.post_raw(body, content_type="application/x-www-form-urlencoded")
 
-    async def interactive(self, payload: dict[str, Any]) -> ClientResponse:
+    async def interactive(
+        self, payload: dict[str, Any], *, retry: int | None = None
+    ) -> ClientResponse:
         body = urlencode({"payload": json.dumps(payload)})
-        return await self.post_raw(body, content_type="application/x-www-form-urlencoded")
+        return await self.post_raw(
+            body, content_type="application/x-www-form-urlencoded", headers=_retry_headers(retry)
+        )
 
     async def event(
         self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None
@@ -85,13 +89,8 @@ class SlackDriver:
             "event_time": int(time.time()),
             "authorizations": [{"team_id": TEAM["id"], "user_id": "UBOTEXTRA", "is_bot": True}],
         }
-        headers = (
-            {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
-            if retry
-            else None
-        )
         return await self.post_raw(
-            json.dumps(envelope), content_type="application/json", headers=headers
+            json.dumps(envelope), content_type="application/json", headers=_retry_headers(retry)
         )
 
     async def dm(
@@ -115,33 +114,37 @@ class SlackDriver:
         self, user: str, message: dict[str, Any], label: str, channel: str | None = None
     ) -> ClientResponse:
         """Click the button labelled `label` on a message the bot posted (as recorded)."""
+        return await self.interactive(self.click_payload(user, message, label, channel))
+
+    def click_payload(
+        self, user: str, message: dict[str, Any], label: str, channel: str | None = None
+    ) -> dict[str, Any]:
+        """The block_actions payload Slack sends for that click (to send, or send again)."""
         button = find_button(message["blocks"], label)
         channel = channel or message.get("channel") or "D" + user[1:]
-        return await self.interactive(
-            {
-                "type": "block_actions",
-                "user": {"id": user, "username": user.lower(), "team_id": TEAM["id"]},
-                "api_app_id": "A0EXTRA01",
-                "token": "legacy",
-                "team": TEAM,
-                "container": {
-                    "type": "message",
-                    "message_ts": message.get("ts", "1.1"),
-                    "channel_id": channel,
-                    "is_ephemeral": False,
-                },
-                "trigger_id": next_id("tr."),
-                "channel": {"id": channel, "name": "directmessage"},
-                "message": {
-                    "type": "message",
-                    "ts": message.get("ts", "1.1"),
-                    "text": message.get("text", ""),
-                    "blocks": message["blocks"],
-                },
-                "response_url": self.fake.response_url(),
-                "actions": [{**button, "block_id": "b", "action_ts": f"{time.time():.6f}"}],
-            }
-        )
+        return {
+            "type": "block_actions",
+            "user": {"id": user, "username": user.lower(), "team_id": TEAM["id"]},
+            "api_app_id": "A0EXTRA01",
+            "token": "legacy",
+            "team": TEAM,
+            "container": {
+                "type": "message",
+                "message_ts": message.get("ts", "1.1"),
+                "channel_id": channel,
+                "is_ephemeral": False,
+            },
+            "trigger_id": next_id("tr."),
+            "channel": {"id": channel, "name": "directmessage"},
+            "message": {
+                "type": "message",
+                "ts": message.get("ts", "1.1"),
+                "text": message.get("text", ""),
+                "blocks": message["blocks"],
+            },
+            "response_url": self.fake.response_url(),
+            "actions": [{**button, "block_id": "b", "action_ts": f"{time.time():.6f}"}],
+        }
 
     async def submit_view(
         self, user: str, view: dict[str, Any], values: dict[str, str]
@@ -177,6 +180,13 @@ class SlackDriver:
     def posted(self, index: int = -1) -> dict[str, Any]:
         call = self.fake.of("chat.postMessage")[index]
         return {**call.params, "ts": f"1700000000.{index}"}
+
+
+def _retry_headers(retry: int | None) -> dict[str, str] | None:
+    """What Slack adds when it delivers a request again (it retries up to 3 times)."""
+    if not retry:
+        return None
+    return {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_error"}
 
 
 def find_button(blocks: list[dict[str, Any]], label: str) -> dict[str, Any]:

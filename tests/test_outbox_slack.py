@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -68,7 +69,7 @@ async def _rows(database: Database) -> list[OutboxRow]:
         return list((await uow.session.exec(select(OutboxRow).order_by(OutboxRow.id))).all())
 
 
-async def test_messages_are_delivered_and_the_dm_opened_once(
+async def test_messages_are_delivered_the_first_by_user_id_then_to_the_remembered_dm(
     synced: Database, org: Organisation, fake_slack: FakeSlack
 ) -> None:
     card = Card(
@@ -81,9 +82,12 @@ async def test_messages_are_delivered_and_the_dm_opened_once(
     await _queue(synced, "sam", card)
     dispatcher = _dispatcher(synced, org, fake_slack.api_url, SteppingClock())
     assert await dispatcher.run_once() == 4
-    assert [c.params["users"] for c in fake_slack.of("conversations.open")] == ["U0SAM001"]
+    # No conversations.open (rate-limited far below posting): the first message goes
+    # to the user id, and the DM channel Slack answers with is used from then on.
+    assert fake_slack.of("conversations.open") == []
     posts = fake_slack.of("chat.postMessage")
-    assert len(posts) == 4 and {p.params["channel"] for p in posts} == {"D0SAM001"}
+    assert [p.params["channel"] for p in posts] == ["U0SAM001"] + ["D0SAM001"] * 3
+    assert fake_slack.messages.keys() == {"D0SAM001"}
     assert "&lt;!channel&gt; free tea" in str(posts[-1].params["blocks"])
     assert {r.status for r in await _rows(synced)} == {"sent"}
     assert await dispatcher.run_once() == 0
@@ -98,23 +102,43 @@ async def test_a_dedupe_key_queues_once(synced: Database) -> None:
 async def test_retry_after_is_honoured_then_delivered_once(
     synced: Database, org: Organisation, fake_slack: FakeSlack
 ) -> None:
+    """A long Retry-After goes back to the queue, due when Slack said."""
     clock = SteppingClock()
     fake_slack.fail(
-        "chat.postMessage", status=429, error="ratelimited", headers={"Retry-After": "7"}
+        "chat.postMessage", status=429, error="ratelimited", headers={"Retry-After": "30"}
     )
     await _queue(synced, "asha", Text("well done"))
     dispatcher = _dispatcher(synced, org, fake_slack.api_url, clock)
     await dispatcher.run_once()
     [row] = await _rows(synced)
     assert row.status == "pending" and row.attempts == 1
-    assert row.next_attempt_at == clock.at + timedelta(seconds=7)
-    clock.advance(6)
+    assert row.next_attempt_at == clock.at + timedelta(seconds=30)
+    clock.advance(29)
     assert await dispatcher.run_once() == 0  # not yet
     clock.advance(1)
     assert await dispatcher.run_once() == 1
     [row] = await _rows(synced)
     assert row.status == "sent"
     assert len(fake_slack.of("chat.postMessage")) == 2  # the 429, then the one delivery
+
+
+async def test_a_short_retry_after_pauses_every_sender_and_is_waited_out_in_memory(
+    synced: Database, org: Organisation, fake_slack: FakeSlack
+) -> None:
+    fake_slack.fail(
+        "chat.postMessage", status=429, error="ratelimited", headers={"Retry-After": "1"}
+    )
+    for person in ("asha", "sam", "ben"):
+        await _queue(synced, person, Text(f"hello {person}"))
+    dispatcher = _dispatcher(synced, org, fake_slack.api_url, SteppingClock())
+    started = time.monotonic()
+    assert await dispatcher.run_once() == 3
+    assert time.monotonic() - started >= 1.0  # Slack's second was waited out ...
+    rows = await _rows(synced)
+    assert {r.status for r in rows} == {"sent"} and {r.attempts for r in rows} == {1}
+    # ... by everyone: one 429, then one delivery each, none of them re-queued.
+    posts = fake_slack.of("chat.postMessage")
+    assert len(posts) == 4 and len(fake_slack.messages) == 3
 
 
 async def test_server_errors_back_off_then_recover(
@@ -152,7 +176,7 @@ async def test_connection_refused_is_retried(synced: Database, org: Organisation
 async def test_a_permanent_error_fails_the_message_without_retrying(
     synced: Database, org: Organisation, fake_slack: FakeSlack
 ) -> None:
-    fake_slack.fail("conversations.open", error="user_disabled")
+    fake_slack.fail("chat.postMessage", error="user_disabled")
     await _queue(synced, "ben", Text("hi"))
     await _dispatcher(synced, org, fake_slack.api_url, SteppingClock()).run_once()
     [row] = await _rows(synced)

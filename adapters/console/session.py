@@ -17,10 +17,13 @@ from bot.messages import (
     Document,
     Form,
     FormSubmission,
+    Inbound,
     Outbound,
     Sender,
+    Text,
     TextMessage,
 )
+from storage.database import StorageUnavailable
 
 PROMPT = "> "
 
@@ -55,13 +58,19 @@ class ConsoleSession:
                 submitted = await self._fill(form)
                 if submitted is None:
                     return
-                replies = await self._engine.handle(submitted)
+                replies = await self._handle(submitted)
                 continue
             line = await self._read(PROMPT)
             if line is None or line.strip().lower() in ("quit", "exit"):
                 self._say("Bye!")
                 return
-            replies = await self._engine.handle(self._inbound(line))
+            replies = await self._handle(self._inbound(line))
+
+    async def _handle(self, inbound: Inbound) -> list[Outbound]:
+        try:
+            return await self._engine.handle(inbound)
+        except StorageUnavailable:
+            return [Text("I can't reach the database just now, so nothing was saved. Try again.")]
 
     def _inbound(self, line: str) -> TextMessage | ButtonClick:
         key = f"console:{uuid.uuid4()}"

@@ -1,13 +1,18 @@
 """The slack-bolt AsyncApp: listeners that ack, translate, ask the engine, and reply.
 
-Slack's 3-second rule: every listener acks first, except view submissions, whose
-ack carries the form's errors; those run the engine first (it takes milliseconds).
-Replies to the person who acted go back at once (their DM, a modal, or the card
-they clicked); messages to anyone else go through the outbox.
+Acking after the engine's turn has committed (it takes a few milliseconds) means an
+acked request is never lost: if the database is away the listener raises before the
+ack, bolt answers 500, and Slack delivers the request again. A turn still running
+at ACK_BUDGET is acked anyway, inside Slack's 3-second rule, and finishes after.
+It also bounds the work in hand to the requests in flight.
+
+Replies to the person who acted go back after the ack (their DM, a modal, or the
+card they clicked); messages to anyone else go through the outbox.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from dataclasses import dataclass
@@ -30,7 +35,7 @@ from adapters.slack.client import (
 )
 from adapters.slack.render import combine, form_errors, form_view, home_view
 from bot.engine import Engine
-from bot.messages import ButtonClick, CardUpdate, Document, Form, Outbound, Sender
+from bot.messages import ButtonClick, CardUpdate, Document, Form, Inbound, Outbound, Sender
 from storage.addresses import find_address, remember_address
 from storage.database import Database
 from storage.people import remember_timezone
@@ -42,6 +47,7 @@ COMMAND = "/extramile"
 LOG_SHORTCUT = "log_action"
 FEEDBACK_SHORTCUT = "record_feedback"
 ANY = re.compile(".*")
+ACK_BUDGET = 2.0  # seconds: Slack wants the ack within 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,16 +83,18 @@ class SlackBot:
         app.view_closed(ANY)(self.on_view_closed)
         app.event("app_home_opened")(self.on_home_opened)
         app.event("message")(self.on_message)
+        # bolt acks events before their listener runs; a DM is acked after its turn
+        # instead, like everything else (bolt has no public switch for this).
+        app._async_listeners[-1].auto_acknowledgement = False
         app.error(self.on_error)
 
     # --- entry points -----------------------------------------------------------------
 
     async def on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        await ack()
         command = translate.SlashCommand.model_validate(body)
         inbound = translate.from_command(command)
         in_dm = command.channel_id.startswith("D")
-        replies = await self.engine.handle(inbound)
+        replies = await self._turn_then_ack(ack, inbound)
         await self._reply(
             inbound.sender,
             replies,
@@ -94,25 +102,22 @@ class SlackBot:
         )
 
     async def on_log_shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        await ack()
         shortcut = translate.Shortcut.model_validate(body)
         sender = Sender(translate.PLATFORM, shortcut.user.id)
         click = ButtonClick(sender, "menu.log", "", f"slack:shortcut:{shortcut.trigger_id}")
-        replies = await self.engine.handle(click)
+        replies = await self._turn_then_ack(ack, click)
         await self._reply(sender, replies, Where(None, shortcut.trigger_id))
 
     async def on_message_shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        await ack()
         shortcut = translate.MessageShortcut.model_validate(body)
         inbound = translate.from_message_shortcut(shortcut)
-        replies = await self.engine.handle(inbound)
+        replies = await self._turn_then_ack(ack, inbound)
         await self._reply(inbound.sender, replies, Where(None, shortcut.trigger_id))
 
     async def on_action(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        await ack()
         payload = translate.BlockActions.model_validate(body)
         click = translate.from_block_action(payload)
-        replies = await self.engine.handle(click)
+        replies = await self._turn_then_ack(ack, click)
         container = payload.container
         in_dm = container.channel_id is not None and container.channel_id.startswith("D")
         clicked = _clicked_message(container)
@@ -155,16 +160,17 @@ class SlackBot:
         cards = await self.engine.home(sender)
         await self.client.views_publish(user_id=user, view=home_view(cards).to_dict())
 
-    async def on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+    async def on_message(self, ack: AsyncAck, event: dict[str, Any], body: dict[str, Any]) -> None:
         # Only people writing to the bot in its DM; edits, joins and bots are ignored.
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            await ack()
             return
         message = translate.MessageEvent.model_validate(event)
         inbound = translate.from_message_event(message, str(body.get("event_id", "")))
         person = self.engine.who(inbound.sender)
         if person is not None:
             await self._first_contact(person.id, message.user, message.channel)
-        replies = await self.engine.handle(inbound)
+        replies = await self._turn_then_ack(ack, inbound)
         await self._reply(inbound.sender, replies, Where(message.channel, None))
 
     async def _first_contact(self, person_id: str, user: str, channel: str) -> None:
@@ -181,6 +187,15 @@ class SlackBot:
         zone = (profile.get("user") or {}).get("tz")
         if zone:
             await remember_timezone(self.database, person_id, str(zone))
+
+    async def _turn_then_ack(self, ack: AsyncAck, inbound: Inbound) -> list[Outbound]:
+        """The engine's turn, then the ack (see the module's docstring)."""
+        turn = asyncio.ensure_future(self.engine.handle(inbound))
+        done, _ = await asyncio.wait({turn}, timeout=ACK_BUDGET)
+        if turn in done and turn.exception() is not None:
+            turn.result()  # raises before the ack: bolt answers 500 and Slack retries
+        await ack()
+        return await turn
 
     async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
         if isinstance(error, ValidationError):

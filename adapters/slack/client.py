@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -20,9 +21,8 @@ PLATFORM = "slack"
 
 async def dm_channel(client: AsyncWebClient, database: Database, person: Person) -> str:
     """The person's DM channel with the bot: remembered, else opened once and remembered."""
-    known = await find_address(database, person.id, PLATFORM)
-    if known and isinstance(known.get("channel"), str):
-        return str(known["channel"])
+    if (known := await known_dm(database, person)) is not None:
+        return known
     assert person.slack is not None
     response = await client.conversations_open(users=person.slack)
     channel = str(response["channel"]["id"])
@@ -52,10 +52,25 @@ def _open_form_button(form: Form) -> tuple[Button, ...]:
 METADATA_TYPE = "extramile_outbox"
 
 
+@dataclass(frozen=True, slots=True)
+class Posted:
+    channel: str  # a DM's channel id, also when the message was addressed to a user id
+    ts: str
+
+
+async def known_dm(database: Database, person: Person) -> str | None:
+    known = await find_address(database, person.id, PLATFORM)
+    channel = known.get("channel") if known else None
+    return channel if isinstance(channel, str) else None
+
+
 async def post(
     client: AsyncWebClient, channel: str, message: SlackMessage, *, key: str | None = None
-) -> str:
-    """Post a message; with `key`, tag it (message metadata) so a retry can find it."""
+) -> Posted:
+    """Post a message; with `key`, tag it (message metadata) so a retry can find it.
+
+    `channel` may be a user id: Slack then posts in the app's DM with them (no
+    conversations.open first, which is rate-limited far below chat.postMessage)."""
     metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": key}} if key else None
     response = await client.chat_postMessage(
         channel=channel,
@@ -65,7 +80,7 @@ async def post(
         unfurl_media=False,
         metadata=metadata,
     )
-    return str(response["ts"])
+    return Posted(channel=str(response.get("channel") or channel), ts=str(response["ts"]))
 
 
 async def already_posted(client: AsyncWebClient, channel: str, key: str) -> bool:

@@ -14,6 +14,7 @@ from adapters.slack.client import (
     as_message,
     dm_channel,
     image_of,
+    known_dm,
     post,
     retry_after,
     update,
@@ -23,6 +24,7 @@ from adapters.slack.client import (
 from bot.delivery import RetryLater, Undeliverable
 from bot.messages import Card, CardUpdate, Document, Outbound
 from bot.org import Person
+from storage.addresses import remember_address
 from storage.database import Database
 from storage.posted import find_posted, remember_posted
 
@@ -52,6 +54,7 @@ class SlackMessenger:
     def __init__(self, *, client: AsyncWebClient, database: Database) -> None:
         self._client = client
         self._database = database
+        self._dms: dict[str, str] = {}  # person id -> DM channel; a DM's id never changes
 
     def can_reach(self, person: Person) -> bool:
         return person.slack is not None
@@ -89,10 +92,19 @@ class SlackMessenger:
                 )
             if copies:
                 return
-        channel = await dm_channel(self._client, self._database, person)
-        if maybe_sent and await already_posted(self._client, channel, dedupe_key):
-            return
-        ts = await post(self._client, channel, as_message(message), key=dedupe_key)
+        channel = self._dms.get(person.id) or await known_dm(self._database, person)
+        if maybe_sent:
+            channel = channel or await dm_channel(self._client, self._database, person)
+            if await already_posted(self._client, channel, dedupe_key):
+                return
+        assert person.slack is not None
+        posted = await post(
+            self._client, channel or person.slack, as_message(message), key=dedupe_key
+        )
+        if channel is None:
+            await remember_address(self._database, person.id, PLATFORM, {"channel": posted.channel})
+        channel, ts = posted.channel, posted.ts
+        self._dms[person.id] = channel
         if (card := image_of(message)) is not None:
             await upload_image(self._client, channel, card)
         if isinstance(message, Document):

@@ -20,6 +20,7 @@ from adapters.state import LINKS, MESSENGERS, MOUNTED, NOTES, RUNTIME, SETTINGS
 from adapters.teams.bot import TeamsBot
 from adapters.teams.messenger import TeamsMessenger
 from bot.settings import Settings
+from storage.database import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,11 @@ async def _teams_ctx(app: web.Application) -> AsyncIterator[None]:
     await bot.drain()
 
 
+UNAVAILABLE = (
+    "Sorry, I can't reach my records just now, so nothing was saved. Please try again in a minute."
+)
+
+
 async def teams_messages(request: web.Request) -> web.StreamResponse:
     mount: TeamsMount = request.app[TEAMS]
     if "application/json" not in request.headers.get("Content-Type", ""):
@@ -119,6 +125,10 @@ async def teams_messages(request: web.Request) -> web.StreamResponse:
 
 
 async def _on_turn_error(context: TurnContext, error: Exception) -> None:
+    if isinstance(error, StorageUnavailable):
+        # Nothing was saved: say so, and answer the channel with an error (raise).
+        await context.send_activity(UNAVAILABLE)
+        raise error
     reference = secrets.token_hex(3).upper()
     log.error("Teams turn failed, ref %s", reference, exc_info=error)
     await context.send_activity(

@@ -281,10 +281,8 @@ async def fan_out(tmp: Path, people: int, per_second: int) -> list[str]:
         await run_job("weekly-prompt", org=runtime.org, database=runtime.database, at=MONDAY)
         started = time.perf_counter()
 
-        def delivered() -> int:
-            return sum(len(m) for c, m in fake.messages.items() if c.startswith("D0S"))
-
-        await fake.wait_until(lambda: delivered() >= people, within=people / per_second * 5)
+        # Cheap to check on every call: how many people have at least one message.
+        await fake.wait_until(lambda: len(fake.messages) >= people, within=people / per_second * 5)
         elapsed = time.perf_counter() - started
         counts = [len(m) for c, m in fake.messages.items() if c.startswith("D0S")]
     finally:

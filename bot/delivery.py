@@ -41,3 +41,8 @@ class Messenger(Protocol):
     async def post_to_channel(self, channel: str, message: Outbound) -> None:
         """Post to a channel (a team's, not a person's); same errors as `send`."""
         ...
+
+    async def settle(self) -> None:
+        """Save what the sends since the last call learned (new DM channels, say), at
+        once: the dispatcher calls it after each round."""
+        ...

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -48,6 +49,9 @@ def parse_weekly(text: str) -> WeeklyTime:
     if match is None:
         raise ValueError(text)
     return WeeklyTime(DAYS.index(match[1]), time(int(match[2]), int(match[3])))
+
+
+PLATFORMS = ("slack", "teams", "console")
 
 
 class Strict(BaseModel):
@@ -144,10 +148,26 @@ class Organisation(Strict):
     people: list[Person] = Field(min_length=1)
 
     def person(self, person_id: str) -> Person | None:
-        return next((p for p in self.people if p.id == person_id), None)
+        return self._by_id.get(person_id)
 
     def person_on(self, platform: str, user_id: str) -> Person | None:
-        return next((p for p in self.people if p.platform_id(platform) == user_id), None)
+        return self._by_platform_id.get((platform, user_id))
+
+    # Indexes for the lookups every request and every outbox message makes (an
+    # organisation may have thousands of people). The model is frozen, so they hold.
+    @cached_property
+    def _by_id(self) -> dict[str, Person]:
+        return {p.id: p for p in self.people}
+
+    @cached_property
+    def _by_platform_id(self) -> dict[tuple[str, str], Person]:
+        index: dict[tuple[str, str], Person] = {}
+        for person in self.people:
+            for platform in PLATFORMS:
+                user_id = person.platform_id(platform)
+                if user_id is not None:
+                    index.setdefault((platform, user_id), person)
+        return index
 
     def offer_item(self, item_id: str) -> OfferItem | None:
         return next((i for i in self.service_offer if i.id == item_id), None)

@@ -84,6 +84,8 @@ class Dispatcher:
             await asyncio.gather(*(in_order(queue) for queue in by_person.values()))
         finally:
             await mark_sent(self.database, *sent)
+            for messenger in self.messengers.values():
+                await messenger.settle()
         return len(items)
 
     async def run_forever(self, stop: asyncio.Event, *, idle: float = 0.5) -> None:

@@ -26,6 +26,19 @@ async def find_address(
     return dict(row.address) if row is not None and row.reachable else None
 
 
+async def all_addresses(database: Database, platform: str) -> dict[str, dict[str, object]]:
+    """Everyone's reachable address on a platform, by person id (one query)."""
+    async with UnitOfWork(database) as uow:
+        rows = (
+            await uow.session.exec(
+                select(ConversationRefRow)
+                .where(ConversationRefRow.platform == platform)
+                .where(col(ConversationRefRow.reachable))
+            )
+        ).all()
+    return {row.person_id: dict(row.address) for row in rows}
+
+
 async def any_address(database: Database, platform: str) -> dict[str, object] | None:
     """The most recently used address on a platform (e.g. to learn Teams' service URL)."""
     async with UnitOfWork(database) as uow:
@@ -58,5 +71,31 @@ async def remember_address(
         row.updated_at = utc_now()
         uow.session.add(row)
         # Another worker may remember the same address at the same moment.
+        with contextlib.suppress(IntegrityError):
+            await uow.commit()
+
+
+async def remember_addresses(
+    database: Database, platform: str, addresses: dict[str, dict[str, object]]
+) -> None:
+    """Upsert many people's addresses in one transaction (what a fan-out learned)."""
+    if not addresses:
+        return
+    async with UnitOfWork(database) as uow:
+        rows = (
+            await uow.session.exec(
+                select(ConversationRefRow)
+                .where(ConversationRefRow.platform == platform)
+                .where(col(ConversationRefRow.person_id).in_(list(addresses)))
+            )
+        ).all()
+        existing = {row.person_id: row for row in rows}
+        now = utc_now()
+        for person_id, address in addresses.items():
+            row = existing.get(person_id) or ConversationRefRow(
+                person_id=person_id, platform=platform, updated_at=now
+            )
+            row.address, row.reachable, row.updated_at = address, True, now
+            uow.session.add(row)
         with contextlib.suppress(IntegrityError):
             await uow.commit()

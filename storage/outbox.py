@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from storage.database import Database, utc_now
@@ -88,12 +89,24 @@ async def claim_due(
     A worker that dies mid-delivery leaves its messages to be claimed again after the
     lease, so nothing is lost (a message may then be sent twice at worst; the
     platform messenger uses the dedupe key to avoid that where the platform allows).
+
+    A person's message is not due while an earlier one of theirs still waits (on a
+    lease or a retry): a card's new state must not overtake the card.
     """
+    earlier = aliased(OutboxRow)
+    waiting_before = (
+        select(earlier.id)
+        .where(earlier.person_id == OutboxRow.person_id)
+        .where(earlier.status == "pending")
+        .where(col(earlier.id) < OutboxRow.id)
+        .where(col(earlier.next_attempt_at) > now)
+    )
     async with UnitOfWork(database) as uow:
         query = (
             select(OutboxRow)
             .where(OutboxRow.status == "pending")
             .where(col(OutboxRow.next_attempt_at) <= now)
+            .where(~waiting_before.exists())
             .order_by(col(OutboxRow.id))
             .limit(limit)
         )

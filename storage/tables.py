@@ -201,7 +201,10 @@ class OutboxRow(SQLModel, table=True):
     """A message to someone other than the sender, written with the state change it reports."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_person_pending", "person_id", "status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: str | None = Field(default=None, max_length=63)

@@ -28,11 +28,12 @@ CHECK = {
 
 
 def _posts_to(slack: SlackDriver, channel: str) -> list[dict[str, Any]]:
-    """Messages posted to a channel, with the ts Slack gave each."""
+    """Messages posted to a channel, with the ts Slack gave each (the outbox addresses a
+    first DM by user id; Slack's answer names the DM channel)."""
     return [
-        {**c.params, "ts": c.response.get("ts")}
+        {**c.params, "channel": c.response.get("channel"), "ts": c.response.get("ts")}
         for c in slack.fake.of("chat.postMessage")
-        if c.params["channel"] == channel
+        if c.response.get("channel") == channel
     ]
 
 

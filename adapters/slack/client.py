@@ -83,8 +83,8 @@ async def post(
     return Posted(channel=str(response.get("channel") or channel), ts=str(response["ts"]))
 
 
-async def already_posted(client: AsyncWebClient, channel: str, key: str) -> bool:
-    """Whether a message tagged with this outbox key is among the channel's latest."""
+async def already_posted(client: AsyncWebClient, channel: str, key: str) -> str | None:
+    """The ts of a message tagged with this outbox key among the channel's latest, if any."""
     history = await client.conversations_history(
         channel=channel, limit=30, include_all_metadata=True
     )
@@ -93,8 +93,8 @@ async def already_posted(client: AsyncWebClient, channel: str, key: str) -> bool
         if metadata.get("event_type") == METADATA_TYPE and (
             (metadata.get("event_payload") or {}).get("key") == key
         ):
-            return True
-    return False
+            return str(message.get("ts"))
+    return None
 
 
 async def upload_image(client: AsyncWebClient, channel: str, card: Card) -> None:

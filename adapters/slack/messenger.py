@@ -14,7 +14,6 @@ from adapters.slack.client import (
     as_message,
     dm_channel,
     image_of,
-    known_dm,
     post,
     retry_after,
     update,
@@ -24,7 +23,7 @@ from adapters.slack.client import (
 from bot.delivery import RetryLater, Undeliverable
 from bot.messages import Card, CardUpdate, Document, Outbound
 from bot.org import Person
-from storage.addresses import remember_address
+from storage.addresses import all_addresses, remember_addresses
 from storage.database import Database
 from storage.posted import find_posted, remember_posted
 
@@ -54,7 +53,10 @@ class SlackMessenger:
     def __init__(self, *, client: AsyncWebClient, database: Database) -> None:
         self._client = client
         self._database = database
-        self._dms: dict[str, str] = {}  # person id -> DM channel; a DM's id never changes
+        # person id -> DM channel, read once from the database, then kept: a DM's id
+        # never changes, and someone not in it yet is reached by user id anyway.
+        self._dms: dict[str, str] | None = None
+        self._learned: dict[str, dict[str, object]] = {}  # new DMs, saved by settle()
 
     def can_reach(self, person: Person) -> bool:
         return person.slack is not None
@@ -81,6 +83,20 @@ class SlackMessenger:
         except (aiohttp.ClientError, TimeoutError) as error:
             raise RetryLater(f"{type(error).__name__}: {error}") from None
 
+    async def settle(self) -> None:
+        learned, self._learned = self._learned, {}
+        await remember_addresses(self._database, PLATFORM, learned)
+
+    async def _known_dms(self) -> dict[str, str]:
+        if self._dms is None:
+            addresses = await all_addresses(self._database, PLATFORM)
+            self._dms = {
+                person_id: str(address["channel"])
+                for person_id, address in addresses.items()
+                if isinstance(address.get("channel"), str)
+            }
+        return self._dms
+
     async def _send(
         self, person: Person, message: Outbound, dedupe_key: str, maybe_sent: bool
     ) -> None:
@@ -92,26 +108,34 @@ class SlackMessenger:
                 )
             if copies:
                 return
-        channel = self._dms.get(person.id) or await known_dm(self._database, person)
+        dms = await self._known_dms()
+        channel = dms.get(person.id)
         if maybe_sent:
             channel = channel or await dm_channel(self._client, self._database, person)
-            if await already_posted(self._client, channel, dedupe_key):
+            if (ts := await already_posted(self._client, channel, dedupe_key)) is not None:
+                # It got there before the sender died; what died with it was the note
+                # of where it is, which a later CardUpdate needs to edit it in place.
+                await self._remember_copy(person, message, channel, ts)
                 return
         assert person.slack is not None
         posted = await post(
             self._client, channel or person.slack, as_message(message), key=dedupe_key
         )
         if channel is None:
-            await remember_address(self._database, person.id, PLATFORM, {"channel": posted.channel})
+            self._learned[person.id] = {"channel": posted.channel}
         channel, ts = posted.channel, posted.ts
-        self._dms[person.id] = channel
+        dms[person.id] = channel
         if (card := image_of(message)) is not None:
             await upload_image(self._client, channel, card)
         if isinstance(message, Document):
             await upload_document(self._client, channel, message)
-        key = message.card_key if isinstance(message, Card) else None
-        if isinstance(message, CardUpdate):
-            key = message.card_key
+        await self._remember_copy(person, message, channel, ts)
+
+    async def _remember_copy(
+        self, person: Person, message: Outbound, channel: str, ts: str
+    ) -> None:
+        """Where a card now is in someone's DM, so its later states replace it."""
+        key = message.card_key if isinstance(message, Card | CardUpdate) else None
         if key:
             await remember_posted(
                 self._database, key, person.id, PLATFORM, {"channel": channel, "ts": ts}

@@ -44,6 +44,9 @@ class TeamsMessenger:
         self._tenant_id = tenant_id
         self._service_url = service_url
 
+    async def settle(self) -> None:
+        return None  # each conversation reference is saved as it is made
+
     def can_reach(self, person: Person) -> bool:
         return person.teams is not None
 

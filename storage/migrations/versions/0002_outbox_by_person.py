@@ -1,0 +1,23 @@
+"""outbox: index by person, for keeping each person's messages in order
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-23
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_outbox_person_pending", "outbox", ["person_id", "status"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_outbox_person_pending", table_name="outbox")

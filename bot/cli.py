@@ -62,7 +62,7 @@ def serve(
 
     settings = _settings()
     _check_org(settings)
-    _logging()
+    _logging(settings.log_level)
     serve_forever(settings, port=port or settings.port, with_scheduler=not no_scheduler)
 
 
@@ -74,7 +74,7 @@ def scheduler() -> None:
 
     settings = _settings()
     _check_org(settings)
-    _logging()
+    _logging(settings.log_level)
 
     async def run() -> None:
         runtime = await start_runtime(settings)

@@ -17,10 +17,11 @@ from bot.org import Person
 from bot.teams import below, team_name
 from bot.text import shorten
 from storage.activity import (
-    actions_between,
     counts_between,
+    counts_by_person_and_context,
     decisions_between,
     praise_between,
+    stand_outs_between,
 )
 from storage.practices import nominations
 from storage.privacy import erased_people
@@ -55,34 +56,32 @@ async def build_digest(scene: Scene, manager: Person, end: datetime) -> Digest:
     }
     ids += list(erased)
     start = end - timedelta(days=7)
-    actions = await actions_between(scene.uow, ids, start, end)
+    # Aggregates, not rows: a week of a large organisation is tens of thousands of actions.
+    counts = await counts_by_person_and_context(scene.uow, ids, start, end)
     by_context = {CONTEXT_LABELS[c]: 0 for c in Context}
-    for action in actions:
-        by_context[CONTEXT_LABELS[Context(action.context)]] += 1
     by_team: dict[str, int] = {}
-    for action in actions:
-        actor = scene.org.person(action.person_id)
-        boss = scene.org.person(erased.get(action.person_id) or "")
+    for (person_id, context), count in counts.items():
+        by_context[CONTEXT_LABELS[Context(context)]] += count
+        actor = scene.org.person(person_id)
+        boss = scene.org.person(erased.get(person_id) or "")
         name = (
             team_name(scene.org, actor)
             if actor
             else (f"{boss.first_name}'s team" if boss else "No team")
         )
-        by_team[name] = by_team.get(name, 0) + 1
+        by_team[name] = by_team.get(name, 0) + count
     decisions = await decisions_between(scene.uow, ids, start, end)
     hours = [(d.decided_at - d.created_at).total_seconds() / 3600 for d in decisions]
     praise = await praise_between(scene.uow, ids, start, end)
     praised = {p.action_id for p in praise if p.action_id}
-    stand_outs = [a for a in actions if a.id in praised] + [
-        a for a in actions if a.id not in praised and a.customer_aware
-    ]
+    stand_outs = await stand_outs_between(scene.uow, ids, start, end, praised)
     windows = [
         (end - timedelta(days=7 * (w + 1)), end - timedelta(days=7 * w))
         for w in reversed(range(WEEKS))
     ]
     trend = await counts_between(scene.uow, ids, windows)
     return Digest(
-        total=len(actions),
+        total=sum(counts.values()),
         by_context=by_context,
         by_team=dict(sorted(by_team.items())),
         approved=sum(1 for d in decisions if d.status == "approved"),
@@ -94,8 +93,7 @@ async def build_digest(scene: Scene, manager: Person, end: datetime) -> Digest:
             for p in praise[:3]
         ],
         stand_outs=[
-            f"{person_name(scene.org, a.person_id)}: {shorten(a.extra, 100)}"
-            for a in stand_outs[:3]
+            f"{person_name(scene.org, a.person_id)}: {shorten(a.extra, 100)}" for a in stand_outs
         ],
         nominations=[n.title for n in await nominations(scene.uow, "open")],
         trend=trend,

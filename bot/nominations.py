@@ -7,9 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.org import NominationRule
-from storage.practices import Evidence
-
-CARRIED_OUT = ("done", "approved")  # done within authority or approved by a supervisor
+from storage.practices import CARRIED_OUT, Evidence, SuccessCounts
 
 
 def succeeded(action: Evidence) -> bool:
@@ -31,6 +29,11 @@ class Tally:
             and self.people >= rule.min_people
             and self.weeks >= rule.min_weeks
         )
+
+
+def from_counts(counts: SuccessCounts | None) -> Tally:
+    """The same figures, counted by the database (storage.practices.success_counts)."""
+    return Tally(counts.successes, counts.people, counts.weeks) if counts else Tally(0, 0, 0)
 
 
 def tally(actions: Sequence[Evidence]) -> Tally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -20,6 +21,10 @@ class Settings(BaseSettings):
     )
     org_file: Path | None = Field(default=None, validation_alias="EXTRAMILE_ORG_FILE")
     port: int = Field(default=3978, ge=1, le=65535, validation_alias="EXTRAMILE_PORT")
+    # INFO logs every request (aiohttp's access log) and every job run; WARNING only trouble.
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", validation_alias="EXTRAMILE_LOG_LEVEL"
+    )
 
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(

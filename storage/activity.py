@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func, true
 from sqlmodel import col, select
 
 from storage.tables import (
@@ -15,6 +16,26 @@ from storage.tables import (
     PersonRow,
 )
 from storage.uow import UnitOfWork
+
+# Beyond this many people, a query reads everyone's rows and Python keeps the team's:
+# an IN list of thousands costs the database more than the rows it saves.
+LONG_LIST = 500
+
+
+def _among(column: Any, people: list[str]) -> ColumnElement[bool]:
+    return col(column).in_(people) if len(people) <= LONG_LIST else true()
+
+
+async def _exactly(uow: UnitOfWork, column: Any, people: list[str]) -> ColumnElement[bool] | None:
+    """A condition that selects exactly these people's rows, if a short one exists: the
+    IN list, or NOT IN everyone else (a manager of nearly everyone). None: filter in
+    Python."""
+    if len(people) <= LONG_LIST:
+        return col(column).in_(people)
+    outside = set((await uow.session.exec(select(PersonRow.id))).all()) - set(people)
+    if len(outside) <= LONG_LIST:
+        return col(column).not_in(outside) if outside else true()
+    return None
 
 
 async def last_logged(uow: UnitOfWork) -> dict[str, datetime]:
@@ -50,21 +71,6 @@ class ActionFact:
     created_at: datetime
 
 
-async def actions_between(
-    uow: UnitOfWork, people: list[str], start: datetime, end: datetime
-) -> list[ActionFact]:
-    rows = (
-        await uow.session.exec(
-            select(ActionRow)
-            .where(col(ActionRow.person_id).in_(people))
-            .where(col(ActionRow.created_at) >= start)
-            .where(col(ActionRow.created_at) < end)
-            .order_by(col(ActionRow.created_at))
-        )
-    ).all()
-    return [_fact(r) for r in rows]
-
-
 @dataclass(frozen=True, slots=True)
 class Decision:
     status: str
@@ -78,12 +84,17 @@ async def decisions_between(
     rows = (
         await uow.session.exec(
             select(FeasibilityRequestRow)
-            .where(col(FeasibilityRequestRow.requester_id).in_(people))
+            .where(_among(FeasibilityRequestRow.requester_id, people))
             .where(col(FeasibilityRequestRow.decided_at) >= start)
             .where(col(FeasibilityRequestRow.decided_at) < end)
         )
     ).all()
-    return [Decision(r.status, r.created_at, r.decided_at) for r in rows if r.decided_at]
+    wanted = set(people)
+    return [
+        Decision(r.status, r.created_at, r.decided_at)
+        for r in rows
+        if r.decided_at and r.requester_id in wanted
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,14 +111,19 @@ async def praise_between(
     rows = (
         await uow.session.exec(
             select(CustomerFeedbackRow)
-            .where(col(CustomerFeedbackRow.person_id).in_(people))
+            .where(_among(CustomerFeedbackRow.person_id, people))
             .where(CustomerFeedbackRow.sentiment == "positive")
             .where(col(CustomerFeedbackRow.created_at) >= start)
             .where(col(CustomerFeedbackRow.created_at) < end)
             .order_by(col(CustomerFeedbackRow.created_at).desc())
         )
     ).all()
-    return [Praise(r.person_id, r.action_id, r.words, r.created_at) for r in rows]
+    wanted = set(people)
+    return [
+        Praise(r.person_id, r.action_id, r.words, r.created_at)
+        for r in rows
+        if r.person_id in wanted
+    ]
 
 
 async def unanswered_follow_ups(uow: UnitOfWork, people: list[str]) -> list[ActionFact]:
@@ -127,17 +143,89 @@ async def counts_between(
     uow: UnitOfWork, people: list[str], windows: list[tuple[datetime, datetime]]
 ) -> list[int]:
     """Actions logged in each [start, end) window, in the order given."""
+    exact = await _exactly(uow, ActionRow.person_id, people)
+    if exact is not None:
+        return [
+            int(
+                (
+                    await uow.session.exec(
+                        select(func.count())
+                        .select_from(ActionRow)
+                        .where(exact)
+                        .where(col(ActionRow.created_at) >= start)
+                        .where(col(ActionRow.created_at) < end)
+                    )
+                ).one()
+            )
+            for start, end in windows
+        ]
+    wanted = set(people)
     counts = []
     for start, end in windows:
         query = (
-            select(func.count())
-            .select_from(ActionRow)
-            .where(col(ActionRow.person_id).in_(people))
+            select(ActionRow.person_id, func.count())
+            .where(_among(ActionRow.person_id, people))
             .where(col(ActionRow.created_at) >= start)
             .where(col(ActionRow.created_at) < end)
+            .group_by(col(ActionRow.person_id))
         )
-        counts.append(int((await uow.session.exec(query)).one()))
+        rows = (await uow.session.exec(query)).all()
+        counts.append(sum(int(n) for person, n in rows if person in wanted))
     return counts
+
+
+async def counts_by_person_and_context(
+    uow: UnitOfWork, people: list[str], start: datetime, end: datetime
+) -> dict[tuple[str, str], int]:
+    """How many actions each person logged in [start, end), by context (one aggregate)."""
+    wanted = set(people)
+    rows = (
+        await uow.session.exec(
+            select(ActionRow.person_id, ActionRow.context, func.count())
+            .where(_among(ActionRow.person_id, people))
+            .where(col(ActionRow.created_at) >= start)
+            .where(col(ActionRow.created_at) < end)
+            .group_by(col(ActionRow.person_id), col(ActionRow.context))
+        )
+    ).all()
+    return {(person, context): int(n) for person, context, n in rows if person in wanted}
+
+
+async def stand_outs_between(
+    uow: UnitOfWork,
+    people: list[str],
+    start: datetime,
+    end: datetime,
+    praised: set[int],
+    limit: int = 3,
+) -> list[ActionFact]:
+    """The first actions of the window that customers praised, then those the customer
+    knew about: at most `limit`, read a few at a time rather than the whole week."""
+    wanted = set(people)
+    window = (
+        select(ActionRow)
+        .where(_among(ActionRow.person_id, people))
+        .where(col(ActionRow.created_at) >= start)
+        .where(col(ActionRow.created_at) < end)
+        .order_by(col(ActionRow.created_at))
+    )
+    found: list[ActionFact] = []
+    for query in (
+        window.where(col(ActionRow.id).in_(sorted(praised))),
+        window.where(col(ActionRow.customer_aware).is_(True)),
+    ):
+        offset = 0
+        while len(found) < limit:
+            rows = (await uow.session.exec(query.offset(offset).limit(200))).all()
+            found += [
+                _fact(r)
+                for r in rows
+                if r.person_id in wanted and r.id not in {f.id for f in found}
+            ]
+            if len(rows) < 200:
+                break
+            offset += 200
+    return found[:limit]
 
 
 def _fact(row: ActionRow) -> ActionFact:

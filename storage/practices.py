@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import update
+from sqlalchemy import distinct, func, literal_column, or_, update
 from sqlmodel import col, select
 
 from storage.tables import (
@@ -61,24 +61,49 @@ class NominationView:
 
 
 async def practices(uow: UnitOfWork, examples: int = 5) -> list[PracticeView]:
+    """Every practice with its latest `examples` actions' words and how many it has.
+
+    Read after every saved action (for suggestions), so it takes only the examples
+    (a window function) and a count, never all the practice's actions."""
     rows = (await uow.session.exec(select(PracticeRow).order_by(col(PracticeRow.id)))).all()
-    actions = (
-        await uow.session.exec(
-            select(ActionRow.practice_id, ActionRow.extra)
-            .where(col(ActionRow.practice_id).is_not(None))
-            .order_by(col(ActionRow.id).desc())
-        )
-    ).all()
+    sizes = dict(
+        (
+            await uow.session.exec(
+                select(ActionRow.practice_id, func.count())
+                .where(col(ActionRow.practice_id).is_not(None))
+                .group_by(col(ActionRow.practice_id))
+            )
+        ).all()
+    )
+    rank = (
+        func.row_number()
+        .over(partition_by=col(ActionRow.practice_id), order_by=col(ActionRow.id).desc())
+        .label("rank")
+    )
+    latest = (
+        select(ActionRow.practice_id, ActionRow.extra, rank)
+        .where(col(ActionRow.practice_id).is_not(None))
+        .subquery()
+    )
     texts: dict[int, list[str]] = {}
-    for practice_id, extra in actions:
-        if practice_id is not None:
-            texts.setdefault(practice_id, []).append(extra)
+    for practice_id, extra, _ in (
+        []
+        if examples <= 0
+        else (
+            await uow.session.exec(
+                select(latest.c.practice_id, latest.c.extra, latest.c.rank)
+                .where(latest.c.rank <= examples)
+                .order_by(latest.c.rank)
+            )
+        ).all()
+    ):
+        texts.setdefault(practice_id, []).append(extra)
     return [
         PracticeView(
             row.id or 0,
             row.title,
-            tuple(texts.get(row.id or 0, [])[:examples]),
-            len(texts.get(row.id or 0, [])),
+            tuple(texts.get(row.id or 0, [])),
+            int(sizes.get(row.id or 0, 0)),
         )
         for row in rows
     ]
@@ -135,6 +160,110 @@ async def evidence(uow: UnitOfWork, practice_id: int) -> list[Evidence]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class PracticeSummary:
+    """What a nomination card shows of a practice's actions, however many there are."""
+
+    people: tuple[str, ...]  # the first few who did it, by id
+    people_count: int
+    quotes: tuple[str, ...]  # a few positive words customers said
+    affected: int  # follow-ups that said other customers felt it
+
+
+async def practice_summary(
+    uow: UnitOfWork, practice_id: int, people: int = 8, quotes: int = 3
+) -> PracticeSummary:
+    of_practice = col(ActionRow.practice_id) == practice_id
+    first_people = (
+        await uow.session.exec(
+            select(ActionRow.person_id)
+            .where(of_practice)
+            .group_by(col(ActionRow.person_id))
+            .order_by(func.min(ActionRow.id))
+            .limit(people)
+        )
+    ).all()
+    count, affected = (
+        await uow.session.exec(
+            select(
+                func.count(distinct(col(ActionRow.person_id))),
+                func.count().filter(col(ActionRow.affected_others).in_(("a_little", "yes"))),
+            ).where(of_practice)
+        )
+    ).one()
+    words = (
+        await uow.session.exec(
+            select(CustomerFeedbackRow.words)
+            .join(ActionRow, col(ActionRow.id) == CustomerFeedbackRow.action_id)
+            .where(of_practice)
+            .where(CustomerFeedbackRow.sentiment == "positive")
+            .where(col(CustomerFeedbackRow.words).is_not(None))
+            .where(CustomerFeedbackRow.words != "")
+            .order_by(col(CustomerFeedbackRow.id))
+            .limit(quotes)
+        )
+    ).all()
+    return PracticeSummary(
+        tuple(first_people), int(count), tuple(w for w in words if w), int(affected)
+    )
+
+
+CARRIED_OUT = ("done", "approved")  # done within authority or approved by a supervisor
+
+
+@dataclass(frozen=True, slots=True)
+class SuccessCounts:
+    successes: int
+    people: int
+    weeks: int  # distinct ISO weeks
+
+
+# Days since a Monday, in sevens: the same partition as ISO weeks, in either dialect.
+_WEEK = {
+    "sqlite": "CAST((julianday(extra_mile_action.occurred_on) - julianday('1970-01-05')) / 7 "
+    "AS INTEGER)",
+    "postgresql": "((extra_mile_action.occurred_on - DATE '1970-01-05') / 7)",
+}
+
+
+async def success_counts(uow: UnitOfWork) -> dict[int, SuccessCounts]:
+    """Per practice, what bot.nominations.tally counts, as one aggregate query: actions
+    carried out, with a good outcome or positive feedback, not marked as affecting
+    other customers. (The nomination rule is checked against these every night.)"""
+    dialect = uow.session.bind.dialect.name if uow.session.bind is not None else "sqlite"
+    praised = (
+        select(CustomerFeedbackRow.id)
+        .where(CustomerFeedbackRow.action_id == ActionRow.id)
+        .where(CustomerFeedbackRow.sentiment == "positive")
+        .exists()
+    )
+    query = (
+        select(
+            ActionRow.practice_id,
+            func.count(),
+            func.count(distinct(col(ActionRow.person_id))),
+            func.count(distinct(literal_column(_WEEK[dialect]))),
+        )
+        .where(col(ActionRow.practice_id).is_not(None))
+        .where(col(ActionRow.status).in_(CARRIED_OUT))
+        .where(func.coalesce(ActionRow.affected_others, "") != "yes")
+        .where(
+            or_(
+                col(ActionRow.customer_aware).is_(True),
+                col(ActionRow.customer_noticed).is_(True),
+                praised,
+            )
+        )
+        .group_by(col(ActionRow.practice_id))
+    )
+    rows = (await uow.session.exec(query)).all()
+    return {
+        int(practice): SuccessCounts(int(wins), int(people), int(weeks))
+        for practice, wins, people, weeks in rows
+        if practice is not None
+    }
+
+
 async def nominations(uow: UnitOfWork, status: str | None = None) -> list[NominationView]:
     query = (
         select(NominationRow, PracticeRow)
@@ -144,11 +273,6 @@ async def nominations(uow: UnitOfWork, status: str | None = None) -> list[Nomina
     if status is not None:
         query = query.where(NominationRow.status == status)
     return [_view(n, p) for n, p in (await uow.session.exec(query)).all()]
-
-
-async def nomination_for(uow: UnitOfWork, practice_id: int) -> NominationView | None:
-    found = [n for n in await nominations(uow) if n.practice_id == practice_id]
-    return found[0] if found else None
 
 
 async def get_nomination(uow: UnitOfWork, nomination_id: int) -> NominationView | None:

@@ -78,7 +78,11 @@ class PracticeRow(SQLModel, table=True):
 
 class ActionRow(SQLModel, table=True):
     __tablename__ = "extra_mile_action"
-    __table_args__ = (Index("ix_action_person_created", "person_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_action_person_created", "person_id", "created_at"),
+        Index("ix_action_created", "created_at"),
+        Index("ix_action_practice", "practice_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: str = Field(foreign_key="person.id", max_length=63)

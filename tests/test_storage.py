@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
@@ -17,7 +18,7 @@ from bot.domain import ActionStatus, Approach, CheckedAction, Context
 from bot.org import Organisation
 from storage.actions import add_action, count_actions, recent_actions
 from storage.conversations import ConversationState, clear_state, load_state, save_state
-from storage.database import Database, utc_now
+from storage.database import Database, alembic_config, utc_now
 from storage.events import audit, claim_event
 from storage.people import sync_organisation
 from storage.tables import AuditLogRow, PersonRow, PlatformIdentityRow, ScheduledRunRow
@@ -64,7 +65,8 @@ async def test_upgrade_twice_is_harmless(database: Database) -> None:
         version = (
             await connection.execute(text("SELECT version_num FROM alembic_version"))
         ).scalar()
-    assert version == "0001"
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert version == head and head is not None
 
 
 async def test_sync_organisation_keeps_leavers_as_inactive(

@@ -21,7 +21,7 @@ from bot.messages import (
     Text,
 )
 from bot.names import person_name
-from bot.nominations import tally
+from bot.nominations import from_counts, tally
 from bot.org import Role
 from bot.practices import PracticeText, suggest
 from bot.text import clean, shorten
@@ -35,11 +35,12 @@ from storage.practices import (
     decide_nomination,
     evidence,
     get_nomination,
-    nomination_for,
     nominations,
     practice_of,
+    practice_summary,
     practices,
     save_nomination,
+    success_counts,
 )
 
 ADOPT_FORM = "nomination-adopt"
@@ -106,9 +107,11 @@ async def nominate_due(scene: Scene) -> int:
     """Nominate every practice that now meets the rule; returns how many were new."""
     rule = scene.org.nomination
     created = 0
-    for practice in await practices(scene.uow):
-        current = await nomination_for(scene.uow, practice.id)
-        seen = tally(await evidence(scene.uow, practice.id))
+    counts = await success_counts(scene.uow)
+    current_of = {n.practice_id: n for n in await nominations(scene.uow)}
+    for practice in await practices(scene.uow, examples=0):
+        current = current_of.get(practice.id)
+        seen = from_counts(counts.get(practice.id))
         if current is not None and current.status == "adopted":
             continue
         if current is not None and current.status == "dismissed":
@@ -155,17 +158,19 @@ async def _tell_managers(scene: Scene, nomination_id: int) -> None:
 async def nomination_card(scene: Scene, nomination_id: int) -> Card:
     nomination = await get_nomination(scene.uow, nomination_id)
     assert nomination is not None
-    actions = await evidence(scene.uow, nomination.practice_id)
-    people = sorted({person_name(scene.org, a.person_id) for a in actions})
-    quotes = [f"“{shorten(w, 100)}”" for a in actions for w in a.positive_words][:3]
-    affected = sum(1 for a in actions if a.affected_others in ("a_little", "yes"))
+    summary = await practice_summary(scene.uow, nomination.practice_id)
+    people = ", ".join(person_name(scene.org, p) for p in summary.people)
+    if summary.people_count > len(summary.people):
+        people += f" and {summary.people_count - len(summary.people)} more"
+    quotes = [f"“{shorten(w, 100)}”" for w in summary.quotes]
+    affected = summary.affected
     fields = [
         CardField(
             "Worked",
             f"{nomination.successes} times, for {nomination.people} people, "
             f"over {nomination.weeks} weeks",
         ),
-        CardField("By", ", ".join(people)),
+        CardField("By", people),
         CardField("Customers said", "\n".join(quotes) or "-"),
         CardField(
             "Effect on other customers", f"felt {affected} time(s)" if affected else "none reported"

@@ -1,4 +1,5 @@
-"""outbox: index by person, for keeping each person's messages in order
+"""indexes for scale: the outbox by person (to keep each person's messages in order),
+actions by time (the digest's week) and by practice (nominations)
 
 Revision ID: 0002
 Revises: 0001
@@ -17,7 +18,11 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_index("ix_outbox_person_pending", "outbox", ["person_id", "status"])
+    op.create_index("ix_action_created", "extra_mile_action", ["created_at"])
+    op.create_index("ix_action_practice", "extra_mile_action", ["practice_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_action_practice", table_name="extra_mile_action")
+    op.drop_index("ix_action_created", table_name="extra_mile_action")
     op.drop_index("ix_outbox_person_pending", table_name="outbox")

@@ -1,0 +1,209 @@
+"""A generated year (BENCH_YEAR_ACTIONS actions, default 1,000,000, by BENCH_YEAR_PEOPLE
+people, default 10,000): the manager's digest and the nightly nomination check, each
+timed beside one plain SQL aggregate over the same rows.
+
+- digest: `build_digest` for the manager everyone reports to (a week's figures, the
+  eight-week trend, praise, decisions, stand-outs, open nominations), against
+  `SELECT context, count(*) ... GROUP BY context` over the same eight weeks.
+- nominations: `nominate_due` (every practice checked against the rule), against
+  `SELECT practice_id, count(*), count(DISTINCT person_id) ... GROUP BY practice_id`.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import func, insert, select, text
+
+from bot.digest import WEEKS, build_digest
+from bot.flows.nominations import nominate_due
+from bot.flows.turn import Scene
+from bot.org import Organisation
+from bot.orgfile import load_organisation
+from bot.settings import EXAMPLE_ORG_FILE
+from storage.database import Database, open_database
+from storage.people import sync_organisation
+from storage.tables import ActionRow, CustomerFeedbackRow, PracticeRow
+from storage.uow import UnitOfWork
+
+END = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)  # a Friday afternoon: digest time
+PRACTICES = 50
+CONTEXTS = ["routine", "busy", "quiet", "let_down"]
+STATUSES = ["done"] * 8 + ["approved", "declined"]
+
+
+def year_org(tmp: Path, people: int) -> Path:
+    """One manager, a supervisor for every hundred staff, the staff."""
+    data: dict[str, Any] = yaml.safe_load(EXAMPLE_ORG_FILE.read_text(encoding="utf-8"))
+    manager = next(p for p in data["people"] if p["role"] == "manager")
+    crowd = [manager]
+    supervisors = max(people // 100, 1)
+    for s in range(supervisors):
+        crowd.append(
+            {"id": f"sup{s:03d}", "name": f"Supervisor {s}", "role": "supervisor",
+             "supervisor": manager["id"], "slack": f"U1S{s:05d}"}
+        )  # fmt: skip
+    for n in range(people - supervisors - 1):
+        crowd.append(
+            {"id": f"p{n:05d}", "name": f"Person {n}", "role": "staff",
+             "supervisor": f"sup{n % supervisors:03d}", "slack": f"U2P{n:06d}"}
+        )  # fmt: skip
+    data["people"] = crowd
+    path = tmp / "year.yml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+async def generate(database: Database, org: Organisation, actions: int) -> None:
+    chance = random.Random(2026)
+    staff = [p.id for p in org.people if p.role.value == "staff"]
+    offer = [i.id for i in org.service_offer]
+    async with UnitOfWork(database) as uow:
+        await sync_organisation(uow, org)
+        for n in range(PRACTICES):
+            uow.session.add(PracticeRow(title=f"Practice {n}", created_by=staff[0], created_at=END))
+        await uow.commit()
+    first = END - timedelta(days=365)
+    chunk = 20_000
+    async with database.engine.begin() as connection:
+        for start in range(0, actions, chunk):
+            rows = []
+            for n in range(start, min(start + chunk, actions)):
+                at = first + timedelta(seconds=chance.randrange(365 * 86400))
+                rows.append(
+                    {
+                        "id": n + 1,
+                        "person_id": chance.choice(staff),
+                        "occurred_on": at.date(),
+                        "customer_need": "Needed a hand",
+                        "offer_item_id": chance.choice(offer),
+                        "extra": f"Went further, case {n}",
+                        "status": chance.choice(STATUSES),
+                        "context": chance.choice(CONTEXTS),
+                        "approach": "initiative",
+                        "customer_aware": chance.random() < 0.6,
+                        "result": "",
+                        "practice_id": chance.randrange(1, PRACTICES + 1)
+                        if chance.random() < 0.3
+                        else None,
+                        "follow_up_asked": 0,
+                        "created_at": at,
+                        "updated_at": at,
+                    }
+                )
+            await connection.execute(insert(ActionRow), rows)
+            praise = [
+                {
+                    "action_id": r["id"],
+                    "person_id": r["person_id"],
+                    "recorded_by": r["person_id"],
+                    "channel": "in_person",
+                    "sentiment": "positive",
+                    "words": "Thank you so much",
+                    "created_at": r["created_at"] + timedelta(hours=1),
+                }
+                for r in rows
+                if chance.random() < 0.05
+            ]
+            await connection.execute(insert(CustomerFeedbackRow), praise)
+        if database.engine.dialect.name == "postgresql":
+            await connection.execute(
+                text(
+                    "SELECT setval('extra_mile_action_id_seq', "
+                    "(SELECT max(id) FROM extra_mile_action))"
+                )
+            )
+            await connection.execute(text("ANALYZE"))
+        else:
+            await connection.execute(text("ANALYZE"))
+
+
+async def _timed(work: Callable[[], Awaitable[object]], runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        await work()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+async def measure(database: Database, org: Organisation, label: str) -> list[str]:
+    manager = next(p for p in org.people if p.role.value == "manager")
+    span_start = END - timedelta(days=7 * WEEKS)
+
+    async def digest() -> None:
+        async with UnitOfWork(database) as uow:
+            scene = Scene(org=org, uow=uow, now=END, today=END.date())
+            result = await build_digest(scene, manager, END)
+            assert result.total > 0
+
+    async def digest_sql() -> None:
+        # SELECT context, count(*) FROM extra_mile_action
+        # WHERE created_at >= :start AND created_at < :end GROUP BY context
+        table = ActionRow.__table__.c  # type: ignore[attr-defined]
+        async with database.engine.connect() as connection:
+            await connection.execute(
+                select(table.context, func.count())
+                .where(table.created_at >= span_start, table.created_at < END)
+                .group_by(table.context)
+            )
+
+    async def first_night() -> None:
+        # Every practice is new to the rule: each nomination is saved and its card,
+        # with the evidence, queued for the manager. Committed, once.
+        async with UnitOfWork(database) as uow:
+            await nominate_due(Scene(org=org, uow=uow, now=END, today=END.date()))
+            await uow.commit()
+
+    async def nominations() -> None:
+        # A night like most: the rule re-checked for every practice, open nominations'
+        # figures kept current, nothing new to tell (not committed: each run the same).
+        async with UnitOfWork(database) as uow:
+            await nominate_due(Scene(org=org, uow=uow, now=END, today=END.date()))
+
+    async def nominations_sql() -> None:
+        async with database.engine.connect() as connection:
+            await connection.execute(
+                text(
+                    "SELECT practice_id, count(*), count(DISTINCT person_id) "
+                    "FROM extra_mile_action WHERE practice_id IS NOT NULL GROUP BY practice_id"
+                )
+            )
+
+    first = await _timed(first_night, runs=1)
+    rows = [f"{'nominations, first night, ' + label:<34} {first * 1000:9.0f} ms  (all new)"]
+    for name, ours, plain in (
+        ("digest", digest, digest_sql),
+        ("nominations", nominations, nominations_sql),
+    ):
+        ours_s = await _timed(ours)
+        plain_s = await _timed(plain)
+        rows.append(
+            f"{name + ', ' + label:<34} {ours_s * 1000:9.0f} ms  plain SQL {plain_s * 1000:7.0f} ms"
+            f"  ratio {ours_s / plain_s:5.2f}"
+        )
+    return rows
+
+
+async def year_of_data(tmp: Path, url: str, label: str, actions: int, people: int) -> list[str]:
+    org = load_organisation(year_org(tmp, people))
+    database = open_database(url)
+    try:
+        await database.upgrade()
+        started = time.perf_counter()
+        await generate(database, org, actions)
+        made = time.perf_counter() - started
+        rows = await measure(database, org, label)
+        return [
+            f"({label}: {actions:,} actions, {people:,} people generated in {made:.0f} s)",
+            *rows,
+        ]
+    finally:
+        await database.close()

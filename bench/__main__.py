@@ -1,42 +1,49 @@
-"""`make bench`: measured speed, each figure beside its baseline from the same run.
+"""`make bench`: measured speed and memory, each figure beside its baseline from the same
+run, so the ratio holds on a noisy machine. Results are printed, never asserted.
 
-- Slack ack path: signed slash commands through the full server (bolt, engine, SQLite,
-  replies to a local fake Slack), beside a bare slack-bolt AsyncApp with a no-op
-  handler on the same aiohttp stack. Latency p50 / p99 and requests per second.
-- Engine: extra-mile actions logged end to end per second (form, review, save) on
-  SQLite, and on PostgreSQL when EXTRAMILE_TEST_POSTGRES_URL is set.
+- Slack ack path: signed slash commands through `extramile serve` (bolt, the engine's
+  turn committed before the ack, the reply to a local fake Slack), beside a bare
+  slack-bolt AsyncApp with a no-op handler; both are separate processes on the same
+  aiohttp stack. p50 / p99 latency and requests per second at 50 and 200 in flight.
+- Teams: message activities through botbuilder's CloudAdapter, beside a bare
+  ActivityHandler (emulator mode: no tokens; replies go to a local fake connector).
+- Memory: resident size of each server process idle and after the load.
+- Scale-out (PostgreSQL): one `serve` process beside two, requests spread over both.
+- Fan-out: weekly prompts to BENCH_FANOUT people (10,000) through the outbox, against
+  a fake Slack that answers 429 + Retry-After beyond BENCH_FANOUT_RATE messages a
+  second: wall time beside the theoretical minimum; lost and doubled counted.
+- Engine: actions logged end to end per second, SQLite and PostgreSQL.
+- A generated year (bench/year.py): the digest and the nomination check beside plain SQL.
 
-Everything runs in this one process on loopback; the numbers are for comparing, not
-for a brochure. Results are printed, never asserted.
+PostgreSQL rows need EXTRAMILE_TEST_POSTGRES_URL (as in CI). The load generator and the
+fake Slack run in this process; each server under test runs in its own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import os
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
-from aiohttp import web
-from botbuilder.core import ActivityHandler
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.async_app import AsyncApp
+import asyncpg
 from slack_sdk.signature import SignatureVerifier
-from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from adapters.server import create_app  # noqa: E402
-from adapters.teams.mount import BotFrameworkConfig  # noqa: E402
+from bench.servers import bare, extramile  # noqa: E402
+from bench.year import year_of_data  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.messages import ButtonClick, FormSubmission, Sender, TextMessage  # noqa: E402
@@ -49,8 +56,13 @@ from tests.fake_connector import FakeConnector  # noqa: E402
 from tests.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "2000"))
+FANOUT = int(os.environ.get("BENCH_FANOUT", "10000"))
 FANOUT_RATE = int(os.environ.get("BENCH_FANOUT_RATE", "200"))
+YEAR_ACTIONS = int(os.environ.get("BENCH_YEAR_ACTIONS", "1000000"))
+YEAR_PEOPLE = int(os.environ.get("BENCH_YEAR_PEOPLE", "10000"))
+POSTGRES = os.environ.get("EXTRAMILE_TEST_POSTGRES_URL")
 _ids = itertools.count()
+Latencies = tuple[list[float], float]
 
 
 def _signed_command(text: str) -> tuple[bytes, dict[str, str]]:
@@ -61,7 +73,7 @@ def _signed_command(text: str) -> tuple[bytes, dict[str, str]]:
             "user_id": "U0ASHA01",
             "channel_id": "D0ASHA01",
             "team_id": "T0RIVER01",
-            "trigger_id": f"bench.{next(_ids)}",
+            "trigger_id": f"bench.{uuid.uuid4().hex}",
             "response_url": "",
         }
     )
@@ -75,98 +87,10 @@ def _signed_command(text: str) -> tuple[bytes, dict[str, str]]:
     return body.encode(), headers
 
 
-async def _load(url: str, *, total: int, in_flight: int) -> tuple[list[float], float]:
-    latencies: list[float] = []
-    errors = 0
-    queue = iter(range(total))
-    connector = aiohttp.TCPConnector(limit=in_flight)
-    async with aiohttp.ClientSession(connector=connector) as session:
-
-        async def worker() -> None:
-            nonlocal errors
-            for _ in queue:
-                body, headers = _signed_command("help")
-                started = time.perf_counter()
-                async with session.post(url, data=body, headers=headers) as response:
-                    await response.read()
-                    errors += response.status != 200
-                latencies.append(time.perf_counter() - started)
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(in_flight)))
-        elapsed = time.perf_counter() - started
-    if errors:
-        print(f"  ({errors} non-200 answers)")
-    return latencies, total / elapsed
-
-
-async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    return runner, f"http://127.0.0.1:{port}/slack/events"
-
-
-def _bare_bolt(api_url: str) -> web.Application:
-    bolt = AsyncApp(
-        client=AsyncWebClient(token=TOKEN, base_url=api_url), signing_secret=SIGNING_SECRET
-    )
-
-    @bolt.command("/extramile")
-    async def noop(ack: Callable[[], Awaitable[None]]) -> None:
-        await ack()
-
-    async def events(request: web.Request) -> web.Response:
-        return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
-
-    app = web.Application()
-    app.router.add_post("/slack/events", events)
-    return app
-
-
-def _row(name: str, latencies: list[float], rps: float) -> str:
-    ordered = sorted(latencies)
-    p50 = statistics.median(ordered) * 1000
-    p99 = ordered[int(len(ordered) * 0.99) - 1] * 1000
-    return f"{name:<42} {p50:8.1f} {p99:8.1f} {rps:10.0f}"
-
-
-async def slack_ack_path(tmp: Path) -> list[str]:
-    fake = FakeSlack()
-    await fake.start()
-    settings = Settings(
-        database_url=f"sqlite:///{tmp / 'bench.db'}",
-        org_file=EXAMPLE_ORG_FILE,
-        slack_bot_token=TOKEN,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=fake.api_url,
-    )
-    ours, ours_url = await _serve(create_app(settings))
-    bare, bare_url = await _serve(_bare_bolt(fake.api_url))
-    rows = []
-    try:
-        for in_flight in (50, 200):
-            for name, url in (
-                ("bare slack-bolt AsyncApp (no-op)", bare_url),
-                ("Extra Mile, full server", ours_url),
-            ):
-                await _load(url, total=200, in_flight=in_flight)  # warm up
-                latencies, rps = await _load(url, total=REQUESTS, in_flight=in_flight)
-                rows.append(_row(f"{name}, {in_flight} in flight", latencies, rps))
-        await asyncio.sleep(2)  # let the work after the acks finish before closing
-    finally:
-        await ours.cleanup()
-        await bare.cleanup()
-        await fake.close()
-    return rows
-
-
-def _activity(service_url: str) -> dict[str, object]:
-    return {
+def _activity(service_url: str) -> tuple[bytes, dict[str, str]]:
+    activity = {
         "type": "message",
-        "id": f"bench:{next(_ids)}",
+        "id": f"bench:{uuid.uuid4().hex}",
         "channelId": "msteams",
         "serviceUrl": service_url,
         "text": "help",
@@ -176,68 +100,137 @@ def _activity(service_url: str) -> dict[str, object]:
         "conversation": {"conversationType": "personal", "id": "a:1bench"},
         "channelData": {"tenant": {"id": "t1"}},
     }
+    return json.dumps(activity).encode(), {"Content-Type": "application/json"}
 
 
-async def _load_teams(
-    url: str, service_url: str, *, total: int, in_flight: int
-) -> tuple[list[float], float]:
+async def _load(
+    urls: list[str],
+    request: Callable[[], tuple[bytes, dict[str, str]]],
+    *,
+    total: int,
+    in_flight: int,
+) -> Latencies:
+    """`total` requests, `in_flight` at a time, spread round-robin over `urls`."""
     latencies: list[float] = []
+    errors = 0
     queue = iter(range(total))
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=in_flight)) as s:
+    connector = aiohttp.TCPConnector(limit=in_flight)
+    async with aiohttp.ClientSession(connector=connector) as session:
 
         async def worker() -> None:
-            for _ in queue:
+            nonlocal errors
+            for n in queue:
+                body, headers = request()
                 started = time.perf_counter()
-                async with s.post(url, json=_activity(service_url)) as response:
-                    await response.read()
+                async with session.post(urls[n % len(urls)], data=body, headers=headers) as r:
+                    await r.read()
+                    errors += r.status >= 300
                 latencies.append(time.perf_counter() - started)
 
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(in_flight)))
-        return latencies, total / (time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+    if errors:
+        print(f"  ({errors} answers were not 2xx)")
+    return latencies, total / elapsed
 
 
-def _bare_teams() -> web.Application:
-    adapter = CloudAdapter(
-        ConfigurationBotFrameworkAuthentication(
-            BotFrameworkConfig(
-                APP_ID=None, APP_PASSWORD=None, APP_TYPE="MultiTenant", APP_TENANTID=None
-            )
-        )
-    )
-    handler = ActivityHandler()  # a no-op bot
-
-    async def messages(request: web.Request) -> web.StreamResponse:
-        return await adapter.process(request, handler) or web.Response(status=201)
-
-    app = web.Application()
-    app.router.add_post("/api/messages", messages)
-    return app
+def _row(name: str, measured: Latencies, baseline: Latencies | None = None) -> str:
+    latencies, rps = measured
+    ordered = sorted(latencies)
+    p50 = statistics.median(ordered) * 1000
+    p99 = ordered[max(int(len(ordered) * 0.99) - 1, 0)] * 1000
+    ratio = f"{rps / baseline[1]:7.2f}" if baseline else f"{'':>7}"
+    return f"  {name:<44} {p50:8.1f} {p99:8.1f} {rps:8.0f} {ratio}"
 
 
-async def teams_path(tmp: Path) -> list[str]:
+HEADER = f"  {'':<44} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'ratio':>7}"
+
+
+async def front_doors(tmp: Path) -> None:
+    fake = FakeSlack()
+    await fake.start()
     connector = FakeConnector()
     await connector.start()
-    settings = Settings(database_url=f"sqlite:///{tmp / 'teams.db'}", org_file=EXAMPLE_ORG_FILE)
-    ours, ours_url = await _serve(create_app(settings))
-    bare, bare_url = await _serve(_bare_teams())
-    rows = []
+    ours = await extramile(
+        "extramile", tmp, database_url=f"sqlite:///{tmp / 'serve.db'}", slack_api=fake.api_url
+    )
+    bare_slack = await bare("slack", tmp, slack_api=fake.api_url)
+    bare_teams = await bare("teams", tmp)
+    servers = (bare_slack, bare_teams, ours)
     try:
-        for name, url in (
-            ("bare ActivityHandler (no-op)", bare_url),
-            ("Extra Mile, full server (replies)", ours_url),
-        ):
-            url = url.replace("/slack/events", "/api/messages")
-            await _load_teams(url, connector.service_url, total=100, in_flight=50)
-            latencies, rps = await _load_teams(
-                url, connector.service_url, total=REQUESTS // 2, in_flight=50
-            )
-            rows.append(_row(f"{name}, 50 in flight", latencies, rps))
+        await asyncio.sleep(2)
+        idle = {s.name: s.rss_mb() for s in servers}
+
+        def command() -> tuple[bytes, dict[str, str]]:
+            return _signed_command("help")
+
+        print(f"Slack ack path: {REQUESTS} signed /extramile help per row (SQLite)")
+        print(HEADER)
+        for in_flight in (50, 200):
+            measured = {}
+            for server in (bare_slack, ours):
+                url = [f"{server.url}/slack/events"]
+                await _load(url, command, total=200, in_flight=in_flight)  # warm up
+                measured[server] = await _load(url, command, total=REQUESTS, in_flight=in_flight)
+            print(_row(f"bare slack-bolt AsyncApp, {in_flight} in flight", measured[bare_slack]))
+            print(_row(f"Extra Mile, {in_flight} in flight", measured[ours], measured[bare_slack]))
+        print()
+        print(f"Teams: {REQUESTS // 2} message activities per row, 50 in flight")
+        print(HEADER)
+
+        def activity() -> tuple[bytes, dict[str, str]]:
+            return _activity(connector.service_url)
+
+        measured = {}
+        for server in (bare_teams, ours):
+            url = [f"{server.url}/api/messages"]
+            await _load(url, activity, total=100, in_flight=50)
+            measured[server] = await _load(url, activity, total=REQUESTS // 2, in_flight=50)
+        print(_row("bare ActivityHandler", measured[bare_teams]))
+        print(_row("Extra Mile (answers each)", measured[ours], measured[bare_teams]))
+        await asyncio.sleep(1)
+        print()
+        print("Memory: resident size (MB)")
+        print(f"  {'':<44} {'idle':>8} {'loaded':>8}")
+        for server in servers:
+            print(f"  {server.name:<44} {idle[server.name]:8.1f} {server.rss_mb():8.1f}")
     finally:
-        await ours.cleanup()
-        await bare.cleanup()
+        for server in servers:
+            await server.stop()
+        await fake.close()
         await connector.close()
-    return rows
+
+
+async def scale_out(tmp: Path, postgres: str) -> None:
+    fake = FakeSlack()
+    await fake.start()
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(postgres)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(postgres).set(database=name).render_as_string(hide_password=False)
+    first = await extramile("serve-1", tmp, database_url=url, slack_api=fake.api_url)
+    second = await extramile("serve-2", tmp, database_url=url, slack_api=fake.api_url)
+    try:
+        print(f"Scale-out on PostgreSQL: {REQUESTS} signed commands, 50 in flight")
+        print(HEADER)
+
+        def command() -> tuple[bytes, dict[str, str]]:
+            return _signed_command("help")
+
+        one = [f"{first.url}/slack/events"]
+        both = [*one, f"{second.url}/slack/events"]
+        await _load(both, command, total=200, in_flight=50)
+        alone = await _load(one, command, total=REQUESTS, in_flight=50)
+        pair = await _load(both, command, total=REQUESTS, in_flight=50)
+        print(_row("one serve process", alone))
+        print(_row("two serve processes", pair, alone))
+    finally:
+        await first.stop()
+        await second.stop()
+        await fake.close()
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
 
 
 class RateLimit:
@@ -261,6 +254,7 @@ class RateLimit:
 async def fan_out(tmp: Path, people: int, per_second: int) -> list[str]:
     """Weekly prompts to `people` through a rate-limited fake Slack: wall time beside the
     theoretical minimum, and messages lost or doubled."""
+    from adapters.server import create_app
     from adapters.state import RUNTIME
     from bot.jobs.runner import run_job
     from tests.test_fan_out import MONDAY, big_shop
@@ -275,16 +269,21 @@ async def fan_out(tmp: Path, people: int, per_second: int) -> list[str]:
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake.api_url,
     )
-    runner, _ = await _serve(create_app(settings))
+    from aiohttp import web
+
+    runner = web.AppRunner(create_app(settings))
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
     try:
         runtime = runner.app[RUNTIME]
         await run_job("weekly-prompt", org=runtime.org, database=runtime.database, at=MONDAY)
         started = time.perf_counter()
-
         # Cheap to check on every call: how many people have at least one message.
         await fake.wait_until(lambda: len(fake.messages) >= people, within=people / per_second * 5)
         elapsed = time.perf_counter() - started
+        await asyncio.sleep(1)  # anything doubled would arrive now
         counts = [len(m) for c, m in fake.messages.items() if c.startswith("D0S")]
+        refused = sum(1 for call in fake.of("chat.postMessage") if not call.response)
     finally:
         await runner.cleanup()
         await fake.close()
@@ -292,7 +291,8 @@ async def fan_out(tmp: Path, people: int, per_second: int) -> list[str]:
     return [
         f"{people} prompts at {per_second}/s: {elapsed:.1f} s, theoretical minimum "
         f"{minimum:.1f} s, ratio {elapsed / minimum:.2f}",
-        f"lost {people - len(counts)}, doubled {sum(1 for c in counts if c > 1)}",
+        f"lost {people - len(counts)}, doubled {sum(1 for c in counts if c > 1)}, "
+        f"answered 429 {refused} times",
     ]
 
 
@@ -318,44 +318,63 @@ async def engine_throughput(url: str, label: str, count: int = 300) -> str:
     }
     started = time.perf_counter()
     for _ in range(count):
-        await engine.handle(TextMessage(sender, "log", f"b:{next(_ids)}"))
-        await engine.handle(FormSubmission(sender, "log-action", values, f"b:{next(_ids)}"))
-        await engine.handle(ButtonClick(sender, "log.save", "", f"b:{next(_ids)}"))
+        await engine.handle(TextMessage(sender, "log", f"b:{uuid.uuid4().hex}"))
+        await engine.handle(FormSubmission(sender, "log-action", values, f"b:{uuid.uuid4().hex}"))
+        await engine.handle(ButtonClick(sender, "log.save", "", f"b:{uuid.uuid4().hex}"))
     elapsed = time.perf_counter() - started
     await database.close()
-    return f"{'actions logged end to end, ' + label:<42} {count / elapsed:>28.0f} /s"
+    return f"  actions logged end to end, {label:<17} {count / elapsed:8.0f} /s"
+
+
+async def _scratch_postgres(postgres: str) -> tuple[str, Callable[[], object]]:
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(postgres)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+
+    async def drop() -> None:
+        admin = await asyncpg.connect(postgres)
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+    return make_url(postgres).set(database=name).render_as_string(hide_password=False), drop
 
 
 async def main() -> None:
+    print(f"Extra Mile bench, {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        print(f"Slack ack path: {REQUESTS} signed slash commands per row, loopback, one process")
-        print(f"{'':<42} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>10}")
-        for row in await slack_ack_path(tmp):
-            print(row)
+        await front_doors(tmp)
         print()
-        print(
-            f"Teams: {REQUESTS // 2} message activities per row, emulator mode, replies "
-            "to a local fake connector"
-        )
-        print(f"{'':<42} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>10}")
-        for row in await teams_path(tmp):
-            print(row)
+        if POSTGRES:
+            await scale_out(tmp, POSTGRES)
+        else:
+            print("Scale-out: set EXTRAMILE_TEST_POSTGRES_URL to measure one server beside two")
         print()
-        people = int(os.environ.get("BENCH_FANOUT", "2000"))
         print(
             f"Fan-out: weekly prompts through the outbox to a fake Slack that answers 429 "
             f"with Retry-After beyond {FANOUT_RATE} messages a second"
         )
-        for line in await fan_out(tmp, people, FANOUT_RATE):
+        for line in await fan_out(tmp, FANOUT, FANOUT_RATE):
             print(" ", line)
         print()
+        print("Engine (in process, no HTTP)")
         print(await engine_throughput(f"sqlite:///{tmp / 'engine.db'}", "SQLite"))
-        postgres = os.environ.get("EXTRAMILE_TEST_POSTGRES_URL")
-        if postgres:
-            print(await engine_throughput(postgres, "PostgreSQL"))
-        else:
-            print("PostgreSQL: set EXTRAMILE_TEST_POSTGRES_URL to measure it too")
+        if POSTGRES:
+            url, drop = await _scratch_postgres(POSTGRES)
+            print(await engine_throughput(url, "PostgreSQL"))
+            await drop()  # type: ignore[misc]
+        print()
+        print("A generated year: digest and nominations beside one plain SQL aggregate")
+        for line in await year_of_data(
+            tmp, f"sqlite:///{tmp / 'year.db'}", "SQLite", YEAR_ACTIONS, YEAR_PEOPLE
+        ):
+            print(" ", line)
+        if POSTGRES:
+            url, drop = await _scratch_postgres(POSTGRES)
+            for line in await year_of_data(tmp, url, "PostgreSQL", YEAR_ACTIONS, YEAR_PEOPLE):
+                print(" ", line)
+            await drop()  # type: ignore[misc]
 
 
 if __name__ == "__main__":

@@ -9,11 +9,16 @@ from bot.org import Person
 
 
 class RetryLater(Exception):
-    """The platform could not take the message now; `after` is its Retry-After, if it said."""
+    """The platform could not take the message now; `after` is its Retry-After, if it said.
 
-    def __init__(self, reason: str, after: float | None = None) -> None:
+    `maybe_sent`: the request may have reached the platform (it timed out, or the
+    connection broke before the answer), so the next try checks before sending again.
+    """
+
+    def __init__(self, reason: str, after: float | None = None, *, maybe_sent: bool = False):
         super().__init__(reason)
         self.after = after
+        self.maybe_sent = maybe_sent
 
 
 class Undeliverable(Exception):

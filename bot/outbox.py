@@ -113,7 +113,7 @@ class Dispatcher:
 
             async def attempt() -> None:
                 await messenger.send(
-                    person, message, dedupe_key=item.dedupe_key, maybe_sent=item.maybe_sent
+                    person, message, dedupe_key=item.dedupe_key, maybe_sent=maybe_sent
                 )
         else:
             channel_messenger = self.messengers.get(item.platform)
@@ -125,23 +125,26 @@ class Dispatcher:
             async def attempt() -> None:
                 await channel_messenger.post_to_channel(item.target, load_outbound(item.payload))
 
+        maybe_sent = item.maybe_sent
         for tried in range(1, TRIES_IN_MEMORY + 1):
             await self._wait_out_pause(platform)
             try:
                 await attempt()
             except RetryLater as error:
+                maybe_sent = maybe_sent or error.maybe_sent
                 short = error.after is not None and error.after <= WAIT_IN_MEMORY
                 if short and tried < TRIES_IN_MEMORY:
                     self._pause(platform, error.after or 0.0)
                     continue
-                return await self._retry(item, str(error), error.after)
+                return await self._retry(item, str(error), error.after, maybe_sent=maybe_sent)
             except Undeliverable as error:
                 await mark_failed(self.database, item.id, error=str(error))
                 log.warning("outbox %s undeliverable (%s): %s", item.id, item.target, error)
                 return None
             except Exception as error:  # a bug or an unexpected platform answer: retry, loudly
                 log.exception("outbox %s: unexpected failure", item.id)
-                return await self._retry(item, repr(error), None)
+                # It may have failed after the platform took the message: check first.
+                return await self._retry(item, repr(error), None, maybe_sent=True)
             sent.append(item.id)
             return None
         return None
@@ -155,14 +158,16 @@ class Dispatcher:
         while (wait := self._paused_until.get(platform, 0.0) - time.monotonic()) > 0:  # noqa: ASYNC110
             await asyncio.sleep(wait)
 
-    async def _retry(self, item: OutboxItem, reason: str, after: float | None) -> datetime | None:
+    async def _retry(
+        self, item: OutboxItem, reason: str, after: float | None, *, maybe_sent: bool = False
+    ) -> datetime | None:
         if item.attempts >= MAX_ATTEMPTS:
             await mark_failed(self.database, item.id, error=f"gave up: {reason}")
             log.error("outbox %s failed after %s attempts: %s", item.id, item.attempts, reason)
             return None
         wait = after if after is not None else backoff(item.attempts)
         at = self.clock.now() + timedelta(seconds=wait)
-        await mark_retry(self.database, item.id, at=at, error=reason)
+        await mark_retry(self.database, item.id, at=at, error=reason, maybe_sent=maybe_sent)
         return at
 
     def _messenger_for(self, person_id: str) -> Messenger | None:

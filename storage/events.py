@@ -24,7 +24,7 @@ async def claim_event(uow: UnitOfWork, key: str) -> bool:
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = (
-        insert(ProcessedEventRow)
+        insert(ProcessedEventRow.__table__)  # type: ignore[attr-defined]
         .values(key=key, processed_at=utc_now())
         .on_conflict_do_nothing(index_elements=["key"])
     )

@@ -131,7 +131,7 @@ async def claim_due(
             payload=row.payload,
             attempts=row.attempts + 1,
             dedupe_key=row.dedupe_key or f"outbox:{row.id}",
-            maybe_sent=row.attempts > 0 and row.last_error is None,
+            maybe_sent=row.maybe_sent or (row.attempts > 0 and row.last_error is None),
         )
         for row in rows
     ]
@@ -150,8 +150,14 @@ async def mark_sent(database: Database, *item_ids: int) -> None:
         await uow.commit()
 
 
-async def mark_retry(database: Database, item_id: int, *, at: datetime, error: str) -> None:
-    await _update(database, item_id, next_attempt_at=at, last_error=error[:500])
+async def mark_retry(
+    database: Database, item_id: int, *, at: datetime, error: str, maybe_sent: bool = False
+) -> None:
+    """Due again at `at`; `maybe_sent` (once true, it stays) makes the next try check first."""
+    changes: dict[str, object] = {"next_attempt_at": at, "last_error": error[:500]}
+    if maybe_sent:
+        changes["maybe_sent"] = True
+    await _update(database, item_id, **changes)
 
 
 async def release(database: Database, item_id: int, *, at: datetime) -> None:

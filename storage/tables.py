@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+import sqlalchemy as sa
 from sqlalchemy import JSON, Column, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -220,6 +221,8 @@ class OutboxRow(SQLModel, table=True):
     attempts: int = 0
     next_attempt_at: datetime
     last_error: str | None = None
+    # An attempt may have reached the platform (timed out): check before sending again.
+    maybe_sent: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime
     sent_at: datetime | None = None
 

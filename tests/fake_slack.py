@@ -117,9 +117,15 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         params = await _params(request)
+        answer = await self._answer(method, params, request.headers.get("Authorization", ""))
+        # A slow answer, like Slack's on a bad day: the work is done already, so a
+        # client that gives up waiting has still posted its message.
         if self.delay:
             await asyncio.sleep(self.delay)
-        call = Call(method, params, dict(request.headers))
+        return answer
+
+    async def _answer(self, method: str, params: dict[str, Any], auth: str) -> web.Response:
+        call = Call(method, params, {"Authorization": auth})
         await self._record(call)
         injected = self._injected(method)
         if injected is not None:
@@ -130,7 +136,7 @@ class FakeSlack:
                 status=429,
                 headers={"Retry-After": str(int(wait))},
             )
-        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        token = auth.removeprefix("Bearer ")
         expected = APP_TOKEN if method == "apps.connections.open" else TOKEN
         if token != expected:
             return web.json_response({"ok": False, "error": "invalid_auth"})

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from pytest_mock import MockerFixture
+from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from bot.flows import log_action
@@ -21,9 +22,9 @@ from storage.database import open_database
 from storage.tables import ActionRow, AuditLogRow, ConversationStateRow, ProcessedEventRow
 from storage.uow import UnitOfWork
 from tests.conftest import POSTGRES_ENV, _drop_postgres, _fresh_postgres
-from tests.db_proxy import DatabaseProxy
 from tests.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack
 from tests.slack_harness import SlackDriver, all_text
+from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get(POSTGRES_ENV), reason=f"needs PostgreSQL: set {POSTGRES_ENV} (CI sets it)"
@@ -44,7 +45,7 @@ FORM = {
 
 
 class Outage:
-    def __init__(self, proxy: DatabaseProxy, direct_url: str, slack: SlackDriver) -> None:
+    def __init__(self, proxy: TcpProxy, direct_url: str, slack: SlackDriver) -> None:
         self.proxy = proxy
         self.direct_url = direct_url  # the test's own view of the database, not cut
         self.slack = slack
@@ -63,10 +64,13 @@ async def outage(fake_slack: FakeSlack, aiohttp_client: Any) -> AsyncIterator[Ou
     from adapters.server import create_app
 
     url, name = await _fresh_postgres(os.environ[POSTGRES_ENV])
-    proxy = DatabaseProxy(url)
+    target = make_url(url)
+    proxy = TcpProxy(target.host or "127.0.0.1", target.port or 5432)
     await proxy.start()
     settings = Settings(
-        database_url=proxy.url,
+        database_url=target.set(host="127.0.0.1", port=proxy.port).render_as_string(
+            hide_password=False
+        ),
         org_file=EXAMPLE_ORG_FILE,
         slack_bot_token=TOKEN,
         slack_signing_secret=SIGNING_SECRET,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
@@ -22,6 +24,7 @@ from storage.people import sync_organisation
 from storage.tables import OutboxRow
 from storage.uow import UnitOfWork
 from tests.fake_slack import TOKEN, FakeSlack
+from tests.tcp_proxy import TcpProxy
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 
@@ -259,3 +262,53 @@ async def test_a_message_a_dead_worker_may_have_sent_is_checked_not_resent(
     assert len(fake_slack.messages["D0TOM001"]) == 1
     assert {r.status for r in await _rows(synced)} == {"sent"}
     assert len(fake_slack.of("conversations.history")) == 2
+
+
+async def test_an_outage_of_500s_refusals_and_timeouts_then_recovery_delivers_each_once(
+    synced: Database, org: Organisation, fake_slack: FakeSlack
+) -> None:
+    """Slack fails for a while in every way a network can, then recovers: every queued
+    message arrives exactly once. A timed-out post may have landed (here it does), so
+    the retry looks before it posts again."""
+    api = urlsplit(fake_slack.api_url)
+    proxy = TcpProxy(api.hostname or "127.0.0.1", api.port or 80)
+    await proxy.start()
+    clock = SteppingClock()
+    people = ["asha", "tom", "leila", "ben", "chen"]
+    for person in people:
+        for n in range(2):
+            await _queue(synced, person, Text(f"{person} {n}"), key=f"note:{person}:{n}")
+    client = AsyncWebClient(
+        token=TOKEN, base_url=f"http://127.0.0.1:{proxy.port}{api.path}", timeout=0.3
+    )
+    messenger = SlackMessenger(client=client, database=synced)
+    dispatcher = Dispatcher(database=synced, org=org, messengers={"slack": messenger}, clock=clock)
+
+    async def round_of_tries() -> None:
+        await dispatcher.run_once()
+        clock.advance(400)  # past any back-off
+
+    try:
+        fake_slack.fail("chat.postMessage", status=500, times=len(people))  # one each
+        await round_of_tries()
+        proxy.cut()  # connection refused
+        await round_of_tries()
+        proxy.restore()
+        fake_slack.delay = 0.6  # answers after the client gave up; the posts still land
+        await round_of_tries()
+        await asyncio.sleep(0.8)
+        fake_slack.delay = 0.0
+        for _ in range(3):
+            await round_of_tries()
+    finally:
+        await proxy.close()
+
+    rows = await _rows(synced)
+    assert {r.status for r in rows} == {"sent"}
+    assert max(r.attempts for r in rows) >= 3  # it really did go through the outage
+    for person in people:
+        channel = org.person(person).slack.replace("U", "D", 1)  # type: ignore[union-attr]
+        texts = [m["text"] for m in fake_slack.messages[channel]]
+        assert sorted(texts) == [f"{person} 0", f"{person} 1"], texts
+    # The timed-out ones were looked for, not posted blind.
+    assert fake_slack.of("conversations.history")

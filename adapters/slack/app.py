@@ -6,8 +6,11 @@ ack, bolt answers 500, and Slack delivers the request again. A turn still runnin
 at ACK_BUDGET is acked anyway, inside Slack's 3-second rule, and finishes after.
 It also bounds the work in hand to the requests in flight.
 
-Replies to the person who acted go back after the ack (their DM, a modal, or the
-card they clicked); messages to anyone else go through the outbox.
+bolt runs with process_before_response: it answers when the listener returns (rather
+than polling every 10 ms for an ack), so each listener returns right after its ack
+and leaves the replies to a background task. Replies to the person who acted go
+back that way (their DM, a modal, or the card they clicked); messages to anyone else
+go through the outbox.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,6 +71,7 @@ class SlackBot:
         self.engine = engine
         self.database = database
         self.app = app
+        self._pending: set[asyncio.Task[None]] = set()
         self._register()
 
     @property
@@ -83,9 +88,6 @@ class SlackBot:
         app.view_closed(ANY)(self.on_view_closed)
         app.event("app_home_opened")(self.on_home_opened)
         app.event("message")(self.on_message)
-        # bolt acks events before their listener runs; a DM is acked after its turn
-        # instead, like everything else (bolt has no public switch for this).
-        app._async_listeners[-1].auto_acknowledgement = False
         app.error(self.on_error)
 
     # --- entry points -----------------------------------------------------------------
@@ -94,30 +96,36 @@ class SlackBot:
         command = translate.SlashCommand.model_validate(body)
         inbound = translate.from_command(command)
         in_dm = command.channel_id.startswith("D")
-        replies = await self._turn_then_ack(ack, inbound)
-        await self._reply(
-            inbound.sender,
-            replies,
-            Where(command.channel_id if in_dm else None, command.trigger_id),
-        )
+        where = Where(command.channel_id if in_dm else None, command.trigger_id)
+        await self._turn_then_ack(ack, inbound, lambda r: self._reply(inbound.sender, r, where))
 
     async def on_log_shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         shortcut = translate.Shortcut.model_validate(body)
         sender = Sender(translate.PLATFORM, shortcut.user.id)
         click = ButtonClick(sender, "menu.log", "", f"slack:shortcut:{shortcut.trigger_id}")
-        replies = await self._turn_then_ack(ack, click)
-        await self._reply(sender, replies, Where(None, shortcut.trigger_id))
+        where = Where(None, shortcut.trigger_id)
+        await self._turn_then_ack(ack, click, lambda r: self._reply(sender, r, where))
 
     async def on_message_shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         shortcut = translate.MessageShortcut.model_validate(body)
         inbound = translate.from_message_shortcut(shortcut)
-        replies = await self._turn_then_ack(ack, inbound)
-        await self._reply(inbound.sender, replies, Where(None, shortcut.trigger_id))
+        where = Where(None, shortcut.trigger_id)
+        await self._turn_then_ack(ack, inbound, lambda r: self._reply(inbound.sender, r, where))
 
     async def on_action(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         payload = translate.BlockActions.model_validate(body)
         click = translate.from_block_action(payload)
-        replies = await self._turn_then_ack(ack, click)
+        await self._turn_then_ack(
+            ack, click, lambda r: self._after_click(body, payload, click.sender, r)
+        )
+
+    async def _after_click(
+        self,
+        body: dict[str, Any],
+        payload: translate.BlockActions,
+        sender: Sender,
+        replies: list[Outbound],
+    ) -> None:
         container = payload.container
         in_dm = container.channel_id is not None and container.channel_id.startswith("D")
         clicked = _clicked_message(container)
@@ -125,7 +133,7 @@ class SlackBot:
         if not any(isinstance(r, CardUpdate | Form) for r in replies):
             await self._settle_clicked_card(body, payload)
         await self._reply(
-            click.sender,
+            sender,
             replies,
             Where(container.channel_id if in_dm else None, payload.trigger_id, clicked),
         )
@@ -144,12 +152,16 @@ class SlackBot:
             replies = [r for r in replies if r is not forms[0]]
         else:
             await ack()
-        await self._reply(submission.sender, replies, Where(None, None))
+        self._later(self._reply(submission.sender, replies, Where(None, None)))
 
     async def on_view_closed(self, ack: AsyncAck) -> None:
         await ack()
 
-    async def on_home_opened(self, event: dict[str, Any]) -> None:
+    async def on_home_opened(self, ack: AsyncAck, event: dict[str, Any]) -> None:
+        await ack()
+        self._later(self._publish_home(event))
+
+    async def _publish_home(self, event: dict[str, Any]) -> None:
         user = str(event.get("user", ""))
         if event.get("tab", "home") != "home" or not user:
             return
@@ -170,8 +182,8 @@ class SlackBot:
         person = self.engine.who(inbound.sender)
         if person is not None:
             await self._first_contact(person.id, message.user, message.channel)
-        replies = await self._turn_then_ack(ack, inbound)
-        await self._reply(inbound.sender, replies, Where(message.channel, None))
+        where = Where(message.channel, None)
+        await self._turn_then_ack(ack, inbound, lambda r: self._reply(inbound.sender, r, where))
 
     async def _first_contact(self, person_id: str, user: str, channel: str) -> None:
         """Remember their DM; the first time, also their time zone (Slack's users.info)."""
@@ -188,14 +200,42 @@ class SlackBot:
         if zone:
             await remember_timezone(self.database, person_id, str(zone))
 
-    async def _turn_then_ack(self, ack: AsyncAck, inbound: Inbound) -> list[Outbound]:
-        """The engine's turn, then the ack (see the module's docstring)."""
+    async def _turn_then_ack(
+        self,
+        ack: AsyncAck,
+        inbound: Inbound,
+        reply: Callable[[list[Outbound]], Coroutine[Any, Any, None]],
+    ) -> None:
+        """The engine's turn, then the ack, then (in the background) `reply` with what the
+        turn answered. See the module's docstring."""
         turn = asyncio.ensure_future(self.engine.handle(inbound))
         done, _ = await asyncio.wait({turn}, timeout=ACK_BUDGET)
         if turn in done and turn.exception() is not None:
             turn.result()  # raises before the ack: bolt answers 500 and Slack retries
+
+        async def finish() -> None:
+            await reply(await turn)
+
         await ack()
-        return await turn
+        self._later(finish())
+
+    def _later(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run the replies after bolt has answered Slack; kept until done (see drain)."""
+        task = asyncio.ensure_future(self._logged(work))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    @staticmethod
+    async def _logged(work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except Exception:
+            log.exception("Slack replies failed after the ack")
+
+    async def drain(self) -> None:
+        """Wait for replies still being sent (on shutdown, and in tests)."""
+        while self._pending:
+            await asyncio.gather(*list(self._pending), return_exceptions=True)
 
     async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
         if isinstance(error, ValidationError):

@@ -80,8 +80,11 @@ class SlackMessenger:
             if code in PERMANENT:
                 raise Undeliverable(code) from None
             raise RetryLater(code or f"HTTP {error.response.status_code}") from None
-        except (aiohttp.ClientError, TimeoutError) as error:
+        except aiohttp.ClientConnectorError as error:  # never reached Slack
             raise RetryLater(f"{type(error).__name__}: {error}") from None
+        except (aiohttp.ClientError, TimeoutError) as error:  # may have: no answer came back
+            reason = f"{type(error).__name__}: {error}"
+            raise RetryLater(reason, maybe_sent=True) from None
 
     async def settle(self) -> None:
         learned, self._learned = self._learned, {}

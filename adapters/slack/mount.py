@@ -6,6 +6,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Sequence
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -28,7 +29,11 @@ SLACK_VERIFIER = web.AppKey("slack_verifier", SignatureVerifier)
 PATH = "/slack/events"
 
 
-def web_client(settings: Settings, *, retry_rate_limits: bool) -> AsyncWebClient:
+def web_client(
+    settings: Settings, *, retry_rate_limits: bool, session: aiohttp.ClientSession | None = None
+) -> AsyncWebClient:
+    """slack_sdk's async client; give it a `session` to reuse connections (without one
+    it opens a new connection, and a new aiohttp session, for every call)."""
     assert settings.slack_bot_token is not None
     # The reply path retries a 429 once or twice; the outbox handles Retry-After itself.
     handlers: list[AsyncRetryHandler] = (
@@ -38,16 +43,20 @@ def web_client(settings: Settings, *, retry_rate_limits: bool) -> AsyncWebClient
         token=settings.slack_bot_token.get_secret_value(),
         base_url=settings.slack_api_url,
         retry_handlers=handlers,
+        session=session,
     )
 
 
-def build_bolt_app(settings: Settings) -> AsyncApp:
+def build_bolt_app(settings: Settings, session: aiohttp.ClientSession | None = None) -> AsyncApp:
     secret = settings.slack_signing_secret
     return AsyncApp(
-        client=web_client(settings, retry_rate_limits=True),
+        client=web_client(settings, retry_rate_limits=True, session=session),
         signing_secret=secret.get_secret_value() if secret else None,
         request_verification_enabled=secret is not None,
         raise_error_for_unhandled_request=False,
+        # Answer when the listener returns; listeners return right after their ack
+        # (see adapters.slack.app).
+        process_before_response=True,
     )
 
 
@@ -64,11 +73,16 @@ def mount_slack(app: web.Application, settings: Settings) -> None:
 async def _slack_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     runtime = app[RUNTIME]
-    bot = SlackBot(engine=runtime.engine, database=runtime.database, app=build_bolt_app(settings))
+    # One HTTP session for every call to Slack: kept-alive connections.
+    session = aiohttp.ClientSession()
+    bot = SlackBot(
+        engine=runtime.engine, database=runtime.database, app=build_bolt_app(settings, session)
+    )
     app[SLACK_BOT] = bot
     app[MOUNTED]["slack"] = True
     app[MESSENGERS]["slack"] = SlackMessenger(
-        client=web_client(settings, retry_rate_limits=False), database=runtime.database
+        client=web_client(settings, retry_rate_limits=False, session=session),
+        database=runtime.database,
     )
     socket: AsyncSocketModeHandler | None = None
     if settings.slack_app_token is not None:
@@ -78,6 +92,8 @@ async def _slack_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
     if socket is not None:
         await socket.close_async()  # type: ignore[no-untyped-call]
+    await bot.drain()
+    await session.close()
 
 
 async def slack_events(request: web.Request) -> web.Response:

@@ -1,35 +1,30 @@
-"""A TCP proxy in front of PostgreSQL that a test can cut and restore: the database
-"going away" as the bot sees it, every open connection dropped and new ones refused."""
+"""A TCP proxy a test can cut and restore: PostgreSQL "going away" as the bot sees it,
+or Slack's API refusing connections; every open connection drops, new ones are refused."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 
-from sqlalchemy.engine import make_url
 
-
-class DatabaseProxy:
-    def __init__(self, url: str) -> None:
-        target = make_url(url)
-        self._target = (target.host or "127.0.0.1", target.port or 5432)
-        self._url = target
+class TcpProxy:
+    def __init__(self, host: str, port: int) -> None:
+        self._target = (host, port)
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self.down = False
 
     @property
-    def url(self) -> str:
-        """The database's URL with the proxy's address in it."""
+    def port(self) -> int:
         assert self._server is not None
-        port = self._server.sockets[0].getsockname()[1]
-        return self._url.set(host="127.0.0.1", port=port).render_as_string(hide_password=False)
+        port: int = self._server.sockets[0].getsockname()[1]
+        return port
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
 
     def cut(self) -> None:
-        """The database goes away: open connections drop, new ones are refused."""
+        """The far side goes away: open connections drop, new ones are refused."""
         self.down = True
         for writer in list(self._writers):
             writer.transport.abort()

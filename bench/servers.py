@@ -1,0 +1,100 @@
+"""Servers under test as real processes: `extramile serve` and the bare baselines, each
+started, waited for, measured (resident memory) and stopped like a deployment would."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+
+from tests.fake_slack import SIGNING_SECRET, TOKEN
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass(eq=False)  # compared and hashed by identity
+class Server:
+    name: str
+    process: asyncio.subprocess.Process
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @classmethod
+    async def start(
+        cls, name: str, args: list[str], *, env: dict[str, str], log: Path, port: int
+    ) -> Server:
+        with log.open("wb") as out:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, *args, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=out
+            )
+        server = cls(name, process, port, log)
+        await server.ready()
+        return server
+
+    async def ready(self, within: float = 60) -> None:
+        async with asyncio.timeout(within), aiohttp.ClientSession() as session:
+            while True:
+                if self.process.returncode is not None:
+                    raise RuntimeError(f"{self.name} exited:\n{self.log.read_text()[-2000:]}")
+                try:
+                    async with session.get(f"{self.url}/healthz") as response:
+                        if response.status == 200:
+                            return
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.2)
+
+    def rss_mb(self) -> float:
+        """Resident set size, from /proc (Linux)."""
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    async def stop(self) -> None:
+        if self.process.returncode is None:
+            self.process.terminate()
+            try:
+                await asyncio.wait_for(self.process.wait(), 20)
+            except TimeoutError:
+                self.process.kill()
+                await self.process.wait()
+
+
+async def extramile(
+    name: str, tmp: Path, *, database_url: str, slack_api: str, port: int | None = None
+) -> Server:
+    port = port or free_port()
+    env = {
+        "EXTRAMILE_DATABASE_URL": database_url,
+        "EXTRAMILE_PORT": str(port),
+        "EXTRAMILE_LOG_LEVEL": "WARNING",  # like the baselines: no access log
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack_api,
+        "PYTHONUNBUFFERED": "1",
+    }
+    args = ["-m", "bot", "serve", "--no-scheduler"]
+    return await Server.start(name, args, env=env, log=tmp / f"{name}.log", port=port)
+
+
+async def bare(kind: str, tmp: Path, *, slack_api: str = "") -> Server:
+    port = free_port()
+    args = ["-m", "bench.bare", kind, str(port), slack_api]
+    return await Server.start(f"bare-{kind}", args, env={}, log=tmp / f"bare-{kind}.log", port=port)

@@ -72,8 +72,11 @@ async def test_approve_updates_the_card_and_tells_the_requester(slack: SlackDriv
     await slack.click(SAM, card, "Approve", channel="D0SAM001")
     told = await _wait_for_post(slack, "D0ASHA01", "Sam Okafor approved your idea")
     assert "Go ahead: A new cake and a card, free" in all_text(told["blocks"])
-    updates = await slack.fake.wait_for("chat.update")
-    decided = [u for u in updates if u.params["ts"] == card["ts"]]
+    # Sam's card is edited after the ack (other cards may be edited before it).
+    await slack.fake.wait_until(
+        lambda: any(u.params["ts"] == card["ts"] for u in slack.fake.of("chat.update"))
+    )
+    decided = [u for u in slack.fake.of("chat.update") if u.params["ts"] == card["ts"]]
     assert decided and "✅ Approved by Sam Okafor" in all_text(decided[-1].params["blocks"])
     assert not [b for b in decided[-1].params["blocks"] if b["type"] == "actions"]
 
@@ -90,10 +93,12 @@ async def test_decline_with_a_reason(slack: SlackDriver) -> None:
     assert await response.text() == ""
     told = await _wait_for_post(slack, "D0ASHA01", "Sam Okafor declined your idea")
     assert "Food safety" in all_text(told["blocks"])
-    updates = await slack.fake.wait_for("chat.update")
-    assert any(
-        "❌ Declined by Sam Okafor" in all_text(u.params["blocks"]) and u.params["ts"] == card["ts"]
-        for u in updates
+    await slack.fake.wait_until(
+        lambda: any(
+            "❌ Declined by Sam Okafor" in all_text(u.params["blocks"])
+            and u.params["ts"] == card["ts"]
+            for u in slack.fake.of("chat.update")
+        )
     )
 
 

@@ -59,16 +59,20 @@ async def build_digest(scene: Scene, manager: Person, end: datetime) -> Digest:
     # Aggregates, not rows: a week of a large organisation is tens of thousands of actions.
     counts = await counts_by_person_and_context(scene.uow, ids, start, end)
     by_context = {CONTEXT_LABELS[c]: 0 for c in Context}
+    label_of = {c.value: CONTEXT_LABELS[c] for c in Context}
     by_team: dict[str, int] = {}
+    team_of: dict[str, str] = {}  # thousands of rows, far fewer people: name each once
     for (person_id, context), count in counts.items():
-        by_context[CONTEXT_LABELS[Context(context)]] += count
-        actor = scene.org.person(person_id)
-        boss = scene.org.person(erased.get(person_id) or "")
-        name = (
-            team_name(scene.org, actor)
-            if actor
-            else (f"{boss.first_name}'s team" if boss else "No team")
-        )
+        by_context[label_of[context]] += count
+        name = team_of.get(person_id)
+        if name is None:
+            actor = scene.org.person(person_id)
+            boss = scene.org.person(erased.get(person_id) or "")
+            name = team_of[person_id] = (
+                team_name(scene.org, actor)
+                if actor
+                else (f"{boss.first_name}'s team" if boss else "No team")
+            )
         by_team[name] = by_team.get(name, 0) + count
     decisions = await decisions_between(scene.uow, ids, start, end)
     hours = [(d.decided_at - d.created_at).total_seconds() / 3600 for d in decisions]

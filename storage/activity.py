@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, true
+from sqlalchemy import ColumnElement, and_, case, func, true
 from sqlmodel import col, select
 
 from storage.tables import (
@@ -144,21 +144,22 @@ async def counts_between(
 ) -> list[int]:
     """Actions logged in each [start, end) window, in the order given."""
     exact = await _exactly(uow, ActionRow.person_id, people)
-    if exact is not None:
-        return [
-            int(
-                (
-                    await uow.session.exec(
-                        select(func.count())
-                        .select_from(ActionRow)
-                        .where(exact)
-                        .where(col(ActionRow.created_at) >= start)
-                        .where(col(ActionRow.created_at) < end)
-                    )
-                ).one()
-            )
+    if exact is not None and windows:
+        # One pass over the whole span, a sum per window, rather than a query each.
+        created = col(ActionRow.created_at)
+        sums = [
+            func.coalesce(func.sum(case((and_(created >= start, created < end), 1), else_=0)), 0)
             for start, end in windows
         ]
+        row = (
+            await uow.session.exec(
+                select(*sums)
+                .where(exact)
+                .where(created >= min(start for start, _ in windows))
+                .where(created < max(end for _, end in windows))
+            )
+        ).one()
+        return [int(n) for n in row]
     wanted = set(people)
     counts = []
     for start, end in windows:

@@ -22,9 +22,12 @@ from storage.database import open_database
 from storage.tables import ActionRow, AuditLogRow, ConversationStateRow, ProcessedEventRow
 from storage.uow import UnitOfWork
 from tests.conftest import POSTGRES_ENV, _drop_postgres, _fresh_postgres
+from tests.fake_connector import FakeConnector
 from tests.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack
 from tests.slack_harness import SlackDriver, all_text
 from tests.tcp_proxy import TcpProxy
+from tests.teams_harness import ASHA as TEAMS_ASHA
+from tests.teams_harness import TeamsDriver
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get(POSTGRES_ENV), reason=f"needs PostgreSQL: set {POSTGRES_ENV} (CI sets it)"
@@ -45,10 +48,13 @@ FORM = {
 
 
 class Outage:
-    def __init__(self, proxy: TcpProxy, direct_url: str, slack: SlackDriver) -> None:
+    def __init__(
+        self, proxy: TcpProxy, direct_url: str, slack: SlackDriver, teams: TeamsDriver
+    ) -> None:
         self.proxy = proxy
         self.direct_url = direct_url  # the test's own view of the database, not cut
         self.slack = slack
+        self.teams = teams
 
     async def rows(self, table: type[Any]) -> list[Any]:
         database = open_database(self.direct_url)
@@ -60,7 +66,9 @@ class Outage:
 
 
 @pytest.fixture
-async def outage(fake_slack: FakeSlack, aiohttp_client: Any) -> AsyncIterator[Outage]:
+async def outage(
+    fake_slack: FakeSlack, fake_connector: FakeConnector, aiohttp_client: Any
+) -> AsyncIterator[Outage]:
     from adapters.server import create_app
 
     url, name = await _fresh_postgres(os.environ[POSTGRES_ENV])
@@ -77,7 +85,12 @@ async def outage(fake_slack: FakeSlack, aiohttp_client: Any) -> AsyncIterator[Ou
         slack_api_url=fake_slack.api_url,
     )
     client = await aiohttp_client(create_app(settings))
-    yield Outage(proxy, url, SlackDriver(client=client, fake=fake_slack))
+    yield Outage(
+        proxy,
+        url,
+        SlackDriver(client=client, fake=fake_slack),
+        TeamsDriver(client=client, connector=fake_connector),
+    )
     await client.close()
     await proxy.close()
     await _drop_postgres(os.environ[POSTGRES_ENV], name)
@@ -156,3 +169,21 @@ async def test_a_message_while_the_database_is_away_gets_500_and_its_retry_an_an
     await slack.fake.wait_for("chat.postMessage", 2)
     keys = {r.key for r in await outage.rows(ProcessedEventRow)}
     assert "slack:event:EvDOWN2" in keys
+
+
+@pytest.mark.timeout(60)
+async def test_on_teams_the_channel_gets_an_error_and_the_person_is_told_nothing_was_saved(
+    outage: Outage,
+) -> None:
+    teams = outage.teams
+    outage.proxy.cut()
+    activity = teams.activity(TEAMS_ASHA, type="message", text="mine", textFormat="plain")
+    response = await teams.post(activity)
+    assert response.status == 500
+    said = " ".join(str(call.body.get("text", "")) for call in teams.connector.sent())
+    assert "can't reach my records just now, so nothing was saved" in said
+
+    outage.proxy.restore()
+    assert (await teams.post(activity)).status in (200, 201)  # the same activity, again
+    keys = {r.key for r in await outage.rows(ProcessedEventRow)}
+    assert any(activity["id"] in key for key in keys)

@@ -30,9 +30,11 @@ from botbuilder.schema import (
 
 from adapters.links import LinkSigner
 from adapters.teams import cards, translate
-from adapters.teams.references import remember_reference, tenant_of_activity
+from adapters.teams.references import reference_of, tenant_of_activity
+from adapters.teams.translate import PLATFORM
 from bot.engine import Engine
 from bot.messages import Card, CardUpdate, Document, Form, Inbound, Outbound, Sender
+from storage.addresses import remember_address
 from storage.database import Database
 from storage.people import remember_timezone
 
@@ -55,6 +57,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         self.database = database
         self.app_id = app_id
         self._pending: set[asyncio.Task[None]] = set()
+        self._remembered: dict[str, dict[str, object]] = {}  # person id -> saved reference
 
     # --- messages ------------------------------------------------------------------------
 
@@ -173,7 +176,11 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         conversation = turn_context.activity.conversation
         personal = conversation is not None and conversation.conversation_type in (None, "personal")
         if person is not None and personal:
-            await remember_reference(self.database, person.id, turn_context.activity)
+            # Written when it changes, not on every message: a write per turn saved.
+            reference = reference_of(turn_context.activity)
+            if self._remembered.get(person.id) != reference:
+                await remember_address(self.database, person.id, PLATFORM, reference)
+                self._remembered[person.id] = reference
             zone = getattr(turn_context.activity, "local_timezone", None)
             if zone:
                 await remember_timezone(self.database, person.id, zone)

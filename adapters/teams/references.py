@@ -24,12 +24,17 @@ class KnownChat:
     tenant_id: str | None
 
 
-async def remember_reference(database: Database, person_id: str, activity: Activity) -> None:
+def reference_of(activity: Activity) -> dict[str, object]:
+    """What to keep to reach this conversation again: its reference, with the tenant."""
     reference = dict(TurnContext.get_conversation_reference(activity).serialize())
     tenant = tenant_of_activity(activity)
     if tenant:
         reference[TENANT_KEY] = tenant
-    await remember_address(database, person_id, PLATFORM, reference)
+    return reference
+
+
+async def remember_reference(database: Database, person_id: str, activity: Activity) -> None:
+    await remember_address(database, person_id, PLATFORM, reference_of(activity))
 
 
 async def find_reference(database: Database, person_id: str) -> ConversationReference | None:

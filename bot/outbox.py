@@ -1,8 +1,9 @@
 """The outbox dispatcher: delivers queued messages with retries and back-off.
 
 Retry-After from the platform is honoured exactly, and for the whole platform: a
-rate limit is per app, so every sender pauses, and a short one is waited out in
-memory rather than written back to the queue. Other failures back off
+rate limit is per app, so every sender pauses, a short one is waited out in memory
+rather than written back to the queue, and sending resumes at the pace the platform
+allowed (bot.pacing). Other failures back off
 exponentially (1 s, 2 s, 4 s ... capped at 5 minutes) with a little jitter. A
 message that cannot be delivered after MAX_ATTEMPTS is marked failed and logged.
 Delivered messages are marked sent together at the end of each round (a worker that
@@ -15,7 +16,7 @@ import asyncio
 import contextlib
 import logging
 import random
-import time
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,6 +25,7 @@ from bot.clock import Clock
 from bot.codec import load_outbound
 from bot.delivery import Messenger, RetryLater, Undeliverable
 from bot.org import Organisation
+from bot.pacing import Gate
 from storage.database import Database
 from storage.outbox import (
     OutboxItem,
@@ -55,8 +57,8 @@ class Dispatcher:
     concurrency: int = 32
     batch: int = 200
     lease: timedelta = LEASE
-    # platform -> time.monotonic() before which it said not to call it again
-    _paused_until: dict[str, float] = field(default_factory=dict, init=False)
+    # Each platform's pause and pace (bot.pacing): a rate limit is per app, not per send.
+    _gates: defaultdict[str, Gate] = field(default_factory=lambda: defaultdict(Gate), init=False)
 
     async def run_once(self) -> int:
         """Deliver what is due now; return how many messages were attempted."""
@@ -126,15 +128,16 @@ class Dispatcher:
                 await channel_messenger.post_to_channel(item.target, load_outbound(item.payload))
 
         maybe_sent = item.maybe_sent
+        gate = self._gates[platform]
         for tried in range(1, TRIES_IN_MEMORY + 1):
-            await self._wait_out_pause(platform)
+            await gate.wait_turn()
             try:
                 await attempt()
             except RetryLater as error:
                 maybe_sent = maybe_sent or error.maybe_sent
                 short = error.after is not None and error.after <= WAIT_IN_MEMORY
                 if short and tried < TRIES_IN_MEMORY:
-                    self._pause(platform, error.after or 0.0)
+                    gate.limited(error.after or 0.0)
                     continue
                 return await self._retry(item, str(error), error.after, maybe_sent=maybe_sent)
             except Undeliverable as error:
@@ -145,18 +148,10 @@ class Dispatcher:
                 log.exception("outbox %s: unexpected failure", item.id)
                 # It may have failed after the platform took the message: check first.
                 return await self._retry(item, repr(error), None, maybe_sent=True)
+            gate.passed()
             sent.append(item.id)
             return None
         return None
-
-    def _pause(self, platform: str, seconds: float) -> None:
-        until = time.monotonic() + seconds
-        self._paused_until[platform] = max(self._paused_until.get(platform, 0.0), until)
-
-    async def _wait_out_pause(self, platform: str) -> None:
-        # A loop, not one sleep: another sender may extend the pause meanwhile.
-        while (wait := self._paused_until.get(platform, 0.0) - time.monotonic()) > 0:  # noqa: ASYNC110
-            await asyncio.sleep(wait)
 
     async def _retry(
         self, item: OutboxItem, reason: str, after: float | None, *, maybe_sent: bool = False

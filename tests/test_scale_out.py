@@ -6,8 +6,10 @@ reaches everyone exactly once."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
+import socket
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,7 +29,7 @@ from tests.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack
 from tests.process import Cli, cli_env
 from tests.slack_harness import SlackDriver, all_text
 from tests.test_approvals import propose
-from tests.test_fan_out import _free_port, big_shop
+from tests.test_fan_out import big_shop
 from tests.test_kill_during_approval import _post_click, _posts, _ready
 
 pytestmark = pytest.mark.skipif(
@@ -49,6 +51,15 @@ def _shop_prompting_now(tmp_path: Path) -> Path:
     data["schedule"]["weekly_prompt"] = f"{due:%a} {due:%H:%M}".lower()
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     return path
+
+
+def _free_ports(count: int) -> list[int]:
+    """Distinct free ports: all bound at once, so the system cannot hand one out twice."""
+    with contextlib.ExitStack() as stack:
+        sockets = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
 
 
 def _prompts(fake: FakeSlack) -> Counter[str]:
@@ -74,7 +85,7 @@ async def test_two_servers_and_a_scheduler_decide_once_and_fan_out_once(
     finally:
         await runtime.close()
 
-    ports = [_free_port(), _free_port()]
+    ports = _free_ports(2)
     env = cli_env(
         tmp_path / "unused.db",
         EXTRAMILE_DATABASE_URL=url,
@@ -94,7 +105,8 @@ async def test_two_servers_and_a_scheduler_decide_once_and_fan_out_once(
             try:
                 await _ready(port)
             except TimeoutError:
-                server.process.kill()
+                if server.process.returncode is None:
+                    server.process.kill()
                 output = await server.process.stdout.read()  # type: ignore[union-attr]
                 raise AssertionError(output.decode()[-3000:]) from None
         # Sam's cards come through whichever dispatcher claimed them.

@@ -2,7 +2,7 @@
 
 Without pacing, a big fan-out goes at full speed into the limit, and every 429 costs
 a whole Retry-After of silence. With it, the dispatcher counts what got through in
-the second before the 429 and sends a little under that, evenly: the limit is met
+the second before the 429 and sends a little under that (95%), evenly: the limit is met
 rather than hit. Pacing is forgotten after a quiet spell without 429s.
 """
 
@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-SHARE = 0.9  # of the rate seen before the 429
+SHARE = 0.95  # of the rate seen before the 429
 FORGET_AFTER = 300.0  # seconds without a 429
 
 

@@ -21,6 +21,7 @@ from storage.people import platform_timezones
 from storage.runs import already_run, claim_run
 
 Build = Callable[[Scene, Person, datetime], Awaitable[Outbound | None]]
+CHUNK = 200  # recipients per transaction
 
 
 @dataclass
@@ -61,7 +62,11 @@ async def fan_out(
         else:
             due_now.append((person, occurrence))
     done = await already_run(scene.uow, job, {o.date().isoformat() for _, o in due_now})
-    for person, occurrence in due_now:
+    for handled, (person, occurrence) in enumerate(due_now, start=1):
+        if handled % CHUNK == 0:
+            # Commit as it goes: each recipient's run key makes a half-done job safe to
+            # run again, and the database is never held for the whole fan-out.
+            await scene.uow.commit()
         period = occurrence.date().isoformat()
         if (period, person.id) in done:
             report.already += 1

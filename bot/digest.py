@@ -14,14 +14,14 @@ from bot.flows.turn import Scene
 from bot.messages import Button, Card, CardField
 from bot.names import person_name
 from bot.org import Person
-from bot.teams import below, team_name
+from bot.teams import below
 from bot.text import shorten
 from storage.activity import (
-    counts_between,
-    counts_by_person_and_context,
+    counts_by_team_and_context,
     decisions_between,
     praise_between,
     stand_outs_between,
+    weekly_counts,
 )
 from storage.practices import nominations
 from storage.privacy import erased_people
@@ -57,22 +57,14 @@ async def build_digest(scene: Scene, manager: Person, end: datetime) -> Digest:
     ids += list(erased)
     start = end - timedelta(days=7)
     # Aggregates, not rows: a week of a large organisation is tens of thousands of actions.
-    counts = await counts_by_person_and_context(scene.uow, ids, start, end)
+    counts = await counts_by_team_and_context(scene.uow, ids, start, end)
     by_context = {CONTEXT_LABELS[c]: 0 for c in Context}
     label_of = {c.value: CONTEXT_LABELS[c] for c in Context}
     by_team: dict[str, int] = {}
-    team_of: dict[str, str] = {}  # thousands of rows, far fewer people: name each once
-    for (person_id, context), count in counts.items():
+    for (boss_id, context), count in counts.items():
         by_context[label_of[context]] += count
-        name = team_of.get(person_id)
-        if name is None:
-            actor = scene.org.person(person_id)
-            boss = scene.org.person(erased.get(person_id) or "")
-            name = team_of[person_id] = (
-                team_name(scene.org, actor)
-                if actor
-                else (f"{boss.first_name}'s team" if boss else "No team")
-            )
+        boss = scene.org.person(boss_id) if boss_id else None
+        name = f"{boss.first_name}'s team" if boss else "No team"
         by_team[name] = by_team.get(name, 0) + count
     decisions = await decisions_between(scene.uow, ids, start, end)
     hours = [(d.decided_at - d.created_at).total_seconds() / 3600 for d in decisions]
@@ -83,7 +75,7 @@ async def build_digest(scene: Scene, manager: Person, end: datetime) -> Digest:
         (end - timedelta(days=7 * (w + 1)), end - timedelta(days=7 * w))
         for w in reversed(range(WEEKS))
     ]
-    trend = await counts_between(scene.uow, ids, windows)
+    trend = await weekly_counts(scene.uow, ids, end, WEEKS)
     return Digest(
         total=sum(counts.values()),
         by_context=by_context,

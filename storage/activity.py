@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, true
+from sqlalchemy import ColumnElement, Label, func, literal_column, true
 from sqlmodel import col, select
 
 from storage.tables import (
@@ -139,57 +139,78 @@ async def unanswered_follow_ups(uow: UnitOfWork, people: list[str]) -> list[Acti
     return [_fact(r) for r in rows]
 
 
-async def counts_between(
-    uow: UnitOfWork, people: list[str], windows: list[tuple[datetime, datetime]]
-) -> list[int]:
-    """Actions logged in each [start, end) window, in the order given."""
+# Which week of the span an action falls in, counted from the span's start (seconds
+# since the epoch, computed here, never user input), per dialect.
+_WEEK_OF_SPAN = {
+    "sqlite": "CAST((CAST(strftime('%s', extra_mile_action.created_at) AS INTEGER) "
+    "- {start!r}) / 604800 AS INTEGER)",
+    "postgresql": "FLOOR((EXTRACT(EPOCH FROM extra_mile_action.created_at) - {start!r}) / 604800)",
+}
+
+
+async def weekly_counts(uow: UnitOfWork, people: list[str], end: datetime, weeks: int) -> list[int]:
+    """Actions logged in each of the `weeks` seven-day weeks before `end`, oldest first:
+    one pass over the span, grouped by week in SQL."""
+    start = end - timedelta(days=7 * weeks)
+    dialect = uow.session.bind.dialect.name if uow.session.bind is not None else "sqlite"
+    week: Label[int] = literal_column(_WEEK_OF_SPAN[dialect].format(start=start.timestamp())).label(
+        "week"
+    )
     exact = await _exactly(uow, ActionRow.person_id, people)
-    if exact is not None and windows:
-        # One pass over the whole span, a sum per window, rather than a query each.
-        created = col(ActionRow.created_at)
-        sums = [
-            func.coalesce(func.sum(case((and_(created >= start, created < end), 1), else_=0)), 0)
-            for start, end in windows
-        ]
-        row = (
-            await uow.session.exec(
-                select(*sums)
-                .where(exact)
-                .where(created >= min(start for start, _ in windows))
-                .where(created < max(end for _, end in windows))
-            )
-        ).one()
-        return [int(n) for n in row]
+    columns = (
+        [week, func.count()] if exact is not None else [week, ActionRow.person_id, func.count()]
+    )
+    query = (
+        select(*columns)
+        .where(exact if exact is not None else true())
+        .where(col(ActionRow.created_at) >= start)
+        .where(col(ActionRow.created_at) < end)
+        .group_by(*columns[:-1])
+    )
+    counts = [0] * weeks
     wanted = set(people)
-    counts = []
-    for start, end in windows:
-        query = (
-            select(ActionRow.person_id, func.count())
-            .where(_among(ActionRow.person_id, people))
-            .where(col(ActionRow.created_at) >= start)
-            .where(col(ActionRow.created_at) < end)
-            .group_by(col(ActionRow.person_id))
-        )
-        rows = (await uow.session.exec(query)).all()
-        counts.append(sum(int(n) for person, n in rows if person in wanted))
+    for row in (await uow.session.exec(query)).all():
+        if exact is None and row[1] not in wanted:
+            continue
+        if 0 <= int(row[0]) < weeks:
+            counts[int(row[0])] += int(row[-1])
     return counts
 
 
-async def counts_by_person_and_context(
+async def counts_by_team_and_context(
     uow: UnitOfWork, people: list[str], start: datetime, end: datetime
-) -> dict[tuple[str, str], int]:
-    """How many actions each person logged in [start, end), by context (one aggregate)."""
+) -> dict[tuple[str | None, str], int]:
+    """Actions logged in [start, end) by these people, per supervisor (their team) and
+    context: grouped in SQL, through each person's recorded supervisor (erased people
+    keep theirs, so their actions still count in their old team)."""
+    exact = await _exactly(uow, ActionRow.person_id, people)
+    window = (col(ActionRow.created_at) >= start, col(ActionRow.created_at) < end)
+    joined = col(PersonRow.id) == ActionRow.person_id
+    counts: dict[tuple[str | None, str], int] = {}
+    if exact is not None:
+        rows = (
+            await uow.session.exec(
+                select(PersonRow.supervisor_id, ActionRow.context, func.count())
+                .join(PersonRow, joined)
+                .where(exact, *window)
+                .group_by(col(PersonRow.supervisor_id), col(ActionRow.context))
+            )
+        ).all()
+        return {(boss, context): int(n) for boss, context, n in rows}
     wanted = set(people)
-    rows = (
+    for person, boss, context, n in (
         await uow.session.exec(
-            select(ActionRow.person_id, ActionRow.context, func.count())
-            .where(_among(ActionRow.person_id, people))
-            .where(col(ActionRow.created_at) >= start)
-            .where(col(ActionRow.created_at) < end)
-            .group_by(col(ActionRow.person_id), col(ActionRow.context))
+            select(ActionRow.person_id, PersonRow.supervisor_id, ActionRow.context, func.count())
+            .join(PersonRow, joined)
+            .where(*window)
+            .group_by(
+                col(ActionRow.person_id), col(PersonRow.supervisor_id), col(ActionRow.context)
+            )
         )
-    ).all()
-    return {(person, context): int(n) for person, context, n in rows if person in wanted}
+    ).all():
+        if person in wanted:
+            counts[(boss, context)] = counts.get((boss, context), 0) + int(n)
+    return counts
 
 
 async def stand_outs_between(

@@ -84,12 +84,6 @@ def open_database(url: str, *, echo: bool = False) -> Database:
     full_url = async_url(url)
     if full_url.startswith("sqlite"):
         options["connect_args"] = {"timeout": 30}
-        # One connection per process: every transaction takes SQLite's write lock
-        # (BEGIN IMMEDIATE), so more connections only wait inside SQLite's busy handler,
-        # which sleeps in steps of up to 100 ms. The pool's queue wakes the next at once.
-        # (busy_timeout still covers other processes: the scheduler, the CLI.)
-        options["pool_size"] = 1
-        options["max_overflow"] = 0
     else:
         options["pool_pre_ping"] = True
     engine = create_async_engine(full_url, **options)

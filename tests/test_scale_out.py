@@ -134,7 +134,8 @@ async def test_two_servers_and_a_scheduler_decide_once_and_fan_out_once(
         await asyncio.sleep(6)  # past the outbox lease: a doubled delivery would show now
     finally:
         for process in [*servers, *([jobs] if jobs else [])]:
-            process.process.send_signal(signal.SIGTERM)
+            if process.process.returncode is None:  # one that died early is skipped
+                process.process.send_signal(signal.SIGTERM)
         for process in [*servers, *([jobs] if jobs else [])]:
             await asyncio.wait_for(process.process.wait(), 20)
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PROMPT = "> "
 
 
 def cli_env(database: Path, **extra: str) -> dict[str, str]:
@@ -53,14 +54,20 @@ class Cli:
         self.seen += read
         return read
 
-    async def send(self, line: str, then: str = "> ") -> str:
+    async def send(self, line: str, then: str = PROMPT, *, last: bool = False) -> str:
+        """Type a line; read until `then`, and, unless it is the `last` thing printed, on
+        to the prompt after it (which may come in a later chunk, and must not be taken
+        for the answer to the next line)."""
         assert self.process.stdin is not None
         # Whatever was printed before this input is not an answer to it.
         self.seen += self._unread
         self._unread = ""
         self.process.stdin.write((line + "\n").encode())
         await self.process.stdin.drain()
-        return await self.expect(then)
+        answer = await self.expect(then)
+        if then != PROMPT and not last:
+            answer += await self.expect(PROMPT)
+        return answer
 
     async def kill(self) -> None:
         self.process.kill()

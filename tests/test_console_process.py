@@ -48,7 +48,7 @@ async def test_log_by_the_quick_path_then_by_the_form(tmp_path: Path) -> None:
 
         mine = await cli.send("mine")
         assert "Wrapped it free" in mine and "carried a heavy TV" in mine
-        await cli.send("quit", then="Bye!")
+        await cli.send("quit", then="Bye!", last=True)
         assert await cli.close() == 0
     finally:
         if cli.process.returncode is None:
@@ -78,7 +78,7 @@ async def test_a_killed_console_resumes_where_it_was(tmp_path: Path) -> None:
         assert "Not covered by our routine offer" in review
         assert "Saved" in await second.send("1")
         assert "walked a lost child" in await second.send("mine")
-        await second.send("quit", then="Bye!")
+        await second.send("quit", then="Bye!", last=True)
         assert await second.close() == 0
     finally:
         if second.process.returncode is None:

@@ -22,7 +22,6 @@ fake Slack run in this process; each server under test runs in its own.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import os
 import statistics
@@ -30,7 +29,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -61,7 +60,6 @@ FANOUT_RATE = int(os.environ.get("BENCH_FANOUT_RATE", "200"))
 YEAR_ACTIONS = int(os.environ.get("BENCH_YEAR_ACTIONS", "1000000"))
 YEAR_PEOPLE = int(os.environ.get("BENCH_YEAR_PEOPLE", "10000"))
 POSTGRES = os.environ.get("EXTRAMILE_TEST_POSTGRES_URL")
-_ids = itertools.count()
 Latencies = tuple[list[float], float]
 
 
@@ -205,10 +203,7 @@ async def front_doors(tmp: Path) -> None:
 async def scale_out(tmp: Path, postgres: str) -> None:
     fake = FakeSlack()
     await fake.start()
-    name = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(postgres)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(postgres).set(database=name).render_as_string(hide_password=False)
+    url, drop = await _scratch_postgres(postgres)
     first = await extramile("serve-1", tmp, database_url=url, slack_api=fake.api_url)
     second = await extramile("serve-2", tmp, database_url=url, slack_api=fake.api_url)
     try:
@@ -229,8 +224,7 @@ async def scale_out(tmp: Path, postgres: str) -> None:
         await first.stop()
         await second.stop()
         await fake.close()
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+        await drop()
 
 
 class RateLimit:
@@ -326,7 +320,8 @@ async def engine_throughput(url: str, label: str, count: int = 300) -> str:
     return f"  actions logged end to end, {label:<17} {count / elapsed:8.0f} /s"
 
 
-async def _scratch_postgres(postgres: str) -> tuple[str, Callable[[], object]]:
+async def _scratch_postgres(postgres: str) -> tuple[str, Callable[[], Awaitable[None]]]:
+    """A new, empty database next to `postgres`, and how to drop it."""
     name = f"bench_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(postgres)
     await admin.execute(f'CREATE DATABASE "{name}"')
@@ -363,7 +358,7 @@ async def main() -> None:
         if POSTGRES:
             url, drop = await _scratch_postgres(POSTGRES)
             print(await engine_throughput(url, "PostgreSQL"))
-            await drop()  # type: ignore[misc]
+            await drop()
         print()
         print("A generated year: digest and nominations beside one plain SQL aggregate")
         for line in await year_of_data(
@@ -374,7 +369,7 @@ async def main() -> None:
             url, drop = await _scratch_postgres(POSTGRES)
             for line in await year_of_data(tmp, url, "PostgreSQL", YEAR_ACTIONS, YEAR_PEOPLE):
                 print(" ", line)
-            await drop()  # type: ignore[misc]
+            await drop()
 
 
 if __name__ == "__main__":

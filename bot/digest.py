@@ -21,6 +21,7 @@ from storage.activity import (
     decisions_between,
     praise_between,
     stand_outs_between,
+    team_of,
     weekly_counts,
 )
 from storage.practices import nominations
@@ -55,9 +56,10 @@ async def build_digest(scene: Scene, manager: Person, end: datetime) -> Digest:
         if boss in {*ids, manager.id}
     }
     ids += list(erased)
+    team = await team_of(scene.uow, ids)
     start = end - timedelta(days=7)
     # Aggregates, not rows: a week of a large organisation is tens of thousands of actions.
-    counts = await counts_by_team_and_context(scene.uow, ids, start, end)
+    counts = await counts_by_team_and_context(scene.uow, team, start, end)
     by_context = {CONTEXT_LABELS[c]: 0 for c in Context}
     label_of = {c.value: CONTEXT_LABELS[c] for c in Context}
     by_team: dict[str, int] = {}
@@ -66,16 +68,16 @@ async def build_digest(scene: Scene, manager: Person, end: datetime) -> Digest:
         boss = scene.org.person(boss_id) if boss_id else None
         name = f"{boss.first_name}'s team" if boss else "No team"
         by_team[name] = by_team.get(name, 0) + count
-    decisions = await decisions_between(scene.uow, ids, start, end)
+    decisions = await decisions_between(scene.uow, team, start, end)
     hours = [(d.decided_at - d.created_at).total_seconds() / 3600 for d in decisions]
-    praise = await praise_between(scene.uow, ids, start, end)
+    praise = await praise_between(scene.uow, team, start, end)
     praised = {p.action_id for p in praise if p.action_id}
-    stand_outs = await stand_outs_between(scene.uow, ids, start, end, praised)
+    stand_outs = await stand_outs_between(scene.uow, team, start, end, praised)
     windows = [
         (end - timedelta(days=7 * (w + 1)), end - timedelta(days=7 * w))
         for w in reversed(range(WEEKS))
     ]
-    trend = await weekly_counts(scene.uow, ids, end, WEEKS)
+    trend = await weekly_counts(scene.uow, team, end, WEEKS)
     return Digest(
         total=sum(counts.values()),
         by_context=by_context,

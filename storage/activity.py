@@ -22,20 +22,37 @@ from storage.uow import UnitOfWork
 LONG_LIST = 500
 
 
-def _among(column: Any, people: list[str]) -> ColumnElement[bool]:
-    return col(column).in_(people) if len(people) <= LONG_LIST else true()
+@dataclass(frozen=True, slots=True)
+class Team:
+    """Whose rows a figure counts, and the cheapest SQL condition that selects them: an
+    IN list, NOT IN everyone else (a manager of nearly everyone), or, when both lists
+    would be long, none (`exact` is False and the caller keeps `members`' rows)."""
+
+    members: frozenset[str]
+    inside: tuple[str, ...] | None = None
+    outside: tuple[str, ...] | None = None
+
+    @property
+    def exact(self) -> bool:
+        return self.inside is not None or self.outside is not None
+
+    def where(self, column: Any) -> ColumnElement[bool]:
+        if self.inside is not None:
+            return col(column).in_(self.inside)
+        if self.outside:
+            return col(column).not_in(self.outside)
+        return true()
 
 
-async def _exactly(uow: UnitOfWork, column: Any, people: list[str]) -> ColumnElement[bool] | None:
-    """A condition that selects exactly these people's rows, if a short one exists: the
-    IN list, or NOT IN everyone else (a manager of nearly everyone). None: filter in
-    Python."""
-    if len(people) <= LONG_LIST:
-        return col(column).in_(people)
-    outside = set((await uow.session.exec(select(PersonRow.id))).all()) - set(people)
+async def team_of(uow: UnitOfWork, people: list[str]) -> Team:
+    """Built once per report: a large team costs one read of everyone's id."""
+    members = frozenset(people)
+    if len(members) <= LONG_LIST:
+        return Team(members, inside=tuple(sorted(members)))
+    outside = set((await uow.session.exec(select(PersonRow.id))).all()) - members
     if len(outside) <= LONG_LIST:
-        return col(column).not_in(outside) if outside else true()
-    return None
+        return Team(members, outside=tuple(sorted(outside)))
+    return Team(members)
 
 
 async def last_logged(uow: UnitOfWork) -> dict[str, datetime]:
@@ -79,21 +96,20 @@ class Decision:
 
 
 async def decisions_between(
-    uow: UnitOfWork, people: list[str], start: datetime, end: datetime
+    uow: UnitOfWork, team: Team, start: datetime, end: datetime
 ) -> list[Decision]:
     rows = (
         await uow.session.exec(
             select(FeasibilityRequestRow)
-            .where(_among(FeasibilityRequestRow.requester_id, people))
+            .where(team.where(FeasibilityRequestRow.requester_id))
             .where(col(FeasibilityRequestRow.decided_at) >= start)
             .where(col(FeasibilityRequestRow.decided_at) < end)
         )
     ).all()
-    wanted = set(people)
     return [
         Decision(r.status, r.created_at, r.decided_at)
         for r in rows
-        if r.decided_at and r.requester_id in wanted
+        if r.decided_at and r.requester_id in team.members
     ]
 
 
@@ -106,23 +122,22 @@ class Praise:
 
 
 async def praise_between(
-    uow: UnitOfWork, people: list[str], start: datetime, end: datetime
+    uow: UnitOfWork, team: Team, start: datetime, end: datetime
 ) -> list[Praise]:
     rows = (
         await uow.session.exec(
             select(CustomerFeedbackRow)
-            .where(_among(CustomerFeedbackRow.person_id, people))
+            .where(team.where(CustomerFeedbackRow.person_id))
             .where(CustomerFeedbackRow.sentiment == "positive")
             .where(col(CustomerFeedbackRow.created_at) >= start)
             .where(col(CustomerFeedbackRow.created_at) < end)
             .order_by(col(CustomerFeedbackRow.created_at).desc())
         )
     ).all()
-    wanted = set(people)
     return [
         Praise(r.person_id, r.action_id, r.words, r.created_at)
         for r in rows
-        if r.person_id in wanted
+        if r.person_id in team.members
     ]
 
 
@@ -148,29 +163,24 @@ _WEEK_OF_SPAN = {
 }
 
 
-async def weekly_counts(uow: UnitOfWork, people: list[str], end: datetime, weeks: int) -> list[int]:
+async def weekly_counts(uow: UnitOfWork, team: Team, end: datetime, weeks: int) -> list[int]:
     """Actions logged in each of the `weeks` seven-day weeks before `end`, oldest first:
     one pass over the span, grouped by week in SQL."""
     start = end - timedelta(days=7 * weeks)
-    dialect = uow.session.bind.dialect.name if uow.session.bind is not None else "sqlite"
-    week: Label[int] = literal_column(_WEEK_OF_SPAN[dialect].format(start=start.timestamp())).label(
-        "week"
-    )
-    exact = await _exactly(uow, ActionRow.person_id, people)
-    columns = (
-        [week, func.count()] if exact is not None else [week, ActionRow.person_id, func.count()]
-    )
+    week: Label[int] = literal_column(
+        _WEEK_OF_SPAN[uow.dialect].format(start=start.timestamp())
+    ).label("week")
+    columns = [week, func.count()] if team.exact else [week, ActionRow.person_id, func.count()]
     query = (
         select(*columns)
-        .where(exact if exact is not None else true())
+        .where(team.where(ActionRow.person_id))
         .where(col(ActionRow.created_at) >= start)
         .where(col(ActionRow.created_at) < end)
         .group_by(*columns[:-1])
     )
     counts = [0] * weeks
-    wanted = set(people)
     for row in (await uow.session.exec(query)).all():
-        if exact is None and row[1] not in wanted:
+        if not team.exact and row[1] not in team.members:
             continue
         if 0 <= int(row[0]) < weeks:
             counts[int(row[0])] += int(row[-1])
@@ -178,26 +188,24 @@ async def weekly_counts(uow: UnitOfWork, people: list[str], end: datetime, weeks
 
 
 async def counts_by_team_and_context(
-    uow: UnitOfWork, people: list[str], start: datetime, end: datetime
+    uow: UnitOfWork, team: Team, start: datetime, end: datetime
 ) -> dict[tuple[str | None, str], int]:
     """Actions logged in [start, end) by these people, per supervisor (their team) and
     context: grouped in SQL, through each person's recorded supervisor (erased people
     keep theirs, so their actions still count in their old team)."""
-    exact = await _exactly(uow, ActionRow.person_id, people)
     window = (col(ActionRow.created_at) >= start, col(ActionRow.created_at) < end)
     joined = col(PersonRow.id) == ActionRow.person_id
     counts: dict[tuple[str | None, str], int] = {}
-    if exact is not None:
+    if team.exact:
         rows = (
             await uow.session.exec(
                 select(PersonRow.supervisor_id, ActionRow.context, func.count())
                 .join(PersonRow, joined)
-                .where(exact, *window)
+                .where(team.where(ActionRow.person_id), *window)
                 .group_by(col(PersonRow.supervisor_id), col(ActionRow.context))
             )
         ).all()
         return {(boss, context): int(n) for boss, context, n in rows}
-    wanted = set(people)
     for person, boss, context, n in (
         await uow.session.exec(
             select(ActionRow.person_id, PersonRow.supervisor_id, ActionRow.context, func.count())
@@ -208,14 +216,14 @@ async def counts_by_team_and_context(
             )
         )
     ).all():
-        if person in wanted:
+        if person in team.members:
             counts[(boss, context)] = counts.get((boss, context), 0) + int(n)
     return counts
 
 
 async def stand_outs_between(
     uow: UnitOfWork,
-    people: list[str],
+    team: Team,
     start: datetime,
     end: datetime,
     praised: set[int],
@@ -223,10 +231,9 @@ async def stand_outs_between(
 ) -> list[ActionFact]:
     """The first actions of the window that customers praised, then those the customer
     knew about: at most `limit`, read a few at a time rather than the whole week."""
-    wanted = set(people)
     window = (
         select(ActionRow)
-        .where(_among(ActionRow.person_id, people))
+        .where(team.where(ActionRow.person_id))
         .where(col(ActionRow.created_at) >= start)
         .where(col(ActionRow.created_at) < end)
         .order_by(col(ActionRow.created_at))
@@ -242,7 +249,7 @@ async def stand_outs_between(
             found += [
                 _fact(r)
                 for r in rows
-                if r.person_id in wanted and r.id not in {f.id for f in found}
+                if r.person_id in team.members and r.id not in {f.id for f in found}
             ]
             if len(rows) < 200:
                 break

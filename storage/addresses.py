@@ -56,23 +56,7 @@ async def remember_address(
     database: Database, person_id: str, platform: str, address: dict[str, object]
 ) -> None:
     """Upsert; the same address again changes nothing but the time."""
-    async with UnitOfWork(database) as uow:
-        row = (
-            await uow.session.exec(
-                select(ConversationRefRow)
-                .where(ConversationRefRow.person_id == person_id)
-                .where(ConversationRefRow.platform == platform)
-            )
-        ).first()
-        if row is None:
-            row = ConversationRefRow(person_id=person_id, platform=platform, updated_at=utc_now())
-        row.address = address
-        row.reachable = True
-        row.updated_at = utc_now()
-        uow.session.add(row)
-        # Another worker may remember the same address at the same moment.
-        with contextlib.suppress(IntegrityError):
-            await uow.commit()
+    await remember_addresses(database, platform, {person_id: address})
 
 
 async def remember_addresses(

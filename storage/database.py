@@ -30,6 +30,8 @@ class StorageUnavailable(Exception):
 def is_unavailable(error: BaseException) -> bool:
     """Whether an error means "the database is away" rather than a bug: a lost or refused
     connection, a locked SQLite file, an exhausted pool."""
+    if isinstance(error, StorageUnavailable):
+        return True
     if isinstance(error, sql_errors.DBAPIError) and error.connection_invalidated:
         return True
     return isinstance(

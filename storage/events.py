@@ -20,15 +20,13 @@ async def claim_event(uow: UnitOfWork, key: str) -> bool:
     work it guards commits too. One statement (INSERT ... ON CONFLICT DO NOTHING): a
     concurrent second delivery waits for the first and then inserts nothing.
     """
-    session = uow.session
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    insert = postgresql_insert if uow.dialect == "postgresql" else sqlite_insert
     statement = (
         insert(ProcessedEventRow.__table__)  # type: ignore[attr-defined]
         .values(key=key, processed_at=utc_now())
         .on_conflict_do_nothing(index_elements=["key"])
     )
-    result = await session.exec(statement)
+    result = await uow.session.exec(statement)
     return bool(cast(CursorResult[object], result).rowcount == 1)
 
 

@@ -86,18 +86,16 @@ async def practices(uow: UnitOfWork, examples: int = 5) -> list[PracticeView]:
         .subquery()
     )
     texts: dict[int, list[str]] = {}
-    for practice_id, extra, _ in (
-        []
-        if examples <= 0
-        else (
+    if examples > 0:
+        found = (
             await uow.session.exec(
-                select(latest.c.practice_id, latest.c.extra, latest.c.rank)
+                select(latest.c.practice_id, latest.c.extra)
                 .where(latest.c.rank <= examples)
                 .order_by(latest.c.rank)
             )
         ).all()
-    ):
-        texts.setdefault(practice_id, []).append(extra)
+        for practice_id, extra in found:
+            texts.setdefault(practice_id, []).append(extra)
     return [
         PracticeView(
             row.id or 0,
@@ -230,7 +228,6 @@ async def success_counts(uow: UnitOfWork) -> dict[int, SuccessCounts]:
     """Per practice, what bot.nominations.tally counts, as one aggregate query: actions
     carried out, with a good outcome or positive feedback, not marked as affecting
     other customers. (The nomination rule is checked against these every night.)"""
-    dialect = uow.session.bind.dialect.name if uow.session.bind is not None else "sqlite"
     praised = (
         select(CustomerFeedbackRow.id)
         .where(CustomerFeedbackRow.action_id == ActionRow.id)
@@ -242,7 +239,7 @@ async def success_counts(uow: UnitOfWork) -> dict[int, SuccessCounts]:
             ActionRow.practice_id,
             func.count(),
             func.count(distinct(col(ActionRow.person_id))),
-            func.count(distinct(literal_column(_WEEK[dialect]))),
+            func.count(distinct(literal_column(_WEEK[uow.dialect]))),
         )
         .where(col(ActionRow.practice_id).is_not(None))
         .where(col(ActionRow.status).in_(CARRIED_OUT))

@@ -42,5 +42,10 @@ class UnitOfWork:
         self._session = None
         await session.close()
 
+    @property
+    def dialect(self) -> str:
+        """ "sqlite" or "postgresql": for the few statements written per dialect."""
+        return self._database.engine.dialect.name
+
     async def commit(self) -> None:
         await self.session.commit()

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import select
 
 from bot.org import Organisation
-from storage.activity import LONG_LIST, counts_by_team_and_context, weekly_counts
+from storage.activity import LONG_LIST, counts_by_team_and_context, team_of, weekly_counts
 from storage.database import Database
 from storage.people import sync_organisation
 from storage.tables import ActionRow, PersonRow
@@ -65,7 +65,7 @@ async def test_weekly_and_team_counts_match_a_count_by_hand(
                 at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
                 if person in members and END - 8 * WEEK <= at < END:
                     by_hand[int((at - (END - 8 * WEEK)) / WEEK)] += 1
-            assert await weekly_counts(uow, members, END, 8) == by_hand, members
+            assert await weekly_counts(uow, await team_of(uow, members), END, 8) == by_hand, members
 
             start = END - WEEK
             teams: dict[tuple[str | None, str], int] = {}
@@ -74,12 +74,25 @@ async def test_weekly_and_team_counts_match_a_count_by_hand(
                 if person in members and start <= at < END:
                     key = (bosses[person], context)
                     teams[key] = teams.get(key, 0) + 1
-            assert await counts_by_team_and_context(uow, members, start, END) == teams
+            assert (
+                await counts_by_team_and_context(uow, await team_of(uow, members), start, END)
+                == teams
+            )
 
         # Everyone's weeks, as the moments above were chosen: edges land where they should.
-        assert await weekly_counts(uow, everyone, END, 8) == [4, 2, 0, 0, 0, 0, 2, 4]
+        assert await weekly_counts(uow, await team_of(uow, everyone), END, 8) == [
+            4,
+            2,
+            0,
+            0,
+            0,
+            0,
+            2,
+            4,
+        ]
 
-        # A team too long for an IN list and too small for "everyone but": filtered in
-        # Python, same answer.
+        # A team given by a list too long for IN (selected as "everyone but"): same answer.
         crowd = [*team, *(f"nobody{n}" for n in range(LONG_LIST))]
-        assert await weekly_counts(uow, crowd, END, 8) == await weekly_counts(uow, team, END, 8)
+        assert await weekly_counts(uow, await team_of(uow, crowd), END, 8) == await weekly_counts(
+            uow, await team_of(uow, team), END, 8
+        )

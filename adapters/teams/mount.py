@@ -20,7 +20,7 @@ from adapters.state import LINKS, MESSENGERS, MOUNTED, NOTES, RUNTIME, SETTINGS
 from adapters.teams.bot import TeamsBot
 from adapters.teams.messenger import TeamsMessenger
 from bot.settings import Settings
-from storage.database import StorageUnavailable, is_unavailable
+from storage.database import is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ async def teams_messages(request: web.Request) -> web.StreamResponse:
 
 
 async def _on_turn_error(context: TurnContext, error: Exception) -> None:
-    if isinstance(error, StorageUnavailable) or is_unavailable(error):
+    if is_unavailable(error):
         # Nothing was saved: say so, and answer the channel with an error (raise).
         await context.send_activity(UNAVAILABLE)
         raise error

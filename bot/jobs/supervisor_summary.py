@@ -13,7 +13,7 @@ from bot.names import person_name
 from bot.org import Person, Role
 from bot.teams import below
 from bot.text import shorten
-from storage.activity import praise_between, unanswered_follow_ups
+from storage.activity import praise_between, team_of, unanswered_follow_ups
 from storage.requests import open_requests
 
 JOB = "supervisor-summary"
@@ -35,7 +35,7 @@ async def summary_card(scene: Scene, person: Person, occurrence: datetime) -> Ou
     waiting = await open_requests(scene.uow, person.id)
     follow_ups = await unanswered_follow_ups(scene.uow, team)
     since = occurrence - timedelta(days=7)
-    praise = await praise_between(scene.uow, team, since, occurrence)
+    praise = await praise_between(scene.uow, await team_of(scene.uow, team), since, occurrence)
     fields = [
         CardField(
             f"Waiting on you ({len(waiting)})",

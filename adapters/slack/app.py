@@ -189,8 +189,11 @@ class SlackBot:
         """Remember their DM; the first time, also their time zone (Slack's users.info)."""
         known = await find_address(self.database, person_id, translate.PLATFORM)
         await remember_address(self.database, person_id, translate.PLATFORM, {"channel": channel})
-        if known is not None:
-            return
+        if known is None:
+            # A call to Slack: after the ack, not on its path.
+            self._later(self._learn_timezone(person_id, user))
+
+    async def _learn_timezone(self, person_id: str, user: str) -> None:
         try:
             profile = await self.client.users_info(user=user)
         except SlackApiError as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from adapters.slack.mount import SLACK_BOT
 from adapters.state import RUNTIME
 from bot.jobs.runner import run_job
 from tests.slack_harness import SlackDriver
@@ -39,6 +40,7 @@ async def test_slack_users_info_gives_the_time_zone(slack: SlackDriver) -> None:
     await slack.dm("U0GOSIA1", "mine")  # asked once, not on every message
     await slack.fake.wait_for("chat.postMessage", 2)
     assert len(slack.fake.of("users.info")) == 1
+    await slack.client.server.app[SLACK_BOT].drain()  # the zone is saved after the ack
     # Mon 09:30 in Auckland is Sun 20:30 UTC, when London's Monday is still to come.
     report = await _prompt(slack.client.server.app, "2026-11-22T20:31:00+00:00")
     assert report.startswith("sent 1, already sent 0, not due 7")

@@ -15,7 +15,7 @@ from jsonschema import Draft6Validator
 
 from tests.fake_connector import FakeConnector
 
-SCHEMAS = Path(__file__).resolve().parent.parent.parent / "shared" / "schemas"
+SCHEMAS = Path(__file__).resolve().parent / "data" / "schemas"  # README.md there: sources
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 BOT = {"id": "28:extramile-bot", "name": "Extra Mile"}
 ASHA = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from adapters.links import LinkSigner
@@ -15,5 +17,7 @@ SETTINGS = web.AppKey("settings", Settings)
 MOUNTED: web.AppKey[dict[str, bool]] = web.AppKey("mounted", dict)
 MESSENGERS: web.AppKey[dict[str, Messenger]] = web.AppKey("messengers", dict)
 LINKS = web.AppKey("links", LinkSigner)
+# Rung when a request queues an answer in the outbox: the dispatcher sends it at once.
+OUTBOX_BELL = web.AppKey("outbox_bell", asyncio.Event)
 # Short facts /healthz reports (e.g. Teams in emulator mode).
 NOTES: web.AppKey[dict[str, str]] = web.AppKey("notes", dict)

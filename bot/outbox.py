@@ -13,7 +13,6 @@ dies before that leaves them "maybe sent", which the messenger checks).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 from collections import defaultdict
@@ -57,6 +56,8 @@ class Dispatcher:
     concurrency: int = 32
     batch: int = 200
     lease: timedelta = LEASE
+    # Rung by the request path when it queues an answer: sent at once, not at the next poll.
+    bell: asyncio.Event = field(default_factory=asyncio.Event)
     # Each platform's pause and pace (bot.pacing): a rate limit is per app, not per send.
     _gates: defaultdict[str, Gate] = field(default_factory=lambda: defaultdict(Gate), init=False)
 
@@ -92,20 +93,25 @@ class Dispatcher:
 
     async def run_forever(self, stop: asyncio.Event, *, idle: float = 0.5) -> None:
         while not stop.is_set():
+            self.bell.clear()
             try:
                 attempted = await self.run_once()
             except Exception:
                 log.exception("outbox dispatcher round failed; trying again shortly")
                 attempted = 0
             if attempted == 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), idle)
+                # Until the poll comes round, or a request queues an answer (the bell).
+                rung = asyncio.ensure_future(self.bell.wait())
+                stopped = asyncio.ensure_future(stop.wait())
+                await asyncio.wait({rung, stopped}, timeout=idle, return_when="FIRST_COMPLETED")
+                rung.cancel()
+                stopped.cancel()
 
     async def _deliver(self, item: OutboxItem, sent: list[int]) -> datetime | None:
         """Try one message; if it must wait, when (later ones for that person wait with it)."""
         if item.person_id:
             person = self.org.person(item.person_id)
-            messenger = self._messenger_for(item.person_id)
+            messenger = self._messenger_for(item.person_id, item.platform)
             if person is None or messenger is None:
                 await mark_failed(self.database, item.id, error="no platform can reach this person")
                 log.warning("outbox %s: nobody to deliver to (%s)", item.id, item.person_id)
@@ -165,8 +171,11 @@ class Dispatcher:
         await mark_retry(self.database, item.id, at=at, error=reason, maybe_sent=maybe_sent)
         return at
 
-    def _messenger_for(self, person_id: str) -> Messenger | None:
+    def _messenger_for(self, person_id: str, platform: str = "auto") -> Messenger | None:
         person = self.org.person(person_id)
         if person is None:
             return None
+        chosen = self.messengers.get(platform)
+        if chosen is not None and chosen.can_reach(person):
+            return chosen  # an answer goes back where the person asked
         return next((m for m in self.messengers.values() if m.can_reach(person)), None)

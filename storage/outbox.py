@@ -36,9 +36,13 @@ async def enqueue(
     payload: dict[str, object],
     now: datetime,
     dedupe_key: str | None = None,
+    platform: str = "auto",
 ) -> bool:
-    """Queue a message to a person, due at `now`; False if its dedupe key was queued before."""
-    return await _add(uow, person_id, "auto", person_id, payload, now, dedupe_key)
+    """Queue a message to a person, due at `now`; False if its dedupe key was queued before.
+
+    `platform`: "auto" (wherever they can be reached) or the one they are talking on.
+    """
+    return await _add(uow, person_id, platform, person_id, payload, now, dedupe_key)
 
 
 async def enqueue_channel(

@@ -11,6 +11,7 @@ from bot.messages import (
     Form,
     FormField,
     Outbound,
+    Replies,
     Text,
 )
 
@@ -28,6 +29,10 @@ def render(message: Outbound) -> tuple[str, tuple[Button, ...]]:
             return f"== {form.title} ==\n{form.intro}".rstrip(), ()
         case Document(title=title, filename=filename):
             return f"📄 {title}: saved as {filename}", ()
+        case Replies(items=items):
+            shown = [render(item) for item in items]
+            buttons = next((b for _, b in reversed(shown) if b), ())
+            return "\n\n".join(text for text, _ in shown if text), buttons
 
 
 def _card(card: Card) -> str:

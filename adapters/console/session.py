@@ -22,6 +22,7 @@ from bot.messages import (
     Sender,
     Text,
     TextMessage,
+    opened,
 )
 from storage.database import StorageUnavailable
 
@@ -83,7 +84,7 @@ class ConsoleSession:
     async def _show(self, replies: list[Outbound]) -> Form | None:
         form: Form | None = None
         self._buttons = ()
-        for reply in replies:
+        for reply in opened(replies):
             text, buttons = render(reply)
             if text:
                 self._say(text)

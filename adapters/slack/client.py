@@ -9,8 +9,18 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.render import SlackMessage, card_message, text_message
-from bot.messages import Button, ButtonStyle, Card, CardUpdate, Document, Form, Outbound, Text
+from adapters.slack.render import SlackMessage, card_message, combine, text_message
+from bot.messages import (
+    Button,
+    ButtonStyle,
+    Card,
+    CardUpdate,
+    Document,
+    Form,
+    Outbound,
+    Replies,
+    Text,
+)
 from bot.org import Person
 from storage.addresses import find_address, remember_address
 from storage.database import Database
@@ -43,6 +53,8 @@ def as_message(message: Outbound) -> SlackMessage:
             return card_message(Card(title=title, buttons=_open_form_button(message)))
         case Document(title=title):
             return text_message(Text(f"📄 {title} (the file follows)"))
+        case Replies(items=items):
+            return combine([as_message(item) for item in items])
 
 
 def _open_form_button(form: Form) -> tuple[Button, ...]:

@@ -21,7 +21,7 @@ from adapters.slack.client import (
     upload_image,
 )
 from bot.delivery import RetryLater, Undeliverable
-from bot.messages import Card, CardUpdate, Document, Outbound
+from bot.messages import Card, CardUpdate, Document, Outbound, Replies, opened
 from bot.org import Person
 from storage.addresses import all_addresses, remember_addresses
 from storage.database import Database
@@ -113,6 +113,10 @@ class SlackMessenger:
                 return
         dms = await self._known_dms()
         channel = dms.get(person.id)
+        if channel is None and isinstance(message, Replies):
+            # An answer to someone talking to us: open their DM once and remember it
+            # (a fan-out posts to the user id instead, sparing conversations.open).
+            channel = dms[person.id] = await dm_channel(self._client, self._database, person)
         if maybe_sent:
             channel = channel or await dm_channel(self._client, self._database, person)
             if (ts := await already_posted(self._client, channel, dedupe_key)) is not None:
@@ -128,10 +132,11 @@ class SlackMessenger:
             self._learned[person.id] = {"channel": posted.channel}
         channel, ts = posted.channel, posted.ts
         dms[person.id] = channel
-        if (card := image_of(message)) is not None:
-            await upload_image(self._client, channel, card)
-        if isinstance(message, Document):
-            await upload_document(self._client, channel, message)
+        for item in opened([message]):
+            if (card := image_of(item)) is not None:
+                await upload_image(self._client, channel, card)
+            if isinstance(item, Document):
+                await upload_document(self._client, channel, item)
         await self._remember_copy(person, message, channel, ts)
 
     async def _remember_copy(

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
+import logging
 import time
-from urllib.parse import urlencode
+from typing import Any
+from urllib.parse import quote, urlencode
 
+import pytest
+from slack_sdk.signature import SignatureVerifier
+
+from adapters.slack.mount import SLACK_BOT
 from adapters.slack.render import card_message, escape, form_view, text_message
 from bot.messages import Button, Card, CardField, Text
-from tests.slack_harness import SlackDriver, all_text, find_button
+from tests.fake_slack import SIGNING_SECRET
+from tests.slack_harness import TEAM, SlackDriver, all_text, find_button, next_id
 
 ASHA = "U0ASHA01"
 
@@ -215,3 +224,267 @@ def test_a_form_with_long_option_labels_still_builds_a_valid_modal() -> None:
     assert len(view["title"]["text"]) == 24
     options = view["blocks"][0]["element"]["options"]
     assert len(options) == 100 and all(len(o["text"]["text"]) <= 75 for o in options)
+
+
+# --- malformed input is 400, never 500, and never a traceback in the log --------------------
+
+
+def _errors(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Anything logged at ERROR or above, or with a traceback attached."""
+    return [
+        f"{r.name}: {r.getMessage()}"
+        for r in caplog.records
+        if r.levelno >= logging.ERROR or r.exc_info
+    ]
+
+
+def _signed_bytes(body: bytes, timestamp: str | None = None) -> dict[str, str]:
+    """Slack's signature over the raw bytes (v0:timestamp:body)."""
+    stamp = timestamp if timestamp is not None else str(int(time.time()))
+    base = b"v0:" + stamp.encode() + b":" + body
+    digest = hmac.new(SIGNING_SECRET.encode(), base, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={digest}"}
+
+
+_COMMAND = urlencode(
+    {
+        "command": "/extramile",
+        "text": "help",
+        "user_id": ASHA,
+        "channel_id": "D0ASHA01",
+        "team_id": TEAM["id"],
+        "trigger_id": "tr.bad",
+    }
+)
+
+
+@pytest.mark.parametrize("stamp", ["soon", "9" * 5000, "-1", "1e9", "١٧٠٠٠٠٠٠٠٠", ""])
+async def test_a_timestamp_that_is_not_a_number_is_400(
+    slack: SlackDriver, caplog: pytest.LogCaptureFixture, stamp: str
+) -> None:
+    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=stamp, body=_COMMAND)
+    response = await slack.client.post(
+        "/slack/events",
+        data=_COMMAND.encode(),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": signature,
+        },
+    )
+    assert response.status == 400
+    assert _errors(caplog) == []
+
+
+async def test_a_body_that_is_not_utf8_is_400_once_signed_and_401_when_not(
+    slack: SlackDriver, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = _COMMAND.encode() + b"&extra=caf\xe9\xff"
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    response = await slack.client.post(
+        "/slack/events", data=body, headers={**form, **_signed_bytes(body)}
+    )
+    assert response.status == 400
+    forged = {**_signed_bytes(body), "X-Slack-Signature": "v0=" + "0" * 64}
+    response = await slack.client.post("/slack/events", data=body, headers={**form, **forged})
+    assert response.status == 401
+    assert _errors(caplog) == []
+
+
+@pytest.mark.parametrize("charset", ["klingon", "utf-16", "latin-1"])
+async def test_a_charset_other_than_utf8_is_400(
+    slack: SlackDriver, caplog: pytest.LogCaptureFixture, charset: str
+) -> None:
+    response = await slack.post_raw(
+        _COMMAND, content_type=f"application/x-www-form-urlencoded; charset={charset}"
+    )
+    assert response.status == 400
+    assert _errors(caplog) == []
+
+
+async def test_utf8_named_in_the_content_type_is_fine(slack: SlackDriver) -> None:
+    response = await slack.post_raw(
+        _COMMAND, content_type="application/x-www-form-urlencoded; charset=UTF-8"
+    )
+    assert response.status == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("payload=" + quote("[1,2]"), "application/x-www-form-urlencoded"),
+        ("payload=" + quote('"x"'), "application/x-www-form-urlencoded"),
+        ("payload=" + quote("null"), "application/x-www-form-urlencoded"),
+        ("payload=" + quote("7"), "application/x-www-form-urlencoded"),
+        ("[1, 2]", "application/json"),
+        ('"x"', "application/json"),
+        ("null", "application/json"),
+        ('{"type": "event_callback", "team_id": "T0RIVER01", "event": "x"}', "application/json"),
+        (
+            '{"type": "event_callback", "team_id": "T0RIVER01", "event": {"type": "message"},'
+            ' "authorizations": "x"}',
+            "application/json",
+        ),
+        (
+            '{"type": "event_callback", "team_id": "T0RIVER01", "event": {"type": "message"},'
+            ' "authorizations": [7]}',
+            "application/json",
+        ),
+        ('{"type": "event_callback", "team": 7, "event": {"type": 7}}', "application/json"),
+        ('{"type": 7}', "application/json"),
+        (
+            '{"type": "event_callback", "team_id": "T0RIVER01", "event": {"type": "message",'
+            ' "channel_type": "im", "channel": "D0ASHA01", "text": "hi"}}',
+            "application/json",
+        ),
+        (
+            '{"type": "event_callback", "team_id": "T0RIVER01", "event": {"type": "message",'
+            ' "channel_type": "im", "channel": "D0ASHA01", "user": {"id": "U0ASHA01"}}}',
+            "application/json",
+        ),
+        ('{"command": ["/extramile"]}', "application/json"),
+    ],
+)
+async def test_a_body_of_the_wrong_shape_is_400(
+    slack: SlackDriver, caplog: pytest.LogCaptureFixture, body: str, content_type: str
+) -> None:
+    response = await slack.post_raw(body, content_type=content_type)
+    assert response.status == 400
+    assert "Traceback" not in await response.text()
+    assert _errors(caplog) == []
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        {"id": "V1", "callback_id": "log-action", "state": {"values": {}}},
+        {"id": "V1", "callback_id": "log-action", "type": 7},
+        {"id": "V1", "callback_id": "log-action", "type": "modal", "state": {"values": []}},
+        {"id": "V1", "callback_id": "log-action", "type": "modal", "state": {"values": {"a": 1}}},
+    ],
+)
+async def test_a_view_submission_of_the_wrong_shape_is_400(
+    slack: SlackDriver, caplog: pytest.LogCaptureFixture, view: dict[str, object]
+) -> None:
+    response = await slack.interactive(
+        {
+            "type": "view_submission",
+            "team": TEAM,
+            "user": {"id": ASHA, "team_id": TEAM["id"]},
+            "trigger_id": "tr.view",
+            "view": view,
+        }
+    )
+    assert response.status == 400
+    assert _errors(caplog) == []
+
+
+def _click(user: str, action_id: str, value: str, trigger_id: str | None = None) -> dict[str, Any]:
+    channel = "D" + user[1:]
+    return {
+        "type": "block_actions",
+        "team": TEAM,
+        "user": {"id": user, "team_id": TEAM["id"]},
+        "trigger_id": trigger_id or next_id("tr."),
+        "container": {
+            "type": "message",
+            "message_ts": "1.5",
+            "channel_id": channel,
+            "is_ephemeral": False,
+        },
+        "channel": {"id": channel},
+        "message": {"ts": "1.5", "text": "", "blocks": []},
+        "actions": [
+            {
+                "type": "button",
+                "action_id": f"{action_id}|0",
+                "value": value,
+                "text": {"type": "plain_text", "text": "Go"},
+            }
+        ],
+    }
+
+
+HUGE = "99999999999999999999"
+MARIA, SAM = "U0MARIA1", "U0SAM001"
+
+
+@pytest.mark.parametrize("value", [HUGE, "9" * 5000, "²", "-1", "١٢", "2147483648"])
+@pytest.mark.parametrize(
+    ("user", "action_id", "template"),
+    [
+        (SAM, "request.approve", "{}"),
+        (SAM, "request.decline", "{}"),
+        (SAM, "request.ask", "{}"),
+        (ASHA, "form.open", "request-answer:{}"),
+        (ASHA, "form.open", "follow-up:{}"),
+        (ASHA, "practice.pick", "{}:1"),
+        (ASHA, "practice.pick", "1:{}"),
+        (ASHA, "practice.new", "{}"),
+        (MARIA, "nomination.adopt", "{}"),
+        (MARIA, "nomination.dismiss", "{}"),
+    ],
+)
+async def test_an_id_too_large_for_an_integer_gets_a_polite_answer(
+    slack: SlackDriver,
+    caplog: pytest.LogCaptureFixture,
+    user: str,
+    action_id: str,
+    template: str,
+    value: str,
+) -> None:
+    payload = _click(user, action_id, template.format(value))
+    response = await slack.interactive(payload)
+    assert response.status == 200
+    [reply] = await slack.fake.wait_for("chat.postMessage")
+    assert "something went wrong" not in all_text(reply.params["blocks"])
+    # The same click again (Slack retries) goes through the duplicate path: still polite.
+    again = await slack.interactive(payload, retry=1)
+    assert again.status == 200
+    await slack.client.app[SLACK_BOT].drain()
+    for call in slack.fake.of("chat.postMessage"):
+        assert "something went wrong" not in all_text(call.params["blocks"])
+    assert _errors(caplog) == []
+
+
+@pytest.mark.parametrize(
+    ("user", "form_id"),
+    [
+        (SAM, f"request-decline:{HUGE}"),
+        (SAM, f"request-ask:{HUGE}"),
+        (ASHA, f"request-answer:{HUGE}"),
+        (ASHA, f"follow-up:{HUGE}"),
+        (MARIA, f"nomination-adopt:{HUGE}"),
+        (MARIA, f"nomination-dismiss:{HUGE}"),
+        (ASHA, "practice-suggest"),
+    ],
+)
+async def test_a_form_naming_an_id_too_large_gets_a_polite_answer(
+    slack: SlackDriver, caplog: pytest.LogCaptureFixture, user: str, form_id: str
+) -> None:
+    response = await slack.interactive(
+        {
+            "type": "view_submission",
+            "team": TEAM,
+            "user": {"id": user, "team_id": TEAM["id"]},
+            "trigger_id": next_id("tr."),
+            "view": {
+                "id": "V1",
+                "type": "modal",
+                "callback_id": form_id.partition(":")[0],
+                "private_metadata": form_id,
+                "state": {
+                    "values": {
+                        name: {"a": {"type": "plain_text_input", "value": "Because"}}
+                        for name in ("reason", "question", "answer", "wording", "feedback_since")
+                    }
+                    | {"practice": {"a": {"type": "plain_text_input", "value": HUGE}}}
+                },
+            },
+        }
+    )
+    assert response.status == 200
+    await slack.client.app[SLACK_BOT].drain()
+    for call in slack.fake.of("chat.postMessage"):
+        assert "something went wrong" not in all_text(call.params["blocks"])
+    assert _errors(caplog) == []

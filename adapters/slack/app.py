@@ -27,6 +27,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.overload import waited
 from adapters.slack import translate
 from adapters.slack.client import (
     as_message,
@@ -212,7 +213,8 @@ class SlackBot:
         """The engine's turn, then the ack, then (in the background) `reply` with what the
         turn answered. See the module's docstring."""
         turn = asyncio.ensure_future(self.engine.handle(inbound))
-        done, _ = await asyncio.wait({turn}, timeout=ACK_BUDGET)
+        # The budget counts from the request's arrival, queueing included (adapters.overload).
+        done, _ = await asyncio.wait({turn}, timeout=max(ACK_BUDGET - waited(), 0.0))
         if turn in done and turn.exception() is not None:
             turn.result()  # raises before the ack: bolt answers 500 and Slack retries
 
@@ -339,16 +341,35 @@ _SHAPES: dict[str, type[translate.Loose]] = {
 }
 
 
-def payload_problem(body: dict[str, Any]) -> str | None:
+def payload_problem(body: object) -> str | None:
     """Why a (signed) payload cannot be handled, or None. Checked before bolt sees it,
-    since bolt itself trips over some malformed payloads (an empty `actions` list)."""
+    since bolt itself trips over some malformed payloads (an empty `actions` list, a
+    list for a body, a number for a team): those are 400s, not 500s."""
+    if not isinstance(body, dict):
+        log.warning("malformed Slack payload: a JSON %s, not an object", type(body).__name__)
+        return "malformed payload"
     kind = "command" if "command" in body else str(body.get("type", ""))
-    model = translate.SlashCommand if kind == "command" else _SHAPES.get(kind)
-    if model is None:
-        return None
+    event = body.get("event")
     try:
-        model.model_validate(body)
+        translate.Envelope.model_validate(body)
+        model = translate.SlashCommand if kind == "command" else _SHAPES.get(kind)
+        if model is not None:
+            model.model_validate(body)
+        if isinstance(event, dict) and _is_dm_to_the_bot(event):
+            translate.MessageEvent.model_validate(event)
     except ValidationError as error:
-        log.warning("malformed Slack %s payload: %s", kind, error.errors()[:3])
-        return f"malformed {kind} payload"
+        # Where and what, never the values (they may be anything a person typed).
+        where = [(".".join(map(str, e["loc"])), e["type"]) for e in error.errors()[:3]]
+        log.warning("malformed Slack %s payload: %s", kind or "unknown", where)
+        return f"malformed {kind or 'unknown'} payload"
     return None
+
+
+def _is_dm_to_the_bot(event: dict[str, Any]) -> bool:
+    """A message event on_message hands to the engine (others it acknowledges and drops)."""
+    return (
+        event.get("type") == "message"
+        and event.get("channel_type") == "im"
+        and not event.get("subtype")
+        and not event.get("bot_id")
+    )

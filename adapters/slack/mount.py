@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import json
+import codecs
+import hashlib
+import hmac
 import logging
+import re
+import time
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 
 import aiohttp
 from aiohttp import web
@@ -12,9 +17,13 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.request.internals import (
+    build_normalized_headers,
+    extract_content_type,
+    parse_body,
+)
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
-from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackBot, payload_problem
@@ -25,8 +34,29 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 SLACK_BOT = web.AppKey("slack_bot", SlackBot)
-SLACK_VERIFIER = web.AppKey("slack_verifier", SignatureVerifier)
 PATH = "/slack/events"
+# Seconds since the epoch, as Slack sends it: ASCII digits, nothing else (int() would
+# take "١٧٠٠٠٠٠٠٠٠" or " 17 ", and raise on 5,000 digits).
+TIMESTAMP = re.compile(r"[0-9]{1,12}")
+MAX_AGE_SECONDS = 5 * 60  # Slack's advice: refuse older requests (replays)
+
+
+@dataclass(frozen=True, slots=True)
+class SlackSignature:
+    """Slack's request signature (v0), computed over the raw bytes of the body, so a body
+    that is not UTF-8 is refused as unsigned or as malformed, never a decoding error."""
+
+    secret: bytes
+
+    def valid(self, stamp: str, body: bytes, signature: str, now: float | None = None) -> bool:
+        if abs((time.time() if now is None else now) - int(stamp)) > MAX_AGE_SECONDS:
+            return False
+        base = b"v0:" + stamp.encode() + b":" + body
+        expected = "v0=" + hmac.new(self.secret, base, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(expected.encode(), signature.encode("utf-8", "surrogateescape"))
+
+
+SLACK_SIGNATURE = web.AppKey("slack_signature", SlackSignature)
 
 
 def web_client(
@@ -65,7 +95,9 @@ def mount_slack(app: web.Application, settings: Settings) -> None:
     if not settings.slack_enabled:
         return
     if settings.slack_signing_secret is not None:
-        app[SLACK_VERIFIER] = SignatureVerifier(settings.slack_signing_secret.get_secret_value())
+        app[SLACK_SIGNATURE] = SlackSignature(
+            settings.slack_signing_secret.get_secret_value().encode()
+        )
         app.router.add_post(PATH, slack_events)
     app.cleanup_ctx.append(_slack_ctx)
 
@@ -97,20 +129,55 @@ async def _slack_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 async def slack_events(request: web.Request) -> web.Response:
-    bot = request.app[SLACK_BOT]
-    body = await request.text()
+    """Slack's HTTP route. The signature is checked over the raw bytes before anything
+    is decoded or parsed; whatever is malformed after that is a 400 (a warning in the
+    log, never a traceback), since Slack would only send it again."""
+    stamp = request.headers.get("X-Slack-Request-Timestamp")
+    signature = request.headers.get("X-Slack-Signature")
+    if stamp is None or signature is None:
+        return web.Response(status=401, text="invalid request")
+    if not TIMESTAMP.fullmatch(stamp):
+        log.warning("Slack request with a malformed timestamp header")
+        return web.Response(status=400, text="malformed X-Slack-Request-Timestamp")
+    raw = await request.read()
+    if not request.app[SLACK_SIGNATURE].valid(stamp, raw, signature):
+        return web.Response(status=401, text="invalid request")
+    text = _utf8(raw, request.charset)
+    if text is None:
+        return web.Response(status=400, text="the body must be UTF-8")
     headers: dict[str, str | Sequence[str]] = {
         k.lower(): request.headers.getall(k) for k in request.headers
     }
-    # Signature first (bolt checks it again): nothing unsigned is even parsed.
-    if not request.app[SLACK_VERIFIER].is_valid_request(body, dict(request.headers)):
-        return web.Response(status=401, text="invalid request")
     try:
-        bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=headers)
-    except (ValueError, json.JSONDecodeError):
+        body = parse_body(text, extract_content_type(build_normalized_headers(headers)))
+    except ValueError:  # JSON that does not parse
+        log.warning("Slack request with a malformed body")
         return web.Response(status=400, text="malformed body")
-    problem = payload_problem(bolt_request.body)
+    problem = payload_problem(body)
     if problem is not None:
         return web.Response(status=400, text=problem)
-    response = await bot.app.async_dispatch(bolt_request)
+    try:
+        bolt_request = AsyncBoltRequest(body=text, query=request.query_string, headers=headers)
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as error:
+        # payload_problem checks what bolt reads; this catches any shape it missed.
+        log.warning("Slack payload bolt cannot read: %s", type(error).__name__)
+        return web.Response(status=400, text="malformed payload")
+    response = await request.app[SLACK_BOT].app.async_dispatch(bolt_request)
     return await to_aiohttp_response(response)
+
+
+def _utf8(raw: bytes, charset: str | None) -> str | None:
+    """The body as text: Slack sends UTF-8, so any other charset named is refused."""
+    if charset is not None:
+        try:
+            name = codecs.lookup(charset).name
+        except LookupError:
+            name = None
+        if name not in ("utf-8", "ascii"):
+            log.warning("Slack request in charset %r, not UTF-8", charset[:40])
+            return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        log.warning("Slack request body is not UTF-8")
+        return None

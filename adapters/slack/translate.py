@@ -7,6 +7,8 @@ the caller turns into a 400 or a friendly reply.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from adapters.slack.render import engine_action_id, engine_button_value, unescape
@@ -63,6 +65,7 @@ class ViewState(Loose):
 
 class SubmittedView(Loose):
     id: str
+    type: str  # bolt reads it to tell a workflow step from a modal
     callback_id: str
     private_metadata: str = ""
     state: ViewState = ViewState()
@@ -101,6 +104,51 @@ class MessageEvent(Loose):
     channel_type: str | None = None
     subtype: str | None = None
     bot_id: str | None = None
+
+
+class Shape(Loose):
+    """The fields slack-bolt reads from every payload to build its context (the ids of the
+    workspace, user and channel, the response URL), each of the type bolt assumes: a
+    payload that differs trips bolt over with a TypeError. Checked before bolt sees it."""
+
+    type: str | None = None
+    command: str | None = None
+    team: str | dict[str, Any] | None = None
+    team_id: str | None = None
+    enterprise: str | dict[str, Any] | None = None
+    enterprise_id: str | None = None
+    user: str | dict[str, Any] | None = None
+    user_id: str | None = None
+    channel: str | dict[str, Any] | None = None
+    channel_id: str | None = None
+    view: dict[str, Any] | None = None
+    actions: list[dict[str, Any]] | None = None
+    response_url: str | None = None
+    response_urls: list[dict[str, Any]] | None = None
+    is_enterprise_install: bool | str | None = None
+    is_ext_shared_channel: bool | None = None
+    authorizations: list[Shape] | None = None
+    message: Shape | None = None
+    previous_message: Shape | None = None
+    item: Shape | None = None
+    assistant_thread: Shape | None = None
+    function_data: dict[str, Any] | None = None
+
+
+class EventShape(Shape):
+    type: str
+    user_team: str | None = None
+    subtype: str | None = None
+    channel_type: str | None = None
+    bot_id: str | None = None
+    tab: str | None = None
+    text: str | None = None
+
+
+class Envelope(Shape):
+    """A whole payload: an event callback's `event` is itself a Shape, with a type."""
+
+    event: EventShape | None = None
 
 
 def from_command(command: SlashCommand) -> TextMessage:

@@ -303,7 +303,9 @@ def parse_money(text: str) -> Decimal | None:
 
 def parse_minutes(text: str) -> int | None:
     cleaned = text.strip().lower().removesuffix("minutes").removesuffix("mins").strip() or "0"
-    return int(cleaned) if cleaned.isdigit() and int(cleaned) <= 24 * 60 else None
+    if not cleaned.isdecimal() or len(cleaned) > 4:  # not "²", not 5,000 digits
+        return None
+    return int(cleaned) if int(cleaned) <= 24 * 60 else None
 
 
 def to_check(draft: ActionDraft) -> FeasibilityCheck:

@@ -17,6 +17,7 @@ from bot.domain import ActionStatus, Approach, CheckedAction
 from bot.feasibility import FeasibilityCheck, Verdict, assess, money
 from bot.flows import nominations
 from bot.flows.turn import Scene, Turn
+from bot.ids import parse_id
 from bot.messages import (
     Button,
     ButtonStyle,
@@ -226,7 +227,8 @@ def _when(moment: datetime, tz: ZoneInfo) -> str:
 
 async def _find(turn: Turn, request_id: str) -> RequestView | None:
     """The request a button or form names, if the id is one."""
-    return await get_request(turn.uow, int(request_id)) if request_id.isdigit() else None
+    number = parse_id(request_id)
+    return await get_request(turn.uow, number) if number is not None else None
 
 
 async def _open(turn: Turn, request_id: str) -> RequestView | list[Outbound]:

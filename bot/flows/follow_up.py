@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from bot.codec import dump_outbound
 from bot.flows.turn import Scene, Turn
+from bot.ids import parse_id
 from bot.messages import (
     Button,
     ButtonStyle,
@@ -123,7 +124,8 @@ def follow_up_form(
 
 async def _own_action(turn: Turn, action_id: str) -> DueAction | None:
     """The action a follow-up names, if it is this person's."""
-    action = await get_action(turn.uow, int(action_id)) if action_id.isdigit() else None
+    number = parse_id(action_id)
+    action = await get_action(turn.uow, number) if number is not None else None
     return action if action is not None and action.person_id == turn.person.id else None
 
 

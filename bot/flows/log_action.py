@@ -197,7 +197,7 @@ async def answer(turn: Turn, state: ConversationState, reply: str) -> list[Outbo
 def _choice_value(field: FormField, reply: str) -> str | None:
     text = reply.strip().lower()
     options = field.options
-    if text.isdigit() and 1 <= int(text) <= len(options):
+    if text.isdecimal() and len(text) <= 3 and 1 <= int(text) <= len(options):
         return options[int(text) - 1].value
     for option in options:
         if text in (option.value.lower(), option.label.lower()):

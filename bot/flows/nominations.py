@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from bot.codec import dump_outbound
 from bot.flows.turn import Scene, Turn
+from bot.ids import parse_id
 from bot.messages import (
     Button,
     ButtonStyle,
@@ -80,23 +81,25 @@ async def ask_practice(turn: Turn, action_id: int, extra: str) -> list[Outbound]
 
 
 async def pick(turn: Turn, value: str) -> list[Outbound]:
-    action_id, _, practice_id = value.partition(":")
-    if not (action_id.isdigit() and practice_id.isdigit()):
+    action_text, _, practice_text = value.partition(":")
+    action_id, practice_id = parse_id(action_text), parse_id(practice_text)
+    if action_id is None or practice_id is None:
         return [Text("I don't recognise that choice.")]
-    if await practice_of(turn.uow, int(action_id)) is not None:
+    if await practice_of(turn.uow, action_id) is not None:
         return [Text("That's recorded already. Thank you!")]
-    await assign_practice(turn.uow, int(action_id), int(practice_id))
+    await assign_practice(turn.uow, action_id, practice_id)
     return [Text("Thanks, noted as the same kind of extra mile.")]
 
 
 async def new(turn: Turn, value: str) -> list[Outbound]:
-    if not value.isdigit() or await practice_of(turn.uow, int(value)) is not None:
+    action_id = parse_id(value)
+    if action_id is None or await practice_of(turn.uow, action_id) is not None:
         return [Text("That's recorded already. Thank you!")]
-    extra = await get_extra(turn.uow, int(value))
+    extra = await get_extra(turn.uow, action_id)
     practice = await create_practice(
         turn.uow, shorten(extra or "A new deed", 100), turn.person.id, turn.now
     )
-    await assign_practice(turn.uow, int(value), practice)
+    await assign_practice(turn.uow, action_id, practice)
     return [Text("Thanks, noted as a new kind of extra mile.")]
 
 
@@ -219,7 +222,8 @@ async def show(turn: Turn) -> list[Outbound]:
 async def start(turn: Turn, action: str, value: str) -> list[Outbound]:
     if turn.person.role is not Role.MANAGER:
         return [Text("Only a manager can change the routine offer.")]
-    nomination = await get_nomination(turn.uow, int(value)) if value.isdigit() else None
+    number = parse_id(value)
+    nomination = await get_nomination(turn.uow, number) if number is not None else None
     if nomination is None:
         return [Text("I can't find that nomination.")]
     if nomination.status != "open":
@@ -246,7 +250,7 @@ async def submit(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbo
     kind, _, value = form_id.partition(":")
     if kind == SUGGEST_FORM:
         return await _suggested(turn, values)
-    if turn.person.role is not Role.MANAGER or not value.isdigit():
+    if turn.person.role is not Role.MANAGER or parse_id(value) is None:
         return [Text("Only a manager can change the routine offer.")]
     text = clean(values.get("wording" if kind == ADOPT_FORM else "reason", ""))
     if not text:
@@ -257,7 +261,7 @@ async def submit(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbo
             for f in form
         ]
     status = "adopted" if kind == ADOPT_FORM else "dismissed"
-    nomination_id = int(value)
+    nomination_id = int(value)  # checked by parse_id above
     if not await decide_nomination(
         turn.uow,
         nomination_id,
@@ -346,16 +350,17 @@ async def start_suggestion(turn: Turn) -> list[Outbound]:
 async def _suggested(turn: Turn, values: dict[str, str]) -> list[Outbound]:
     practice = values.get("practice", "")
     reason = clean(values.get("reason", ""))
-    if not practice.isdigit() or not reason:
+    practice_id = parse_id(practice)
+    if practice_id is None or not reason:
         form = await start_suggestion(turn)
         return [
             replace(f, errors={"reason": "Say why, in a few words."}) if isinstance(f, Form) else f
             for f in form
         ]
-    seen = tally(await evidence(turn.uow, int(practice)))
+    seen = tally(await evidence(turn.uow, practice_id))
     nomination_id = await save_nomination(
         turn.uow,
-        int(practice),
+        practice_id,
         successes=seen.successes,
         people=seen.people,
         weeks=seen.weeks,

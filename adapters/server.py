@@ -40,7 +40,7 @@ def create_app(settings: Settings, *, with_scheduler: bool = False) -> web.Appli
     app[LINKS] = LinkSigner(secret.get_secret_value().encode() if secret else None)
     app.cleanup_ctx.append(_runtime_ctx)
     mount_slack(app, settings)
-    mount_teams(app)
+    mount_teams(app, settings)
     app.cleanup_ctx.append(_dispatcher_ctx)  # after the platforms: it needs their messengers
     if with_scheduler:
         app.cleanup_ctx.append(_scheduler_ctx)
@@ -127,6 +127,9 @@ async def serve_document(request: web.Request) -> web.Response:
     return web.Response(body=pdf, content_type="application/pdf", headers=headers)
 
 
-def serve_forever(settings: Settings, *, port: int, with_scheduler: bool) -> None:
+def serve_forever(settings: Settings, *, host: str, port: int, with_scheduler: bool) -> None:
     """Serve until SIGINT or SIGTERM, which run_app turns into a graceful shutdown."""
-    web.run_app(create_app(settings, with_scheduler=with_scheduler), port=port, print=None)
+    log.info("listening on %s port %d", host, port)
+    web.run_app(
+        create_app(settings, with_scheduler=with_scheduler), host=host, port=port, print=None
+    )

@@ -88,6 +88,7 @@ async def extramile(
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": slack_api,
+        "EXTRAMILE_TEAMS_EMULATOR": "1",  # Teams without credentials, from this machine only
         "PYTHONUNBUFFERED": "1",
     }
     args = ["-m", "bot", "serve", "--no-scheduler"]

@@ -53,6 +53,10 @@ def _logging(level: str = "INFO") -> None:
 @app.command()
 def serve(
     port: Annotated[int | None, typer.Option(help="Overrides EXTRAMILE_PORT.")] = None,
+    host: Annotated[
+        str | None,
+        typer.Option(help="Overrides EXTRAMILE_HOST (default 127.0.0.1; 0.0.0.0 behind a proxy)."),
+    ] = None,
     no_scheduler: Annotated[
         bool, typer.Option("--no-scheduler", help="Run the jobs elsewhere.")
     ] = False,
@@ -63,7 +67,12 @@ def serve(
     settings = _settings()
     _check_org(settings)
     _logging(settings.log_level)
-    serve_forever(settings, port=port or settings.port, with_scheduler=not no_scheduler)
+    serve_forever(
+        settings,
+        host=host or settings.host,
+        port=port or settings.port,
+        with_scheduler=not no_scheduler,
+    )
 
 
 @app.command()

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     )
     org_file: Path | None = Field(default=None, validation_alias="EXTRAMILE_ORG_FILE")
     port: int = Field(default=3978, ge=1, le=65535, validation_alias="EXTRAMILE_PORT")
+    # The address the server listens on: this machine only, unless set (0.0.0.0 behind a proxy).
+    host: str = Field(default="127.0.0.1", min_length=1, validation_alias="EXTRAMILE_HOST")
     # INFO logs every request (aiohttp's access log) and every job run; WARNING only trouble.
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", validation_alias="EXTRAMILE_LOG_LEVEL"
@@ -48,6 +50,9 @@ class Settings(BaseSettings):
         default="MultiTenant",
         validation_alias=AliasChoices("MicrosoftAppType", "MICROSOFTAPPTYPE"),
     )
+    # Teams without credentials, for local testing only: unauthenticated Activities from
+    # loopback callers, answered only at loopback serviceUrls. Ignored when MicrosoftAppId is set.
+    teams_emulator: bool = Field(default=False, validation_alias="EXTRAMILE_TEAMS_EMULATOR")
 
     # How long a worker keeps the outbox messages it claimed before others may retry them.
     outbox_lease_seconds: int = Field(
@@ -74,5 +79,11 @@ class Settings(BaseSettings):
         return self.slack_bot_token is not None and way_in
 
     @property
+    def teams_enabled(self) -> bool:
+        """Credentials, or the local emulator mode asked for by name; else Teams is off."""
+        return bool(self.microsoft_app_id) or self.teams_emulator
+
+    @property
     def teams_emulator_mode(self) -> bool:
-        return not self.microsoft_app_id
+        """Unauthenticated local mode: the flag set and no credentials (credentials win)."""
+        return self.teams_emulator and not self.microsoft_app_id

@@ -28,17 +28,26 @@ class SigningKeys:
         return {**key, "kid": self.kid, "use": "sig", "endorsements": ["msteams"]}
 
     def token(
-        self, *, audience: str, service_url: str, issuer: str = ISSUER, expires_in: int = 600
+        self,
+        *,
+        audience: str,
+        service_url: str | None,
+        issuer: str = ISSUER,
+        expires_in: int = 600,
+        extra: dict[str, Any] | None = None,
     ) -> str:
+        """A signed token; `service_url=None` leaves the `serviceurl` claim out."""
         now = int(time.time())
-        claims = {
+        claims: dict[str, Any] = {
             "iss": issuer,
             "aud": audience,
-            "serviceurl": service_url,
             "nbf": now - 5,
             "exp": now + expires_in,
             "iat": now,
+            **(extra or {}),
         }
+        if service_url is not None:
+            claims["serviceurl"] = service_url
         return jwt.encode(claims, self.private, algorithm="RS256", headers={"kid": self.kid})
 
 

@@ -136,7 +136,12 @@ async def fake_connector() -> AsyncIterator[FakeConnector]:
 
 @pytest.fixture
 def teams_settings(tmp_path: Path) -> Settings:
-    return Settings(database_url=f"sqlite:///{tmp_path / 'teams.db'}", org_file=EXAMPLE_ORG_FILE)
+    """Teams in its local emulator mode (no credentials; loopback callers only)."""
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'teams.db'}",
+        org_file=EXAMPLE_ORG_FILE,
+        teams_emulator=True,
+    )
 
 
 @pytest.fixture

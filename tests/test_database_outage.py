@@ -83,6 +83,7 @@ async def outage(
         slack_bot_token=TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake_slack.api_url,
+        teams_emulator=True,
     )
     client = await aiohttp_client(create_app(settings))
     yield Outage(

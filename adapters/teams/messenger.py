@@ -36,13 +36,22 @@ class TeamsMessenger:
         app_id: str | None,
         tenant_id: str | None,
         service_url: str = DEFAULT_SERVICE_URL,
+        service_url_allowed: Callable[[str], bool] | None = None,
     ) -> None:
+        """`service_url_allowed`: a last check on every serviceUrl used (the emulator mode
+        allows loopback only). With credentials the stored ones were vouched for by a token
+        when they were saved (adapters/teams/mount.py refuses any other request)."""
         self._adapter = adapter
         self._bot = bot
         self._database = database
         self._app_id = app_id
         self._tenant_id = tenant_id
         self._service_url = service_url
+        self._allowed = service_url_allowed
+
+    def _check(self, service_url: str | None) -> None:
+        if self._allowed is not None and not self._allowed(service_url or ""):
+            raise Undeliverable("its serviceUrl is not one this bot may call (emulator mode)")
 
     async def settle(self) -> None:
         return None  # each conversation reference is saved as it is made
@@ -71,6 +80,7 @@ class TeamsMessenger:
         if tenant is None:
             raise Undeliverable("no tenant id is known yet")
         service_url = known.reference.service_url if known else self._service_url
+        self._check(service_url)
         parameters = ConversationParameters(
             is_group=True,
             bot=ChannelAccount(id=f"28:{self._app_id}" if self._app_id else "28:extramile"),
@@ -95,6 +105,7 @@ class TeamsMessenger:
         copies = await find_posted(self._database, update.card_key, person.id, PLATFORM)
         for copy in copies:
             reference = ConversationReference().deserialize(copy["reference"])
+            self._check(reference.service_url)
             activity_id = str(copy["activity_id"])
 
             async def replace(context: TurnContext, activity_id: str = activity_id) -> None:
@@ -121,6 +132,7 @@ class TeamsMessenger:
 
         reference = await find_reference(self._database, person.id)
         if reference is not None:
+            self._check(reference.service_url)
             await self._adapter.continue_conversation(reference, deliver, self._app_id)
             return
         await self._create(person, deliver)
@@ -138,6 +150,7 @@ class TeamsMessenger:
         service_url = known.reference.service_url if known else self._service_url
         if tenant is None:
             raise Undeliverable("never talked to the bot, and no tenant id is known")
+        self._check(service_url)
         assert person.teams is not None
         parameters = ConversationParameters(
             is_group=False,

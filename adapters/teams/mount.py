@@ -4,27 +4,34 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from aiohttp import web
+from azure.core.exceptions import DeserializationError
 from botbuilder.core import TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
 from botbuilder.schema import Activity
+from botframework.connector.auth import AuthenticateRequestResult, ChannelValidation
 
 from adapters.state import LINKS, MESSENGERS, MOUNTED, NOTES, RUNTIME, SETTINGS
 from adapters.teams.bot import TeamsBot
 from adapters.teams.messenger import TeamsMessenger
+from adapters.teams.translate import activity_problem
+from adapters.teams.trust import is_loopback_address, is_loopback_url, relayed, same_service_url
 from bot.settings import Settings
 from storage.database import is_unavailable
 
 log = logging.getLogger(__name__)
 
 PATH = "/api/messages"
+# A JWT in compact form after "Bearer ": checked before the body is read.
+_BEARER = re.compile(r"Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,7 @@ class BotFrameworkConfig:
 class TeamsMount:
     adapter: CloudAdapter
     bot: TeamsBot
+    emulator: bool  # unauthenticated: loopback callers and loopback serviceUrls only
 
 
 TEAMS = web.AppKey("teams", TeamsMount)
@@ -56,7 +64,12 @@ def bot_framework_config(settings: Settings) -> BotFrameworkConfig:
     )
 
 
-def mount_teams(app: web.Application) -> None:
+def mount_teams(app: web.Application, settings: Settings) -> None:
+    """Add Teams' route and start-up to the server, if Teams is configured: credentials,
+    or the local emulator mode asked for by name (EXTRAMILE_TEAMS_EMULATOR=1)."""
+    if not settings.teams_enabled:
+        app[NOTES]["teams_auth"] = "off"
+        return
     app.router.add_post(PATH, teams_messages)
     app.cleanup_ctx.append(_teams_ctx)
 
@@ -73,14 +86,20 @@ async def _teams_ctx(app: web.Application) -> AsyncIterator[None]:
         links=app[LINKS],
         public_url=settings.public_url or f"http://localhost:{settings.port}",
     )
-    app[TEAMS] = TeamsMount(adapter=adapter, bot=bot)
+    emulator = settings.teams_emulator_mode
+    app[TEAMS] = TeamsMount(adapter=adapter, bot=bot, emulator=emulator)
     app[MOUNTED]["teams"] = True
-    mode = "emulator (no credentials)" if settings.teams_emulator_mode else "authenticated"
-    app[NOTES]["teams_auth"] = mode
-    if settings.teams_emulator_mode:
+    app[NOTES]["teams_auth"] = "emulator (no credentials)" if emulator else "authenticated"
+    if emulator:
         log.warning(
-            "Teams runs in local emulator mode: MicrosoftAppId is unset, "
-            "so requests without a token are accepted"
+            "Teams runs in local emulator mode (EXTRAMILE_TEAMS_EMULATOR=1, no MicrosoftAppId): "
+            "requests without a token are accepted, from loopback callers only, and answered "
+            "only at loopback serviceUrls. Never use this mode where others can reach the bot."
+        )
+    elif settings.teams_emulator:
+        log.warning(
+            "EXTRAMILE_TEAMS_EMULATOR is ignored: MicrosoftAppId is set, so every Teams "
+            "request must carry a valid Bot Framework token"
         )
     app[MESSENGERS]["teams"] = TeamsMessenger(
         adapter=adapter,
@@ -88,6 +107,7 @@ async def _teams_ctx(app: web.Application) -> AsyncIterator[None]:
         database=runtime.database,
         app_id=settings.microsoft_app_id,
         tenant_id=settings.microsoft_app_tenant_id,
+        service_url_allowed=is_loopback_url if emulator else None,
     )
     yield
     await bot.drain()
@@ -99,29 +119,84 @@ UNAVAILABLE = (
 
 
 async def teams_messages(request: web.Request) -> web.StreamResponse:
+    """Who is calling before what they sent: the caller (and, with credentials, the token's
+    form) before the body is read, the token before the body becomes an Activity, and the
+    serviceUrl before anything is sent anywhere."""
     mount: TeamsMount = request.app[TEAMS]
+    auth_header = request.headers.get("Authorization", "")
+    if mount.emulator:
+        if relayed(request.headers) or not is_loopback_address(request.remote):
+            log.warning("Teams request refused: emulator mode answers loopback callers only")
+            return web.Response(status=403, text="forbidden")
+    elif not _BEARER.fullmatch(auth_header):
+        log.warning("Teams request refused: no bearer token")
+        return web.Response(status=401, text="unauthorized")
     if "application/json" not in request.headers.get("Content-Type", ""):
         return web.Response(status=415, text="expected application/json")
     try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        # json reads UTF-8 (and -16/-32) bytes itself: the declared charset plays no part.
+        body = json.loads(await request.read())
+    except (ValueError, RecursionError):
         return web.Response(status=400, text="malformed JSON")
     if not isinstance(body, dict) or not body.get("type"):
         return web.Response(status=400, text="not an activity")
-    activity = Activity().deserialize(body)
-    # Authenticate here rather than in CloudAdapter.process: the SDK lets a bad
-    # signature or an expired token escape as a 500 (and the channel retries it).
-    auth_header = request.headers.get("Authorization", "")
-    authentication = mount.adapter.bot_framework_authentication
-    try:
-        result = await authentication.authenticate_request(activity, auth_header)
-    except Exception as error:  # anything short of proof that Microsoft sent it
-        log.warning("Teams request refused: %s: %s", type(error).__name__, error)
+    result = await _authenticate(mount, body, auth_header)
+    if result is None:
         return web.Response(status=401, text="unauthorized")
+    problem = activity_problem(body)
+    if problem is not None:
+        log.info("Teams request refused as malformed: %s", problem)
+        return web.Response(status=400, text=f"not a valid activity: {problem}")
+    refusal = _refuse_service_url(mount, result, body["serviceUrl"])
+    if refusal is not None:
+        return refusal
+    try:
+        activity = Activity().deserialize(body)
+    except (DeserializationError, ValueError, TypeError, AttributeError) as error:
+        log.info("Teams request refused as malformed: %s", type(error).__name__)
+        return web.Response(status=400, text="not a valid activity")
     invoke_response = await mount.adapter.process_activity(result, activity, mount.bot.on_turn)
     if invoke_response is None:
         return web.Response(status=201)
     return web.json_response(serializer_helper(invoke_response.body), status=invoke_response.status)
+
+
+async def _authenticate(
+    mount: TeamsMount, body: dict[str, object], auth_header: str
+) -> AuthenticateRequestResult | None:
+    """botbuilder's check of the token (None if it fails), before the body is an Activity.
+
+    Here rather than in CloudAdapter.process: the SDK lets a bad signature or an expired
+    token escape as a 500 (and the channel retries it). It needs only the channel id (the
+    signing key must endorse it); the serviceUrl is compared afterwards, normalised."""
+    channel_id = body.get("channelId")
+    probe = Activity(channel_id=channel_id if isinstance(channel_id, str) else None)
+    authentication = mount.adapter.bot_framework_authentication
+    try:
+        result: AuthenticateRequestResult = await authentication.authenticate_request(
+            probe, auth_header
+        )
+    except Exception as error:  # anything short of proof that Microsoft sent it
+        log.warning("Teams request refused: %s: %s", type(error).__name__, error)
+        return None
+    return result
+
+
+def _refuse_service_url(
+    mount: TeamsMount, result: AuthenticateRequestResult, service_url: str
+) -> web.Response | None:
+    """Answers go only where the token said the request came from (emulator: loopback)."""
+    if mount.emulator:
+        if is_loopback_url(service_url):
+            return None
+        log.warning("Teams request refused: emulator mode answers loopback serviceUrls only")
+        return web.Response(status=400, text="serviceUrl must be a loopback address")
+    claims = result.claims_identity
+    vouched = claims.get_claim_value(ChannelValidation.SERVICE_URL_CLAIM) if claims else None
+    if same_service_url(vouched, service_url):
+        return None
+    log.warning("Teams request refused: its serviceUrl is not the one its token vouched for")
+    return web.Response(status=403, text="serviceUrl not vouched for by the token")
 
 
 async def _on_turn_error(context: TurnContext, error: Exception) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
 from adapters.teams.cards import MENU_SEPARATOR, MENU_VERB, SUBMIT_VERB
 from bot.messages import ButtonClick, FormSubmission, Sender, TextMessage
@@ -46,6 +46,61 @@ class InvokeValue(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     action: InvokeAction
+
+
+class _Account(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: StrictStr = Field(min_length=1)
+    name: StrictStr | None = None
+    aadObjectId: StrictStr | None = None
+
+
+class _Conversation(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: StrictStr = Field(min_length=1)
+    conversationType: StrictStr | None = None
+    tenantId: StrictStr | None = None
+    isGroup: bool | None = None
+
+
+class ActivityShape(BaseModel):
+    """The parts of an Activity the bot relies on, in the types it relies on.
+
+    Checked on the raw JSON before botbuilder sees it: its deserialiser lets a dict
+    through as `text` and a missing `conversation` through as None, and the turn
+    then fails deep inside with a 500."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=False)
+
+    type: StrictStr = Field(min_length=1)
+    id: StrictStr | None = None
+    channelId: StrictStr = Field(min_length=1)
+    serviceUrl: StrictStr = Field(min_length=1)
+    sender: _Account = Field(alias="from")
+    recipient: _Account
+    conversation: _Conversation
+    channelData: dict[str, Any] | None = None
+    text: StrictStr | None = None
+    name: StrictStr | None = None
+    replyToId: StrictStr | None = None
+    localTimezone: StrictStr | None = Field(default=None, max_length=100)
+    membersAdded: list[_Account] | None = None
+    membersRemoved: list[_Account] | None = None
+    attachments: list[dict[str, Any]] | None = None
+    entities: list[dict[str, Any]] | None = None
+
+
+def activity_problem(body: dict[str, Any]) -> str | None:
+    """What is wrong with this Activity's shape, in a few words; None if nothing."""
+    try:
+        ActivityShape.model_validate(body)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "activity"
+        return f"{where}: {first['msg']}"
+    return None
 
 
 def sender_of(aad_object_id: str | None, user_id: str) -> Sender:

@@ -22,6 +22,71 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+# Characters that change how text around them is shown without being seen themselves:
+# bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), the implicit
+# marks (U+200E, U+200F, U+061C), and zero-width or invisible fillers. Typed into a card
+# they can reorder what a reader sees or pad a field with empty lines.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+INVISIBLE = BIDI_CONTROLS | frozenset(
+    "\u200b\u200c\u200d\u200e\u200f\u061c\u2060\u2061\u2062\u2063\u2064"
+    "\ufeff\u00ad\u180e\u034f\u115f\u1160\u3164\uffa0"
+)
+_JOINERS = frozenset("\u200c\u200d")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _keeps_joiner(before: str, after: str) -> bool:
+    """A single joiner between two emoji (👩‍🚀) or two letters (Persian ZWNJ) is part of
+    how the text is written, not padding."""
+
+    def visible(char: str) -> bool:
+        return unicodedata.category(char)[0] in "LS" or char == "\ufe0f"
+
+    return bool(before and after) and visible(before) and visible(after)
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without bidi controls and zero-width characters (an emoji's joiner kept)."""
+    if not any(char in INVISIBLE for char in text):
+        return text
+    out: list[str] = []
+    for index, char in enumerate(text):
+        if char not in INVISIBLE:
+            out.append(char)
+        elif char in _JOINERS:
+            after = text[index + 1] if index + 1 < len(text) else ""
+            if _keeps_joiner(out[-1] if out else "", after):
+                out.append(char)
+    return "".join(out)
+
+
+def cap(text: str, limit: int) -> str:
+    """At most `limit` characters, the cut shown with "…"."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def one_line(text: str, limit: int) -> str:
+    """A typed value as one line: invisible characters gone, every run of white space
+    (line breaks included) a single space, and capped."""
+    return cap(" ".join(strip_invisible(text).split()), limit)
+
+
+def lines_of(text: str, *, max_lines: int, limit: int) -> list[str]:
+    """A multi-line text as its non-blank lines, each on one line (tabs and runs of spaces
+    collapsed), invisible characters gone; at most `max_lines` lines and `limit`
+    characters in all, the cut shown with "…"."""
+    lines = [" ".join(line.split()) for line in _LINE_BREAKS.split(strip_invisible(text))]
+    kept: list[str] = []
+    room = limit
+    for line in (line for line in lines if line):
+        if len(kept) == max_lines or room <= 1:
+            kept[-1] = cap(kept[-1] + " …", len(kept[-1]) + 2) if kept else "…"
+            break
+        kept.append(cap(line, room))
+        room -= len(kept[-1])
+    return kept
+
+
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SHORT_WEEKDAYS = tuple(d[:3] for d in _WEEKDAYS)
 

@@ -1,4 +1,9 @@
-"""Signed, expiring links to documents the bot serves (a portfolio for Teams)."""
+"""Signed, expiring links to documents the bot serves (a portfolio for Teams).
+
+The server signs with EXTRAMILE_LINK_SECRET if set, else with a key generated once and
+stored in the database (storage.secrets), so a link made by one worker opens on any
+other, and still opens after a restart, until it expires.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +27,8 @@ class Link:
 
 class LinkSigner:
     def __init__(self, secret: bytes | None = None) -> None:
-        # Without a configured secret, links work until this process stops.
+        # Without a secret (tests that build a bot alone), links work in this process only;
+        # the server always passes one (adapters.server).
         self._secret = secret or secrets.token_bytes(32)
 
     def token(self, person_id: str, *, kind: str = "portfolio", now: float | None = None) -> str:
@@ -32,8 +38,10 @@ class LinkSigner:
         return f"{data}.{self._sign(data)}"
 
     def verify(self, token: str, *, now: float | None = None) -> Link | None:
+        if not token.isascii():  # ours are base64url; compare_digest refuses other text
+            return None
         data, _, signature = token.partition(".")
-        if not hmac.compare_digest(signature, self._sign(data)):
+        if not hmac.compare_digest(signature.encode(), self._sign(data).encode()):
             return None
         try:
             body = json.loads(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))

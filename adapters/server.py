@@ -11,9 +11,13 @@ from datetime import timedelta
 
 from aiohttp import web
 
+from adapters.access_log import AccessLogger
 from adapters.links import LinkSigner
+from adapters.overload import Overload
+from adapters.slack.mount import PATH as SLACK_PATH
 from adapters.slack.mount import mount_slack
 from adapters.state import LINKS, MESSENGERS, MOUNTED, NOTES, RUNTIME, SETTINGS
+from adapters.teams.mount import PATH as TEAMS_PATH
 from adapters.teams.mount import mount_teams
 from bot import __version__
 from bot.delivery import Messenger
@@ -25,20 +29,31 @@ from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from storage.outbox import outbox_counts
 from storage.privacy import export_person
+from storage.secrets import stored_secret
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
+OVERLOAD = web.AppKey("overload", Overload)
+LINK_KEY = "links"  # the download links' key in storage.secrets
+
 
 def create_app(settings: Settings, *, with_scheduler: bool = False) -> web.Application:
-    app = web.Application()
+    # Keyed by path: a platform that is not mounted costs nothing (adapters.overload).
+    overload = Overload(
+        {
+            SLACK_PATH: settings.slack_max_in_flight,
+            TEAMS_PATH: settings.teams_max_in_flight,
+        }
+    )
+    app = web.Application(middlewares=[overload.middleware])
+    app[OVERLOAD] = overload
     app[SETTINGS] = settings
     app[MOUNTED] = {"slack": False, "teams": False}
     app[MESSENGERS] = {}
     app[NOTES] = {}
-    secret = settings.link_secret
-    app[LINKS] = LinkSigner(secret.get_secret_value().encode() if secret else None)
     app.cleanup_ctx.append(_runtime_ctx)
+    app.cleanup_ctx.append(_links_ctx)  # before the platforms: Teams makes links
     mount_slack(app, settings)
     mount_teams(app, settings)
     app.cleanup_ctx.append(_dispatcher_ctx)  # after the platforms: it needs their messengers
@@ -61,6 +76,18 @@ async def _runtime_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
     await runtime.close()
     log.info("Extra Mile stopped cleanly")
+
+
+async def _links_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The download links' key: EXTRAMILE_LINK_SECRET, else the one stored in the database
+    (made by the first process to start), so every worker and every restart agree."""
+    secret = app[SETTINGS].link_secret
+    if secret is not None:
+        key = secret.get_secret_value().encode()
+    else:
+        key = await stored_secret(app[RUNTIME].database, LINK_KEY)
+    app[LINKS] = LinkSigner(key)
+    yield
 
 
 async def _dispatcher_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -131,5 +158,9 @@ def serve_forever(settings: Settings, *, host: str, port: int, with_scheduler: b
     """Serve until SIGINT or SIGTERM, which run_app turns into a graceful shutdown."""
     log.info("listening on %s port %d", host, port)
     web.run_app(
-        create_app(settings, with_scheduler=with_scheduler), host=host, port=port, print=None
+        create_app(settings, with_scheduler=with_scheduler),
+        host=host,
+        port=port,
+        print=None,
+        access_log_class=AccessLogger,  # no download token in the log
     )

@@ -64,6 +64,19 @@ class Settings(BaseSettings):
     public_url: str | None = Field(default=None, validation_alias="EXTRAMILE_PUBLIC_URL")
     link_secret: SecretStr | None = Field(default=None, validation_alias="EXTRAMILE_LINK_SECRET")
 
+    # Requests in flight per route beyond which the server answers 503 at once (the
+    # platform retries) rather than answer everyone too late: Slack gives up after 3 s,
+    # Bot Framework after about 15 (adapters.overload; `python -m bench overload`).
+    slack_max_in_flight: int = Field(
+        default=64, ge=1, le=100_000, validation_alias="EXTRAMILE_SLACK_MAX_IN_FLIGHT"
+    )
+    teams_max_in_flight: int = Field(
+        default=64, ge=1, le=100_000, validation_alias="EXTRAMILE_TEAMS_MAX_IN_FLIGHT"
+    )
+    # The Slack workspace the bot is installed in (its team id, T...); payloads from any
+    # other are refused. Unset: asked of Slack (auth.test) at start.
+    slack_team_id: str | None = Field(default=None, validation_alias="SLACK_TEAM_ID")
+
     @property
     def organisation_file(self) -> Path:
         """`EXTRAMILE_ORG_FILE`, else `./org.yml` if present, else the example shop."""

@@ -257,3 +257,14 @@ class AuditLogRow(SQLModel, table=True):
     subject_type: str = Field(max_length=40)
     subject_id: str = Field(max_length=63)
     detail: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class AppSecretRow(SQLModel, table=True):
+    """Keys the application makes for itself, once per database (the download links'
+    signing key): every worker and every restart uses the same one."""
+
+    __tablename__ = "app_secret"
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: str = Field(max_length=200)  # base64url
+    created_at: datetime

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,6 +45,22 @@ def card_validator() -> Draft6Validator:
 def assert_valid_card(card: dict[str, Any]) -> None:
     errors = sorted(card_validator().iter_errors(card), key=str)
     assert not errors, [e.message for e in errors][:5]
+
+
+def non_loopback_address() -> str | None:
+    """An IPv4 address of this machine that is not loopback (e.g. eth0's), if it has one."""
+    for target in ("192.0.2.1", "10.255.255.255", "8.8.8.8"):
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+                probe.connect((target, 9))  # UDP: no packet is sent
+                address: str = probe.getsockname()[0]
+            with socket.socket() as bound:
+                bound.bind((address, 0))
+        except OSError:
+            continue
+        if not address.startswith(("127.", "0.")):
+            return address
+    return None
 
 
 @dataclass

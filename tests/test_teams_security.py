@@ -5,7 +5,6 @@ the unauthenticated emulator mode is opt-in, loopback-only, and answers only to 
 from __future__ import annotations
 
 import logging
-import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ from adapters.server import create_app
 from bot.settings import EXAMPLE_ORG_FILE, Settings
 from tests.bot_framework_auth import SigningKeys, openid_server
 from tests.fake_connector import FakeConnector
-from tests.teams_harness import ASHA, TeamsDriver
+from tests.teams_harness import ASHA, TeamsDriver, non_loopback_address
 
 APP_ID = "00000000-aaaa-4bbb-8ccc-000000000001"
 # An issuer the SDK takes for the Bot Framework Emulator's (AAD) tokens: no serviceurl claim.
@@ -34,22 +33,6 @@ AAD_ISSUER = "https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/"
 
 def _errors(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.ERROR]
-
-
-def _non_loopback_address() -> str | None:
-    """An IPv4 address of this machine that is not loopback (e.g. eth0's), if it has one."""
-    for target in ("192.0.2.1", "10.255.255.255", "8.8.8.8"):
-        try:
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-                probe.connect((target, 9))  # UDP: no packet is sent
-                address: str = probe.getsockname()[0]
-            with socket.socket() as bound:
-                bound.bind((address, 0))
-        except OSError:
-            continue
-        if not address.startswith(("127.", "0.")):
-            return address
-    return None
 
 
 @dataclass
@@ -336,7 +319,7 @@ async def test_the_emulator_mode_answers_a_loopback_caller(teams: TeamsDriver) -
 async def test_the_emulator_mode_refuses_a_caller_that_is_not_loopback(
     teams_settings: Settings, fake_connector: FakeConnector, aiohttp_client: AiohttpClient
 ) -> None:
-    address = _non_loopback_address()
+    address = non_loopback_address()
     if address is None:
         pytest.skip("this machine has no non-loopback IPv4 address to call from")
     # Bound to that address, the server sees the request come from it, not from 127.0.0.1.
@@ -374,7 +357,7 @@ async def test_the_emulator_mode_answers_only_to_a_loopback_service_url(
     caplog: pytest.LogCaptureFixture,
     service_url: str,
 ) -> None:
-    address = _non_loopback_address()
+    address = non_loopback_address()
     if "{address}" in service_url and address is None:
         pytest.skip("this machine has no non-loopback IPv4 address")
     trap = Trap(host=address if "{address}" in service_url else "127.0.0.1")
@@ -471,3 +454,56 @@ async def test_an_unknown_charset_is_400(
     )
     assert response.status in (400, 415)
     assert _errors(caplog) == []
+
+
+# --- proactive sends ----------------------------------------------------------------------------
+
+
+async def _outbox_settled(teams: TeamsDriver, within: float = 5.0) -> list[Any]:
+    import asyncio
+
+    from sqlmodel import select
+
+    from adapters.state import RUNTIME
+    from storage.tables import OutboxRow
+    from storage.uow import UnitOfWork
+
+    database = teams.client.server.app[RUNTIME].database
+    async with asyncio.timeout(within):
+        while True:
+            async with UnitOfWork(database) as uow:
+                rows = list((await uow.session.exec(select(OutboxRow))).all())
+            if rows and all(r.status != "pending" for r in rows):
+                return rows
+            await asyncio.sleep(0.05)
+
+
+async def test_the_emulator_mode_sends_nothing_to_a_stored_service_url_that_is_not_loopback(
+    teams: TeamsDriver, trap: Trap
+) -> None:
+    """A reference an older version saved from an unauthenticated request, say."""
+    from adapters.state import RUNTIME
+    from bot.codec import dump_outbound
+    from bot.messages import Text
+    from storage.addresses import remember_address
+    from storage.database import utc_now
+    from storage.outbox import enqueue
+    from storage.uow import UnitOfWork
+
+    database = teams.client.server.app[RUNTIME].database
+    stored = {
+        "activityId": "f:1",
+        "user": ASHA,
+        "bot": {"id": "28:extramile-bot", "name": "Extra Mile"},
+        "conversation": {"id": f"a:1personal-{ASHA['id']}", "conversationType": "personal"},
+        "channelId": "msteams",
+        "serviceUrl": f"http://0.0.0.0:{trap.port}/",  # reaches this machine; not loopback
+    }
+    await remember_address(database, "asha", "teams", stored)
+    async with UnitOfWork(database) as uow:
+        await enqueue(uow, person_id="asha", payload=dump_outbound(Text("hello")), now=utc_now())
+        await uow.commit()
+    [row] = await _outbox_settled(teams)
+    assert row.status == "failed"
+    assert "serviceUrl" in (row.last_error or "")
+    assert trap.hits == [] and teams.connector.calls == []

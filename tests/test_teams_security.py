@@ -21,10 +21,11 @@ from botframework.connector.auth import (
 from pytest_aiohttp import AiohttpClient
 
 from adapters.server import create_app
+from adapters.teams.mount import TEAMS
 from bot.settings import EXAMPLE_ORG_FILE, Settings
 from tests.bot_framework_auth import SigningKeys, openid_server
 from tests.fake_connector import FakeConnector
-from tests.teams_harness import ASHA, TeamsDriver, non_loopback_address
+from tests.teams_harness import ASHA, BOT, TeamsDriver, non_loopback_address
 
 APP_ID = "00000000-aaaa-4bbb-8ccc-000000000001"
 # An issuer the SDK takes for the Bot Framework Emulator's (AAD) tokens: no serviceurl claim.
@@ -416,6 +417,45 @@ MALFORMED: dict[str, Any] = {
     "timestamp garbage": lambda a: {**a, "timestamp": "yesterday-ish"},
     "localTimezone a number": lambda a: {**a, "localTimezone": 5},
     "name a list": lambda a: {**a, "type": "invoke", "name": ["adaptiveCard/action"]},
+    "an invoke without a name": lambda a: {**a, "type": "invoke", "value": {}},
+    "tenant id a number": lambda a: {**a, "channelData": {"tenant": {"id": 5}}},
+    "team id a dict": lambda a: {
+        **a,
+        "type": "conversationUpdate",
+        "membersAdded": [BOT],
+        "channelData": {"team": {"id": {"x": 1}}},
+    },
+    "reactions a string": lambda a: {**a, "type": "messageReaction", "reactionsAdded": "x"},
+}
+
+# Odd, but each a shape Teams could send: answered, never with a 500 or an ERROR.
+ODD: dict[str, Any] = {
+    "invoke value a list": lambda a: {
+        **a,
+        "type": "invoke",
+        "name": "adaptiveCard/action",
+        "value": [1],
+    },
+    "invoke verb a number": lambda a: {
+        **a,
+        "type": "invoke",
+        "name": "adaptiveCard/action",
+        "value": {"action": {"verb": 5, "data": "s"}},
+    },
+    "message value a list": lambda a: {**a, "value": [1], "text": None},
+    "message value with odd fields": lambda a: {
+        **a,
+        "value": {"form_id": 5, "verb": [1]},
+        "text": None,
+    },
+    "an unknown type": lambda a: {**a, "type": "zzz"},
+    "installationUpdate": lambda a: {**a, "type": "installationUpdate", "action": 5},
+    "a time zone that is a path": lambda a: {**a, "localTimezone": "../../etc/passwd"},
+    "a time zone with a NUL": lambda a: {**a, "localTimezone": "Europe/\x00London"},
+    "a long text": lambda a: {**a, "text": "x" * 200_000},
+    "tenant a number": lambda a: {**a, "channelData": {"tenant": 5}},
+    "isGroup a string": lambda a: {**a, "conversation": {"id": "19:x", "isGroup": "maybe"}},
+    "a mention entity": lambda a: {**a, "entities": [{"type": "mention", "mentioned": "x"}]},
 }
 
 
@@ -427,6 +467,17 @@ async def test_a_malformed_activity_is_400_without_a_traceback(
     response = await teams.post(activity)
     assert response.status == 400, await response.text()
     assert teams.connector.calls == []
+    assert _errors(caplog) == []
+
+
+@pytest.mark.parametrize("case", list(ODD))
+async def test_an_odd_activity_is_answered_without_an_error(
+    teams: TeamsDriver, caplog: pytest.LogCaptureFixture, case: str
+) -> None:
+    activity = ODD[case](_message(teams))
+    response = await teams.post(activity)
+    await teams.client.server.app[TEAMS].bot.drain()
+    assert response.status < 500
     assert _errors(caplog) == []
 
 

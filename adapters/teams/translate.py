@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, model_validator
 
 from adapters.teams.cards import MENU_SEPARATOR, MENU_VERB, SUBMIT_VERB
 from bot.messages import ButtonClick, FormSubmission, Sender, TextMessage
@@ -65,6 +65,22 @@ class _Conversation(BaseModel):
     isGroup: bool | None = None
 
 
+class _Ref(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: StrictStr = Field(min_length=1)
+
+
+class _ChannelData(BaseModel):
+    """What the bot reads of Teams' channelData (the tenant, and the team it was added to)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    tenant: _Ref | None = None
+    team: _Ref | None = None
+    channel: _Ref | None = None
+
+
 class ActivityShape(BaseModel):
     """The parts of an Activity the bot relies on, in the types it relies on.
 
@@ -81,7 +97,7 @@ class ActivityShape(BaseModel):
     sender: _Account = Field(alias="from")
     recipient: _Account
     conversation: _Conversation
-    channelData: dict[str, Any] | None = None
+    channelData: _ChannelData | None = None
     text: StrictStr | None = None
     name: StrictStr | None = None
     replyToId: StrictStr | None = None
@@ -90,6 +106,12 @@ class ActivityShape(BaseModel):
     membersRemoved: list[_Account] | None = None
     attachments: list[dict[str, Any]] | None = None
     entities: list[dict[str, Any]] | None = None
+
+    @model_validator(mode="after")
+    def _an_invoke_is_named(self) -> ActivityShape:
+        if self.type == "invoke" and not self.name:
+            raise ValueError("an invoke needs a name")
+        return self
 
 
 def activity_problem(body: dict[str, Any]) -> str | None:

@@ -12,16 +12,17 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestServer
+from aiohttp.test_utils import TestServer, make_mocked_request
 from botframework.connector.auth import (
     AuthenticationConstants,
     ChannelValidation,
     MicrosoftAppCredentials,
 )
 from pytest_aiohttp import AiohttpClient
+from pytest_mock import MockerFixture
 
 from adapters.server import create_app
-from adapters.teams.mount import TEAMS
+from adapters.teams.mount import TEAMS, teams_messages
 from bot.settings import EXAMPLE_ORG_FILE, Settings
 from tests.bot_framework_auth import SigningKeys, openid_server
 from tests.fake_connector import FakeConnector
@@ -329,6 +330,37 @@ async def test_the_emulator_mode_refuses_a_caller_that_is_not_loopback(
     response = await driver.post(_message(driver))
     assert response.status == 403
     assert fake_connector.calls == []
+
+
+@pytest.mark.parametrize(
+    ("peer", "status"),
+    [
+        (("203.0.113.9", 40000), 403),
+        (("2001:db8::9", 40000, 0, 0), 403),
+        (None, 403),  # a peer with no address (a Unix socket)
+        (("127.0.0.1", 40000), 400),  # let through: then the empty body is malformed
+        (("::1", 40000, 0, 0), 400),
+    ],
+)
+async def test_the_emulator_mode_checks_the_peer_on_any_machine(
+    teams: TeamsDriver, mocker: MockerFixture, peer: tuple[object, ...] | None, status: int
+) -> None:
+    """The same check where the machine has no second address to call from: the peer
+    address as the transport reports it."""
+    transport = mocker.Mock()
+    transport.get_extra_info.side_effect = lambda name, default=None: (
+        peer if name == "peername" else default
+    )
+    request = make_mocked_request(
+        "POST",
+        "/api/messages",
+        headers={"Content-Type": "application/json"},
+        app=teams.client.server.app,
+        transport=transport,
+    )
+    response = await teams_messages(request)
+    assert response.status == status
+    assert teams.connector.calls == []
 
 
 @pytest.mark.parametrize("header", ["X-Forwarded-For", "Forwarded", "X-Real-IP"])

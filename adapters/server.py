@@ -16,7 +16,7 @@ from adapters.links import LinkSigner
 from adapters.overload import Overload
 from adapters.slack.mount import PATH as SLACK_PATH
 from adapters.slack.mount import mount_slack
-from adapters.state import LINKS, MESSENGERS, MOUNTED, NOTES, RUNTIME, SETTINGS
+from adapters.state import LINKS, MESSENGERS, MOUNTED, NOTES, OUTBOX_BELL, RUNTIME, SETTINGS
 from adapters.teams.mount import PATH as TEAMS_PATH
 from adapters.teams.mount import mount_teams
 from bot import __version__
@@ -52,6 +52,7 @@ def create_app(settings: Settings, *, with_scheduler: bool = False) -> web.Appli
     app[MOUNTED] = {"slack": False, "teams": False}
     app[MESSENGERS] = {}
     app[NOTES] = {}
+    app[OUTBOX_BELL] = asyncio.Event()
     app.cleanup_ctx.append(_runtime_ctx)
     app.cleanup_ctx.append(_links_ctx)  # before the platforms: Teams makes links
     mount_slack(app, settings)
@@ -99,6 +100,7 @@ async def _dispatcher_ctx(app: web.Application) -> AsyncIterator[None]:
         messengers=messengers,
         clock=runtime.engine.clock,
         lease=timedelta(seconds=app[SETTINGS].outbox_lease_seconds),
+        bell=app[OUTBOX_BELL],
     )
     stop = asyncio.Event()
     task = asyncio.create_task(dispatcher.run_forever(stop), name="outbox-dispatcher")

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from bot.org import Organisation
 from bot.orgfile import OrgFileError, load_organisation
 from bot.settings import Settings
+from storage.database import DatabaseNotWritable
 from storage.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -411,3 +412,7 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except DatabaseNotWritable as error:
+        # From any command that opens the database, `serve` included.
+        typer.echo(f"extramile: cannot use the database: {error}", err=True)
+        sys.exit(2)

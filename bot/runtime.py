@@ -9,7 +9,7 @@ from bot.engine import Engine
 from bot.org import Organisation
 from bot.orgfile import load_organisation
 from bot.settings import Settings
-from storage.database import Database, open_database
+from storage.database import Database, DatabaseNotWritable, is_unwritable, open_database
 from storage.people import sync_organisation
 from storage.uow import UnitOfWork
 
@@ -34,8 +34,12 @@ async def start_runtime(settings: Settings, *, clock: Clock | None = None) -> Ru
         async with UnitOfWork(database) as uow:
             await sync_organisation(uow, org)
             await uow.commit()
-    except BaseException:
+    except BaseException as error:
         await database.close()
+        if is_unwritable(error):
+            raise DatabaseNotWritable(
+                f"{settings.database_url}: {error.__cause__ or error}"
+            ) from None
         raise
     engine = Engine(org=org, database=database, clock=clock or SystemClock())
     return Runtime(settings=settings, org=org, database=database, engine=engine)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,7 +82,45 @@ class Database:
         await self.engine.dispose()
 
 
+class DatabaseNotWritable(Exception):
+    """The database file (or its folder) cannot be written: said in one line at start."""
+
+
+def check_writable(url: str) -> None:
+    """Refuse a SQLite file the process cannot write, before anything waits on it.
+
+    SQLite also writes beside the file (the WAL and its index), so the folder must be
+    writable too. Without this check a read-only file shows up 30 s later (the busy
+    timeout) as a long traceback from the first migration.
+    """
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(parsed.database or "").resolve()
+    folder = path.parent
+    if path.is_dir():
+        raise DatabaseNotWritable(f"{path} is a directory, not a database file")
+    if not folder.is_dir():
+        raise DatabaseNotWritable(f"the folder {folder} for the database does not exist")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise DatabaseNotWritable(f"the database file {path} is read-only for this user")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DatabaseNotWritable(
+            f"the folder {folder} is read-only for this user; SQLite writes its journal "
+            f"beside {path.name}"
+        )
+
+
+def is_unwritable(error: BaseException) -> bool:
+    """SQLite's own words for a file it cannot open or write (what check_writable misses)."""
+    text = str(getattr(error, "orig", None) or error).lower()
+    return isinstance(error, sql_errors.OperationalError) and (
+        "readonly database" in text or "unable to open database" in text
+    )
+
+
 def open_database(url: str, *, echo: bool = False) -> Database:
+    check_writable(url)
     options: dict[str, Any] = {"echo": echo}
     full_url = async_url(url)
     if full_url.startswith("sqlite"):

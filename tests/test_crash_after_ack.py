@@ -71,7 +71,7 @@ async def _send(session: aiohttp.ClientSession, port: int, body: str, retry: int
         ) as response:
             await response.read()
             return response.status
-    except (aiohttp.ClientError, asyncio.TimeoutError):
+    except (TimeoutError, aiohttp.ClientError):
         return None
 
 

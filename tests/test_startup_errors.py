@@ -68,5 +68,5 @@ def test_a_read_only_folder_is_named(tmp_path: Path, mocker: MockerFixture) -> N
         "storage.database.os.access",
         side_effect=lambda path, mode: False if Path(path) == tmp_path else real_access(path, mode),
     )
-    with pytest.raises(DatabaseNotWritable, match="folder .* is read-only"):
+    with pytest.raises(DatabaseNotWritable, match=r"folder .* is read-only"):
         check_writable(f"sqlite:///{tmp_path / 'new.db'}")

@@ -28,6 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackBot, payload_problem
 from adapters.slack.messenger import SlackMessenger
+from adapters.slack.workspace import WorkspaceGuard
 from adapters.state import MESSENGERS, MOUNTED, RUNTIME, SETTINGS
 from bot.settings import Settings
 
@@ -110,6 +111,10 @@ async def _slack_ctx(app: web.Application) -> AsyncIterator[None]:
     bot = SlackBot(
         engine=runtime.engine, database=runtime.database, app=build_bolt_app(settings, session)
     )
+    # Before any payload is dispatched (HTTP or Socket Mode): other workspaces refused.
+    guard = WorkspaceGuard(team_id=settings.slack_team_id, client=bot.app.client)
+    await guard.start()
+    bot.app.use(guard)
     app[SLACK_BOT] = bot
     app[MOUNTED]["slack"] = True
     app[MESSENGERS]["slack"] = SlackMessenger(

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from bot.messages import Card, CardUpdate, Document, Form, Outbound, Replies, Text
+from bot.messages import Card, CardUpdate, Document, Form, Outbound, Refusal, Replies, Text
 
 _KINDS: dict[str, type[Any]] = {
     "text": Text,
@@ -14,6 +14,7 @@ _KINDS: dict[str, type[Any]] = {
     "form": Form,
     "update": CardUpdate,
     "document": Document,
+    "refusal": Refusal,  # never queued by the flows; kept whole should an adapter store it
 }
 _ADAPTERS = {kind: TypeAdapter(cls) for kind, cls in _KINDS.items()}
 

@@ -34,6 +34,7 @@ from bot.messages import (
     Inbound,
     Outbound,
     QuotedMessage,
+    Refusal,
     Sender,
     Text,
     TextMessage,
@@ -62,6 +63,9 @@ class Engine:
     async def handle(self, inbound: Inbound) -> list[Outbound]:
         person = self.who(inbound.sender)
         if person is None:
+            if isinstance(inbound, ButtonClick | FormSubmission):
+                # A click on a card someone shared: the card stays as it was.
+                return [Refusal(self._stranger_refusal())]
             return [Text(self._stranger_message())]
         try:
             async with UnitOfWork(self.database) as uow:
@@ -118,6 +122,14 @@ class Engine:
             today=local_today(self.clock, timezone),
         )
 
+    def _stranger_refusal(self) -> str:
+        admins = ", ".join(p.name for p in self.org.admins()) or "your manager"
+        name = self.org.organisation.name
+        return (
+            f"Sorry, I can't do that for you: you're not in {name}'s organisation file yet, "
+            f"so nothing was changed. Ask {admins} to add you."
+        )
+
     def _stranger_message(self) -> str:
         admins = ", ".join(p.name for p in self.org.admins()) or "your manager"
         return (
@@ -128,7 +140,8 @@ class Engine:
 
 async def _replay(turn: Turn, inbound: Inbound) -> list[Outbound]:
     """A redelivered event changes nothing; a re-sent click on a request gets its card as
-    it is now (Teams shows "Unable to reach app" to a click that gets no card back)."""
+    it is now (Teams shows "Unable to reach app" to a click that gets no card back), if the
+    clicker may see it: the same check as the first click, else the same refusal."""
     if isinstance(inbound, ButtonClick) and inbound.action_id.startswith("request."):
         return await approvals.current_card(turn, inbound.value)
     return []
@@ -265,7 +278,7 @@ async def _on_click(turn: Turn, action_id: str, value: str) -> list[Outbound]:
         case "log.answer" if state is not None and state.step.startswith("ask:"):
             return await log_action.answer_click(turn, state, value)
         case "log.answer":
-            return [Text("That question has already been answered.")]
+            return [Refusal("That question has already been answered.")]
         case "log.save":
             return await log_action.save(turn)
         case "log.edit":
@@ -273,4 +286,4 @@ async def _on_click(turn: Turn, action_id: str, value: str) -> list[Outbound]:
         case "log.cancel":
             return await log_action.cancel(turn)
     log.warning("unknown button %r from %s", action_id, turn.person.id)
-    return [Text("I don't recognise that button. It may be from an older message: try `help`.")]
+    return [Refusal("I don't recognise that button. It may be from an older message: try `help`.")]

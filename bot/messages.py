@@ -85,6 +85,19 @@ class Text:
 
 
 @dataclass(frozen=True, slots=True)
+class Refusal:
+    """A click (or a form) that was refused: nothing changed, and the card clicked keeps
+    its buttons. `text` tells the person who acted, politely and without internals.
+
+    Adapters show it to that person alone and in place (Slack: ephemeral; Teams: the
+    invoke's message answer), never settle the clicked card, and never queue it: it is
+    no message for anyone's chat history.
+    """
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Card:
     title: str
     text: str = ""
@@ -155,4 +168,4 @@ class Document:
     kind: str = "portfolio"  # or "export": what a link rebuilds
 
 
-Outbound = Text | Card | Form | CardUpdate | Document
+Outbound = Text | Card | Form | CardUpdate | Document | Refusal

@@ -126,6 +126,39 @@ async def practice_of(uow: UnitOfWork, action_id: int) -> int | None:
     return row.practice_id if row else None
 
 
+async def action_owner(uow: UnitOfWork, action_id: int) -> str | None:
+    """Whose action this is (None if there is no such action)."""
+    row = await uow.session.get(ActionRow, action_id)
+    return row.person_id if row else None
+
+
+async def practice_exists(uow: UnitOfWork, practice_id: int) -> bool:
+    return await uow.session.get(PracticeRow, practice_id) is not None
+
+
+async def pick_practice(uow: UnitOfWork, action_id: int, practice_id: int, *, by: str) -> bool:
+    """Put `by`'s own action, not yet in a practice, into one; False (and nothing
+    changed) for someone else's action or one already placed."""
+    result = await uow.session.exec(
+        update(ActionRow)
+        .where(col(ActionRow.id) == action_id)
+        .where(col(ActionRow.person_id) == by)
+        .where(col(ActionRow.practice_id).is_(None))
+        .values(practice_id=practice_id)
+    )
+    return result.rowcount == 1
+
+
+async def has_actions_in(uow: UnitOfWork, person_id: str, practice_id: int) -> bool:
+    found = await uow.session.exec(
+        select(ActionRow.id)
+        .where(ActionRow.person_id == person_id)
+        .where(ActionRow.practice_id == practice_id)
+        .limit(1)
+    )
+    return found.first() is not None
+
+
 async def evidence(uow: UnitOfWork, practice_id: int) -> list[Evidence]:
     rows = (
         await uow.session.exec(select(ActionRow).where(ActionRow.practice_id == practice_id))
@@ -288,7 +321,9 @@ async def save_nomination(
     suggested_by: str | None = None,
     suggestion: str | None = None,
 ) -> int:
-    """Open (or reopen) the practice's nomination with its latest evidence."""
+    """Open (or reopen a dismissed) practice's nomination with its latest evidence; the
+    nightly rule's own call (a person's suggestion is `suggest_nomination`). An adopted
+    one is never reopened: its item is in the offer already."""
     row = (
         await uow.session.exec(
             select(NominationRow).where(NominationRow.practice_id == practice_id)
@@ -296,6 +331,9 @@ async def save_nomination(
     ).first()
     if row is None:
         row = NominationRow(practice_id=practice_id, created_at=now)
+    elif row.status == "adopted":
+        assert row.id is not None
+        return row.id
     row.status = "open"
     row.successes, row.people, row.weeks = successes, people, weeks
     if suggested_by is not None:
@@ -304,6 +342,59 @@ async def save_nomination(
     await uow.session.flush()
     assert row.id is not None
     return row.id
+
+
+async def suggest_nomination(
+    uow: UnitOfWork,
+    practice_id: int,
+    *,
+    successes: int,
+    people: int,
+    weeks: int,
+    now: datetime,
+    suggested_by: str,
+    suggestion: str,
+) -> NominationView:
+    """A person's suggestion: opens the practice's nomination if it has none, or adds to
+    an open one. A decided one (adopted or dismissed) is returned as it is: only the
+    nightly rule brings a dismissed one back (see save_nomination)."""
+    row = (
+        await uow.session.exec(
+            select(NominationRow).where(NominationRow.practice_id == practice_id)
+        )
+    ).first()
+    if row is None:
+        uow.session.add(
+            NominationRow(
+                practice_id=practice_id,
+                created_at=now,
+                status="open",
+                successes=successes,
+                people=people,
+                weeks=weeks,
+                suggested_by=suggested_by,
+                suggestion=suggestion,
+            )
+        )
+        await uow.session.flush()
+    elif row.status == "open":
+        # Conditional: a manager deciding meanwhile wins, and the nomination stays decided.
+        await uow.session.exec(
+            update(NominationRow)
+            .where(col(NominationRow.id) == row.id)
+            .where(col(NominationRow.status) == "open")
+            .values(
+                successes=successes,
+                people=people,
+                weeks=weeks,
+                suggested_by=suggested_by,
+                suggestion=suggestion,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        await uow.session.refresh(row)  # as it is now, had a manager decided meanwhile
+    found = [n for n in await nominations(uow) if n.practice_id == practice_id]
+    return found[0]
 
 
 async def decide_nomination(

@@ -14,6 +14,7 @@ from bot.messages import (
     FormSubmission,
     Inbound,
     Outbound,
+    Refusal,
     Sender,
     Text,
     TextMessage,
@@ -27,7 +28,7 @@ def text_of(replies: list[Outbound]) -> str:
     parts: list[str] = []
     for reply in replies:
         match reply:
-            case Text(text=text):
+            case Text(text=text) | Refusal(text=text):
                 parts.append(text)
             case Card() as card:
                 parts += [card.title, card.text, *(f"{f.label}: {f.value}" for f in card.fields)]

@@ -198,6 +198,19 @@ class FakeSlack:
         self.messages.setdefault(channel, []).append(message)
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
+    def _chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Seen only by `user`, in `channel` (a channel id; Slack wants both)."""
+        blocks = params.get("blocks") or []
+        if not params.get("channel"):
+            return {"ok": False, "error": "channel_not_found"}
+        if not str(params.get("user", "")).startswith(("U", "W")):
+            return {"ok": False, "error": "user_not_in_channel"}
+        if not params.get("text") and not blocks:
+            return {"ok": False, "error": "no_text"}
+        if len(blocks) > 50:
+            return {"ok": False, "error": "invalid_blocks"}
+        return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
+
     def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
         limit = int(params.get("limit", 100))
         found = list(reversed(self.messages.get(str(params.get("channel")), [])))[:limit]

@@ -8,7 +8,7 @@ from sqlmodel import col, select
 
 from bot.codec import load_outbound
 from bot.engine import Engine
-from bot.messages import ButtonClick, Card, CardUpdate, Outbound
+from bot.messages import ButtonClick, Card, CardUpdate, Outbound, Refusal, Sender
 from storage.tables import AuditLogRow, FeasibilityRequestRow, OutboxRow
 from storage.uow import UnitOfWork
 from tests.chat import Chat, text_of
@@ -212,3 +212,55 @@ async def test_waiting_lists_requests_oldest_first_with_their_age(
     assert reply.index("Asha Patel") < reply.index("Tom Reilly")
     assert "waiting under an hour" in reply
     assert "Nothing is waiting on you" in await Chat(engine, "priya").say("waiting")
+
+
+def only_refusal(replies: list[Outbound]) -> str:
+    """The reply is a refusal alone (no card, no card update): its text."""
+    assert [type(r) for r in replies] == [Refusal], replies
+    [refusal] = replies
+    assert isinstance(refusal, Refusal)
+    return refusal.text
+
+
+async def test_every_refused_click_says_so_and_shows_no_card(engine: Engine) -> None:
+    await propose(engine)
+    card = await sams_card(engine)
+    for label, who in (("Approve", "tom"), ("Decline", "priya"), ("Ask for more info", "ben")):
+        replies = await engine.handle(request_click(card, label, who, f"k-{label}-{who}"))
+        assert "only Asha's supervisors or a manager can decide" in only_refusal(replies)
+    mine = await engine.handle(request_click(card, "Approve", "asha", "k-own"))
+    assert "You can't decide on your own request" in only_refusal(mine)
+    stale = ButtonClick(Sender("console", "sam"), "request.approve", "999", "k-gone")
+    assert "can't find that request" in only_refusal(await engine.handle(stale))
+    unknown = ButtonClick(Sender("console", "sam"), "forged.approve", "1", "k-unknown")
+    assert "don't recognise that button" in only_refusal(await engine.handle(unknown))
+    assert (await request_row(engine)).status == "pending"
+
+
+async def test_a_stranger_clicking_approve_is_told_they_are_not_in_the_organisation(
+    engine: Engine,
+) -> None:
+    await propose(engine)
+    card = await sams_card(engine)
+    button = next(b for b in card.buttons if b.label == "Approve")
+    click = ButtonClick(Sender("slack", "U0STRANGE"), button.action_id, button.value, "k-s")
+    said = only_refusal(await engine.handle(click))
+    assert "not in Riverside Stores's organisation" in said and "Ola Adeyemi" in said
+    assert (await request_row(engine)).status == "pending"
+
+
+async def test_a_refused_click_sent_again_is_refused_again(engine: Engine) -> None:
+    await propose(engine)
+    card = await sams_card(engine)
+    click = request_click(card, "Approve", "tom", "teams:resent-tom")
+    first = await engine.handle(click)
+    second = await engine.handle(click)  # the same event again: the replay path
+    for replies in (first, second):
+        assert "only Asha's supervisors" in only_refusal(replies)
+    # Whoever may decide still gets the card as it is now.
+    sams = request_click(card, "Approve", "sam", "teams:resent-sam")
+    await engine.handle(sams)
+    [update] = await engine.handle(sams)
+    assert isinstance(update, CardUpdate) and "✅ Approved by Sam Okafor" in update.card.text
+    again = await engine.handle(click)  # and a refused one still nothing, once decided
+    assert "only Asha's supervisors" in only_refusal(again)

@@ -11,11 +11,11 @@ from bot.codec import load_outbound
 from bot.domain import ActionStatus, Approach, CheckedAction, Context
 from bot.engine import Engine
 from bot.jobs.runner import run_job
-from bot.messages import Card, CardUpdate
+from bot.messages import ButtonClick, Card, CardUpdate, Form, FormSubmission, Refusal, Sender
 from storage.actions import add_action
 from storage.database import Database
-from storage.practices import assign_practice, create_practice
-from storage.tables import ActionRow, NominationRow, OutboxRow
+from storage.practices import assign_practice, create_practice, practice_of
+from storage.tables import ActionRow, NominationRow, OutboxRow, PracticeRow, ServiceOfferItemRow
 from storage.uow import UnitOfWork
 from tests.chat import Chat, text_of
 from tests.conftest import NOW
@@ -220,3 +220,120 @@ async def test_the_offer_is_searchable(engine: Engine) -> None:
     reply = await chat.say("offer delivery")
     assert "matching “delivery”: 1 of 9" in reply and "Home delivery within 10 miles" in reply
     assert "Nothing in our offer matches" in await chat.say("offer helicopter")
+
+
+async def _nomination_rows(engine: Engine) -> list[NominationRow]:
+    async with UnitOfWork(engine.database) as uow:
+        return list((await uow.session.exec(select(NominationRow))).all())
+
+
+async def _decide(engine: Engine, label: str, **typed: str) -> Card:
+    """Maria adopts or dismisses the nomination; returns the card she clicked."""
+    await nominated(engine)
+    card = await _maria_card(engine)
+    maria = Chat(engine, "maria")
+    maria.last = [card]
+    await maria.click(label)
+    await maria.submit(**typed)
+    return card
+
+
+async def _asha_suggests(engine: Engine) -> str:
+    asha = Chat(engine, "asha")
+    await asha.say("suggest")
+    return await asha.submit(
+        practice=asha.form.fields[0].options[0].value, reason="Customers ask for it every week"
+    )
+
+
+async def test_a_suggestion_does_not_reopen_an_adopted_nomination(engine: Engine) -> None:
+    await seed_practice(engine.database, ENOUGH)
+    card = await _decide(engine, "Adopt", wording="Help to the car with heavy shopping")
+    cards_before = len([r for r in await _outbox(engine, "maria")])
+    reply = await _asha_suggests(engine)
+    assert "already part of our routine offer" in reply
+    [row] = await _nomination_rows(engine)
+    assert row.status == "adopted" and row.suggested_by is None
+    assert len(await _outbox(engine, "maria")) == cards_before  # no new card for managers
+    # Adopt again on the old card: told it was adopted, and no primary-key clash.
+    maria = Chat(engine, "maria")
+    maria.last = [card]
+    reply = await maria.click("Adopt")
+    assert "adopted already" in reply and "went wrong" not in reply
+    assert not any(isinstance(r, Form) for r in maria.last)
+    async with UnitOfWork(engine.database) as uow:
+        assert (
+            len(
+                (
+                    await uow.session.exec(
+                        select(ServiceOfferItemRow.id).where(
+                            ServiceOfferItemRow.source == "adopted"
+                        )
+                    )
+                ).all()
+            )
+            == 1
+        )
+
+
+async def test_a_suggestion_does_not_reopen_a_dismissed_nomination(engine: Engine) -> None:
+    await seed_practice(engine.database, ENOUGH)
+    await _decide(engine, "Dismiss", reason="Not safe with trolleys in the car park")
+    reply = await _asha_suggests(engine)
+    assert "Not safe with trolleys in the car park" in reply
+    [row] = await _nomination_rows(engine)
+    assert row.status == "dismissed"
+
+
+async def test_only_a_practice_with_ones_own_actions_can_be_suggested(engine: Engine) -> None:
+    practice = await seed_practice(engine.database, [("asha", MONDAY)])
+    forged = FormSubmission(
+        Sender("console", "ben"),
+        "practice-suggest",
+        {"practice": str(practice), "reason": "I like it"},
+        "k-forged-suggestion",
+    )
+    replies = await engine.handle(forged)
+    assert [type(r) for r in replies] == [Refusal]
+    assert await _nomination_rows(engine) == []
+    assert await _outbox(engine, "maria") == []
+
+
+async def test_picking_a_practice_assigns_only_ones_own_action(engine: Engine) -> None:
+    practice = await seed_practice(engine.database, [("asha", MONDAY)])
+    async with UnitOfWork(engine.database) as uow:
+        toms = await add_action(uow, "tom", deed(MONDAY))
+        await uow.commit()
+    asha = Sender("console", "asha")
+    pick = ButtonClick(asha, "practice.pick", f"{toms.id}:{practice}", "k-pick-toms")
+    new = ButtonClick(asha, "practice.new", str(toms.id), "k-new-toms")
+    for click in (pick, new):
+        replies = await engine.handle(click)
+        assert [type(r) for r in replies] == [Refusal], replies
+    async with UnitOfWork(engine.database) as uow:
+        assert await practice_of(uow, toms.id) is None
+        assert len((await uow.session.exec(select(PracticeRow))).all()) == 1
+    # Tom may pick for his own action.
+    tom = Sender("console", "tom")
+    replies = await engine.handle(
+        ButtonClick(tom, "practice.pick", f"{toms.id}:{practice}", "k-pick-own")
+    )
+    assert "noted as the same kind" in replies[0].text  # type: ignore[union-attr]
+    async with UnitOfWork(engine.database) as uow:
+        assert await practice_of(uow, toms.id) == practice
+
+
+async def _outbox(engine: Engine, person: str) -> list[OutboxRow]:
+    async with UnitOfWork(engine.database) as uow:
+        return list(
+            (await uow.session.exec(select(OutboxRow).where(OutboxRow.person_id == person))).all()
+        )
+
+
+async def test_a_suggestion_adds_to_an_open_nomination(engine: Engine) -> None:
+    await seed_practice(engine.database, ENOUGH)
+    await nominated(engine)
+    assert "gone to the managers" in await _asha_suggests(engine)
+    [row] = await _nomination_rows(engine)
+    assert (row.status, row.suggested_by) == ("open", "asha")
+    assert row.suggestion == "Customers ask for it every week"

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from sqlmodel import select
+
+from bot.settings import Settings
+from storage.database import open_database
+from storage.tables import FeasibilityRequestRow
+from storage.uow import UnitOfWork
 from tests.slack_harness import SlackDriver, all_text
 
 ASHA, SAM = "U0ASHA01", "U0SAM001"
@@ -129,8 +136,10 @@ async def test_ask_for_more_info_and_the_answer_comes_back_with_the_buttons(
 async def test_an_unauthorised_click_changes_nothing(slack: SlackDriver) -> None:
     card = await _propose(slack)
     await slack.click("U0TOM001", card, "Approve", channel="D0TOM001")
-    refusal = await _wait_for_post(slack, "D0TOM001", "only Asha's supervisors")
-    assert refusal
+    # Told privately, in the channel of the click (was a post in Tom's DM).
+    [refusal] = await _ephemeral_to(slack, "U0TOM001")
+    assert refusal["channel"] == "D0TOM001"
+    assert "only Asha's supervisors" in all_text(refusal["blocks"])
     assert not any("Approved" in all_text(u.params["blocks"]) for u in slack.fake.of("chat.update"))
 
 
@@ -152,3 +161,75 @@ async def test_a_click_that_opens_a_form_leaves_the_card_clickable(slack: SlackD
     await slack.click(SAM, card, "Decline", channel="D0SAM001")
     await slack.fake.wait_for("views.open", 2)
     assert not [u for u in slack.fake.of("chat.update") if u.params["ts"] == card["ts"]]
+
+
+STRANGER = "U0STRANGE"
+INTERNALS = ("ref ", "Traceback", "Exception", "request.approve", "request:", "None")
+
+
+async def _request_status(settings: Settings) -> str:
+    database = open_database(settings.database_url)
+    try:
+        async with UnitOfWork(database) as uow:
+            return (await uow.session.exec(select(FeasibilityRequestRow.status))).one()
+    finally:
+        await database.close()
+
+
+async def _ephemeral_to(slack: SlackDriver, user: str, count: int = 1) -> list[dict[str, Any]]:
+    def mine() -> list[dict[str, Any]]:
+        return [c.params for c in slack.fake.of("chat.postEphemeral") if c.params["user"] == user]
+
+    await slack.fake.wait_until(lambda: len(mine()) >= count)
+    return mine()
+
+
+def _nothing_seen_changed(slack: SlackDriver, card: dict[str, Any], *channels: str) -> None:
+    """No edit of the clicked card (or anything in the clicker's channels), no new post."""
+    edited = [
+        u.params
+        for u in slack.fake.of("chat.update")
+        if u.params["ts"] == card["ts"] or u.params["channel"] in channels
+    ]
+    assert edited == []
+    posted = [
+        c.params for c in slack.fake.of("chat.postMessage") if c.response.get("channel") in channels
+    ]
+    assert posted == []
+
+
+@pytest.mark.parametrize(
+    ("clicker", "says"),
+    [
+        ("U0TOM001", "only Asha's supervisors or a manager can decide"),
+        (STRANGER, "not in Riverside Stores's organisation"),
+    ],
+)
+async def test_a_refused_click_leaves_the_card_and_answers_privately(
+    slack: SlackDriver, slack_settings: Settings, clicker: str, says: str
+) -> None:
+    card = await _propose(slack)
+    # The card as seen in a channel both can read.
+    await slack.click(clicker, card, "Approve", channel="C0SHOPFLR")
+    [ephemeral] = await _ephemeral_to(slack, clicker)
+    assert ephemeral["channel"] == "C0SHOPFLR"
+    said = all_text(ephemeral.get("blocks") or []) + ephemeral.get("text", "")
+    assert says in said
+    assert not any(word in said for word in INTERNALS), said
+    _nothing_seen_changed(slack, card, "C0SHOPFLR", "D" + clicker[1:])
+    assert await _request_status(slack_settings) == "pending"
+
+
+async def test_a_refused_click_delivered_twice_gets_no_card_either_time(
+    slack: SlackDriver, slack_settings: Settings
+) -> None:
+    card = await _propose(slack)
+    click = slack.click_payload("U0TOM001", card, "Approve", channel="D0TOM001")
+    await slack.interactive(click)
+    await _ephemeral_to(slack, "U0TOM001")
+    await slack.interactive(click)  # the same event again: the replay path
+    both = await _ephemeral_to(slack, "U0TOM001", 2)
+    for ephemeral in both:
+        assert "only Asha's supervisors" in all_text(ephemeral.get("blocks") or [])
+    _nothing_seen_changed(slack, card, "D0TOM001")
+    assert await _request_status(slack_settings) == "pending"

@@ -113,8 +113,11 @@ async def test_an_unknown_button_gets_a_friendly_reply(slack: SlackDriver) -> No
     }
     response = await slack.click(ASHA, message, "Approve")
     assert response.status == 200
-    [reply] = await slack.fake.wait_for("chat.postMessage")
+    # Privately, where it was clicked; the card keeps its buttons (nothing was done).
+    [reply] = await slack.fake.wait_for("chat.postEphemeral")
+    assert reply.params["channel"] == "D0ASHA01" and reply.params["user"] == ASHA
     assert "I don't recognise that button" in all_text(reply.params["blocks"])
+    assert slack.fake.of("chat.update") == []
 
 
 async def test_a_stranger_is_told_who_can_add_them(slack: SlackDriver) -> None:

@@ -5,10 +5,18 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+from sqlmodel import select
+
+from bot.settings import Settings
+from storage.database import open_database
+from storage.tables import FeasibilityRequestRow
+from storage.uow import UnitOfWork
 from tests.fake_connector import ConnectorCall
 from tests.teams_harness import (
     ASHA,
     SAM,
+    STRANGER,
     TeamsDriver,
     action_titled,
     assert_valid_card,
@@ -160,3 +168,75 @@ async def test_ask_for_more_info_in_teams(teams: TeamsDriver) -> None:
     _, fresh = await _card_sent(teams, SAMS_CHATS, "Asha Patel answered your question")
     assert "The chocolate one" in card_text(fresh)
     assert [a["title"] for a in fresh["actions"]] == ["Approve", "Decline", "Ask for more info"]
+
+
+LEILA = {  # staff, like Asha: she may not decide Asha's request
+    "id": "29:1leila-teams-id",
+    "name": "Leila Haddad",
+    "aadObjectId": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e06",
+}
+MESSAGE = "application/vnd.microsoft.activity.message"  # leaves the clicked card as it was
+INTERNALS = ("ref ", "Traceback", "Exception", "request.approve", "request:", "None")
+
+
+async def _request_status(settings: Settings) -> str:
+    database = open_database(settings.database_url)
+    try:
+        async with UnitOfWork(database) as uow:
+            return (await uow.session.exec(select(FeasibilityRequestRow.status))).one()
+    finally:
+        await database.close()
+
+
+def _assert_refused(body: dict[str, Any], says: str) -> None:
+    assert body["statusCode"] == 200
+    assert body["type"] == MESSAGE, body  # not a card: the clicked one stays as it was
+    assert isinstance(body["value"], str) and says in body["value"]
+    assert not any(word in body["value"] for word in INTERNALS), body["value"]
+
+
+@pytest.mark.parametrize(
+    ("clicker", "says"),
+    [
+        (LEILA, "only Asha's supervisors or a manager can decide"),
+        (STRANGER, "not in Riverside Stores's organisation"),
+    ],
+)
+async def test_a_refused_click_leaves_the_card_as_it_was(
+    teams: TeamsDriver, teams_settings: Settings, clicker: dict[str, str], says: str
+) -> None:
+    card = await _propose(teams)
+    puts = len([c for c in teams.connector.calls if c.verb == "PUT"])
+    response = await teams.execute(clicker, action_titled(card, "Approve"))
+    assert response.status == 200
+    _assert_refused(await response.json(), says)
+    assert len([c for c in teams.connector.calls if c.verb == "PUT"]) == puts
+    assert await _request_status(teams_settings) == "pending"
+    # The card still works for the one who may decide.
+    response = await teams.execute(SAM, action_titled(card, "Approve"))
+    assert "✅ Approved by Sam Okafor" in card_text((await response.json())["value"])
+
+
+async def test_a_refused_invoke_sent_twice_gets_no_card_either_time(
+    teams: TeamsDriver, teams_settings: Settings
+) -> None:
+    card = await _propose(teams)
+    click = teams.activity(
+        LEILA,
+        type="invoke",
+        name="adaptiveCard/action",
+        value={
+            "action": {
+                "type": "Action.Execute",
+                "verb": "request.approve",
+                "data": action_titled(card, "Approve")["data"],
+            },
+            "trigger": "manual",
+        },
+    )
+    first = await teams.post(click)
+    second = await teams.post(click)  # the same activity again: the replay path
+    for response in (first, second):
+        assert response.status == 200
+        _assert_refused(await response.json(), "only Asha's supervisors")
+    assert await _request_status(teams_settings) == "pending"

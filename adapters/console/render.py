@@ -11,6 +11,7 @@ from bot.messages import (
     Form,
     FormField,
     Outbound,
+    Refusal,
     Replies,
     Text,
 )
@@ -19,8 +20,8 @@ from bot.messages import (
 def render(message: Outbound) -> tuple[str, tuple[Button, ...]]:
     """The text to print, and the buttons the person may pick by number."""
     match message:
-        case Text(text=text):
-            return text, ()
+        case Text(text=text) | Refusal(text=text):
+            return text, ()  # a refusal is plain words too: nothing changed
         case Card() as card:
             return _card(card), card.buttons
         case CardUpdate(card=card):

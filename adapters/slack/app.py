@@ -34,13 +34,23 @@ from adapters.slack.client import (
     dm_channel,
     image_of,
     post,
+    post_ephemeral,
     update,
     upload_document,
     upload_image,
 )
 from adapters.slack.render import combine, form_errors, form_view, home_view
 from bot.engine import Engine
-from bot.messages import ButtonClick, CardUpdate, Document, Form, Inbound, Outbound, Sender
+from bot.messages import (
+    ButtonClick,
+    CardUpdate,
+    Document,
+    Form,
+    Inbound,
+    Outbound,
+    Refusal,
+    Sender,
+)
 from storage.addresses import find_address, remember_address
 from storage.database import Database
 from storage.people import remember_timezone
@@ -130,14 +140,34 @@ class SlackBot:
         container = payload.container
         in_dm = container.channel_id is not None and container.channel_id.startswith("D")
         clicked = _clicked_message(container)
-        # A click that opens a form keeps its card as it is: the form may be cancelled.
-        if not any(isinstance(r, CardUpdate | Form) for r in replies):
+        refusals = [r for r in replies if isinstance(r, Refusal)]
+        replies = [r for r in replies if not isinstance(r, Refusal)]
+        if refusals:
+            # Refused: nothing changed, so the card keeps its buttons, and the word why
+            # is for the clicker alone.
+            await self._tell_privately(sender, refusals, container.channel_id)
+        elif not any(isinstance(r, CardUpdate | Form) for r in replies):
+            # A click that opens a form keeps its card as it is: the form may be cancelled.
             await self._settle_clicked_card(body, payload)
         await self._reply(
             sender,
             replies,
             Where(container.channel_id if in_dm else None, payload.trigger_id, clicked),
         )
+
+    async def _tell_privately(
+        self, sender: Sender, refusals: list[Refusal], channel: str | None
+    ) -> None:
+        """An ephemeral message in the channel of the click, seen by the clicker only; in
+        their DM where there is no such channel (App Home) or Slack refuses it."""
+        message = combine([as_message(r) for r in refusals])
+        if channel is not None:
+            try:
+                await post_ephemeral(self.client, channel, sender.user_id, message)
+                return
+            except SlackApiError as error:
+                log.info("no ephemeral in %s: %s", channel, error.response.get("error"))
+        await post(self.client, await self._dm_of(sender), message)
 
     async def on_view_submission(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         payload = translate.ViewSubmission.model_validate(body)

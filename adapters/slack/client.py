@@ -18,6 +18,7 @@ from bot.messages import (
     Document,
     Form,
     Outbound,
+    Refusal,
     Replies,
     Text,
 )
@@ -44,6 +45,8 @@ def as_message(message: Outbound) -> SlackMessage:
     match message:
         case Text():
             return text_message(message)
+        case Refusal(text=text):
+            return text_message(Text(text))
         case Card():
             return card_message(message)
         case CardUpdate(card=card):
@@ -93,6 +96,15 @@ async def post(
         metadata=metadata,
     )
     return Posted(channel=str(response.get("channel") or channel), ts=str(response["ts"]))
+
+
+async def post_ephemeral(
+    client: AsyncWebClient, channel: str, user: str, message: SlackMessage
+) -> None:
+    """A message only `user` sees, in `channel` (gone when they reload; never stored)."""
+    await client.chat_postEphemeral(
+        channel=channel, user=user, text=message.text, blocks=message.blocks_json()
+    )
 
 
 async def already_posted(client: AsyncWebClient, channel: str, key: str) -> str | None:

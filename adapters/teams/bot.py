@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections.abc import Coroutine
 from http import HTTPStatus
-from typing import Any
+from typing import Any, ClassVar
 
 from botbuilder.core import (
     ActivityHandler,
@@ -33,7 +33,16 @@ from adapters.teams import cards, translate
 from adapters.teams.references import reference_of, tenant_of_activity
 from adapters.teams.translate import PLATFORM
 from bot.engine import Engine
-from bot.messages import Card, CardUpdate, Document, Form, Inbound, Outbound, Sender
+from bot.messages import (
+    Card,
+    CardUpdate,
+    Document,
+    Form,
+    Inbound,
+    Outbound,
+    Refusal,
+    Sender,
+)
 from storage.addresses import remember_address
 from storage.database import Database
 from storage.people import remember_timezone
@@ -85,18 +94,24 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         await self._remember(turn_context, sender)
         value = translate.invoke_value(activity.value)
         if value is None:
-            return _card_response(
-                cards.settled_json("Extra Mile", "That button sent nothing I can use.")
-            )
+            return _message_response("That button sent nothing I can use.")
         data = value.action.data
         inbound = translate.from_action(sender, value.action.verb, data, activity.id or "")
         replies = await self.engine.handle(inbound)
-        card, rest = _card_for_the_click(replies, data)
+        refusals = [r for r in replies if isinstance(r, Refusal)]
+        if refusals:
+            # Refused: the clicked card stays as it was, and the clicker is told why. In
+            # their own chat they also get it as a reply; in a shared one it is theirs alone.
+            rest = replies if _personal(activity) else [r for r in replies if r not in refusals]
+            answer = _message_response("\n\n".join(r.text for r in refusals))
+        else:
+            card, rest = _card_for_the_click(replies, data)
+            answer = _card_response(card)
         if rest:
             # After the invoke is answered: Teams waits for the card, not for these.
             reference = TurnContext.get_conversation_reference(activity)
             self._later(self._send_later(turn_context.adapter, reference, rest))
-        return _card_response(card)
+        return answer
 
     def _later(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
@@ -232,6 +247,29 @@ def _card_for_the_click(
             return cards.card_json(reply.card), replies[:index] + replies[index + 1 :]
     chosen = "Sent" if data.form_id else (data.label or "Done")
     return cards.settled_json(data.card or "Extra Mile", chosen), replies
+
+
+class _MessageInvokeResponse(AdaptiveCardInvokeResponse):  # type: ignore[misc]
+    """The invoke answer that leaves the clicked card as it was and shows `value`, a
+    string, to the clicker (the SDK's own model only serialises a card's dict)."""
+
+    _attribute_map: ClassVar[dict[str, dict[str, str]]] = {
+        **AdaptiveCardInvokeResponse._attribute_map,
+        "value": {"key": "value", "type": "str"},
+    }
+
+
+MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
+
+
+def _message_response(text: str) -> InvokeResponse:
+    body = _MessageInvokeResponse(status_code=200, type=MESSAGE_TYPE, value=text)
+    return InvokeResponse(status=int(HTTPStatus.OK), body=body)
+
+
+def _personal(activity: Activity) -> bool:
+    conversation = activity.conversation
+    return conversation is not None and conversation.conversation_type in (None, "personal")
 
 
 def _card_response(card: dict[str, Any]) -> InvokeResponse:

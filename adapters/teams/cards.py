@@ -20,6 +20,7 @@ from bot.messages import (
     Form,
     FormField,
     Outbound,
+    Refusal,
     Text,
 )
 
@@ -224,7 +225,7 @@ def settled_json(title: str, chosen: str) -> Json:
 
 
 def text_of(replies: list[Outbound]) -> str:
-    return "\n\n".join(r.text for r in replies if isinstance(r, Text))
+    return "\n\n".join(r.text for r in replies if isinstance(r, Text | Refusal))
 
 
 def attachment_json(message: Outbound) -> Json | None:
@@ -235,5 +236,5 @@ def attachment_json(message: Outbound) -> Json | None:
             return choice_card_json(card)
         case Form():
             return form_json(message)
-        case Text() | Document():
+        case Text() | Document() | Refusal():
             return None  # a document becomes a link card where links can be signed

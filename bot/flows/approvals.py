@@ -28,6 +28,7 @@ from bot.messages import (
     Form,
     FormField,
     Outbound,
+    Refusal,
     Text,
 )
 from bot.names import person_name
@@ -231,14 +232,23 @@ async def _find(turn: Turn, request_id: str) -> RequestView | None:
     return await get_request(turn.uow, number) if number is not None else None
 
 
+GONE = "I can't find that request any more."
+
+
+def _refused(turn: Turn, request: RequestView) -> Refusal | None:
+    """Why this person may not decide this request (None if they may): asked first, on a
+    first click and on a repeated one alike, so a refused person never sees its card."""
+    why = refusal(turn.org, turn.person, request.requester_id, request.approver_id)
+    return Refusal(why) if why else None
+
+
 async def _open(turn: Turn, request_id: str) -> RequestView | list[Outbound]:
     """The request, if this person may act on it now; otherwise what to tell them."""
     request = await _find(turn, request_id)
     if request is None:
-        return [Text("I can't find that request any more.")]
-    refused = refusal(turn.org, turn.person, request.requester_id, request.approver_id)
-    if refused:
-        return [Text(refused)]
+        return [Refusal(GONE)]
+    if refused := _refused(turn, request):
+        return [refused]
     if not request.is_open or request.status != "pending":
         return _already(turn, request)
     return request
@@ -455,24 +465,28 @@ def answer_form(request_id: str, errors: dict[str, str] | None = None, value: st
     )
 
 
+NOT_YOUR_QUESTION = "That question isn't yours to answer."
+ANSWERED = "That question has been answered already, or the request decided."
+
+
 async def open_answer_form(turn: Turn, request_id: str) -> list[Outbound]:
     request = await _find(turn, request_id)
     if request is None or request.requester_id != turn.person.id:
-        return [Text("That question isn't yours to answer.")]
+        return [Refusal(NOT_YOUR_QUESTION)]
     if request.status != "info_requested":
-        return [Text("That question has been answered already, or the request decided.")]
+        return [Refusal(ANSWERED)]
     return [answer_form(request_id)]
 
 
 async def _answer(turn: Turn, request_id: str, values: dict[str, str]) -> list[Outbound]:
     request = await _find(turn, request_id)
     if request is None or request.requester_id != turn.person.id:
-        return [Text("That question isn't yours to answer.")]
+        return [Refusal(NOT_YOUR_QUESTION)]
     text, problem = _note(values, "answer")
     if problem:
         return [answer_form(request_id, {"answer": problem}, text)]
     if not await answer_question(turn.uow, request.id, answer=text):
-        return [Text("That question has been answered already, or the request decided.")]
+        return [Refusal(ANSWERED)]
     answered = await get_request(turn.uow, request.id)
     assert answered is not None
     await audit(
@@ -523,8 +537,11 @@ def age(now: datetime, then: datetime) -> str:
 
 
 async def current_card(turn: Turn, request_id: str) -> list[Outbound]:
-    """A re-sent click: show the card as it is now, change nothing."""
+    """A re-sent click: show the card as it is now, change nothing; checked like the
+    first click, so someone refused then is refused again, and sees no card."""
     request = await _find(turn, request_id)
     if request is None:
-        return []
+        return [Refusal(GONE)]
+    if refused := _refused(turn, request):
+        return [refused]
     return [CardUpdate(request.card_key, request_card(turn.org, request))]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.codec import dump_outbound
+from bot.errors import UserError
 from bot.flows.turn import Scene, Turn
 from bot.ids import parse_id
 from bot.messages import (
@@ -19,6 +20,7 @@ from bot.messages import (
     Form,
     FormField,
     Outbound,
+    Refusal,
     Text,
 )
 from bot.names import person_name
@@ -30,18 +32,24 @@ from storage.actions import get_extra, recent_actions
 from storage.events import audit
 from storage.outbox import enqueue
 from storage.practices import (
+    NominationView,
+    action_owner,
     adopt_into_offer,
     assign_practice,
     create_practice,
     decide_nomination,
     evidence,
     get_nomination,
+    has_actions_in,
     nominations,
+    pick_practice,
+    practice_exists,
     practice_of,
     practice_summary,
     practices,
     save_nomination,
     success_counts,
+    suggest_nomination,
 )
 
 ADOPT_FORM = "nomination-adopt"
@@ -80,26 +88,35 @@ async def ask_practice(turn: Turn, action_id: int, extra: str) -> list[Outbound]
     ]
 
 
+NOT_YOURS = "That choice is for the person who logged the action."
+RECORDED = "That's recorded already. Thank you!"
+
+
 async def pick(turn: Turn, value: str) -> list[Outbound]:
+    """The clicker's own action joins a practice (the value names both; anyone can send
+    any value, so both are checked)."""
     action_text, _, practice_text = value.partition(":")
     action_id, practice_id = parse_id(action_text), parse_id(practice_text)
-    if action_id is None or practice_id is None:
-        return [Text("I don't recognise that choice.")]
-    if await practice_of(turn.uow, action_id) is not None:
-        return [Text("That's recorded already. Thank you!")]
-    await assign_practice(turn.uow, action_id, practice_id)
+    if action_id is None or practice_id is None or not await practice_exists(turn.uow, practice_id):
+        return [Refusal("I don't recognise that choice.")]
+    if not await pick_practice(turn.uow, action_id, practice_id, by=turn.person.id):
+        mine = await action_owner(turn.uow, action_id) == turn.person.id
+        return [Refusal(RECORDED if mine else NOT_YOURS)]
     return [Text("Thanks, noted as the same kind of extra mile.")]
 
 
 async def new(turn: Turn, value: str) -> list[Outbound]:
     action_id = parse_id(value)
-    if action_id is None or await practice_of(turn.uow, action_id) is not None:
-        return [Text("That's recorded already. Thank you!")]
+    if action_id is None or await action_owner(turn.uow, action_id) != turn.person.id:
+        return [Refusal(NOT_YOURS)]
+    if await practice_of(turn.uow, action_id) is not None:
+        return [Refusal(RECORDED)]
     extra = await get_extra(turn.uow, action_id)
     practice = await create_practice(
         turn.uow, shorten(extra or "A new deed", 100), turn.person.id, turn.now
     )
-    await assign_practice(turn.uow, action_id, practice)
+    if not await pick_practice(turn.uow, action_id, practice, by=turn.person.id):
+        raise UserError(RECORDED)  # a second click won meanwhile: roll the new one back
     return [Text("Thanks, noted as a new kind of extra mile.")]
 
 
@@ -218,14 +235,16 @@ async def show(turn: Turn) -> list[Outbound]:
 
 # --- Adopt or Dismiss ----------------------------------------------------------------------------
 
+ONLY_MANAGERS = "Only a manager can change the routine offer."
+
 
 async def start(turn: Turn, action: str, value: str) -> list[Outbound]:
     if turn.person.role is not Role.MANAGER:
-        return [Text("Only a manager can change the routine offer.")]
+        return [Refusal(ONLY_MANAGERS)]
     number = parse_id(value)
     nomination = await get_nomination(turn.uow, number) if number is not None else None
     if nomination is None:
-        return [Text("I can't find that nomination.")]
+        return [Refusal("I can't find that nomination.")]
     if nomination.status != "open":
         return [
             CardUpdate(nomination.card_key, await nomination_card(turn, nomination.id)),
@@ -251,7 +270,7 @@ async def submit(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbo
     if kind == SUGGEST_FORM:
         return await _suggested(turn, values)
     if turn.person.role is not Role.MANAGER or parse_id(value) is None:
-        return [Text("Only a manager can change the routine offer.")]
+        return [Refusal(ONLY_MANAGERS)]
     text = clean(values.get("wording" if kind == ADOPT_FORM else "reason", ""))
     if not text:
         name = "wording" if kind == ADOPT_FORM else "reason"
@@ -357,8 +376,10 @@ async def _suggested(turn: Turn, values: dict[str, str]) -> list[Outbound]:
             replace(f, errors={"reason": "Say why, in a few words."}) if isinstance(f, Form) else f
             for f in form
         ]
+    if not await has_actions_in(turn.uow, turn.person.id, practice_id):
+        return [Refusal("You can suggest only a deed you have logged yourself.")]
     seen = tally(await evidence(turn.uow, practice_id))
-    nomination_id = await save_nomination(
+    nomination = await suggest_nomination(
         turn.uow,
         practice_id,
         successes=seen.successes,
@@ -368,5 +389,22 @@ async def _suggested(turn: Turn, values: dict[str, str]) -> list[Outbound]:
         suggested_by=turn.person.id,
         suggestion=reason,
     )
-    await _tell_managers(turn, nomination_id)
+    if nomination.status != "open":
+        return [Text(_decided_already(turn, nomination))]
+    await _tell_managers(turn, nomination.id)
     return [Text("Thank you! Your suggestion has gone to the managers.")]
+
+
+def _decided_already(turn: Turn, nomination: NominationView) -> str:
+    """A suggestion for a practice the managers have decided on: what they decided."""
+    who = person_name(turn.org, nomination.decided_by or "")
+    if nomination.status == "adopted":
+        return (
+            f"Good news: that's already part of our routine offer ({who} adopted it). "
+            "Thank you for suggesting it!"
+        )
+    why = f": “{nomination.reason}”" if nomination.reason else "."
+    return (
+        f"{who} decided not to add it to our offer{why} It comes up again by itself "
+        "if it keeps working (once its successes double)."
+    )

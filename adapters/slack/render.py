@@ -1,7 +1,10 @@
 """Engine messages -> Block Kit, through slack_sdk's models (they validate shapes).
 
-Every piece of text is escaped and marked verbatim, so `<!channel>`, `<@U…>` and
-links typed by a person never ping or link anyone. Lengths and counts are cut
+The engine's text is plain text, and much of it is what a person typed. So every
+piece of it is escaped and marked verbatim (`<!channel>`, `<@U…>` and links typed by
+a person never ping or link anyone), its formatting characters are made inert (see
+`inert`), bidi controls and zero-width characters are removed, and blank-line runs
+are collapsed. Only the labels the bot writes are bold. Lengths and counts are cut
 to Slack's limits with a visible "…" rather than failing.
 """
 
@@ -39,6 +42,7 @@ from bot.messages import (
     FormField,
     Text,
 )
+from bot.text import lines_of, one_line, strip_invisible
 
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
@@ -51,11 +55,42 @@ BUTTONS_PER_BLOCK = 25
 SELECT_OPTIONS = 100
 ACTION_SEPARATOR = "|"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+LABEL_TEXT = 200
+FIELD_TEXT = 2000  # a field's value: what a person typed is at most 2,000 characters
+FIELD_LINES = 20
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+# Slack has no escape for its formatting characters: inside mrkdwn a typed *word* is
+# bold, _word_ italic, ~word~ struck out and `word` code, whatever `verbatim` says. So
+# they never reach Slack as typed: each becomes the character that looks most like it
+# and that Slack's parser ignores (∗ U+2217, ˍ U+02CD, ∼ U+223C, ˋ U+02CB). The reader
+# sees the text as it was written; nothing invisible is slipped in (zero-width
+# characters are what we strip), and no entity is used (Slack shows &#42; literally).
+_INERT = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
+# An emoji Slack sent by its name (:slightly_smiling_face:) keeps its underscores: they
+# sit between letters, where Slack never reads them as italics.
+_EMOJI_NAME = re.compile(r"(:[a-z0-9+'-]+(?:_[a-z0-9+'-]+)+:)")
 
 
 def escape(text: str) -> str:
     """Slack's three control characters; nothing the person typed becomes markup."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def inert(text: str) -> str:
+    """Plain text as mrkdwn that shows it and formats nothing: escaped, and with
+    *, _, ~ and ` swapped for look-alikes Slack does not act on (see `_INERT`)."""
+    parts = _EMOJI_NAME.split(text)
+    return escape(
+        "".join(part if i % 2 else part.translate(_INERT) for i, part in enumerate(parts))
+    )
+
+
+def tidy(text: str) -> str:
+    """Invisible characters gone, blank lines kept single: a text's own paragraphs stay,
+    padding does not."""
+    lines = [line.rstrip() for line in strip_invisible(text).splitlines()]
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
 def unescape(text: str) -> str:
@@ -68,11 +103,12 @@ def cut(text: str, limit: int) -> str:
 
 
 def _mrkdwn(text: str, limit: int = SECTION_TEXT) -> MarkdownTextObject:
-    return MarkdownTextObject(text=cut(escape(text), limit), verbatim=True)
+    return MarkdownTextObject(text=cut(inert(tidy(text)), limit), verbatim=True)
 
 
 def _plain(text: str, limit: int) -> PlainTextObject:
-    return PlainTextObject(text=cut(text, limit), emoji=True)
+    # plain_text is never formatted; it still must not carry bidi or invisible padding.
+    return PlainTextObject(text=cut(strip_invisible(text), limit), emoji=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,20 +130,23 @@ def combine(messages: list[SlackMessage]) -> SlackMessage:
 
 
 def text_message(message: Text) -> SlackMessage:
-    blocks: list[Block] = [SectionBlock(text=_mrkdwn(chunk)) for chunk in _chunks(message.text)]
-    return SlackMessage(text=cut(escape(message.text), 3000), blocks=_fit(blocks, MESSAGE_BLOCKS))
+    text = tidy(message.text)
+    blocks: list[Block] = [SectionBlock(text=_mrkdwn(chunk)) for chunk in _chunks(text)]
+    return SlackMessage(text=cut(inert(text), 3000), blocks=_fit(blocks, MESSAGE_BLOCKS))
 
 
 def card_message(card: Card) -> SlackMessage:
     return SlackMessage(
-        text=cut(escape(card.title), 3000), blocks=_fit(card_blocks(card), MESSAGE_BLOCKS)
+        text=cut(inert(one_line(card.title, 3000)), 3000),
+        blocks=_fit(card_blocks(card), MESSAGE_BLOCKS),
     )
 
 
 def card_blocks(card: Card) -> list[Block]:
-    blocks: list[Block] = [HeaderBlock(text=_plain(card.title, HEADER_TEXT))]
-    if card.text:
-        blocks += [SectionBlock(text=_mrkdwn(chunk)) for chunk in _chunks(card.text)]
+    blocks: list[Block] = [HeaderBlock(text=_plain(one_line(card.title, 3000), HEADER_TEXT))]
+    text = tidy(card.text)
+    if text:
+        blocks += [SectionBlock(text=_mrkdwn(chunk)) for chunk in _chunks(text)]
     blocks += _field_sections(card.fields)
     blocks += _button_rows(card.buttons)
     return blocks
@@ -118,8 +157,9 @@ def _field_sections(fields: tuple[CardField, ...]) -> list[Block]:
     lines: list[str] = []
     size = 0
     for field in fields:
-        line = f"*{escape(field.label)}*\n{escape(field.value)}"
-        line = cut(line, SECTION_TEXT)
+        line = cut(
+            f"*{inert(one_line(field.label, LABEL_TEXT))}*\n{_value(field.value)}", SECTION_TEXT
+        )
         if lines and size + len(line) + 2 > SECTION_TEXT:
             sections.append(_section("\n\n".join(lines)))
             lines, size = [], 0
@@ -128,6 +168,15 @@ def _field_sections(fields: tuple[CardField, ...]) -> list[Block]:
     if lines:
         sections.append(_section("\n\n".join(lines)))
     return sections
+
+
+def _value(value: str) -> str:
+    """A field's value as mrkdwn: one line as it is; several lines quoted, so that no
+    line of it stands alone where a label could be. Capped in lines and characters."""
+    lines = [inert(line) for line in lines_of(value, max_lines=FIELD_LINES, limit=FIELD_TEXT)]
+    if len(lines) <= 1:
+        return lines[0] if lines else "-"
+    return "\n".join(f"> {line}" for line in lines)
 
 
 def _section(escaped: str) -> SectionBlock:

@@ -3,6 +3,12 @@
 Every button is an `Action.Execute`: Teams sends an `adaptiveCard/action` invoke
 and shows the card the bot answers with in place of the clicked one, so a card
 always shows its current state (a decision, a chosen answer, a form's errors).
+
+The engine's text is plain text, much of it typed by a person, and Teams reads
+markdown in a TextBlock and a FactSet (bold, lists, links). So every text is shown
+as TextRuns in a RichTextBlock, which Teams never reads as markdown: one block per
+line, bidi controls and zero-width characters removed, each field capped. Only the
+bot's own titles and labels are bold (a TextRun's weight, not `**`).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from bot.messages import (
     Refusal,
     Text,
 )
+from bot.text import lines_of, one_line, strip_invisible
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
@@ -33,6 +40,9 @@ MENU_SEPARATOR = "::"
 MAX_TEXT = 2000
 MAX_FACTS = 30
 MAX_ACTIONS = 6  # Teams shows up to six actions on a card
+MAX_LABEL = 200
+MAX_FIELD_LINES = 20
+MAX_TEXT_LINES = 60
 _STYLE = {ButtonStyle.PRIMARY: "positive", ButtonStyle.DANGER: "destructive"}
 Json = dict[str, Any]
 
@@ -48,24 +58,41 @@ def _card(body: list[Json], actions: list[Json] | None = None) -> Json:
     return card
 
 
+def _line(text: str, spacing: str | None = None, **run: Any) -> Json:
+    """One line of plain text: a TextRun, which Teams shows without reading markdown."""
+    block: Json = {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": text, **run}]}
+    if spacing:
+        block["spacing"] = spacing
+    return block
+
+
 def _title(text: str) -> Json:
-    return {
-        "type": "TextBlock",
-        "text": cut(text, 300),
-        "weight": "Bolder",
-        "size": "Medium",
-        "wrap": True,
-    }
+    return _line(one_line(text, 300) or "-", weight="Bolder", size="Medium")
 
 
-def _text(text: str, **style: Any) -> Json:
-    return {"type": "TextBlock", "text": cut(text), "wrap": True, **style}
+def _text(text: str, spacing: str | None = None, **run: Any) -> list[Json]:
+    """A text's lines, each its own block (blank lines become a gap), capped."""
+    blocks: list[Json] = []
+    gap = spacing
+    room = MAX_TEXT
+    for raw in strip_invisible(text).splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            gap = gap or "Medium"
+            continue
+        if room <= 1 or len(blocks) == MAX_TEXT_LINES:
+            blocks.append(_line("…", "None", **run))
+            break
+        line = cut(line, room)
+        room -= len(line)
+        blocks.append(_line(line, gap or ("None" if blocks else None), **run))
+        gap = None
+    return blocks
 
 
 def card_json(card: Card) -> Json:
     body: list[Json] = [_title(card.title)]
-    if card.text:
-        body.append(_text(card.text))
+    body += _text(card.text)
     body += _facts(card.fields)
     if card.image_png_b64:
         # Teams shows a data URI inline; the alt text says the same in words.
@@ -81,13 +108,15 @@ def card_json(card: Card) -> Json:
 
 
 def _facts(fields: tuple[CardField, ...]) -> list[Json]:
-    if not fields:
-        return []
+    """Each field as its bold label over its value (a FactSet would read markdown)."""
+    blocks: list[Json] = []
     shown = fields[:MAX_FACTS]
-    facts = [{"title": cut(f.label, 200), "value": cut(f.value)} for f in shown]
-    blocks: list[Json] = [{"type": "FactSet", "facts": facts}]
+    for field in shown:
+        blocks.append(_line(one_line(field.label, MAX_LABEL) or "-", "Medium", weight="Bolder"))
+        lines = lines_of(field.value, max_lines=MAX_FIELD_LINES, limit=MAX_TEXT) or ["-"]
+        blocks += [_line(line, "None") for line in lines]
     if len(fields) > len(shown):
-        blocks.append(_text(f"…and {len(fields) - len(shown)} more not shown here.", isSubtle=True))
+        blocks += _text(f"…and {len(fields) - len(shown)} more not shown here.", isSubtle=True)
     return blocks
 
 
@@ -124,8 +153,7 @@ def choice_card_json(card: Card) -> Json:
     mixed = len(verbs) > 1
     verb = MENU_VERB if mixed else verbs.pop()
     body = [_title(card.title)]
-    if card.text:
-        body.append(_text(card.text))
+    body += _text(card.text)
     body += _facts(card.fields)
     body.append(
         {
@@ -136,7 +164,7 @@ def choice_card_json(card: Card) -> Json:
             "errorMessage": "Pick one.",
             "choices": [
                 {
-                    "title": cut(b.label, 200),
+                    "title": cut(strip_invisible(b.label), 200),
                     "value": f"{b.action_id}{MENU_SEPARATOR}{b.value}" if mixed else b.value,
                 }
                 for b in card.buttons
@@ -155,16 +183,13 @@ def choice_card_json(card: Card) -> Json:
 
 def form_json(form: Form) -> Json:
     body: list[Json] = [_title(form.title)]
-    if form.intro:
-        body.append(_text(form.intro, isSubtle=True))
+    body += _text(form.intro, isSubtle=True)
     if form.errors:
-        body.append(
-            _text("Please check the fields marked below.", color="Attention", weight="Bolder")
-        )
+        body += _text("Please check the fields marked below.", color="Attention", weight="Bolder")
     for field in form.fields:
         body.append(_input(field))
         if field.name in form.errors:
-            body.append(_text(form.errors[field.name], color="Attention", spacing="None"))
+            body += _text(form.errors[field.name], "None", color="Attention")
     submit = {
         "type": "Action.Execute",
         "title": cut(form.submit_label, 80),
@@ -214,14 +239,14 @@ def _input(field: FormField) -> Json:
 
 def document_json(title: str, url: str, what: str = "PDF") -> Json:
     return _card(
-        [_title(title), _text(f"Your file ({what}). The link works for 24 hours.")],
+        [_title(title), *_text(f"Your file ({what}). The link works for 24 hours.")],
         [{"type": "Action.OpenUrl", "title": f"Open the {what}", "url": url}],
     )
 
 
 def settled_json(title: str, chosen: str) -> Json:
     """What a clicked card becomes: its title and the choice, with no buttons left."""
-    return _card([_title(title), _text(f"✓ {chosen}", color="Good", weight="Bolder")])
+    return _card([_title(title), *_text(f"✓ {chosen}", color="Good", weight="Bolder")])
 
 
 def text_of(replies: list[Outbound]) -> str:

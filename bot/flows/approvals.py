@@ -33,7 +33,7 @@ from bot.messages import (
 )
 from bot.names import person_name
 from bot.org import Organisation
-from bot.text import clean, shorten
+from bot.text import clean, one_line, shorten
 from storage.actions import add_action
 from storage.events import audit
 from storage.outbox import enqueue
@@ -168,16 +168,15 @@ async def _update_everywhere(turn: Scene, request: RequestView, label: str) -> C
 
 
 def request_card(org: Organisation, request: RequestView) -> Card:
+    """The supervisor's card. What the bot computed (cost and time, the four answers) comes
+    first, so nothing typed above it can pose as it; every typed value is plain text, which
+    the platform renderers show without formatting (adapters/slack/render.py, cards.py)."""
     authority = org.policy.staff_authority
     tz = ZoneInfo(org.organisation.timezone)
     item = org.offer_item(request.offer_item_id)
     offer = item.title if item else "Not covered by our routine offer"
     check = request.check
     fields = [
-        CardField("Customer's need", request.customer_need),
-        CardField("Routine offer", offer),
-        CardField("Proposed extra", request.extra),
-        CardField("Why (in their words)", request.explanation or "-"),
         CardField(
             "Cost and time",
             f"{money(check.cost, authority.currency)} · {check.minutes} minutes (staff may: "
@@ -188,6 +187,10 @@ def request_card(org: Organisation, request: RequestView) -> Card:
         CardField("Within the regulations?", check.within_regulations.label),
         CardField("Affects other customers?", check.affects_others.label),
         CardField("Asked", _when(request.created_at, tz)),
+        CardField("Customer's need", request.customer_need),
+        CardField("Routine offer", offer),
+        CardField("Proposed extra", request.extra),
+        CardField("Why (in their words)", request.explanation or "-"),
     ]
     if request.question:
         fields.append(CardField(f"{person_name(org, request.approver_id)} asked", request.question))
@@ -215,7 +218,7 @@ def _state(org: Organisation, request: RequestView, tz: ZoneInfo) -> tuple[str, 
     who = person_name(org, request.decided_by or "")
     when = _when(request.decided_at, tz) if request.decided_at else ""
     mark = "✅ Approved" if request.status == "approved" else "❌ Declined"
-    why = f": {request.reason}" if request.reason else ""
+    why = f": {one_line(request.reason, MAX_NOTE)}" if request.reason else ""  # typed: one line
     return f"{mark} by {who}, {when}{why}", ()
 
 

@@ -17,6 +17,7 @@ from bot.messages import (
     Form,
     FormField,
     Outbound,
+    Refusal,
     Text,
 )
 from bot.redact import redact
@@ -132,9 +133,9 @@ async def _own_action(turn: Turn, action_id: str) -> DueAction | None:
 async def open_form(turn: Turn, action_id: str) -> list[Outbound]:
     action = await _own_action(turn, action_id)
     if action is None:
-        return [Text("That follow-up isn't yours.")]
+        return [Refusal("That follow-up isn't yours.")]
     if action.answered:
-        return [Text("You've told me how that one went already. Thank you!")]
+        return [Refusal("You've told me how that one went already. Thank you!")]
     return [follow_up_form(action_id, action.extra)]
 
 
@@ -142,7 +143,7 @@ async def submit(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbo
     action_id = form_id.partition(":")[2]
     action = await _own_action(turn, action_id)
     if action is None:
-        return [Text("That follow-up isn't yours.")]
+        return [Refusal("That follow-up isn't yours.")]
     typed = {k: clean(v) for k, v in values.items()}
     errors: dict[str, str] = {}
     if typed.get("affected_others") not in {c.value for c in AFFECTED_CHOICES}:
@@ -157,7 +158,7 @@ async def submit(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbo
     if errors:
         return [follow_up_form(action_id, action.extra, errors, typed)]
     if action.answered:
-        return [Text("You've told me how that one went already. Thank you!")]
+        return [Refusal("You've told me how that one went already. Thank you!")]
     note = typed.get("note", "")
     since = redact(typed.get("feedback_since", ""))
     answer = FollowUpAnswer(

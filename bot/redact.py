@@ -196,6 +196,8 @@ def _spans(folded: str, groups: list[_Group], attached: bool) -> Iterator[Span]:
             if mark:
                 head = groups[first]
                 lead = head.before if first == 0 else head.before.lstrip(" \t-.)")
+                if not any(")" in g.before for g in groups[first + 1 : last]):
+                    lead = lead.split("(")[-1].lstrip()  # "(07700 900123)": brackets stay
                 yield head.start - len(lead), groups[last - 1].end, mark
                 first = last
                 break

@@ -15,6 +15,7 @@ from bot.domain import NOT_COVERED, ActionStatus, Approach, CheckedAction, Conte
 from bot.feasibility import Answer, FeasibilityCheck, assess, money
 from bot.messages import Choice, FieldKind, FormField
 from bot.org import Organisation
+from bot.redact import redact
 from bot.text import clean, parse_day
 
 MAX_TEXT = 1500
@@ -332,19 +333,20 @@ def _text_problem(name: str, value: str, what: str, *, required: bool) -> dict[s
 
 
 def to_checked(draft: ActionDraft, today: date) -> CheckedAction:
-    """Only call after `check_draft` returned no errors."""
+    """Only call after `check_draft` returned no errors. The free text is redacted here,
+    on its way to being stored: no customer's phone number or address is kept."""
     when = parse_day(draft.occurred_on, today)
     assert when is not None
     status = ActionStatus(draft.status)
     aware = {"yes": True, "no": False}.get(draft.customer_aware)
     return CheckedAction(
         occurred_on=when,
-        customer_need=draft.customer_need,
+        customer_need=redact(draft.customer_need),
         offer_item_id=draft.offer_item,
-        extra=draft.extra,
+        extra=redact(draft.extra),
         status=status,
         context=Context(draft.context),
         approach=Approach(draft.approach),
         customer_aware=aware,
-        result=draft.result,
+        result=redact(draft.result),
     )

@@ -33,6 +33,7 @@ from bot.messages import (
     Outbound,
     Text,
 )
+from bot.redact import redact
 from bot.text import parse_day
 from storage.actions import add_action, count_actions
 from storage.conversations import ConversationState, clear_state, load_state, save_state
@@ -277,7 +278,8 @@ async def save(turn: Turn) -> list[Outbound]:
     checked = to_checked(draft, turn.today)
     if draft.is_idea:
         await clear_state(turn.uow, turn.person.id)
-        return await approvals.submit_idea(turn, checked, to_check(draft), draft.explanation)
+        explanation = redact(draft.explanation)  # stored, and quoted to the supervisor
+        return await approvals.submit_idea(turn, checked, to_check(draft), explanation)
     action = await add_action(turn.uow, turn.person.id, checked)
     await audit(
         turn.uow,

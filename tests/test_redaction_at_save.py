@@ -1,0 +1,51 @@
+"""Customers' details typed into an action are redacted when it is saved (issue 14)."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from bot.engine import Engine
+from storage.tables import ActionRow, FeasibilityRequestRow
+from storage.uow import UnitOfWork
+from tests.chat import Chat
+from tests.test_approvals import IDEA, OVER_AUTHORITY, sams_card
+from tests.test_log_action import FORM
+
+TYPED = {
+    "customer_need": "Mrs J Brown (07700 900123.) needed her parcel at 12 Acacia Avenue",
+    "extra": "Drove it round; she paid by card 4111 1111 1111 1111.",
+    "result": "She wrote to jo.brown＠example.com to say thanks, ring +44 7700 900123.",
+}
+
+
+async def _rows(engine: Engine, table: type) -> list:  # type: ignore[type-arg]
+    async with UnitOfWork(engine.database) as uow:
+        return list((await uow.session.exec(select(table))).all())
+
+
+async def test_a_logged_action_is_stored_without_the_customer_s_details(engine: Engine) -> None:
+    chat = Chat(engine, "asha")
+    await chat.say("log")
+    await chat.submit(**(FORM | TYPED))
+    assert "Saved: your 1st" in await chat.click("Save")
+    [row] = await _rows(engine, ActionRow)
+    assert row.customer_need == "[name] ([phone].) needed her parcel at [address]"
+    assert row.extra == "Drove it round; she paid by card [card number]."
+    assert row.result == "She wrote to [email] to say thanks, ring [phone]."
+
+
+async def test_an_idea_and_its_explanation_are_stored_and_sent_redacted(engine: Engine) -> None:
+    chat = Chat(engine, "asha")
+    await chat.say("log")
+    await chat.submit(**(IDEA | {"customer_need": TYPED["customer_need"]}))
+    await chat.submit(
+        **(OVER_AUTHORITY | {"explanation": "She's at SW1A  1AA; call 020 7946 0958."})
+    )
+    assert "Sent to Sam Okafor" in await chat.click("Save")
+    [action] = await _rows(engine, ActionRow)
+    assert action.customer_need == "[name] ([phone].) needed her parcel at [address]"
+    [request] = await _rows(engine, FeasibilityRequestRow)
+    assert request.explanation == "She's at [postcode]; call [phone]."
+    card = await sams_card(engine)
+    shown = "\n".join(f"{f.label}: {f.value}" for f in card.fields)
+    assert "07700" not in shown and "Brown" not in shown and "7946" not in shown

@@ -249,6 +249,8 @@ async def _on_click(turn: Turn, action_id: str, value: str) -> list[Outbound]:
             return await log_action.open_form(turn)
         case "form.open" if value == feedback.FORM_ID:
             return await feedback.reopen(turn)
+        case feedback.SHARE | feedback.DONT_SHARE:
+            return await feedback.decide_share(turn, value, share=action_id == feedback.SHARE)
         case "form.open" if value.startswith(follow_up.FORM + ":"):
             return await follow_up.open_form(turn, value.partition(":")[2])
         case "form.open" if value.startswith(approvals.ANSWER_FORM + ":"):

@@ -60,3 +60,22 @@ async def add_feedback(uow: UnitOfWork, feedback: NewFeedback) -> int:
     await uow.session.flush()
     assert row.id is not None
     return row.id
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFeedback:
+    id: int
+    action_id: int | None
+    person_id: str
+    recorded_by: str
+    sentiment: str
+    words: str | None  # redacted; None once removed after the retention period
+
+
+async def get_feedback(uow: UnitOfWork, feedback_id: int) -> StoredFeedback | None:
+    row = await uow.session.get(CustomerFeedbackRow, feedback_id)
+    if row is None or row.id is None:
+        return None
+    return StoredFeedback(
+        row.id, row.action_id, row.person_id, row.recorded_by, row.sentiment, row.words
+    )

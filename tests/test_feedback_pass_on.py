@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from bot.codec import load_outbound
 from bot.engine import Engine
 from bot.jobs.runner import run_job
-from bot.messages import Card
+from bot.messages import ButtonClick, Card, Refusal, Text
 from storage.tables import ActionRow, OutboxRow
 from storage.uow import UnitOfWork
 from tests.chat import Chat, text_of
@@ -46,6 +46,11 @@ async def test_praise_goes_to_the_supervisor_and_the_recognition_channels(engine
         sentiment="positive",
         words="Asha was wonderful, mail me on jo@example.com",
     )
+    # Nothing reaches the channel before the recorder has seen what it will quote.
+    assert "This is what will be quoted in the recognition channel" in reply
+    assert "mail me on [email]" in reply
+    assert [r for r in await _outbox(engine) if r.person_id is None] == []
+    reply += await chat.click("Share it")
     assert "Thank you for going the extra mile" in reply
     assert "passed it on to Sam Okafor and the recognition channel" in reply
     to_sam = await _to(engine, "sam")
@@ -132,3 +137,66 @@ async def test_mine_shows_the_feedback_on_each_action(engine: Engine) -> None:
     action = chat.form.fields[0].options[0].value
     await chat.submit(action=action, channel="survey", sentiment="positive", words="10/10")
     assert "Feedback (positive): “10/10”" in await chat.say("mine")
+
+
+async def _praise(engine: Engine, words: str) -> Chat:
+    chat = await _log_done(engine)
+    await chat.say("feedback")
+    action = chat.form.fields[0].options[0].value
+    await chat.submit(action=action, channel="email", sentiment="positive", words=words)
+    return chat
+
+
+async def _channel_cards(engine: Engine) -> list[Card]:
+    rows = [r for r in await _outbox(engine) if r.person_id is None]
+    cards = [load_outbound(r.payload) for r in rows]
+    assert all(isinstance(c, Card) for c in cards)
+    return cards  # type: ignore[return-value]
+
+
+async def test_the_channel_quotes_exactly_what_the_recorder_was_shown(engine: Engine) -> None:
+    chat = await _praise(
+        engine, "Mrs J Brown of 12 Acacia Avenue says Asha was a star; ring 07700 900123."
+    )
+    [preview] = [r for r in chat.last if isinstance(r, Card) and r.title.startswith("Share")]
+    assert preview.text == "This is what will be quoted in the recognition channel:"
+    [(title, quoted)] = [(f.label, f.value) for f in preview.fields]
+    assert "[name] of [address] says Asha was a star; ring [phone]." in quoted
+    assert "Brown" not in quoted and "Acacia" not in quoted and "07700" not in quoted
+    await chat.click("Share it")
+    posted = await _channel_cards(engine)
+    assert len(posted) == 2  # Slack and Teams
+    assert all((c.title, c.text) == (title, quoted) for c in posted)
+
+
+async def test_praise_not_shared_still_reaches_the_supervisor_but_no_channel(
+    engine: Engine,
+) -> None:
+    chat = await _praise(engine, "Asha was lovely")
+    assert "Praise for Asha Patel 🌟" in await _to(engine, "sam")
+    share = chat.button("Share it")
+    reply = await chat.click("Don't share")
+    assert "won't be shared" in reply
+    assert await _channel_cards(engine) == []
+    # The old card's Share button, clicked later, changes nothing.
+    late = await chat.send(ButtonClick(chat.sender, share.action_id, share.value, "late"))
+    assert isinstance(late[0], Refusal) and await _channel_cards(engine) == []
+
+
+async def test_only_the_recorder_can_share_and_only_once(engine: Engine) -> None:
+    chat = await _praise(engine, "Asha was lovely")
+    share = chat.button("Share it")
+    tom = Chat(engine, "tom")
+    refused = await tom.send(ButtonClick(tom.sender, share.action_id, share.value, "t1"))
+    assert isinstance(refused[0], Refusal) and "recorded" in refused[0].text
+    assert await _channel_cards(engine) == []
+    forged = share.value.rsplit(":", 1)[0] + ":0000000000"
+    stale = await chat.send(ButtonClick(chat.sender, share.action_id, forged, "a1"))
+    assert await _channel_cards(engine) == [] and not isinstance(stale[0], Card | Text)
+    await chat.send(ButtonClick(chat.sender, share.action_id, share.value, "a2"))
+    twice = await chat.send(ButtonClick(chat.sender, share.action_id, share.value, "a3"))
+    assert isinstance(twice[0], Refusal) and "already" in twice[0].text
+    assert len(await _channel_cards(engine)) == 2
+    for value in ("", "x", "99999999999999999999:abc", "1"):
+        odd = await chat.send(ButtonClick(chat.sender, "feedback.share", value, f"o{value}"))
+        assert isinstance(odd[0], Refusal)

@@ -67,6 +67,13 @@ async def test_slack_message_shortcut_praise_reaches_supervisor_and_channel(
     assert "call me on [phone]" in all_text(thanks["blocks"])
     praise = await _wait_for_post(slack, "D0SAM001", "Praise for Asha Patel")
     assert "07700" not in all_text(praise["blocks"])
+    # The channel gets it once Asha has seen what it will quote and chosen to share it.
+    preview = await _wait_for_post(slack, "D0ASHA01", "will be quoted in the recognition channel")
+    assert "call me on [phone]" in all_text(preview["blocks"])
+    assert not any(
+        c.params.get("channel") == "C0RECOG01" for c in slack.fake.of("chat.postMessage")
+    )
+    await slack.click("U0ASHA01", preview, "Share it", channel="D0ASHA01")
     channel = await _wait_for_post(slack, "C0RECOG01", "Praise for Asha Patel")
     assert "Asha was brilliant" in all_text(channel["blocks"])
 
@@ -115,6 +122,13 @@ async def test_teams_feedback_praise_reaches_supervisor_and_channel(teams: Teams
     await _card_sent(teams, ASHA["id"], "Feedback saved")
     _, praise = await _card_sent(teams, SAMS_CHATS, "Praise for Asha Patel")
     assert_valid_card(praise)
+    # The channel gets it once Asha has seen what it will quote and chosen to share it.
+    _, preview = await _card_sent(teams, ASHA["id"], "will be quoted in the recognition channel")
+    assert_valid_card(preview)
+    assert "A lovely thank-you card from a customer" in card_text(preview)
+    assert not any("recognition" in c.conversation_id for c in teams.connector.sent())
+    response = await teams.execute(ASHA, action_titled(preview, "Share it"))
+    assert response.status == 200
     await teams.connector.wait_until(
         lambda: any(
             "19:recognition@thread.tacv2" in c.conversation_id for c in teams.connector.sent()

@@ -1,8 +1,14 @@
 """Customer feedback (P13, P14): recorded against an action with personal data removed;
-praise passed on to the supervisor and the recognition channel, the rest kept private."""
+praise passed on to the supervisor and the recognition channel, the rest kept private.
+
+The customer's words reach a channel only after the person who recorded them has seen
+the exact text that will be quoted there (redacted) and chosen to share it; whatever
+they choose, the supervisor hears as before.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from enum import StrEnum
 
 from pydantic import BaseModel
@@ -11,8 +17,10 @@ from bot.approvers import chain_above
 from bot.codec import dump_outbound
 from bot.domain import LoggedAction
 from bot.flows.turn import Turn
+from bot.ids import parse_id
 from bot.messages import (
     Button,
+    ButtonStyle,
     Card,
     CardField,
     Choice,
@@ -20,20 +28,25 @@ from bot.messages import (
     Form,
     FormField,
     Outbound,
+    Refusal,
+    Text,
 )
 from bot.org import Person, Role
 from bot.redact import redact
 from bot.text import clean, shorten
-from storage.actions import recent_actions_of
+from storage.actions import get_extra, recent_actions_of
 from storage.conversations import ConversationState, clear_state, load_state, save_state
-from storage.events import audit
-from storage.feedback import NewFeedback, add_feedback
+from storage.events import audit, claim_event
+from storage.feedback import NewFeedback, StoredFeedback, add_feedback, get_feedback
 from storage.outbox import enqueue, enqueue_channel
 
 FLOW = "feedback"
 FORM_ID = "feedback"
 NO_ACTION = "none"
 MAX_WORDS = 2000
+SHARE = "feedback.share"
+DONT_SHARE = "feedback.dont_share"
+QUOTED_INTRO = "This is what will be quoted in the recognition channel:"
 
 
 class Channel(StrEnum):
@@ -165,7 +178,8 @@ async def _form(turn: Turn, draft: FeedbackDraft, errors: dict[str, str]) -> For
         form_id=FORM_ID,
         title="Customer feedback",
         intro="What did the customer say? I remove e-mail addresses, phone and card "
-        "numbers and postcodes before storing it. Please leave out their name.",
+        "numbers, postcodes, street addresses and names with a title (Mrs Brown) before "
+        "storing it. Please leave out their name.",
         fields=tuple(fields),
         submit_label="Save",
         errors=errors,
@@ -243,7 +257,7 @@ async def submit_form(turn: Turn, values: dict[str, str]) -> list[Outbound]:
         else ""
     )
     passed = f"I've passed it on to {' and '.join(told)}. " if told else ""
-    return [
+    replies: list[Outbound] = [
         Card(
             title="Feedback saved",
             text=f"{thanks}{passed}This is what I stored:",
@@ -251,41 +265,123 @@ async def submit_form(turn: Turn, values: dict[str, str]) -> list[Outbound]:
             buttons=(Button("My actions", "menu.mine"),),
         )
     ]
+    if draft.sentiment == "positive" and _recognition_channels(turn):
+        staff = turn.org.person(draft.about)
+        assert staff is not None
+        praise = _praise(staff, action.extra if action else None, stored_words)
+        replies.append(_share_card(feedback_id, praise))
+    return replies
+
+
+def _praise(staff: Person, extra: str | None, words: str) -> Card:
+    """The praise as the supervisor and the recognition channel see it."""
+    # The extra is redacted again: an action saved before its text was redacted at save.
+    deed = f"“{shorten(redact(extra), 150)}”" if extra is not None else "their service"
+    return Card(
+        title=f"Praise for {staff.name} 🌟",
+        text=f"For {deed}.\nThe customer said: “{shorten(words, 600)}”",
+    )
+
+
+def _fingerprint(card: Card) -> str:
+    return hashlib.sha256(f"{card.title}\n{card.text}".encode()).hexdigest()[:16]
+
+
+def _share_card(feedback_id: int, praise: Card) -> Card:
+    """The exact text the channel would quote, and the choice. The button carries a
+    fingerprint of that text: if it changed since, nothing is shared unseen."""
+    value = f"{feedback_id}:{_fingerprint(praise)}"
+    return Card(
+        title="Share it in the recognition channel?",
+        text=QUOTED_INTRO,
+        fields=(CardField(praise.title, praise.text),),
+        buttons=(
+            Button("Share it", SHARE, value, ButtonStyle.PRIMARY),
+            Button("Don't share", DONT_SHARE, value),
+        ),
+    )
+
+
+async def decide_share(turn: Turn, value: str, *, share: bool) -> list[Outbound]:
+    """The recorder's answer to the share card: once, theirs alone."""
+    id_text, _, fingerprint = value.partition(":")
+    feedback_id = parse_id(id_text)
+    feedback = await get_feedback(turn.uow, feedback_id) if feedback_id else None
+    if feedback is None:
+        return [Refusal("I can't find that feedback any more.")]
+    if feedback.recorded_by != turn.person.id:
+        return [Refusal("Only the person who recorded this feedback can choose to share it.")]
+    staff = turn.org.person(feedback.person_id)
+    if feedback.sentiment != "positive" or not feedback.words or staff is None:
+        return [Refusal("This feedback can't be shared in the recognition channel.")]
+    extra = await get_extra(turn.uow, feedback.action_id) if feedback.action_id else None
+    praise = _praise(staff, extra, feedback.words)
+    channels = _recognition_channels(turn)
+    if share and (not channels or fingerprint != _fingerprint(praise)):
+        return [
+            Refusal("What would be quoted has changed since you saw it, so I haven't shared it.")
+        ]
+    if not await claim_event(turn.uow, f"feedback:{feedback.id}:shared?"):
+        return [Refusal("You've already chosen whether to share this one.")]
+    await audit(
+        turn.uow,
+        actor_id=turn.person.id,
+        action="feedback.shared" if share else "feedback.not_shared",
+        subject_type="feedback",
+        subject_id=str(feedback.id),
+    )
+    told = _told(turn, feedback, staff)
+    if not share:
+        heard = f" {' and '.join(told)} heard about it, as before." if told else ""
+        return [Text(f"Fine: it won't be shared in the recognition channel.{heard}")]
+    for platform, channel in channels:
+        await enqueue_channel(
+            turn.uow,
+            platform=platform,
+            channel=channel,
+            payload=dump_outbound(praise),
+            now=turn.now,
+            dedupe_key=f"feedback:{feedback.id}:{platform}-channel",
+        )
+    told.append("the recognition channel")
+    return [
+        Card(
+            title="Shared in the recognition channel 🌟",
+            text=f"I've passed it on to {' and '.join(told)}.",
+            buttons=(Button("My actions", "menu.mine"),),
+        )
+    ]
+
+
+def _told(turn: Turn, feedback: StoredFeedback, staff: Person) -> list[str]:
+    """Who heard about the praise when it was recorded (see `_pass_on`)."""
+    supervisor = turn.org.person(staff.supervisor) if staff.supervisor else None
+    told = [supervisor.name] if supervisor and supervisor.id != feedback.recorded_by else []
+    return told + ([staff.first_name] if staff.id != feedback.recorded_by else [])
 
 
 async def _pass_on(
     turn: Turn, feedback_id: int, draft: FeedbackDraft, words: str, action: LoggedAction | None
 ) -> list[str]:
-    """Praise to the supervisor and the recognition channel (P13); anything else to the
-    supervisor only (P14). Returns who was told, for the thank-you."""
+    """Praise to the supervisor and the staff member (P13); anything else to the
+    supervisor only (P14). The recognition channel waits for the recorder's choice
+    (`decide_share`). Returns who was told, for the thank-you."""
     staff = turn.org.person(draft.about)
     assert staff is not None
     supervisor = turn.org.person(staff.supervisor) if staff.supervisor else None
-    deed = f"“{shorten(action.extra, 150)}”" if action else "their service"
+    deed = f"“{shorten(redact(action.extra), 150)}”" if action else "their service"
     quote = f"The customer said: “{shorten(words, 600)}”"
     told: list[str] = []
     key = f"feedback:{feedback_id}"
     if draft.sentiment == "positive":
-        praise = Card(title=f"Praise for {staff.name} 🌟", text=f"For {deed}.\n{quote}")
+        praise = _praise(staff, action.extra if action else None, words)
         if supervisor is not None and supervisor.id != turn.person.id:
             await _notify(turn, supervisor.id, praise, f"{key}:supervisor")
             told.append(supervisor.name)
         if staff.id != turn.person.id:
-            mine = Card(
-                title=f"{turn.person.name} recorded praise for you 🌟", text=f"For {deed}.\n{quote}"
-            )
+            mine = Card(title=f"{turn.person.name} recorded praise for you 🌟", text=praise.text)
             await _notify(turn, staff.id, mine, f"{key}:staff")
             told.append(staff.first_name)
-        for platform, channel in _recognition_channels(turn):
-            await enqueue_channel(
-                turn.uow,
-                platform=platform,
-                channel=channel,
-                payload=dump_outbound(praise),
-                now=turn.now,
-                dedupe_key=f"{key}:{platform}-channel",
-            )
-            told.append("the recognition channel")
         return told
     # Mixed or negative: only the person and their supervisor see it.
     if supervisor is not None and supervisor.id != turn.person.id:

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from adapters.access_log import AccessLogger
 from adapters.links import LinkSigner
-from adapters.overload import Overload
+from adapters.overload import Limit, Overload
 from adapters.slack.mount import PATH as SLACK_PATH
 from adapters.slack.mount import mount_slack
 from adapters.state import LINKS, MESSENGERS, MOUNTED, NOTES, OUTBOX_BELL, RUNTIME, SETTINGS
@@ -42,8 +42,8 @@ def create_app(settings: Settings, *, with_scheduler: bool = False) -> web.Appli
     # Keyed by path: a platform that is not mounted costs nothing (adapters.overload).
     overload = Overload(
         {
-            SLACK_PATH: settings.slack_max_in_flight,
-            TEAMS_PATH: settings.teams_max_in_flight,
+            SLACK_PATH: Limit(settings.slack_max_in_flight, settings.slack_shed_after),
+            TEAMS_PATH: Limit(settings.teams_max_in_flight, settings.teams_shed_after),
         }
     )
     app = web.Application(middlewares=[overload.middleware])

@@ -8,6 +8,8 @@ run, so the ratio holds on a noisy machine. Results are printed, never asserted.
 - Teams: message activities through botbuilder's CloudAdapter, beside a bare
   ActivityHandler (emulator mode: no tokens; replies go to a local fake connector).
 - Memory: resident size of each server process idle and after the load.
+- Overload (bench/overload.py; alone: `python -m bench overload`): 500 requests in
+  flight, Slack then Teams; how many answers came after the platform's deadline.
 - Scale-out (PostgreSQL): one `serve` process beside two, requests spread over both.
 - Fan-out: weekly prompts to BENCH_FANOUT people (10,000) through the outbox, against
   a fake Slack that answers 429 + Retry-After beyond BENCH_FANOUT_RATE messages a
@@ -341,6 +343,10 @@ async def main() -> None:
         tmp = Path(folder)
         await front_doors(tmp)
         print()
+        from bench.overload import overload
+
+        await overload(tmp, lambda: _signed_command("help"), _activities)
+        print()
         if POSTGRES:
             await scale_out(tmp, POSTGRES)
         else:
@@ -372,5 +378,18 @@ async def main() -> None:
             await drop()
 
 
+async def overload_only() -> None:
+    from bench.overload import overload
+
+    print(f"Extra Mile overload bench, {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
+    with tempfile.TemporaryDirectory() as folder:
+        await overload(Path(folder), lambda: _signed_command("help"), _activities)
+
+
+def _activities(service_url: str) -> Callable[[], tuple[bytes, dict[str, str]]]:
+    return lambda: _activity(service_url)
+
+
 if __name__ == "__main__":
-    asyncio.run(main())
+    # `python -m bench overload`: only the overload rows (bench/overload.py).
+    asyncio.run(overload_only() if sys.argv[1:] == ["overload"] else main())

@@ -78,8 +78,16 @@ class Server:
 
 
 async def extramile(
-    name: str, tmp: Path, *, database_url: str, slack_api: str, port: int | None = None
+    name: str,
+    tmp: Path,
+    *,
+    database_url: str,
+    slack_api: str,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
 ) -> Server:
+    """`extramile serve` with Slack and Teams (emulator) on; `env` adds or overrides."""
+    extra = env or {}
     port = port or free_port()
     env = {
         "EXTRAMILE_DATABASE_URL": database_url,
@@ -90,6 +98,7 @@ async def extramile(
         "SLACK_API_URL": slack_api,
         "EXTRAMILE_TEAMS_EMULATOR": "1",  # Teams without credentials, from this machine only
         "PYTHONUNBUFFERED": "1",
+        **extra,
     }
     args = ["-m", "bot", "serve", "--no-scheduler"]
     return await Server.start(name, args, env=env, log=tmp / f"{name}.log", port=port)

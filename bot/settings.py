@@ -64,14 +64,22 @@ class Settings(BaseSettings):
     public_url: str | None = Field(default=None, validation_alias="EXTRAMILE_PUBLIC_URL")
     link_secret: SecretStr | None = Field(default=None, validation_alias="EXTRAMILE_LINK_SECRET")
 
-    # Requests in flight per route beyond which the server answers 503 at once (the
-    # platform retries) rather than answer everyone too late: Slack gives up after 3 s,
-    # Bot Framework after about 15 (adapters.overload; `python -m bench overload`).
+    # A hard cap on requests in flight per route, past which the server answers 503 at
+    # once; it also sheds earlier, by itself, once requests start waiting too long
+    # (adapters.overload; `python -m bench overload`).
     slack_max_in_flight: int = Field(
-        default=64, ge=1, le=100_000, validation_alias="EXTRAMILE_SLACK_MAX_IN_FLIGHT"
+        default=400, ge=1, le=100_000, validation_alias="EXTRAMILE_SLACK_MAX_IN_FLIGHT"
     )
     teams_max_in_flight: int = Field(
-        default=64, ge=1, le=100_000, validation_alias="EXTRAMILE_TEAMS_MAX_IN_FLIGHT"
+        default=400, ge=1, le=100_000, validation_alias="EXTRAMILE_TEAMS_MAX_IN_FLIGHT"
+    )
+    # Seconds a request may wait before, with a few others as late, the route counts
+    # itself behind and sheds newcomers: Slack gives up at 3 s, Bot Framework at about 15.
+    slack_shed_after: float = Field(
+        default=1.0, gt=0, le=3600, validation_alias="EXTRAMILE_SLACK_SHED_AFTER"
+    )
+    teams_shed_after: float = Field(
+        default=5.0, gt=0, le=3600, validation_alias="EXTRAMILE_TEAMS_SHED_AFTER"
     )
     # The Slack workspace the bot is installed in (its team id, T...); payloads from any
     # other are refused. Unset: asked of Slack (auth.test) at start.

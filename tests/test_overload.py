@@ -15,7 +15,7 @@ import pytest
 from aiohttp import web
 from pytest_aiohttp import AiohttpClient
 
-from adapters.overload import ARRIVED, Overload, waited
+from adapters.overload import ARRIVED, Limit, Overload, waited
 from adapters.server import OVERLOAD, create_app
 from adapters.slack.mount import PATH
 from bot.settings import Settings
@@ -108,7 +108,7 @@ async def test_teams_route_is_limited_by_path_even_when_another_module_mounts_it
         await release.wait()
         return web.Response(text="done")
 
-    overload = Overload({"/api/messages": 2})
+    overload = Overload({"/api/messages": Limit(max_in_flight=2, shed_after=60)})
     app = web.Application(middlewares=[overload.middleware])
     app.router.add_post("/api/messages", slow)
     app.router.add_get("/healthz", slow)
@@ -129,6 +129,53 @@ async def test_teams_route_is_limited_by_path_even_when_another_module_mounts_it
     assert _errors(caplog) == []
 
 
+async def test_a_backlog_of_requests_waiting_too_long_sheds_newcomers_until_it_clears(
+    aiohttp_client: AiohttpClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    now = [100.0]
+    release = asyncio.Event()
+
+    async def slow(request: web.Request) -> web.Response:
+        await release.wait()
+        return web.Response(text="done")
+
+    overload = Overload(
+        {"/slack/events": Limit(max_in_flight=100, shed_after=1.0, backlog=2)},
+        clock=lambda: now[0],
+    )
+    app = web.Application(middlewares=[overload.middleware])
+    app.router.add_post("/slack/events", slow)
+    client = await aiohttp_client(app)
+
+    def send() -> asyncio.Future[int]:
+        async def status() -> int:
+            return (await client.post("/slack/events", data=b"x")).status
+
+        return asyncio.ensure_future(status())
+
+    # One slow request, however old, is not a backlog.
+    first = send()
+    await _until(lambda: overload.in_flight["/slack/events"] == 1)
+    now[0] += 5
+    second = send()
+    await _until(lambda: overload.in_flight["/slack/events"] == 2)
+    # Two in flight, but the second has not waited long: still admitting.
+    third = send()
+    await _until(lambda: overload.in_flight["/slack/events"] == 3)
+    now[0] += 1.5  # now two have waited over a second: behind
+    assert (await client.post("/slack/events", data=b"x")).status == 503
+    release.set()
+    assert [await f for f in (first, second, third)] == [200, 200, 200]
+    release.clear()
+    # The backlog cleared: admitted again.
+    fourth = send()
+    await _until(lambda: overload.in_flight["/slack/events"] == 1)
+    release.set()
+    assert await fourth == 200
+    assert overload.shed["/slack/events"] == 1
+    assert _errors(caplog) == []
+
+
 def test_the_wait_counts_from_arrival_and_is_nothing_outside_a_request() -> None:
     assert waited() == 0.0
     token = ARRIVED.set(0.0)  # arrived at the start of the monotonic clock
@@ -142,5 +189,7 @@ def test_the_wait_counts_from_arrival_and_is_nothing_outside_a_request() -> None
 def test_the_limits_are_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EXTRAMILE_SLACK_MAX_IN_FLIGHT", "7")
     monkeypatch.setenv("EXTRAMILE_TEAMS_MAX_IN_FLIGHT", "9")
+    monkeypatch.setenv("EXTRAMILE_SLACK_SHED_AFTER", "0.5")
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}")
     assert (settings.slack_max_in_flight, settings.teams_max_in_flight) == (7, 9)
+    assert (settings.slack_shed_after, settings.teams_shed_after) == (0.5, 5.0)

@@ -233,3 +233,17 @@ async def test_socket_mode_checks_the_workspace_too(
         }
     )
     await fake_slack.wait_for("chat.postMessage")
+
+
+async def test_when_slack_cannot_say_at_start_the_first_request_asks_again(
+    slack_settings: Settings,
+    fake_slack: FakeSlack,
+    aiohttp_client: AiohttpClient,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fake_slack.fail("auth.test", error="fatal_error", times=1)
+    client = await aiohttp_client(create_app(slack_settings))
+    slack = SlackDriver(client=client, fake=fake_slack)
+    assert "auth.test failed at start" in caplog.text
+    assert (await slack.command(ASHA, "help")).status == 200
+    await fake_slack.wait_for("chat.postMessage")

@@ -45,6 +45,7 @@ UNCHECKED = ("url_verification", "ssl_check")
 JSON: dict[str, str | Sequence[str]] = {"content-type": ["application/json; charset=utf-8"]}
 # What auth.test may fail with: Slack's answer, or no answer.
 UNREACHABLE = (SlackApiError, aiohttp.ClientError, OSError, TimeoutError)
+START_TIMEOUT = 10.0  # seconds: an unreachable Slack must not hold up the start
 
 
 def workspaces_named(body: dict[str, Any]) -> set[object]:
@@ -77,14 +78,10 @@ class WorkspaceGuard(AsyncMiddleware):
         """Learn the installed workspace now (auth.test) if it was not configured; if Slack
         cannot say, the first request asks again."""
         try:
-            team = await self.installed()
-        except SlackApiError as error:
-            log.warning(
-                "auth.test failed at start (%s); will ask again", error.response.get("error")
-            )
-            return
-        except OSError as error:
-            log.warning("Slack unreachable at start (%s); will ask again", error)
+            async with asyncio.timeout(START_TIMEOUT):
+                team = await self.installed()
+        except UNREACHABLE as error:
+            log.warning("auth.test failed at start (%r); the first request asks again", error)
             return
         log.info("Slack workspace %s: payloads from any other are refused", team)
 

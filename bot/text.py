@@ -32,6 +32,7 @@ INVISIBLE = BIDI_CONTROLS | frozenset(
     "\ufeff\u00ad\u180e\u034f\u115f\u1160\u3164\uffa0"
 )
 _JOINERS = frozenset("\u200c\u200d")
+_BLANK_RUNS = re.compile(r"\n{3,}")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
@@ -58,6 +59,13 @@ def strip_invisible(text: str) -> str:
             if _keeps_joiner(out[-1] if out else "", after):
                 out.append(char)
     return "".join(out)
+
+
+def tidy(text: str) -> str:
+    """A text without invisible characters, trailing spaces or runs of blank lines: its
+    own paragraphs stay, padding does not."""
+    lines = [line.rstrip() for line in strip_invisible(text).splitlines()]
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
 def cap(text: str, limit: int) -> str:

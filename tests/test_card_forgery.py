@@ -15,12 +15,13 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from adapters.slack.render import card_message, form_view, home_view, text_message
-from adapters.teams.cards import card_json, form_json
+from adapters.teams.cards import card_json, form_json, text_of
 from bot.engine import Engine
 from bot.messages import Card, CardField, FieldKind, Form, FormField, Text
 from tests.chat import Chat
 from tests.slack_harness import SlackDriver, all_text
-from tests.teams_harness import assert_valid_card, card_text
+from tests.teams_harness import ASHA as ASHA_ON_TEAMS
+from tests.teams_harness import TeamsDriver, assert_valid_card, card_text
 from tests.test_approvals import IDEA, OVER_AUTHORITY, sams_card
 from tests.test_slack_approvals import ASHA, CHECK, _wait_for_post
 
@@ -222,3 +223,16 @@ def test_typed_markdown_never_reaches_a_teams_text_block() -> None:
     form = form_json(Form(form_id="f", title="T", intro="**x**", fields=()))
     assert_valid_card(form)
     assert _teams_markdown(form) == []
+
+
+def test_teams_message_text_loses_its_invisible_padding() -> None:
+    typed = "Declined: \u202enoitanalpxe\u202c" + "\u200b\n" * 300 + "\n\nSee you"
+    assert text_of([Text(typed)]) == "Declined: noitanalpxe\n\nSee you"
+
+
+async def test_teams_sends_the_engine_s_text_as_plain_text(teams: TeamsDriver) -> None:
+    await teams.say(ASHA_ON_TEAMS, "**what** [is](https://evil.example) this")
+    [sent] = await teams.connector.wait_for_sent()
+    assert sent.body["text"].startswith("Sorry, I didn't catch that")
+    # Teams reads a message's text as markdown unless told otherwise.
+    assert sent.body["textFormat"] == "plain"

@@ -42,7 +42,7 @@ from bot.messages import (
     FormField,
     Text,
 )
-from bot.text import lines_of, one_line, strip_invisible
+from bot.text import lines_of, one_line, strip_invisible, tidy
 
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
@@ -58,7 +58,6 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LABEL_TEXT = 200
 FIELD_TEXT = 2000  # a field's value: what a person typed is at most 2,000 characters
 FIELD_LINES = 20
-_BLANK_RUNS = re.compile(r"\n{3,}")
 
 # Slack has no escape for its formatting characters: inside mrkdwn a typed *word* is
 # bold, _word_ italic, ~word~ struck out and `word` code, whatever `verbatim` says. So
@@ -84,13 +83,6 @@ def inert(text: str) -> str:
     return escape(
         "".join(part if i % 2 else part.translate(_INERT) for i, part in enumerate(parts))
     )
-
-
-def tidy(text: str) -> str:
-    """Invisible characters gone, blank lines kept single: a text's own paragraphs stay,
-    padding does not."""
-    lines = [line.rstrip() for line in strip_invisible(text).splitlines()]
-    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
 def unescape(text: str) -> str:

@@ -220,6 +220,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         if not text and not attachments:
             return None
         message = MessageFactory.text(text) if text else MessageFactory.attachment(attachments[0])
+        message.text_format = "plain"  # the engine's text is plain: no typed markdown
         message.attachments = attachments or None
         sent = await turn_context.send_activity(message)
         return sent.id if sent is not None else None

@@ -29,7 +29,7 @@ from bot.messages import (
     Refusal,
     Text,
 )
-from bot.text import lines_of, one_line, strip_invisible
+from bot.text import lines_of, one_line, strip_invisible, tidy
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
@@ -250,7 +250,9 @@ def settled_json(title: str, chosen: str) -> Json:
 
 
 def text_of(replies: list[Outbound]) -> str:
-    return "\n\n".join(r.text for r in replies if isinstance(r, Text | Refusal))
+    """The texts of a turn as one message's text, which the caller sends as plain text
+    (Teams would read markdown in it otherwise), without invisible padding."""
+    return "\n\n".join(tidy(r.text) for r in replies if isinstance(r, Text | Refusal))
 
 
 def attachment_json(message: Outbound) -> Json | None:

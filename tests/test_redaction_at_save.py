@@ -49,3 +49,28 @@ async def test_an_idea_and_its_explanation_are_stored_and_sent_redacted(engine: 
     card = await sams_card(engine)
     shown = "\n".join(f"{f.label}: {f.value}" for f in card.fields)
     assert "07700" not in shown and "Brown" not in shown and "7946" not in shown
+
+
+async def test_a_follow_up_note_is_stored_redacted(engine: Engine) -> None:
+    from datetime import timedelta
+
+    from bot.jobs.runner import run_job
+    from bot.messages import Card
+    from tests.conftest import NOW
+    from tests.test_approvals import outbox_for
+
+    chat = Chat(engine, "asha")
+    await chat.say("log")
+    await chat.submit(**(FORM | {"occurred_on": "today"}))
+    await chat.click("Save")
+    await run_job("follow-up", org=engine.org, database=engine.database, at=NOW + timedelta(3))
+    asks = [m for m in await outbox_for(engine, "asha") if isinstance(m, Card)]
+    chat.last = [asks[-1]]
+    await chat.click("Tell me")
+    await chat.submit(
+        affected_others="a_little",
+        customer_noticed="yes",
+        note="Mr. Smith behind her at 4 Mill Lane waited; he left 07700 900123",
+    )
+    [row] = await _rows(engine, ActionRow)
+    assert row.follow_up_note == "[name] behind her at [address] waited; he left [phone]"

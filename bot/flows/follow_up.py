@@ -159,7 +159,7 @@ async def submit(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbo
         return [follow_up_form(action_id, action.extra, errors, typed)]
     if action.answered:
         return [Refusal("You've told me how that one went already. Thank you!")]
-    note = typed.get("note", "")
+    note = redact(typed.get("note", ""))  # stored on the action, like its other free text
     since = redact(typed.get("feedback_since", ""))
     answer = FollowUpAnswer(
         affected_others=typed["affected_others"],

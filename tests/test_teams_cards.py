@@ -37,6 +37,11 @@ CARDS = [
         buttons=tuple(Button(f"Option {i}", "log.answer", f"f={i}") for i in range(10)),
     ),
     Card(title="Mixed", buttons=tuple(Button(f"B{i}", f"menu.{i}") for i in range(8))),
+    Card(  # typed markdown, bidi controls and zero-width padding, blank values
+        title="**Forged** \u202etitle",
+        text="\u200b\n" * 300,
+        fields=(CardField("Need", "- a\n\n1. b\n[c](https://x.example)"), CardField("Empty", "")),
+    ),
 ]
 
 

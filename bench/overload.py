@@ -9,8 +9,9 @@ later than that: it should be 0. Past its limit of requests in flight a route
 answers 503 at once (adapters.overload) and the platform delivers the request
 again; the run with the limit lifted shows what happens without that.
 
-Printed, never asserted. BENCH_OVERLOAD_REQUESTS (default 1500) requests per row,
-BENCH_OVERLOAD_IN_FLIGHT (default 500) at a time; about a minute and a half on 2 cores.
+Printed, never asserted. BENCH_OVERLOAD_REQUESTS (default 3000) Slack requests per row
+(Teams 40 % of that), BENCH_OVERLOAD_IN_FLIGHT (default 500) at a time: long enough
+for a backlog to build, about a minute and a half on 2 cores.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from bench.servers import Server, extramile
 from tests.fake_connector import FakeConnector
 from tests.fake_slack import FakeSlack
 
-REQUESTS = int(os.environ.get("BENCH_OVERLOAD_REQUESTS", "1500"))
+REQUESTS = int(os.environ.get("BENCH_OVERLOAD_REQUESTS", "3000"))  # Teams: 40 %
 IN_FLIGHT = int(os.environ.get("BENCH_OVERLOAD_IN_FLIGHT", "500"))
 SLACK_DEADLINE = 3.0
 TEAMS_DEADLINE = 15.0
@@ -46,12 +47,16 @@ class Outcome:
     failed: int  # no answer at all (connection refused or reset)
     elapsed: float
 
+    @property
+    def answered(self) -> int:
+        return sum(n for status, n in self.statuses.items() if 200 <= status < 300)
+
     def row(self, name: str, deadline: float) -> str:
         ordered = sorted(self.latencies)
         p50 = statistics.median(ordered)
         p99 = ordered[max(int(len(ordered) * 0.99) - 1, 0)]
         late = sum(1 for t in ordered if t > deadline)
-        answered = sum(n for status, n in self.statuses.items() if 200 <= status < 300)
+        answered = self.answered
         other = sum(self.statuses.values()) - answered - self.statuses[503]
         return (
             f"  {name:<34} {p50 * 1000:8.0f} {p99 * 1000:8.0f} {answered:6d} "
@@ -134,14 +139,29 @@ async def overload(
             f"Overload: {REQUESTS} requests per row, {IN_FLIGHT} in flight, one serve "
             "process (SQLite); 503 = shed at once for the platform to retry"
         )
-        print(f"Slack /extramile help, deadline {SLACK_DEADLINE:.0f} s")
-        print(header(SLACK_DEADLINE))
+        print(
+            f"Slack /extramile help, deadline {SLACK_DEADLINE:.0f} s; replies: how long after "
+            "the last answer the last reply was posted"
+        )
+        print(header(SLACK_DEADLINE) + f" {'replies':>9}")
         for name, server in (("shedding (default settings)", shedding), ("no shedding", unlimited)):
             url = f"{server.url}/slack/events"
             await _burst(url, slack_command, total=100, in_flight=20)  # warm up
+            await fake.wait_until(lambda: len(fake.of("chat.postMessage")) >= 100, within=60)
+            fake.calls.clear()
             outcome = await _burst(url, slack_command, total=REQUESTS, in_flight=IN_FLIGHT)
-            print(outcome.row(name, SLACK_DEADLINE))
-        teams_total = REQUESTS // 3
+            # Acknowledged in time is half of it: how long until every reply was posted?
+            ended = time.perf_counter()
+            answered = outcome.answered
+            try:
+                await fake.wait_until(
+                    lambda n=answered: len(fake.of("chat.postMessage")) >= n, within=300
+                )
+                drained = f"{time.perf_counter() - ended:6.1f} s"
+            except TimeoutError:
+                drained = "  > 300 s"
+            print(outcome.row(name, SLACK_DEADLINE) + f" {drained:>9}")
+        teams_total = REQUESTS * 2 // 5
         print(f"Teams message activities ({teams_total} per row), deadline {TEAMS_DEADLINE:.0f} s")
         print(header(TEAMS_DEADLINE))
         activity = teams_activity(connector.service_url)

@@ -8,6 +8,8 @@ the link expires. This logger prints `/files/…` instead, and the path as it ca
 
 from __future__ import annotations
 
+import logging
+
 from aiohttp.abc import AbstractAccessLogger
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
@@ -27,6 +29,11 @@ def loggable_path(raw_path: str) -> str:
 
 class AccessLogger(AbstractAccessLogger):
     """`remote "METHOD path HTTP/x.y" status bytes seconds "user agent"`."""
+
+    @property
+    def enabled(self) -> bool:
+        """Nothing to do unless INFO is logged (EXTRAMILE_LOG_LEVEL)."""
+        return self.logger.isEnabledFor(logging.INFO)
 
     def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
         version = request.version

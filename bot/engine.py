@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 
 from bot.clock import Clock, local_today
+from bot.codec import dump_outbound
 from bot.errors import UserError
 from bot.flows import (
     admin,
@@ -30,11 +31,14 @@ from bot.flows.turn import Turn
 from bot.messages import (
     ButtonClick,
     Card,
+    Document,
+    Form,
     FormSubmission,
     Inbound,
     Outbound,
     QuotedMessage,
     Refusal,
+    Replies,
     Sender,
     Text,
     TextMessage,
@@ -44,6 +48,7 @@ from bot.text import clean
 from storage.conversations import ConversationState, load_state
 from storage.database import Database, StorageUnavailable, is_unavailable
 from storage.events import claim_event
+from storage.outbox import enqueue
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -60,7 +65,12 @@ class Engine:
     def who(self, sender: Sender) -> Person | None:
         return self.org.person_on(sender.platform, sender.user_id)
 
-    async def handle(self, inbound: Inbound) -> list[Outbound]:
+    async def handle(
+        self, inbound: Inbound, *, queue: QueueReplies | None = None
+    ) -> list[Outbound]:
+        """The turn's replies to the sender. With `queue`, its messages are written to the
+        outbox in the turn's transaction instead, and only what the platform shows in
+        place (a card's new state, a form it opens) comes back."""
         person = self.who(inbound.sender)
         if person is None:
             if isinstance(inbound, ButtonClick | FormSubmission):
@@ -73,10 +83,14 @@ class Engine:
                     log.info("duplicate event %s ignored", inbound.event_key)
                     return await _replay(self._turn(person, uow), inbound)
                 replies = await _dispatch(self._turn(person, uow), inbound)
+                if queue is not None:
+                    replies = await _queue(uow, person, inbound, replies, queue, self.clock)
                 await uow.commit()
                 return replies
         except UserError as error:
-            return [Text(error.message)]
+            if queue is None:
+                return [Text(error.message)]
+            return await self._queue_alone(person, inbound, [Text(error.message)], queue)
         except Exception as error:
             if is_unavailable(error):
                 # Rolled back: the platform gets an error answer and delivers it again.
@@ -90,6 +104,20 @@ class Engine:
                     f"Please try again; if it keeps happening, tell your admin: ref {reference}."
                 )
             ]
+
+    async def _queue_alone(
+        self, person: Person, inbound: Inbound, replies: list[Outbound], queue: QueueReplies
+    ) -> list[Outbound]:
+        """Queue an answer whose turn was rolled back (a UserError's), in its own
+        transaction; if even that fails, hand it back to be sent at once."""
+        try:
+            async with UnitOfWork(self.database) as uow:
+                rest = await _queue(uow, person, inbound, replies, queue, self.clock)
+                await uow.commit()
+                return rest
+        except Exception:
+            log.warning("could not queue the answer to %s", inbound.event_key, exc_info=True)
+            return replies
 
     async def resume(self, sender: Sender) -> list[Outbound]:
         """What to show someone who comes back: their unfinished step, else a welcome."""
@@ -136,6 +164,45 @@ class Engine:
             f"Hello! I don't know you yet, so I can't log anything for you. "
             f"Ask {admins} to add you to {self.org.organisation.name}'s organisation file."
         )
+
+
+@dataclass(frozen=True, slots=True)
+class QueueReplies:
+    """How a platform wants a turn's answers: through the outbox (see Engine.handle).
+
+    `forms`: queue forms too; False where the platform opens them itself, at once
+    (a Slack modal needs the trigger id within 3 seconds).
+    """
+
+    forms: bool = True
+
+
+async def _queue(
+    uow: UnitOfWork,
+    person: Person,
+    inbound: Inbound,
+    replies: list[Outbound],
+    queue: QueueReplies,
+    clock: Clock,
+) -> list[Outbound]:
+    """Write the messages among `replies` to the outbox as one; return the rest."""
+    queued: list[Text | Card | Form | Document] = []
+    rest: list[Outbound] = []
+    for reply in replies:
+        if isinstance(reply, Text | Card | Document) or (isinstance(reply, Form) and queue.forms):
+            queued.append(reply)
+        else:
+            rest.append(reply)
+    if queued:
+        await enqueue(
+            uow,
+            person_id=person.id,
+            payload=dump_outbound(Replies(tuple(queued))),
+            now=clock.now(),
+            dedupe_key=f"reply:{inbound.event_key}",
+            platform=inbound.sender.platform,
+        )
+    return rest
 
 
 async def _replay(turn: Turn, inbound: Inbound) -> list[Outbound]:

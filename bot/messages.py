@@ -7,7 +7,7 @@ about any platform's wire format.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -168,4 +168,24 @@ class Document:
     kind: str = "portfolio"  # or "export": what a link rebuilds
 
 
-Outbound = Text | Card | Form | CardUpdate | Document | Refusal
+@dataclass(frozen=True, slots=True)
+class Replies:
+    """A turn's answers to the person who acted, delivered together as one message.
+
+    Queued in the outbox in the turn's own transaction, so the answer to an
+    acknowledged request survives a crash between the ack and the reply.
+    """
+
+    items: tuple[Text | Card | Form | Document, ...]
+
+
+Outbound = Text | Card | Form | CardUpdate | Document | Replies | Refusal
+
+
+def opened(messages: Iterable[Outbound]) -> list[Outbound]:
+    """The messages, with any Replies opened out into the ones it holds."""
+    return [
+        item
+        for message in messages
+        for item in (message.items if isinstance(message, Replies) else (message,))
+    ]

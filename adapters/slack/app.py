@@ -40,7 +40,7 @@ from adapters.slack.client import (
     upload_image,
 )
 from adapters.slack.render import combine, form_errors, form_view, home_view
-from bot.engine import Engine
+from bot.engine import Engine, QueueReplies
 from bot.messages import (
     ButtonClick,
     CardUpdate,
@@ -78,10 +78,20 @@ class Where:
 class SlackBot:
     """Wires the engine into a bolt AsyncApp."""
 
-    def __init__(self, *, engine: Engine, database: Database, app: AsyncApp) -> None:
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        database: Database,
+        app: AsyncApp,
+        outbox_bell: asyncio.Event | None = None,
+    ) -> None:
         self.engine = engine
         self.database = database
         self.app = app
+        # The answers to the person who acted are queued in the turn's transaction and
+        # sent by the outbox dispatcher, which this bell wakes (see _turn_then_ack).
+        self._outbox_bell = outbox_bell
         self._pending: set[asyncio.Task[None]] = set()
         self._register()
 
@@ -172,7 +182,8 @@ class SlackBot:
     async def on_view_submission(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         payload = translate.ViewSubmission.model_validate(body)
         submission = translate.from_view_submission(payload)
-        replies = await self.engine.handle(submission)
+        # The next form comes back in the ack (response_action), the rest through the outbox.
+        replies = await self.engine.handle(submission, queue=QueueReplies(forms=False))
         forms = [r for r in replies if isinstance(r, Form)]
         if forms and forms[0].errors:
             await ack(response_action="errors", errors=form_errors(forms[0]))
@@ -183,6 +194,7 @@ class SlackBot:
             replies = [r for r in replies if r is not forms[0]]
         else:
             await ack()
+        self._ring()
         self._later(self._reply(submission.sender, replies, Where(None, None)))
 
     async def on_view_closed(self, ack: AsyncAck) -> None:
@@ -214,7 +226,9 @@ class SlackBot:
         if person is not None:
             await self._first_contact(person.id, message.user, message.channel)
         where = Where(message.channel, None)
-        await self._turn_then_ack(ack, inbound, lambda r: self._reply(inbound.sender, r, where))
+        await self._turn_then_ack(
+            ack, inbound, lambda r: self._reply(inbound.sender, r, where), opens_forms=False
+        )
 
     async def _first_contact(self, person_id: str, user: str, channel: str) -> None:
         """Remember their DM; the first time, also their time zone (Slack's users.info)."""
@@ -239,20 +253,35 @@ class SlackBot:
         ack: AsyncAck,
         inbound: Inbound,
         reply: Callable[[list[Outbound]], Coroutine[Any, Any, None]],
+        *,
+        opens_forms: bool = True,
     ) -> None:
         """The engine's turn, then the ack, then (in the background) `reply` with what the
-        turn answered. See the module's docstring."""
-        turn = asyncio.ensure_future(self.engine.handle(inbound))
+        turn answered. See the module's docstring.
+
+        The turn's messages to the person are queued in the outbox in its transaction:
+        an acknowledged request's answer survives a crash right after the ack. What is
+        shown in place (a card's new state, a modal that needs the trigger id within 3
+        seconds) comes back here and is sent directly."""
+        queue = QueueReplies(forms=not opens_forms)
+        turn = asyncio.ensure_future(self.engine.handle(inbound, queue=queue))
         # The budget counts from the request's arrival, queueing included (adapters.overload).
         done, _ = await asyncio.wait({turn}, timeout=max(ACK_BUDGET - waited(), 0.0))
         if turn in done and turn.exception() is not None:
             turn.result()  # raises before the ack: bolt answers 500 and Slack retries
 
         async def finish() -> None:
-            await reply(await turn)
+            replies = await turn
+            self._ring()  # again, for a turn that committed after the ack
+            await reply(replies)
 
         await ack()
+        self._ring()
         self._later(finish())
+
+    def _ring(self) -> None:
+        if self._outbox_bell is not None:
+            self._outbox_bell.set()
 
     def _later(self, work: Coroutine[Any, Any, None]) -> None:
         """Run the replies after bolt has answered Slack; kept until done (see drain)."""

@@ -29,7 +29,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.app import SlackBot, payload_problem
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.workspace import WorkspaceGuard
-from adapters.state import MESSENGERS, MOUNTED, RUNTIME, SETTINGS
+from adapters.state import MESSENGERS, MOUNTED, OUTBOX_BELL, RUNTIME, SETTINGS
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,10 @@ async def _slack_ctx(app: web.Application) -> AsyncIterator[None]:
     # One HTTP session for every call to Slack: kept-alive connections.
     session = aiohttp.ClientSession()
     bot = SlackBot(
-        engine=runtime.engine, database=runtime.database, app=build_bolt_app(settings, session)
+        engine=runtime.engine,
+        database=runtime.database,
+        app=build_bolt_app(settings, session),
+        outbox_bell=app[OUTBOX_BELL],
     )
     # Before any payload is dispatched (HTTP or Socket Mode): other workspaces refused.
     guard = WorkspaceGuard(team_id=settings.slack_team_id, client=bot.app.client)

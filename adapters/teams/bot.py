@@ -42,6 +42,7 @@ from bot.messages import (
     Outbound,
     Refusal,
     Sender,
+    opened,
 )
 from storage.addresses import remember_address
 from storage.database import Database
@@ -202,6 +203,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
 
     async def send(self, turn_context: TurnContext, replies: list[Outbound]) -> str | None:
         """One activity for the turn: the texts, and the cards as attachments; its id."""
+        replies = opened(replies)
         text = cards.text_of(replies)
         attachments = [
             CardFactory.adaptive_card(card)

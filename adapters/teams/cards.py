@@ -27,6 +27,7 @@ from bot.messages import (
     FormField,
     Outbound,
     Refusal,
+    Replies,
     Text,
 )
 from bot.text import lines_of, one_line, strip_invisible, tidy
@@ -263,5 +264,5 @@ def attachment_json(message: Outbound) -> Json | None:
             return choice_card_json(card)
         case Form():
             return form_json(message)
-        case Text() | Document() | Refusal():
+        case Text() | Document() | Replies() | Refusal():
             return None  # a document becomes a link card where links can be signed

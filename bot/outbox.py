@@ -60,9 +60,16 @@ class Dispatcher:
     bell: asyncio.Event = field(default_factory=asyncio.Event)
     # Each platform's pause and pace (bot.pacing): a rate limit is per app, not per send.
     _gates: defaultdict[str, Gate] = field(default_factory=lambda: defaultdict(Gate), init=False)
+    # Delivered, but the database was away when they were to be marked sent: marked
+    # first thing next round. Left leased, they would hold up their person's later
+    # messages until the lease ran out.
+    _unmarked: list[int] = field(default_factory=list, init=False)
 
     async def run_once(self) -> int:
         """Deliver what is due now; return how many messages were attempted."""
+        if self._unmarked:
+            await mark_sent(self.database, *self._unmarked)
+            self._unmarked.clear()
         items = await claim_due(
             self.database, now=self.clock.now(), lease=self.lease, limit=self.batch
         )
@@ -86,7 +93,11 @@ class Dispatcher:
         try:
             await asyncio.gather(*(in_order(queue) for queue in by_person.values()))
         finally:
-            await mark_sent(self.database, *sent)
+            try:
+                await mark_sent(self.database, *sent)
+            except Exception:
+                self._unmarked += sent
+                raise
             for messenger in self.messengers.values():
                 await messenger.settle()
         return len(items)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import text
 from sqlmodel import col, delete, select
 
 from bot.org import Organisation
 from storage.database import Database, utc_now
 from storage.tables import AuditLogRow, PersonRow, PlatformIdentityRow, ServiceOfferItemRow
 from storage.uow import UnitOfWork
+
+SYNC_LOCK = 0x45584D4C  # "EXML": the advisory lock that serialises organisation syncs
 
 
 async def sync_organisation(uow: UnitOfWork, org: Organisation) -> None:
@@ -19,6 +22,10 @@ async def sync_organisation(uow: UnitOfWork, org: Organisation) -> None:
     and feedback stay as evidence.
     """
     session = uow.session
+    if uow.dialect == "postgresql":
+        # Two servers starting together would both delete and re-insert the identities;
+        # one at a time (SQLite's BEGIN IMMEDIATE already does this).
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SYNC_LOCK})
     existing = {row.id: row for row in (await session.exec(select(PersonRow))).all()}
     for person in org.people:
         row = existing.pop(person.id, None) or PersonRow(id=person.id, name="", role="")

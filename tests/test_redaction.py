@@ -188,8 +188,9 @@ def test_emails_in_any_form_never_survive(
 ) -> None:
     typed = [secret, secret.replace("@", "＠"), full_width(secret)][wide]
     stored = redact(f"{before} {typed}{end} {after}")
-    assert "[email]" in stored
-    assert secret.split("@")[0] not in unicodedata.normalize("NFKC", stored).replace("[email]", "")
+    # The address, and nothing but the address, becomes the placeholder (checking for
+    # its local part anywhere would trip on words that contain it: "ov" in "lovely").
+    assert stored == f"{before} [email]{end} {after}"
 
 
 @SETTINGS

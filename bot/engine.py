@@ -12,7 +12,6 @@ import secrets
 from dataclasses import dataclass
 
 from bot.clock import Clock, local_today
-from bot.codec import dump_outbound
 from bot.errors import UserError
 from bot.flows import (
     admin,
@@ -43,12 +42,12 @@ from bot.messages import (
     Text,
     TextMessage,
 )
+from bot.notifier import Notifier
 from bot.org import Organisation, Person
 from bot.text import clean
 from storage.conversations import ConversationState, load_state
 from storage.database import Database, StorageUnavailable, is_unavailable
 from storage.events import claim_event
-from storage.outbox import enqueue
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -194,12 +193,11 @@ async def _queue(
         else:
             rest.append(reply)
     if queued:
-        await enqueue(
-            uow,
-            person_id=person.id,
-            payload=dump_outbound(Replies(tuple(queued))),
-            now=clock.now(),
-            dedupe_key=f"reply:{inbound.event_key}",
+        await Notifier(uow, clock.now()).person(
+            person.id,
+            Replies(tuple(queued)),
+            "reply",
+            inbound.event_key,
             platform=inbound.sender.platform,
         )
     return rest

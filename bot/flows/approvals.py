@@ -7,12 +7,11 @@ outbox in the same transaction as the change it reports.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.approvers import availability, refusal, route
-from bot.codec import dump_outbound
 from bot.domain import ActionStatus, Approach, CheckedAction
 from bot.feasibility import FeasibilityCheck, Verdict, assess, money
 from bot.flows import nominations
@@ -36,7 +35,6 @@ from bot.org import Organisation
 from bot.text import clean, one_line, shorten
 from storage.actions import add_action
 from storage.events import audit
-from storage.outbox import enqueue
 from storage.requests import (
     RequestView,
     answer_question,
@@ -44,7 +42,9 @@ from storage.requests import (
     create_request,
     decide,
     get_request,
+    mark_reminded,
     open_requests,
+    reassign,
     stored_availability,
 )
 
@@ -147,20 +147,14 @@ async def send_card(turn: Scene, request: RequestView, to: str, note: str = "") 
     card = request_card(turn.org, request)
     if note:
         card = replace(card, text=f"{note}\n\n{card.text}")
-    await notify(turn, to, card, f"{request.card_key}:card:{to}:{request.status}:{note[:20]}")
-
-
-async def notify(turn: Scene, person_id: str, message: Outbound, key: str | None = None) -> None:
-    await enqueue(
-        turn.uow, person_id=person_id, payload=dump_outbound(message), now=turn.now, dedupe_key=key
-    )
+    await turn.notify.person(to, card, request.card_key, "card", to, request.status, note[:20])
 
 
 async def _update_everywhere(turn: Scene, request: RequestView, label: str) -> CardUpdate:
     """The card's new state, for everyone it was sent to (and for the clicker, inline)."""
     update = CardUpdate(request.card_key, request_card(turn.org, request))
     for person in request.card_sent_to:
-        await notify(turn, person, update, f"{request.card_key}:{label}:{person}")
+        await turn.notify.person(person, update, request.card_key, label, person)
     return update
 
 
@@ -395,11 +389,8 @@ async def _decide(
         subject_id=str(request.id),
         detail={"reason": reason} if reason else {},
     )
-    await notify(
-        turn,
-        request.requester_id,
-        _decision_for_requester(turn, decided),
-        f"{request.card_key}:told",
+    await turn.notify.person(
+        request.requester_id, _decision_for_requester(turn, decided), request.card_key, "told"
     )
     update = await _update_everywhere(turn, decided, status)
     requester = person_name(turn.org, request.requester_id).split()[0]
@@ -439,8 +430,7 @@ async def _ask(turn: Turn, request: RequestView, question: str) -> list[Outbound
         subject_id=str(request.id),
     )
     who = person_name(turn.org, turn.person.id)
-    await notify(
-        turn,
+    await turn.notify.person(
         request.requester_id,
         Card(
             title=f"{who} has a question about your idea",
@@ -449,7 +439,10 @@ async def _ask(turn: Turn, request: RequestView, question: str) -> list[Outbound
                 Button("Answer", "form.open", f"{ANSWER_FORM}:{request.id}", ButtonStyle.PRIMARY),
             ),
         ),
-        f"{request.card_key}:asked:{len(question)}:{turn.now.timestamp()}",
+        request.card_key,
+        "asked",
+        len(question),
+        turn.now.timestamp(),
     )
     update = await _update_everywhere(turn, asked, f"asked:{turn.now.timestamp()}")
     requester = person_name(turn.org, request.requester_id).split()[0]
@@ -508,6 +501,92 @@ async def _answer(turn: Turn, request_id: str, values: dict[str, str]) -> list[O
         f"{person_name(turn.org, turn.person.id)} answered your question.",
     )
     return [Text(f"Sent your answer to {person_name(turn.org, answered.approver_id)}.")]
+
+
+# --- requests left waiting (the approval-reminders job) ---------------------------------------
+
+
+@dataclass
+class Chased:
+    reminded: list[int] = field(default_factory=list)
+    escalated: list[int] = field(default_factory=list)
+
+
+async def chase_waiting(scene: Scene) -> Chased:
+    """Requests still waiting for a decision: after `approval_escalation_hours` one goes to
+    the next approver up, once; after `approval_reminder_hours` its approver is reminded,
+    once. Safe to run as often as you like."""
+    chased = Chased()
+    policy = scene.org.policy
+    available = availability(scene.org, await stored_availability(scene.uow))
+    for request in await open_requests(scene.uow):
+        if request.status != "pending":
+            continue  # waiting on the requester's answer, not on the approver
+        waited = scene.now - request.created_at
+        if request.escalated_at is None and waited >= timedelta(
+            hours=policy.approval_escalation_hours
+        ):
+            target = route(
+                scene.org, request.requester_id, scene.today, available, skip=request.card_sent_to
+            )
+            if target is not None:
+                await _escalate(scene, request, target, waited)
+                chased.escalated.append(request.id)
+                continue
+        if request.reminded_at is None and waited >= timedelta(
+            hours=policy.approval_reminder_hours
+        ):
+            await _remind(scene, request, waited)
+            chased.reminded.append(request.id)
+    return chased
+
+
+async def _escalate(scene: Scene, request: RequestView, target: str, waited: timedelta) -> None:
+    await reassign(scene.uow, request.id, to=target, escalated_at=scene.now)
+    moved = await get_request(scene.uow, request.id)
+    assert moved is not None
+    name = person_name(scene.org, request.requester_id)
+    hours = int(waited.total_seconds() // 3600)
+    previous = person_name(scene.org, request.approver_id)
+    await send_card(
+        scene,
+        moved,
+        target,
+        f"Escalated to you: {name}'s request waited {hours} hours for {previous}.",
+    )
+    await scene.notify.person(
+        request.approver_id,
+        Text(
+            f"{name}'s request ({shorten(request.extra, 80)}) waited {hours} hours, "
+            f"so it has gone to {person_name(scene.org, target)}."
+        ),
+        request.card_key,
+        "escalated-note",
+    )
+    await scene.notify.person(
+        request.requester_id,
+        Text(
+            f"Your idea is now with {person_name(scene.org, target)}, "
+            f"as {previous} hasn't decided yet."
+        ),
+        request.card_key,
+        "escalated-requester",
+    )
+
+
+async def _remind(scene: Scene, request: RequestView, waited: timedelta) -> None:
+    name = person_name(scene.org, request.requester_id)
+    hours = int(waited.total_seconds() // 3600)
+    await scene.notify.person(
+        request.approver_id,
+        Text(
+            f"Reminder: {name}'s idea has waited {hours} hours for your decision: "
+            f"{shorten(request.extra, 120)}. Type `waiting` to see it."
+        ),
+        request.card_key,
+        "reminder",
+    )
+    await mark_reminded(scene.uow, request.id, scene.now)
 
 
 # --- what waits on me ---------------------------------------------------------------------------

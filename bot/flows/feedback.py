@@ -14,7 +14,6 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from bot.approvers import chain_above
-from bot.codec import dump_outbound
 from bot.domain import LoggedAction
 from bot.flows.turn import Turn
 from bot.ids import parse_id
@@ -38,7 +37,6 @@ from storage.actions import get_extra, recent_actions_of
 from storage.conversations import ConversationState, clear_state, load_state, save_state
 from storage.events import audit, claim_event
 from storage.feedback import NewFeedback, StoredFeedback, add_feedback, get_feedback
-from storage.outbox import enqueue, enqueue_channel
 
 FLOW = "feedback"
 FORM_ID = "feedback"
@@ -335,13 +333,8 @@ async def decide_share(turn: Turn, value: str, *, share: bool) -> list[Outbound]
         heard = f" {' and '.join(told)} heard about it, as before." if told else ""
         return [Text(f"Fine: it won't be shared in the recognition channel.{heard}")]
     for platform, channel in channels:
-        await enqueue_channel(
-            turn.uow,
-            platform=platform,
-            channel=channel,
-            payload=dump_outbound(praise),
-            now=turn.now,
-            dedupe_key=f"feedback:{feedback.id}:{platform}-channel",
+        await turn.notify.channel(
+            platform, channel, praise, "feedback", feedback.id, f"{platform}-channel"
         )
     told.append("the recognition channel")
     return [
@@ -372,15 +365,15 @@ async def _pass_on(
     deed = f"“{shorten(redact(action.extra), 150)}”" if action else "their service"
     quote = f"The customer said: “{shorten(words, 600)}”"
     told: list[str] = []
-    key = f"feedback:{feedback_id}"
+    key = ("feedback", feedback_id)
     if draft.sentiment == "positive":
         praise = _praise(staff, action.extra if action else None, words)
         if supervisor is not None and supervisor.id != turn.person.id:
-            await _notify(turn, supervisor.id, praise, f"{key}:supervisor")
+            await turn.notify.person(supervisor.id, praise, *key, "supervisor")
             told.append(supervisor.name)
         if staff.id != turn.person.id:
             mine = Card(title=f"{turn.person.name} recorded praise for you 🌟", text=praise.text)
-            await _notify(turn, staff.id, mine, f"{key}:staff")
+            await turn.notify.person(staff.id, mine, *key, "staff")
             told.append(staff.first_name)
         return told
     # Mixed or negative: only the person and their supervisor see it.
@@ -389,7 +382,7 @@ async def _pass_on(
             title=f"Customer feedback to look at with {staff.first_name}",
             text=f"{draft.sentiment.capitalize()} feedback about {deed}.\n{quote}",
         )
-        await _notify(turn, supervisor.id, note, f"{key}:supervisor")
+        await turn.notify.person(supervisor.id, note, *key, "supervisor")
         told.append(supervisor.name)
     return told
 
@@ -399,9 +392,3 @@ def _recognition_channels(turn: Turn) -> list[tuple[str, str]]:
     if targets is None:
         return []
     return [(p, c) for p, c in (("slack", targets.slack), ("teams", targets.teams)) if c]
-
-
-async def _notify(turn: Turn, person_id: str, message: Outbound, key: str) -> None:
-    await enqueue(
-        turn.uow, person_id=person_id, payload=dump_outbound(message), now=turn.now, dedupe_key=key
-    )

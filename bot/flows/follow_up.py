@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.codec import dump_outbound
 from bot.flows.turn import Scene, Turn
 from bot.ids import parse_id
 from bot.messages import (
@@ -31,7 +30,6 @@ from storage.follow_ups import (
     mark_asked,
     record_follow_up,
 )
-from storage.outbox import enqueue
 
 FORM = "follow-up"
 MAX_ASKS = 2
@@ -63,13 +61,7 @@ async def ask_due(scene: Scene) -> int:
             "Did it affect the service to other customers? Did the customer notice?",
             buttons=(Button("Tell me", "form.open", f"{FORM}:{action.id}", ButtonStyle.PRIMARY),),
         )
-        await enqueue(
-            scene.uow,
-            person_id=action.person_id,
-            payload=dump_outbound(card),
-            now=scene.now,
-            dedupe_key=f"follow-up:{action.id}:{action.asked + 1}",
-        )
+        await scene.notify.person(action.person_id, card, "follow-up", action.id, action.asked + 1)
         await mark_asked(scene.uow, action.id)
         asked += 1
     return asked
@@ -179,18 +171,16 @@ async def submit(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbo
     replies: list[Outbound] = [Text("Thank you! That goes on the action.")]
     if answer.affected_others != "no" and turn.person.supervisor:
         # P12: the supervisor hears when other customers felt it.
-        await enqueue(
-            turn.uow,
-            person_id=turn.person.supervisor,
-            now=turn.now,
-            payload=dump_outbound(
-                Card(
-                    title=f"{turn.person.name}'s extra mile affected other customers "
-                    f"({LABELS[answer.affected_others].lower()})",
-                    text=f"{shorten(action.extra, 200)}\n“{shorten(note, 500)}”",
-                )
+        await turn.notify.person(
+            turn.person.supervisor,
+            Card(
+                title=f"{turn.person.name}'s extra mile affected other customers "
+                f"({LABELS[answer.affected_others].lower()})",
+                text=f"{shorten(action.extra, 200)}\n“{shorten(note, 500)}”",
             ),
-            dedupe_key=f"follow-up:{action.id}:affected",
+            "follow-up",
+            action.id,
+            "affected",
         )
         boss = turn.org.person(turn.person.supervisor)
         name = boss.first_name if boss else "your supervisor"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.codec import dump_outbound
 from bot.errors import UserError
 from bot.flows.turn import Scene, Turn
 from bot.ids import parse_id
@@ -30,7 +29,6 @@ from bot.practices import PracticeText, suggest
 from bot.text import clean, shorten
 from storage.actions import get_extra, recent_actions
 from storage.events import audit
-from storage.outbox import enqueue
 from storage.practices import (
     NominationView,
     action_owner,
@@ -166,13 +164,7 @@ async def nominate_due(scene: Scene) -> int:
 async def _tell_managers(scene: Scene, nomination_id: int) -> None:
     card = await nomination_card(scene, nomination_id)
     for manager in (p for p in scene.org.people if p.role is Role.MANAGER):
-        await enqueue(
-            scene.uow,
-            person_id=manager.id,
-            payload=dump_outbound(card),
-            now=scene.now,
-            dedupe_key=f"{card.card_key}:{manager.id}:{scene.now:%Y%W}",
-        )
+        await scene.notify.person(manager.id, card, card.card_key, manager.id, f"{scene.now:%Y%W}")
 
 
 async def nomination_card(scene: Scene, nomination_id: int) -> Card:
@@ -306,13 +298,7 @@ async def submit(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbo
     card = await nomination_card(turn, nomination_id)
     update = CardUpdate(nomination.card_key, card)
     for manager in (p for p in turn.org.people if p.role is Role.MANAGER):
-        await enqueue(
-            turn.uow,
-            person_id=manager.id,
-            payload=dump_outbound(update),
-            now=turn.now,
-            dedupe_key=f"{nomination.card_key}:{status}:{manager.id}",
-        )
+        await turn.notify.person(manager.id, update, nomination.card_key, status, manager.id)
     said = (
         f"Adopted: “{text}” is now part of our routine offer."
         if status == "adopted"
@@ -329,13 +315,7 @@ async def _thank(turn: Turn, practice_id: int, wording: str) -> None:
         buttons=(Button("Service offer", "menu.offer"),),
     )
     for person in people:
-        await enqueue(
-            turn.uow,
-            person_id=person,
-            payload=dump_outbound(card),
-            now=turn.now,
-            dedupe_key=f"adopted:{practice_id}:{person}",
-        )
+        await turn.notify.person(person, card, "adopted", practice_id, person)
 
 
 # --- a person suggests a practice themselves (3.5) --------------------------------------------

@@ -1,15 +1,31 @@
-"""Answers to the weekly prompt, and the digest on demand."""
+"""The weekly prompt (sent by the weekly-prompt job) and its answers, and the digest on
+demand."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.digest import build_digest, digest_card
 from bot.flows.turn import Turn
-from bot.jobs.weekly_prompt import PAUSE_WEEKS
-from bot.messages import Outbound, Text
-from bot.org import Role
+from bot.messages import Button, ButtonStyle, Card, Outbound, Text
+from bot.org import Person, Role
 from storage.activity import pause_prompts
+
+PAUSE_WEEKS = 4
+
+
+def prompt_card(person: Person, occurrence: datetime) -> Card:
+    # The time is the person's own local time, never UTC.
+    return Card(
+        title=f"Did you go the extra mile this week, {person.first_name}?",
+        text=f"{occurrence:%A %H:%M}. Anything you did beyond our routine offer counts, "
+        "however small; so does an idea you'd like to check.",
+        buttons=(
+            Button("Log an action", "menu.log", style=ButtonStyle.PRIMARY),
+            Button("Not this week", "prompt.skip"),
+            Button(f"Pause for {PAUSE_WEEKS} weeks", "prompt.pause"),
+        ),
+    )
 
 
 async def not_this_week(turn: Turn) -> list[Outbound]:

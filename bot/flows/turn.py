@@ -1,11 +1,13 @@
-"""What every flow function is given: when, the organisation, the open unit of work, and
-(for a person's turn) who acts. Scheduled jobs get a Scene without a person."""
+"""What every flow function is given: when, the organisation, the open unit of work, the
+way to message other people (`notify`), and (for a person's turn) who acts. Scheduled jobs
+get a Scene without a person."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.notifier import Notifier
 from bot.org import Organisation, Person
 from storage.uow import UnitOfWork
 
@@ -16,6 +18,11 @@ class Scene:
     uow: UnitOfWork
     now: datetime  # aware UTC
     today: date  # the local date (the person's, or the organisation's)
+
+    @property
+    def notify(self) -> Notifier:
+        """Messages to other people and channels, queued in this scene's transaction."""
+        return Notifier(self.uow, self.now)
 
 
 @dataclass(frozen=True, slots=True)

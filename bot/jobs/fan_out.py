@@ -11,12 +11,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.codec import dump_outbound
 from bot.flows.turn import Scene
 from bot.messages import Outbound
 from bot.org import Person, parse_weekly
 from bot.schedules import due, timezone_of
-from storage.outbox import enqueue
 from storage.people import platform_timezones
 from storage.runs import already_run, claim_run
 
@@ -77,12 +75,6 @@ async def fan_out(
             continue
         if message is None:
             continue  # a rule said no; the run is recorded so it is not weighed again
-        await enqueue(
-            scene.uow,
-            person_id=person.id,
-            payload=dump_outbound(message),
-            now=scene.now,
-            dedupe_key=f"{job}:{period}:{person.id}",
-        )
+        await scene.notify.person(person.id, message, job, period, person.id)
         report.sent += 1
     return report

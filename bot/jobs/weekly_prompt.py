@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.approvers import availability
+from bot.flows.prompts import prompt_card
 from bot.flows.turn import Scene
 from bot.jobs.fan_out import FanOutReport, fan_out
-from bot.messages import Button, ButtonStyle, Card, Outbound
+from bot.messages import Outbound
 from bot.org import Person, Role
 from bot.schedules import is_public_holiday
 from storage.activity import last_logged, paused_until
@@ -16,7 +17,6 @@ from storage.requests import stored_availability
 
 JOB = "weekly-prompt"
 RECENT = timedelta(days=2)
-PAUSE_WEEKS = 4
 
 
 async def run(scene: Scene) -> FanOutReport:
@@ -49,18 +49,4 @@ async def run(scene: Scene) -> FanOutReport:
         recipients=staff,
         build=build,
         report=report,
-    )
-
-
-def prompt_card(person: Person, occurrence: datetime) -> Card:
-    # The time is the person's own local time, never UTC.
-    return Card(
-        title=f"Did you go the extra mile this week, {person.first_name}?",
-        text=f"{occurrence:%A %H:%M}. Anything you did beyond our routine offer counts, "
-        "however small; so does an idea you'd like to check.",
-        buttons=(
-            Button("Log an action", "menu.log", style=ButtonStyle.PRIMARY),
-            Button("Not this week", "prompt.skip"),
-            Button(f"Pause for {PAUSE_WEEKS} weeks", "prompt.pause"),
-        ),
     )

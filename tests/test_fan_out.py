@@ -23,6 +23,7 @@ from bot.runtime import start_runtime
 from bot.settings import EXAMPLE_ORG_FILE, Settings
 from tests.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack
 from tests.process import Cli, cli_env
+from tests.settle import outbox_settled_at, server_settled
 
 PEOPLE = 300
 MONDAY = datetime.fromisoformat("2026-11-23T09:31:00+00:00")
@@ -87,7 +88,9 @@ async def test_hundreds_of_prompts_each_arrive_once_through_429s(
     report = await run_job("weekly-prompt", org=runtime.org, database=runtime.database, at=MONDAY)
     assert report.startswith(f"sent {PEOPLE}")
     await _until_delivered(fake_slack, PEOPLE, within=60)
-    await asyncio.sleep(0.5)
+    # Nothing left in the outbox that could still be sent (a 429'd prompt waiting to be
+    # tried again included): a prompt delivered twice would be at the fake by now.
+    await server_settled(client.server.app, within=60)
     delivered = _delivered(fake_slack)
     assert len(delivered) == PEOPLE and set(delivered.values()) == {1}
     limited = [c for c in fake_slack.calls if c.method == "chat.postMessage"]
@@ -140,7 +143,10 @@ async def test_a_fan_out_killed_part_way_resumes_with_no_duplicates(
     second = await Cli.start("serve", "--no-scheduler", env=env)
     try:
         await _until_delivered(fake_slack, PEOPLE, within=90)
-        await asyncio.sleep(3)  # past the lease: anything left over would show now
+        # Nothing pending in the outbox: the prompts the killed process had claimed were
+        # taken up again after their lease and sent (or found sent), so a leftover
+        # delivered twice is at the fake by now.
+        await outbox_settled_at(int(env["EXTRAMILE_PORT"]))
     finally:
         second.process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(second.process.wait(), 20)

@@ -27,6 +27,7 @@ from storage.tables import AuditLogRow, FeasibilityRequestRow
 from storage.uow import UnitOfWork
 from tests.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack
 from tests.process import Cli, cli_env
+from tests.settle import outbox_settled_at
 from tests.slack_harness import SlackDriver, all_text
 from tests.test_approvals import propose
 from tests.test_fan_out import _free_port
@@ -139,7 +140,11 @@ async def test_an_approval_killed_at_any_moment_decides_once_and_tells_once(
             await fake_slack.wait_until(
                 lambda n=round_number: len(_posts(fake_slack, ASHA_DM, TOLD)) >= n, within=30
             )
-            await asyncio.sleep(3)  # past the outbox lease: a leftover would show now
+            # Nothing pending in the outbox: a message the killed process had claimed was
+            # taken up again after its lease and sent (or found sent), so a leftover told
+            # twice is at the fake by now; stopping the server below finishes the
+            # replies still going after the ack (Sam's card).
+            await outbox_settled_at(port)
         finally:
             second.process.send_signal(signal.SIGTERM)
             await asyncio.wait_for(second.process.wait(), 20)

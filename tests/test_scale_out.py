@@ -27,6 +27,7 @@ from storage.uow import UnitOfWork
 from tests.conftest import POSTGRES_ENV, _drop_postgres, _fresh_postgres
 from tests.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack
 from tests.process import Cli, cli_env
+from tests.settle import outbox_settled_at
 from tests.slack_harness import SlackDriver, all_text
 from tests.test_approvals import propose
 from tests.test_fan_out import big_shop
@@ -131,7 +132,10 @@ async def test_two_servers_and_a_scheduler_decide_once_and_fan_out_once(
         await fake_slack.wait_until(
             lambda: len(_posts(fake_slack, "D0S00001", "approved your idea")) >= 1, 30
         )
-        await asyncio.sleep(6)  # past the outbox lease: a doubled delivery would show now
+        # Nothing pending in the shared outbox: every message either dispatcher claimed
+        # is marked sent, so none can be claimed again; a send still going after its
+        # lease ran out finishes as the servers stop below, before the assertions.
+        await outbox_settled_at(ports[0])
     finally:
         for process in [*servers, *([jobs] if jobs else [])]:
             if process.process.returncode is None:  # one that died early is skipped

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
@@ -18,6 +17,7 @@ from adapters.slack.mount import SLACK_BOT
 from adapters.slack.render import card_message, escape, form_view, text_message
 from bot.messages import Button, Card, CardField, Text
 from tests.fake_slack import SIGNING_SECRET
+from tests.settle import server_settled
 from tests.slack_harness import TEAM, SlackDriver, all_text, find_button, next_id
 
 ASHA = "U0ASHA01"
@@ -27,7 +27,9 @@ async def test_a_forged_signature_is_refused(slack: SlackDriver) -> None:
     forged = SlackDriver(client=slack.client, fake=slack.fake, secret="not-the-secret")
     response = await forged.command(ASHA, "help")
     assert response.status == 401
-    await asyncio.sleep(0.2)
+    # Every turn finished and its queued replies sent: a refused request that still
+    # reached the engine would have posted by now.
+    await server_settled(slack.client.app)
     assert slack.fake.of("chat.postMessage") == []
 
 
@@ -80,7 +82,8 @@ async def test_a_payload_missing_what_we_need_gets_400(slack: SlackDriver) -> No
     assert response.status == 400
     response = await slack.interactive({"type": "view_submission", "user": {"id": ASHA}})
     assert response.status == 400
-    await asyncio.sleep(0.1)
+    # As above: whatever these two requests set going has finished.
+    await server_settled(slack.client.app)
     assert slack.fake.of("chat.postMessage") == []
 
 
@@ -90,7 +93,9 @@ async def test_a_redelivered_event_changes_nothing(slack: SlackDriver) -> None:
     await slack.fake.wait_for("chat.postMessage")
     again = await slack.dm(ASHA, "log gave a customer my umbrella", event_id="Ev0RETRY1", retry=1)
     assert again.status == 200
-    await asyncio.sleep(0.3)
+    # The redelivery's turn (if it ran one) and its queued reply are done: a second
+    # answer would be posted by now.
+    await server_settled(slack.client.app)
     assert len(slack.fake.of("chat.postMessage")) == 1
 
 

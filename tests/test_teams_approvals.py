@@ -13,6 +13,7 @@ from storage.database import open_database
 from storage.tables import FeasibilityRequestRow
 from storage.uow import UnitOfWork
 from tests.fake_connector import ConnectorCall
+from tests.settle import server_settled
 from tests.teams_harness import (
     ASHA,
     SAM,
@@ -120,7 +121,9 @@ async def test_a_resent_invoke_gets_the_card_and_decides_once(teams: TeamsDriver
         assert_valid_card(body["value"])
     assert any("✅ Approved by Sam Okafor" in card_text(b["value"]) for b in bodies)
     await _card_sent(teams, ASHA["id"], "Sam Okafor approved your idea")
-    await asyncio.sleep(0.5)
+    # Both invokes' turns and the sends after them are done, and the outbox has nothing
+    # pending: a second "approved" to Asha would be at the connector by now.
+    await server_settled(teams.client.server.app)
     told = [
         c
         for c in teams.connector.sent()

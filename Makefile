@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench architecture clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The import graph's contracts (pyproject.toml, [tool.importlinter]) and the size and
+# complexity limits (scripts/architecture.py); both run, and either failing fails it.
+architecture: $(STAMP)
+	$(BIN)/lint-imports --no-cache; imports=$$?; $(BIN)/python scripts/architecture.py && exit $$imports
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

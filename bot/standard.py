@@ -1,5 +1,5 @@
 """The unit the bot is built on: CFACSA9 (P1-P14, K1-K9) and its twin CU801 (1.1-4.7),
-as in ../shared/seeds/."""
+respectively a National Occupational Standard (SQA unit code H9XP 04) and a level 2 unit."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The layering rules of DESIGN.md, checked so they cannot quietly erode."""
+"""The layering rules (README, Architecture), checked so they cannot quietly erode."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SDK-NOTES.md: ActivityHandler's own Action.Execute path answers 500 through
+"""docs/sdk-notes.md: ActivityHandler's own Action.Execute path answers 500 through
 CloudAdapter.process. TeamsBot answers the invoke itself; this keeps it honest."""
 
 from __future__ import annotations

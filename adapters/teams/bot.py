@@ -1,7 +1,7 @@
 """The botbuilder ActivityHandler: translate, ask the engine, answer on the turn.
 
 `adaptiveCard/action` invokes are answered here, not by ActivityHandler's own
-path: that one serialises the body twice and Teams gets a 500 (SDK-NOTES.md).
+path: that one serialises the body twice and Teams gets a 500 (docs/sdk-notes.md).
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
                 bot=activity.recipient,
                 members=[ChannelAccount(id=member.id)],
                 tenant_id=tenant,
-                channel_data={"tenant": {"id": tenant}},  # what Teams reads (SDK-NOTES.md)
+                channel_data={"tenant": {"id": tenant}},  # what Teams reads (docs/sdk-notes.md)
             )
 
             async def welcome(context: TurnContext, sender: Sender = sender) -> None:

@@ -157,7 +157,7 @@ class TeamsMessenger:
             members=[ChannelAccount(id=person.teams)],
             bot=ChannelAccount(id=f"28:{self._app_id}" if self._app_id else "28:extramile"),
             tenant_id=tenant,
-            channel_data={"tenant": {"id": tenant}},  # what Teams reads (SDK-NOTES.md)
+            channel_data={"tenant": {"id": tenant}},  # what Teams reads (docs/sdk-notes.md)
         )
         await self._adapter.create_conversation(
             self._app_id, deliver, parameters, "msteams", service_url

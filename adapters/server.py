@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -21,21 +20,15 @@ from adapters.teams.mount import PATH as TEAMS_PATH
 from adapters.teams.mount import mount_teams
 from bot import __version__
 from bot.delivery import Messenger
-from bot.flows.portfolio import portfolio_pdf_for
-from bot.flows.turn import Scene
 from bot.outbox import Dispatcher
 from bot.runtime import start_runtime
 from bot.scheduler import build_scheduler
+from bot.serving import link_key, linked_file, outbox_health
 from bot.settings import Settings
-from storage.outbox import outbox_counts
-from storage.privacy import export_person
-from storage.secrets import stored_secret
-from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 OVERLOAD = web.AppKey("overload", Overload)
-LINK_KEY = "links"  # the download links' key in storage.secrets
 
 
 def create_app(settings: Settings, *, with_scheduler: bool = False) -> web.Application:
@@ -86,7 +79,7 @@ async def _links_ctx(app: web.Application) -> AsyncIterator[None]:
     if secret is not None:
         key = secret.get_secret_value().encode()
     else:
-        key = await stored_secret(app[RUNTIME].database, LINK_KEY)
+        key = await link_key(app[RUNTIME].database)
     app[LINKS] = LinkSigner(key)
     yield
 
@@ -132,7 +125,7 @@ async def healthz(request: web.Request) -> web.Response:
         "version": __version__,
     }
     if database_ok:
-        body["outbox"] = await outbox_counts(runtime.database)
+        body["outbox"] = await outbox_health(runtime.database)
     return web.json_response(body, status=200 if database_ok else 503)
 
 
@@ -143,17 +136,21 @@ async def serve_document(request: web.Request) -> web.Response:
     learner = runtime.org.person(link.person_id) if link else None
     if learner is None or link is None:
         return web.Response(status=404, text="This link has expired or is not valid.")
-    headers = {"Cache-Control": "private, no-store"}
-    async with UnitOfWork(runtime.database) as uow:
-        if link.kind == "export":
-            data = json.dumps(await export_person(uow, learner.id), indent=2, ensure_ascii=False)
-            headers["Content-Disposition"] = f'attachment; filename="my-data-{learner.id}.json"'
-            return web.Response(text=data, content_type="application/json", headers=headers)
-        now = runtime.engine.clock.now()
-        scene = Scene(org=runtime.org, uow=uow, now=now, today=now.date())
-        pdf = await portfolio_pdf_for(scene, learner)
-    headers["Content-Disposition"] = f'inline; filename="portfolio-{learner.id}.pdf"'
-    return web.Response(body=pdf, content_type="application/pdf", headers=headers)
+    found = await linked_file(
+        org=runtime.org,
+        database=runtime.database,
+        clock=runtime.engine.clock,
+        person=learner,
+        kind=link.kind,
+    )
+    disposition = "inline" if found.inline else "attachment"
+    headers = {
+        "Cache-Control": "private, no-store",
+        "Content-Disposition": f'{disposition}; filename="{found.filename}"',
+    }
+    if isinstance(found.content, str):
+        return web.Response(text=found.content, content_type=found.content_type, headers=headers)
+    return web.Response(body=found.content, content_type=found.content_type, headers=headers)
 
 
 def serve_forever(settings: Settings, *, host: str, port: int, with_scheduler: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Protocol
 
 from bot.messages import Outbound
@@ -50,4 +51,57 @@ class Messenger(Protocol):
     async def settle(self) -> None:
         """Save what the sends since the last call learned (new DM channels, say), at
         once: the dispatcher calls it after each round."""
+        ...
+
+
+class DeliveryStore(Protocol):
+    """What the platforms' messengers and listeners keep between messages: where each
+    person is reached (a Slack DM channel, a Teams conversation reference) and where each
+    card was posted, so its later states replace it. storage.delivery implements it on
+    the database; whoever builds the app hands it to the adapters. Each call is its own
+    short transaction: these run outside any turn (a turn's sender's address travels in
+    the inbound message and is saved with the turn)."""
+
+    async def address(self, person_id: str, platform: str) -> dict[str, object] | None:
+        """Where the person is reached on the platform, if they are."""
+        ...
+
+    async def addresses(self, platform: str) -> dict[str, dict[str, object]]:
+        """Everyone's reachable address on the platform, by person id."""
+        ...
+
+    async def latest_address(self, platform: str) -> dict[str, object] | None:
+        """The most recently saved address on the platform, anyone's (for a Teams tenant
+        and service URL before a person has talked to the bot)."""
+        ...
+
+    async def remember_address(
+        self,
+        person_id: str,
+        platform: str,
+        address: Mapping[str, object],
+        *,
+        timezone: str | None = None,
+    ) -> None:
+        """Save the address (and the time zone the platform reported), if either changed."""
+        ...
+
+    async def remember_addresses(
+        self, platform: str, learned: Mapping[str, Mapping[str, object]]
+    ) -> None:
+        """Save many people's addresses at once (what a round of sends learned)."""
+        ...
+
+    async def posted(self, card_key: str, person_id: str, platform: str) -> list[dict[str, object]]:
+        """Where the person's copies of a card are (channel and ts, or a reference)."""
+        ...
+
+    async def remember_posted(
+        self, card_key: str, person_id: str, platform: str, where: Mapping[str, object]
+    ) -> None:
+        """Where a copy of a card now is (the same copy twice is kept once)."""
+        ...
+
+    async def remember_timezone(self, person_id: str, timezone: str) -> None:
+        """Keep the time zone a platform reports (ignored unless a real one)."""
         ...

@@ -45,9 +45,11 @@ from bot.messages import (
 from bot.notifier import Notifier
 from bot.org import Organisation, Person
 from bot.text import clean
+from storage.addresses import remember_address
 from storage.conversations import ConversationState, load_state
 from storage.database import Database, StorageUnavailable, is_unavailable
 from storage.events import claim_event
+from storage.people import remember_timezone
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,7 @@ class Engine:
                 if not await claim_event(uow, inbound.event_key):
                     log.info("duplicate event %s ignored", inbound.event_key)
                     return await _replay(self._turn(person, uow), inbound)
+                await _keep_address(uow, person, inbound)
                 replies = await _dispatch(self._turn(person, uow), inbound)
                 if queue is not None:
                     replies = await _queue(uow, person, inbound, replies, queue, self.clock)
@@ -111,6 +114,7 @@ class Engine:
         transaction; if even that fails, hand it back to be sent at once."""
         try:
             async with UnitOfWork(self.database) as uow:
+                await _keep_address(uow, person, inbound)
                 rest = await _queue(uow, person, inbound, replies, queue, self.clock)
                 await uow.commit()
                 return rest
@@ -201,6 +205,15 @@ async def _queue(
             platform=inbound.sender.platform,
         )
     return rest
+
+
+async def _keep_address(uow: UnitOfWork, person: Person, inbound: Inbound) -> None:
+    """Where the sender can be reached, as their message said: saved with the turn."""
+    if inbound.address is not None:
+        platform = inbound.sender.platform
+        await remember_address(uow, person.id, platform, inbound.address.reference)
+        if inbound.address.timezone:
+            await remember_timezone(uow, person.id, inbound.address.timezone)
 
 
 async def _replay(turn: Turn, inbound: Inbound) -> list[Outbound]:

@@ -22,10 +22,23 @@ class Sender:
 
 
 @dataclass(frozen=True, slots=True)
+class Address:
+    """Where the sender can be reached again, as their platform told us with this message:
+    the platform's own reference (a Slack DM channel, a Teams conversation reference), as
+    a JSON-able mapping, and the time zone the platform reported, if it did.
+
+    The engine saves it, when it changed, in the turn's own transaction."""
+
+    reference: Mapping[str, object]
+    timezone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class TextMessage:
     sender: Sender
     text: str
     event_key: str
+    address: Address | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +47,7 @@ class ButtonClick:
     action_id: str
     value: str
     event_key: str
+    address: Address | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +56,7 @@ class FormSubmission:
     form_id: str
     values: Mapping[str, str]
     event_key: str
+    address: Address | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +67,7 @@ class QuotedMessage:
     text: str
     author: str | None
     event_key: str
+    address: Address | None = None
 
 
 Inbound = TextMessage | ButtonClick | FormSubmission | QuotedMessage

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock, SystemClock
+from bot.delivery import DeliveryStore
 from bot.engine import Engine
 from bot.org import Organisation
 from bot.orgfile import load_organisation
 from bot.settings import Settings
 from storage.database import Database, DatabaseNotWritable, is_unwritable, open_database
+from storage.delivery import SqlDeliveryStore
 from storage.people import sync_organisation
 from storage.uow import UnitOfWork
 
@@ -20,6 +22,7 @@ class Runtime:
     org: Organisation
     database: Database
     engine: Engine
+    delivery: DeliveryStore  # what the platforms keep between messages (addresses, copies)
 
     async def close(self) -> None:
         await self.database.close()
@@ -42,4 +45,10 @@ async def start_runtime(settings: Settings, *, clock: Clock | None = None) -> Ru
             ) from None
         raise
     engine = Engine(org=org, database=database, clock=clock or SystemClock())
-    return Runtime(settings=settings, org=org, database=database, engine=engine)
+    return Runtime(
+        settings=settings,
+        org=org,
+        database=database,
+        engine=engine,
+        delivery=SqlDeliveryStore(database),
+    )

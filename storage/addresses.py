@@ -1,85 +1,108 @@
-"""Where each person can be reached on each platform (a Slack DM channel, a Teams reference)."""
+"""Where each person can be reached on each platform (a Slack DM channel, a Teams reference).
+
+Every function runs in the caller's unit of work: the engine saves the address a
+message brought in its turn's own transaction (storage.delivery opens one for the
+platforms' messengers).
+"""
 
 from __future__ import annotations
 
-import contextlib
+from collections.abc import Mapping
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 
-from storage.database import Database, utc_now
+from storage.database import utc_now
 from storage.tables import ConversationRefRow
 from storage.uow import UnitOfWork
 
 
-async def find_address(
-    database: Database, person_id: str, platform: str
-) -> dict[str, object] | None:
-    async with UnitOfWork(database) as uow:
-        row = (
-            await uow.session.exec(
-                select(ConversationRefRow)
-                .where(ConversationRefRow.person_id == person_id)
-                .where(ConversationRefRow.platform == platform)
-            )
-        ).first()
+async def find_address(uow: UnitOfWork, person_id: str, platform: str) -> dict[str, object] | None:
+    row = await _row(uow, person_id, platform)
     return dict(row.address) if row is not None and row.reachable else None
 
 
-async def all_addresses(database: Database, platform: str) -> dict[str, dict[str, object]]:
+async def all_addresses(uow: UnitOfWork, platform: str) -> dict[str, dict[str, object]]:
     """Everyone's reachable address on a platform, by person id (one query)."""
-    async with UnitOfWork(database) as uow:
-        rows = (
-            await uow.session.exec(
-                select(ConversationRefRow)
-                .where(ConversationRefRow.platform == platform)
-                .where(col(ConversationRefRow.reachable))
-            )
-        ).all()
+    rows = (
+        await uow.session.exec(
+            select(ConversationRefRow)
+            .where(ConversationRefRow.platform == platform)
+            .where(col(ConversationRefRow.reachable))
+        )
+    ).all()
     return {row.person_id: dict(row.address) for row in rows}
 
 
-async def any_address(database: Database, platform: str) -> dict[str, object] | None:
-    """The most recently used address on a platform (e.g. to learn Teams' service URL)."""
-    async with UnitOfWork(database) as uow:
-        row = (
-            await uow.session.exec(
-                select(ConversationRefRow)
-                .where(ConversationRefRow.platform == platform)
-                .order_by(col(ConversationRefRow.updated_at).desc())
-            )
-        ).first()
+async def any_address(uow: UnitOfWork, platform: str) -> dict[str, object] | None:
+    """The most recently saved address on a platform (e.g. to learn Teams' service URL)."""
+    row = (
+        await uow.session.exec(
+            select(ConversationRefRow)
+            .where(ConversationRefRow.platform == platform)
+            .order_by(col(ConversationRefRow.updated_at).desc())
+        )
+    ).first()
     return dict(row.address) if row is not None else None
 
 
 async def remember_address(
-    database: Database, person_id: str, platform: str, address: dict[str, object]
-) -> None:
-    """Upsert; the same address again changes nothing but the time."""
-    await remember_addresses(database, platform, {person_id: address})
+    uow: UnitOfWork, person_id: str, platform: str, address: Mapping[str, object]
+) -> bool:
+    """Save it if it changed (or was unreachable); True if it was written. The same address
+    again writes nothing: most messages come from where the last one did."""
+    row = await _row(uow, person_id, platform)
+    if row is None:
+        await remember_addresses(uow, platform, {person_id: address})
+        return True
+    if row.reachable and row.address == dict(address):
+        return False
+    row.address, row.reachable, row.updated_at = dict(address), True, utc_now()
+    uow.session.add(row)
+    return True
 
 
 async def remember_addresses(
-    database: Database, platform: str, addresses: dict[str, dict[str, object]]
+    uow: UnitOfWork, platform: str, addresses: Mapping[str, Mapping[str, object]]
 ) -> None:
-    """Upsert many people's addresses in one transaction (what a fan-out learned)."""
+    """Upsert many people's addresses in one statement (what a fan-out learned).
+
+    INSERT ... ON CONFLICT DO UPDATE: two turns saving the same new address at once
+    both succeed, and neither's transaction is spoilt by a unique violation."""
     if not addresses:
         return
-    async with UnitOfWork(database) as uow:
-        rows = (
-            await uow.session.exec(
-                select(ConversationRefRow)
-                .where(ConversationRefRow.platform == platform)
-                .where(col(ConversationRefRow.person_id).in_(list(addresses)))
-            )
-        ).all()
-        existing = {row.person_id: row for row in rows}
-        now = utc_now()
-        for person_id, address in addresses.items():
-            row = existing.get(person_id) or ConversationRefRow(
-                person_id=person_id, platform=platform, updated_at=now
-            )
-            row.address, row.reachable, row.updated_at = address, True, now
-            uow.session.add(row)
-        with contextlib.suppress(IntegrityError):
-            await uow.commit()
+    now = utc_now()
+    insert = postgresql_insert if uow.dialect == "postgresql" else sqlite_insert
+    statement = insert(ConversationRefRow.__table__).values(  # type: ignore[attr-defined]
+        [
+            {
+                "person_id": person_id,
+                "platform": platform,
+                "address": dict(address),
+                "reachable": True,
+                "updated_at": now,
+            }
+            for person_id, address in addresses.items()
+        ]
+    )
+    await uow.session.exec(
+        statement.on_conflict_do_update(
+            index_elements=["person_id", "platform"],
+            set_={
+                "address": statement.excluded.address,
+                "reachable": True,
+                "updated_at": statement.excluded.updated_at,
+            },
+        )
+    )
+
+
+async def _row(uow: UnitOfWork, person_id: str, platform: str) -> ConversationRefRow | None:
+    return (
+        await uow.session.exec(
+            select(ConversationRefRow)
+            .where(ConversationRefRow.person_id == person_id)
+            .where(ConversationRefRow.platform == platform)
+        )
+    ).first()

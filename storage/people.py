@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlmodel import col, delete, select
 
 from bot.org import Organisation
-from storage.database import Database, utc_now
+from storage.database import utc_now
 from storage.tables import AuditLogRow, PersonRow, PlatformIdentityRow, ServiceOfferItemRow
 from storage.uow import UnitOfWork
 
@@ -75,18 +75,19 @@ async def sync_organisation(uow: UnitOfWork, org: Organisation) -> None:
             session.add(leftover)
 
 
-async def remember_timezone(database: Database, person_id: str, timezone: str) -> None:
-    """Keep the time zone a platform reports for a person (if it is a real one)."""
+async def remember_timezone(uow: UnitOfWork, person_id: str, timezone: str) -> bool:
+    """Keep the time zone a platform reports for a person (if it is a real one and new);
+    True if it was written."""
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        return
-    async with UnitOfWork(database) as uow:
-        row = await uow.session.get(PersonRow, person_id)
-        if row is not None and row.platform_timezone != timezone:
-            row.platform_timezone = timezone
-            uow.session.add(row)
-            await uow.commit()
+        return False
+    row = await uow.session.get(PersonRow, person_id)
+    if row is None or row.platform_timezone == timezone:
+        return False
+    row.platform_timezone = timezone
+    uow.session.add(row)
+    return True
 
 
 async def platform_timezones(uow: UnitOfWork) -> dict[str, str]:

@@ -2,47 +2,46 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
+from collections.abc import Mapping
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 
-from storage.database import Database, utc_now
+from storage.database import utc_now
 from storage.tables import PostedCardRow
 from storage.uow import UnitOfWork
 
 
 async def remember_posted(
-    database: Database, card_key: str, person_id: str, platform: str, address: dict[str, object]
+    uow: UnitOfWork, card_key: str, person_id: str, platform: str, address: Mapping[str, object]
 ) -> None:
-    address_key = json.dumps(address, sort_keys=True)[:200]
-    async with UnitOfWork(database) as uow:
-        uow.session.add(
-            PostedCardRow(
-                card_key=card_key,
-                person_id=person_id,
-                platform=platform,
-                address_key=address_key,
-                address=address,
-                created_at=utc_now(),
-            )
+    """One statement; the same copy may be remembered already (a retried delivery)."""
+    insert = postgresql_insert if uow.dialect == "postgresql" else sqlite_insert
+    await uow.session.exec(
+        insert(PostedCardRow.__table__)  # type: ignore[attr-defined]
+        .values(
+            card_key=card_key,
+            person_id=person_id,
+            platform=platform,
+            address_key=json.dumps(dict(address), sort_keys=True)[:200],
+            address=dict(address),
+            created_at=utc_now(),
         )
-        # The same copy may be remembered already (a retried delivery).
-        with contextlib.suppress(IntegrityError):
-            await uow.commit()
+        .on_conflict_do_nothing(index_elements=["card_key", "platform", "address_key"])
+    )
 
 
 async def find_posted(
-    database: Database, card_key: str, person_id: str, platform: str
+    uow: UnitOfWork, card_key: str, person_id: str, platform: str
 ) -> list[dict[str, object]]:
-    async with UnitOfWork(database) as uow:
-        rows = (
-            await uow.session.exec(
-                select(PostedCardRow)
-                .where(PostedCardRow.card_key == card_key)
-                .where(PostedCardRow.person_id == person_id)
-                .where(PostedCardRow.platform == platform)
-            )
-        ).all()
+    rows = (
+        await uow.session.exec(
+            select(PostedCardRow)
+            .where(PostedCardRow.card_key == card_key)
+            .where(PostedCardRow.person_id == person_id)
+            .where(PostedCardRow.platform == platform)
+        )
+    ).all()
     return [dict(row.address) for row in rows]

@@ -60,3 +60,15 @@ def test_only_settings_reads_the_environment() -> None:
         if "os.environ" in path.read_text(encoding="utf-8") or "getenv" in path.read_text()
     ]
     assert readers == []
+
+
+def test_adapters_do_not_import_storage() -> None:
+    # Platforms reach the database only through the core: the engine's turn (which saves
+    # the address an inbound message carries), bot.delivery.DeliveryStore and bot.serving.
+    offenders = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in (ROOT / "adapters").rglob("*.py")
+        for name in _imports(path)
+        if name.split(".")[0] == "storage"
+    }
+    assert not offenders, f"adapters/ must not import storage/, found: {sorted(offenders)}"

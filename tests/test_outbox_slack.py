@@ -18,6 +18,7 @@ from bot.messages import Button, Card, CardField, Text
 from bot.org import Organisation
 from bot.outbox import MAX_ATTEMPTS, Dispatcher
 from storage.database import Database
+from storage.delivery import SqlDeliveryStore
 from storage.outbox import claim_due, enqueue
 from storage.people import sync_organisation
 from storage.tables import OutboxRow
@@ -51,7 +52,7 @@ def _dispatcher(
     database: Database, org: Organisation, base_url: str, clock: SteppingClock
 ) -> Dispatcher:
     client = AsyncWebClient(token=TOKEN, base_url=base_url)
-    messenger = SlackMessenger(client=client, database=database)
+    messenger = SlackMessenger(client=client, store=SqlDeliveryStore(database))
     return Dispatcher(database=database, org=org, messengers={"slack": messenger}, clock=clock)
 
 
@@ -280,7 +281,7 @@ async def test_an_outage_of_500s_refusals_and_timeouts_then_recovery_delivers_ea
     client = AsyncWebClient(
         token=TOKEN, base_url=f"http://127.0.0.1:{proxy.port}{api.path}", timeout=0.3
     )
-    messenger = SlackMessenger(client=client, database=synced)
+    messenger = SlackMessenger(client=client, store=SqlDeliveryStore(synced))
     dispatcher = Dispatcher(database=synced, org=org, messengers={"slack": messenger}, clock=clock)
 
     async def round_of_tries() -> None:

@@ -15,6 +15,7 @@ from pytest_aiohttp import AiohttpClient
 from adapters.teams.bot import TeamsBot
 from adapters.teams.mount import BotFrameworkConfig
 from bot.engine import Engine
+from storage.delivery import SqlDeliveryStore
 from tests.fake_connector import FakeConnector
 from tests.teams_harness import ASHA, TeamsDriver, assert_valid_card, card_text
 
@@ -33,7 +34,7 @@ async def test_an_action_execute_through_cloud_adapter_process_answers_200_with_
         APP_ID=None, APP_PASSWORD=None, APP_TYPE="MultiTenant", APP_TENANTID=None
     )
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
-    bot = TeamsBot(engine=engine, database=engine.database, app_id=None)
+    bot = TeamsBot(engine=engine, store=SqlDeliveryStore(engine.database), app_id=None)
 
     async def messages(request: web.Request) -> web.StreamResponse:
         response = await adapter.process(request, bot)

@@ -568,8 +568,8 @@ async def test_the_emulator_mode_sends_nothing_to_a_stored_service_url_that_is_n
     from adapters.state import RUNTIME
     from bot.codec import dump_outbound
     from bot.messages import Text
-    from storage.addresses import remember_address
     from storage.database import utc_now
+    from storage.delivery import SqlDeliveryStore
     from storage.outbox import enqueue
     from storage.uow import UnitOfWork
 
@@ -582,7 +582,7 @@ async def test_the_emulator_mode_sends_nothing_to_a_stored_service_url_that_is_n
         "channelId": "msteams",
         "serviceUrl": f"http://0.0.0.0:{trap.port}/",  # reaches this machine; not loopback
     }
-    await remember_address(database, "asha", "teams", stored)
+    await SqlDeliveryStore(database).remember_address("asha", "teams", stored)
     async with UnitOfWork(database) as uow:
         await enqueue(uow, person_id="asha", payload=dump_outbound(Text("hello")), now=utc_now())
         await uow.commit()

@@ -24,7 +24,7 @@ from bot.messages import (
     TextMessage,
     opened,
 )
-from storage.database import StorageUnavailable
+from bot.serving import StorageUnavailable
 
 PROMPT = "> "
 

@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import SlackMessage, card_message, combine, text_message
+from bot.delivery import DeliveryStore
 from bot.messages import (
     Button,
     ButtonStyle,
@@ -23,21 +24,19 @@ from bot.messages import (
     Text,
 )
 from bot.org import Person
-from storage.addresses import find_address, remember_address
-from storage.database import Database
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
 
 
-async def dm_channel(client: AsyncWebClient, database: Database, person: Person) -> str:
+async def dm_channel(client: AsyncWebClient, store: DeliveryStore, person: Person) -> str:
     """The person's DM channel with the bot: remembered, else opened once and remembered."""
-    if (known := await known_dm(database, person)) is not None:
+    if (known := await known_dm(store, person)) is not None:
         return known
     assert person.slack is not None
     response = await client.conversations_open(users=person.slack)
     channel = str(response["channel"]["id"])
-    await remember_address(database, person.id, PLATFORM, {"channel": channel})
+    await store.remember_address(person.id, PLATFORM, {"channel": channel})
     return channel
 
 
@@ -73,8 +72,8 @@ class Posted:
     ts: str
 
 
-async def known_dm(database: Database, person: Person) -> str | None:
-    known = await find_address(database, person.id, PLATFORM)
+async def known_dm(store: DeliveryStore, person: Person) -> str | None:
+    known = await store.address(person.id, PLATFORM)
     channel = known.get("channel") if known else None
     return channel if isinstance(channel, str) else None
 

@@ -20,12 +20,9 @@ from adapters.slack.client import (
     upload_document,
     upload_image,
 )
-from bot.delivery import RetryLater, Undeliverable
+from bot.delivery import DeliveryStore, RetryLater, Undeliverable
 from bot.messages import Card, CardUpdate, Document, Outbound, Replies, opened
 from bot.org import Person
-from storage.addresses import all_addresses, remember_addresses
-from storage.database import Database
-from storage.posted import find_posted, remember_posted
 
 # Slack errors that will not get better by trying again.
 PERMANENT = frozenset(
@@ -50,9 +47,9 @@ PERMANENT = frozenset(
 class SlackMessenger:
     platform = PLATFORM
 
-    def __init__(self, *, client: AsyncWebClient, database: Database) -> None:
+    def __init__(self, *, client: AsyncWebClient, store: DeliveryStore) -> None:
         self._client = client
-        self._database = database
+        self._store = store
         # person id -> DM channel, read once from the database, then kept: a DM's id
         # never changes, and someone not in it yet is reached by user id anyway.
         self._dms: dict[str, str] | None = None
@@ -88,11 +85,11 @@ class SlackMessenger:
 
     async def settle(self) -> None:
         learned, self._learned = self._learned, {}
-        await remember_addresses(self._database, PLATFORM, learned)
+        await self._store.remember_addresses(PLATFORM, learned)
 
     async def _known_dms(self) -> dict[str, str]:
         if self._dms is None:
-            addresses = await all_addresses(self._database, PLATFORM)
+            addresses = await self._store.addresses(PLATFORM)
             self._dms = {
                 person_id: str(address["channel"])
                 for person_id, address in addresses.items()
@@ -104,7 +101,7 @@ class SlackMessenger:
         self, person: Person, message: Outbound, dedupe_key: str, maybe_sent: bool
     ) -> None:
         if isinstance(message, CardUpdate):
-            copies = await find_posted(self._database, message.card_key, person.id, PLATFORM)
+            copies = await self._store.posted(message.card_key, person.id, PLATFORM)
             for copy in copies:
                 await update(
                     self._client, str(copy["channel"]), str(copy["ts"]), as_message(message)
@@ -116,9 +113,9 @@ class SlackMessenger:
         if channel is None and isinstance(message, Replies):
             # An answer to someone talking to us: open their DM once and remember it
             # (a fan-out posts to the user id instead, sparing conversations.open).
-            channel = dms[person.id] = await dm_channel(self._client, self._database, person)
+            channel = dms[person.id] = await dm_channel(self._client, self._store, person)
         if maybe_sent:
-            channel = channel or await dm_channel(self._client, self._database, person)
+            channel = channel or await dm_channel(self._client, self._store, person)
             if (ts := await already_posted(self._client, channel, dedupe_key)) is not None:
                 # It got there before the sender died; what died with it was the note
                 # of where it is, which a later CardUpdate needs to edit it in place.
@@ -145,6 +142,6 @@ class SlackMessenger:
         """Where a card now is in someone's DM, so its later states replace it."""
         key = message.card_key if isinstance(message, Card | CardUpdate) else None
         if key:
-            await remember_posted(
-                self._database, key, person.id, PLATFORM, {"channel": channel, "ts": ts}
+            await self._store.remember_posted(
+                key, person.id, PLATFORM, {"channel": channel, "ts": ts}
             )

@@ -26,8 +26,9 @@ from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.app import SlackBot, payload_problem
+from adapters.slack.app import SlackBot
 from adapters.slack.messenger import SlackMessenger
+from adapters.slack.payloads import payload_problem
 from adapters.slack.workspace import WorkspaceGuard
 from adapters.state import MESSENGERS, MOUNTED, OUTBOX_BELL, RUNTIME, SETTINGS
 from bot.settings import Settings
@@ -110,7 +111,7 @@ async def _slack_ctx(app: web.Application) -> AsyncIterator[None]:
     session = aiohttp.ClientSession()
     bot = SlackBot(
         engine=runtime.engine,
-        database=runtime.database,
+        store=runtime.delivery,
         app=build_bolt_app(settings, session),
         outbox_bell=app[OUTBOX_BELL],
     )
@@ -122,7 +123,7 @@ async def _slack_ctx(app: web.Application) -> AsyncIterator[None]:
     app[MOUNTED]["slack"] = True
     app[MESSENGERS]["slack"] = SlackMessenger(
         client=web_client(settings, retry_rate_limits=False, session=session),
-        database=runtime.database,
+        store=runtime.delivery,
     )
     socket: AsyncSocketModeHandler | None = None
     if settings.slack_app_token is not None:

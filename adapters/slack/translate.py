@@ -12,7 +12,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from adapters.slack.render import engine_action_id, engine_button_value, unescape
-from bot.messages import ButtonClick, FormSubmission, QuotedMessage, Sender, TextMessage
+from bot.messages import (
+    Address,
+    ButtonClick,
+    FormSubmission,
+    QuotedMessage,
+    Sender,
+    TextMessage,
+)
 
 PLATFORM = "slack"
 
@@ -201,6 +208,10 @@ def from_message_shortcut(payload: MessageShortcut) -> QuotedMessage:
 
 
 def from_message_event(event: MessageEvent, event_id: str) -> TextMessage:
+    """A message in the bot's DM: it carries that DM, where to reach the person again."""
     return TextMessage(
-        Sender(PLATFORM, event.user), unescape(event.text), f"slack:event:{event_id}"
+        Sender(PLATFORM, event.user),
+        unescape(event.text),
+        f"slack:event:{event_id}",
+        address=Address({"channel": event.channel}),
     )

@@ -6,9 +6,8 @@ path: that one serialises the body twice and Teams gets a 500 (docs/sdk-notes.md
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Coroutine
+from dataclasses import replace
 from http import HTTPStatus
 from typing import Any, ClassVar
 
@@ -28,12 +27,15 @@ from botbuilder.schema import (
     ConversationReference,
 )
 
+from adapters.background import Background
 from adapters.links import LinkSigner
 from adapters.teams import cards, translate
 from adapters.teams.references import reference_of, tenant_of_activity
 from adapters.teams.translate import PLATFORM
+from bot.delivery import DeliveryStore
 from bot.engine import Engine
 from bot.messages import (
+    Address,
     Card,
     CardUpdate,
     Document,
@@ -44,9 +46,6 @@ from bot.messages import (
     Sender,
     opened,
 )
-from storage.addresses import remember_address
-from storage.database import Database
-from storage.people import remember_timezone
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +55,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         self,
         *,
         engine: Engine,
-        database: Database,
+        store: DeliveryStore,
         app_id: str | None,
         links: LinkSigner | None = None,
         public_url: str = "http://localhost:3978",
@@ -64,25 +63,26 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         self.links = links or LinkSigner()
         self.public_url = public_url.rstrip("/")
         self.engine = engine
-        self.database = database
+        self.store = store
         self.app_id = app_id
-        self._pending: set[asyncio.Task[None]] = set()
-        self._remembered: dict[str, dict[str, object]] = {}  # person id -> saved reference
+        self._background = Background("Teams replies")
 
     # --- messages ------------------------------------------------------------------------
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         sender = self._sender(activity)
-        await self._remember(turn_context, sender)
         inbound: Inbound | None
         if isinstance(activity.value, dict) and not activity.text:
             inbound = translate.from_submit_value(sender, activity.value, activity.id or "")
         else:
             inbound = translate.from_text(sender, activity.text or "", activity.id or "")
         if inbound is None:
+            await self._remember(turn_context, sender)
             await turn_context.send_activity("I don't recognise that button. Try `help`.")
             return
+        # Where they wrote from travels with the message: saved in the turn's transaction.
+        inbound = replace(inbound, address=_address(activity))
         await self.send(turn_context, await self.engine.handle(inbound))
 
     # --- Action.Execute ----------------------------------------------------------------------
@@ -92,12 +92,13 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         if activity.name != "adaptiveCard/action":
             return await super().on_invoke_activity(turn_context)
         sender = self._sender(activity)
-        await self._remember(turn_context, sender)
         value = translate.invoke_value(activity.value)
         if value is None:
+            await self._remember(turn_context, sender)
             return _message_response("That button sent nothing I can use.")
         data = value.action.data
         inbound = translate.from_action(sender, value.action.verb, data, activity.id or "")
+        inbound = replace(inbound, address=_address(activity))
         replies = await self.engine.handle(inbound)
         refusals = [r for r in replies if isinstance(r, Refusal)]
         if refusals:
@@ -111,13 +112,8 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         if rest:
             # After the invoke is answered: Teams waits for the card, not for these.
             reference = TurnContext.get_conversation_reference(activity)
-            self._later(self._send_later(turn_context.adapter, reference, rest))
+            self._background.later(self._send_later(turn_context.adapter, reference, rest))
         return answer
-
-    def _later(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
 
     async def _send_later(
         self, adapter: Any, reference: ConversationReference, replies: list[Outbound]
@@ -132,8 +128,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
 
     async def drain(self) -> None:
         """Wait for replies still being sent (on shutdown, and in tests)."""
-        while self._pending:
-            await asyncio.gather(*list(self._pending), return_exceptions=True)
+        await self._background.drain()
 
     # --- installs and rosters ------------------------------------------------------------------
 
@@ -188,18 +183,14 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         return translate.sender_of(getattr(user, "aad_object_id", None), user.id if user else "")
 
     async def _remember(self, turn_context: TurnContext, sender: Sender) -> None:
+        """Where someone is, from an activity that is no turn of the engine's (an install):
+        through the store, which writes only what changed."""
         person = self.engine.who(sender)
-        conversation = turn_context.activity.conversation
-        personal = conversation is not None and conversation.conversation_type in (None, "personal")
-        if person is not None and personal:
-            # Written when it changes, not on every message: a write per turn saved.
-            reference = reference_of(turn_context.activity)
-            if self._remembered.get(person.id) != reference:
-                await remember_address(self.database, person.id, PLATFORM, reference)
-                self._remembered[person.id] = reference
-            zone = getattr(turn_context.activity, "local_timezone", None)
-            if zone:
-                await remember_timezone(self.database, person.id, zone)
+        address = _address(turn_context.activity)
+        if person is not None and address is not None:
+            await self.store.remember_address(
+                person.id, PLATFORM, address.reference, timezone=address.timezone
+            )
 
     async def send(self, turn_context: TurnContext, replies: list[Outbound]) -> str | None:
         """One activity for the turn: the texts, and the cards as attachments; its id."""
@@ -273,6 +264,15 @@ def _message_response(text: str) -> InvokeResponse:
 def _personal(activity: Activity) -> bool:
     conversation = activity.conversation
     return conversation is not None and conversation.conversation_type in (None, "personal")
+
+
+def _address(activity: Activity) -> Address | None:
+    """Where to reach the sender again: their personal chat (its reference, with the
+    tenant) and the time zone Teams reported; None from a shared chat."""
+    if not _personal(activity):
+        return None
+    zone = getattr(activity, "local_timezone", None)
+    return Address(reference_of(activity), timezone=zone or None)
 
 
 def _card_response(card: dict[str, Any]) -> InvokeResponse:

@@ -13,11 +13,9 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 from adapters.teams.bot import TeamsBot
 from adapters.teams.references import find_any_chat, find_reference, remember_reference
 from adapters.teams.translate import PLATFORM
-from bot.delivery import RetryLater, Undeliverable
+from bot.delivery import DeliveryStore, RetryLater, Undeliverable
 from bot.messages import Card, CardUpdate, Outbound
 from bot.org import Person
-from storage.database import Database
-from storage.posted import find_posted, remember_posted
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +30,7 @@ class TeamsMessenger:
         *,
         adapter: CloudAdapter,
         bot: TeamsBot,
-        database: Database,
+        store: DeliveryStore,
         app_id: str | None,
         tenant_id: str | None,
         service_url: str = DEFAULT_SERVICE_URL,
@@ -43,7 +41,7 @@ class TeamsMessenger:
         when they were saved (adapters/teams/mount.py refuses any other request)."""
         self._adapter = adapter
         self._bot = bot
-        self._database = database
+        self._store = store
         self._app_id = app_id
         self._tenant_id = tenant_id
         self._service_url = service_url
@@ -75,7 +73,7 @@ class TeamsMessenger:
 
     async def post_to_channel(self, channel: str, message: Outbound) -> None:
         """A new thread in a team channel (Teams needs the tenant and the service URL)."""
-        known = await find_any_chat(self._database)
+        known = await find_any_chat(self._store)
         tenant = self._tenant_id or (known.tenant_id if known else None)
         if tenant is None:
             raise Undeliverable("no tenant id is known yet")
@@ -102,7 +100,7 @@ class TeamsMessenger:
 
     async def _update(self, person: Person, update: CardUpdate) -> bool:
         """Every copy of the card this person got shows its new state; False if none."""
-        copies = await find_posted(self._database, update.card_key, person.id, PLATFORM)
+        copies = await self._store.posted(update.card_key, person.id, PLATFORM)
         for copy in copies:
             reference = ConversationReference().deserialize(copy["reference"])
             self._check(reference.service_url)
@@ -118,19 +116,18 @@ class TeamsMessenger:
         key = message.card_key if isinstance(message, Card | CardUpdate) else None
 
         async def deliver(context: TurnContext) -> None:
-            await remember_reference(self._database, person.id, context.activity)
+            await remember_reference(self._store, person.id, context.activity)
             activity_id = await self._bot.send(context, [message])
             if key and activity_id:
                 reference = TurnContext.get_conversation_reference(context.activity)
-                await remember_posted(
-                    self._database,
+                await self._store.remember_posted(
                     key,
                     person.id,
                     PLATFORM,
                     {"activity_id": activity_id, "reference": reference.serialize()},
                 )
 
-        reference = await find_reference(self._database, person.id)
+        reference = await find_reference(self._store, person.id)
         if reference is not None:
             self._check(reference.service_url)
             await self._adapter.continue_conversation(reference, deliver, self._app_id)
@@ -145,7 +142,7 @@ class TeamsMessenger:
         The tenant and the regional service URL come from the settings, else from
         anyone in the organisation who has talked to the bot already.
         """
-        known = await find_any_chat(self._database)
+        known = await find_any_chat(self._store)
         tenant = self._tenant_id or (known.tenant_id if known else None)
         service_url = known.reference.service_url if known else self._service_url
         if tenant is None:

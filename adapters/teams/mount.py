@@ -24,8 +24,8 @@ from adapters.teams.bot import TeamsBot
 from adapters.teams.messenger import TeamsMessenger
 from adapters.teams.translate import activity_problem
 from adapters.teams.trust import is_loopback_address, is_loopback_url, relayed, same_service_url
+from bot.serving import is_unavailable
 from bot.settings import Settings
-from storage.database import is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ async def _teams_ctx(app: web.Application) -> AsyncIterator[None]:
     adapter.on_turn_error = _on_turn_error
     bot = TeamsBot(
         engine=runtime.engine,
-        database=runtime.database,
+        store=runtime.delivery,
         app_id=settings.microsoft_app_id,
         links=app[LINKS],
         public_url=settings.public_url or f"http://localhost:{settings.port}",
@@ -104,7 +104,7 @@ async def _teams_ctx(app: web.Application) -> AsyncIterator[None]:
     app[MESSENGERS]["teams"] = TeamsMessenger(
         adapter=adapter,
         bot=bot,
-        database=runtime.database,
+        store=runtime.delivery,
         app_id=settings.microsoft_app_id,
         tenant_id=settings.microsoft_app_tenant_id,
         service_url_allowed=is_loopback_url if emulator else None,

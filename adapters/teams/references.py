@@ -12,8 +12,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationReference
 
 from adapters.teams.translate import PLATFORM
-from storage.addresses import any_address, find_address, remember_address
-from storage.database import Database
+from bot.delivery import DeliveryStore
 
 TENANT_KEY = "extramileTenantId"
 
@@ -33,17 +32,18 @@ def reference_of(activity: Activity) -> dict[str, object]:
     return reference
 
 
-async def remember_reference(database: Database, person_id: str, activity: Activity) -> None:
-    await remember_address(database, person_id, PLATFORM, reference_of(activity))
+async def remember_reference(store: DeliveryStore, person_id: str, activity: Activity) -> None:
+    """Saved if it changed (the store compares): no write for the same chat again."""
+    await store.remember_address(person_id, PLATFORM, reference_of(activity))
 
 
-async def find_reference(database: Database, person_id: str) -> ConversationReference | None:
-    data = await find_address(database, person_id, PLATFORM)
+async def find_reference(store: DeliveryStore, person_id: str) -> ConversationReference | None:
+    data = await store.address(person_id, PLATFORM)
     return ConversationReference().deserialize(data) if data else None
 
 
-async def find_any_chat(database: Database) -> KnownChat | None:
-    data = await any_address(database, PLATFORM)
+async def find_any_chat(store: DeliveryStore) -> KnownChat | None:
+    data = await store.latest_address(PLATFORM)
     if not data:
         return None
     tenant = data.get(TENANT_KEY)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.chart import trend_line, trend_png
-from bot.domain import CONTEXT_LABELS, Context
+from bot.domain import CONTEXT_LABELS, Context, NominationStatus, RequestStatus
 from bot.flows.turn import Scene
 from bot.messages import Button, Card, CardField
 from bot.names import person_name
@@ -82,8 +82,8 @@ async def build_digest(scene: Scene, manager: Person, end: datetime) -> Digest:
         total=sum(counts.values()),
         by_context=by_context,
         by_team=dict(sorted(by_team.items())),
-        approved=sum(1 for d in decisions if d.status == "approved"),
-        declined=sum(1 for d in decisions if d.status == "declined"),
+        approved=sum(1 for d in decisions if d.status == RequestStatus.APPROVED),
+        declined=sum(1 for d in decisions if d.status == RequestStatus.DECLINED),
         median_hours_to_decide=statistics.median(hours) if hours else None,
         praise_count=len(praise),
         quotes=[
@@ -93,7 +93,7 @@ async def build_digest(scene: Scene, manager: Person, end: datetime) -> Digest:
         stand_outs=[
             f"{person_name(scene.org, a.person_id)}: {shorten(a.extra, 100)}" for a in stand_outs
         ],
-        nominations=[n.title for n in await nominations(scene.uow, "open")],
+        nominations=[n.title for n in await nominations(scene.uow, NominationStatus.OPEN)],
         trend=trend,
         week_labels=[f"{w_end - timedelta(days=1):%d %b}" for _, w_end in windows],
     )

@@ -1,4 +1,6 @@
-"""Domain vocabulary (from CFACSA9 / CU801) and the records the flows work with."""
+"""Domain vocabulary (from CFACSA9 / CU801): every status, and the action records.
+
+The other records storage returns are in bot.records; neither module imports storage."""
 
 from __future__ import annotations
 
@@ -60,6 +62,65 @@ STATUS_LABELS = {
 }
 
 
+# Done within authority, or approved by a supervisor: what follow-ups and the
+# nomination rule count as carried out.
+CARRIED_OUT = frozenset({ActionStatus.DONE, ActionStatus.APPROVED})
+
+
+class RequestStatus(StrEnum):
+    """A feasibility request: pending, perhaps info_requested and pending again, then
+    decided (approved or declined)."""
+
+    PENDING = "pending"
+    INFO_REQUESTED = "info_requested"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+    @property
+    def is_open(self) -> bool:
+        return self in OPEN_REQUEST
+
+
+OPEN_REQUEST = (RequestStatus.PENDING, RequestStatus.INFO_REQUESTED)
+
+
+class NominationStatus(StrEnum):
+    """A practice nominated for the routine offer: open until a manager decides."""
+
+    OPEN = "open"
+    ADOPTED = "adopted"
+    DISMISSED = "dismissed"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OfferSource(StrEnum):
+    """Where a routine offer item comes from: the organisation file, or a nomination."""
+
+    ORGANISATION = "organisation"
+    ADOPTED = "adopted"
+
+
+class Sentiment(StrEnum):
+    """Customer feedback's tone (P13 is positive feedback)."""
+
+    POSITIVE = "positive"
+    MIXED = "mixed"
+    NEGATIVE = "negative"
+
+
+class AffectedOthers(StrEnum):
+    """The follow-up's answer (P12): did the extra mile affect other customers?"""
+
+    NO = "no"
+    A_LITTLE = "a_little"
+    YES = "yes"
+
+
 @dataclass(frozen=True, slots=True)
 class LoggedAction:
     """An extra-mile action as the flows see it (storage returns these, not rows)."""
@@ -76,7 +137,7 @@ class LoggedAction:
     customer_aware: bool | None
     result: str
     created_at: datetime
-    affected_others: str | None = None  # the follow-up (P12): no | a_little | yes
+    affected_others: AffectedOthers | None = None  # the follow-up (P12)
     customer_noticed: bool | None = None
     follow_up_note: str | None = None
 

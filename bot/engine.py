@@ -44,9 +44,10 @@ from bot.messages import (
 )
 from bot.notifier import Notifier
 from bot.org import Organisation, Person
+from bot.records import ConversationState
 from bot.text import clean
 from storage.addresses import remember_address
-from storage.conversations import ConversationState, load_state
+from storage.conversations import load_state
 from storage.database import Database, StorageUnavailable, is_unavailable
 from storage.events import claim_event
 from storage.people import remember_timezone

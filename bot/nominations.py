@@ -6,15 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.domain import CARRIED_OUT, AffectedOthers
 from bot.org import NominationRule
-from storage.practices import CARRIED_OUT, Evidence, SuccessCounts
+from bot.records import Evidence, SuccessCounts
 
 
 def succeeded(action: Evidence) -> bool:
     """Carried out, with a good outcome or positive feedback, and no marked effect on
     other customers (a follow-up answer of "yes, it affected them")."""
     good = bool(action.customer_aware or action.customer_noticed or action.positive_words)
-    return action.status in CARRIED_OUT and good and action.affected_others != "yes"
+    return action.status in CARRIED_OUT and good and action.affected_others != AffectedOthers.YES
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,24 +16,26 @@ import asyncio
 import logging
 import random
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from bot.clock import Clock
 from bot.codec import load_outbound
 from bot.delivery import Messenger, RetryLater, Undeliverable
 from bot.org import Organisation
 from bot.pacing import Gate
+from bot.records import OutboxItem
 from storage.database import Database
 from storage.outbox import (
-    OutboxItem,
     claim_due,
     mark_failed,
     mark_retry,
     mark_sent,
     release,
 )
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +43,19 @@ MAX_ATTEMPTS = 12
 LEASE = timedelta(minutes=2)
 WAIT_IN_MEMORY = 3.0  # seconds: a Retry-After up to this is waited out, not re-queued
 TRIES_IN_MEMORY = 5
+T = TypeVar("T")
 
 
 def backoff(attempts: int) -> float:
     return min(2.0 ** (attempts - 1), 300.0) * random.uniform(0.9, 1.1)
+
+
+async def committed(database: Database, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+    """Run one of the outbox's own statements in a short transaction of its own."""
+    async with UnitOfWork(database) as uow:
+        result = await work(uow)
+        await uow.commit()
+    return result
 
 
 @dataclass
@@ -68,10 +79,13 @@ class Dispatcher:
     async def run_once(self) -> int:
         """Deliver what is due now; return how many messages were attempted."""
         if self._unmarked:
-            await mark_sent(self.database, *self._unmarked)
+            unmarked = tuple(self._unmarked)
+            await committed(self.database, lambda uow: mark_sent(uow, *unmarked))
             self._unmarked.clear()
-        items = await claim_due(
-            self.database, now=self.clock.now(), lease=self.lease, limit=self.batch
+        now = self.clock.now()
+        items = await committed(
+            self.database,
+            lambda uow: claim_due(uow, now=now, lease=self.lease, limit=self.batch),
         )
         by_person: dict[str, list[OutboxItem]] = {}
         for item in items:
@@ -87,14 +101,14 @@ class Dispatcher:
                     wait_until = await self._deliver(item, sent)
                     if wait_until is not None:
                         for later in queue[index + 1 :]:
-                            await release(self.database, later.id, at=wait_until)
+                            await self._release(later.id, wait_until)
                         return
 
         try:
             await asyncio.gather(*(in_order(queue) for queue in by_person.values()))
         finally:
             try:
-                await mark_sent(self.database, *sent)
+                await committed(self.database, lambda uow: mark_sent(uow, *sent))
             except Exception:
                 self._unmarked += sent
                 raise
@@ -124,7 +138,7 @@ class Dispatcher:
             person = self.org.person(item.person_id)
             messenger = self._messenger_for(item.person_id, item.platform)
             if person is None or messenger is None:
-                await mark_failed(self.database, item.id, error="no platform can reach this person")
+                await self._fail(item.id, "no platform can reach this person")
                 log.warning("outbox %s: nobody to deliver to (%s)", item.id, item.person_id)
                 return None
             message = load_outbound(item.payload)
@@ -137,7 +151,7 @@ class Dispatcher:
         else:
             channel_messenger = self.messengers.get(item.platform)
             if channel_messenger is None:
-                await mark_failed(self.database, item.id, error=f"{item.platform} is not set up")
+                await self._fail(item.id, f"{item.platform} is not set up")
                 return None
             platform = item.platform
 
@@ -158,7 +172,7 @@ class Dispatcher:
                     continue
                 return await self._retry(item, str(error), error.after, maybe_sent=maybe_sent)
             except Undeliverable as error:
-                await mark_failed(self.database, item.id, error=str(error))
+                await self._fail(item.id, str(error))
                 log.warning("outbox %s undeliverable (%s): %s", item.id, item.target, error)
                 return None
             except Exception as error:  # a bug or an unexpected platform answer: retry, loudly
@@ -174,13 +188,22 @@ class Dispatcher:
         self, item: OutboxItem, reason: str, after: float | None, *, maybe_sent: bool = False
     ) -> datetime | None:
         if item.attempts >= MAX_ATTEMPTS:
-            await mark_failed(self.database, item.id, error=f"gave up: {reason}")
+            await self._fail(item.id, f"gave up: {reason}")
             log.error("outbox %s failed after %s attempts: %s", item.id, item.attempts, reason)
             return None
         wait = after if after is not None else backoff(item.attempts)
         at = self.clock.now() + timedelta(seconds=wait)
-        await mark_retry(self.database, item.id, at=at, error=reason, maybe_sent=maybe_sent)
+        await committed(
+            self.database,
+            lambda uow: mark_retry(uow, item.id, at=at, error=reason, maybe_sent=maybe_sent),
+        )
         return at
+
+    async def _fail(self, item_id: int, error: str) -> None:
+        await committed(self.database, lambda uow: mark_failed(uow, item_id, error=error))
+
+    async def _release(self, item_id: int, at: datetime) -> None:
+        await committed(self.database, lambda uow: release(uow, item_id, at=at))
 
     def _messenger_for(self, person_id: str, platform: str = "auto") -> Messenger | None:
         person = self.org.person(person_id)

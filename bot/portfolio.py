@@ -11,12 +11,21 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from bot.domain import NOT_COVERED, Approach, Context
+from bot.domain import (
+    CARRIED_OUT,
+    NOT_COVERED,
+    AffectedOthers,
+    Approach,
+    Context,
+    RequestStatus,
+    Sentiment,
+)
 from bot.flows.turn import Scene
 from bot.names import person_name
 from bot.org import Person
+from bot.records import ActionRecord
 from bot.standard import CU801, KNOWLEDGE, PERFORMANCE, UNIT
-from storage.portfolio import ActionRecord, portfolio_data
+from storage.portfolio import portfolio_data
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +132,7 @@ def _star(scene: Scene, number: int, action: ActionRecord) -> Star:
     org = scene.org
     item = org.offer_item(action.offer_item_id)
     offer = item.title if item and action.offer_item_id != NOT_COVERED else None
-    carried_out = action.status in ("done", "approved")
+    carried_out = action.status in CARRIED_OUT
     criteria = ["P2", "P4"]
     if offer:
         criteria += ["P1", "P3"]
@@ -141,7 +150,7 @@ def _star(scene: Scene, number: int, action: ActionRecord) -> Star:
         criteria.append("P9")
         request = action.request
         decider = person_name(org, request.decided_by) if request.decided_by else ""
-        if request.status in ("approved", "declined"):
+        if request.status in (RequestStatus.APPROVED, RequestStatus.DECLINED):
             testimony = (
                 f"{decider} ({request.status}"
                 + (f": “{request.reason}”" if request.reason else "")
@@ -155,15 +164,17 @@ def _star(scene: Scene, number: int, action: ActionRecord) -> Star:
         f"{f.sentiment}: “{f.words or '(words removed after the retention period)'}”"
         for f in action.feedback
     )
-    if any(f.sentiment == "positive" for f in action.feedback):
+    if any(f.sentiment == Sentiment.POSITIVE for f in action.feedback):
         criteria.append("P13")
     if action.feedback or action.customer_noticed is not None:
         criteria.append("P14")
     follow_up = ""
     if action.affected_others is not None:
-        effect = {"no": "did not affect", "a_little": "affected a little", "yes": "affected"}[
-            action.affected_others
-        ]
+        effect = {
+            AffectedOthers.NO: "did not affect",
+            AffectedOthers.A_LITTLE: "affected a little",
+            AffectedOthers.YES: "affected",
+        }[action.affected_others]
         follow_up = f"It {effect} the service to other customers."
         if action.follow_up_note:
             follow_up += f" {action.follow_up_note}"

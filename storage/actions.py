@@ -6,7 +6,14 @@ from decimal import Decimal
 
 from sqlmodel import col, select
 
-from bot.domain import ActionStatus, Approach, CheckedAction, Context, LoggedAction
+from bot.domain import (
+    ActionStatus,
+    AffectedOthers,
+    Approach,
+    CheckedAction,
+    Context,
+    LoggedAction,
+)
 from storage.database import utc_now
 from storage.tables import ActionRow
 from storage.uow import UnitOfWork
@@ -89,7 +96,7 @@ def _to_domain(row: ActionRow) -> LoggedAction:
         customer_aware=row.customer_aware,
         result=row.result,
         created_at=row.created_at,
-        affected_others=row.affected_others,
+        affected_others=AffectedOthers(row.affected_others) if row.affected_others else None,
         customer_noticed=row.customer_noticed,
         follow_up_note=row.follow_up_note,
     )

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Label, func, literal_column, true
 from sqlmodel import col, select
 
+from bot.domain import Context, RequestStatus, Sentiment
+from bot.records import ActionFact, Decision, Praise
 from storage.tables import (
     ActionRow,
     CustomerFeedbackRow,
@@ -78,23 +80,6 @@ async def pause_prompts(uow: UnitOfWork, person_id: str, until: date | None) -> 
     uow.session.add(row)
 
 
-@dataclass(frozen=True, slots=True)
-class ActionFact:
-    id: int
-    person_id: str
-    context: str
-    extra: str
-    customer_aware: bool | None
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    status: str
-    created_at: datetime
-    decided_at: datetime
-
-
 async def decisions_between(
     uow: UnitOfWork, team: Team, start: datetime, end: datetime
 ) -> list[Decision]:
@@ -107,18 +92,10 @@ async def decisions_between(
         )
     ).all()
     return [
-        Decision(r.status, r.created_at, r.decided_at)
+        Decision(RequestStatus(r.status), r.created_at, r.decided_at)
         for r in rows
         if r.decided_at and r.requester_id in team.members
     ]
-
-
-@dataclass(frozen=True, slots=True)
-class Praise:
-    person_id: str
-    action_id: int | None
-    words: str | None
-    created_at: datetime
 
 
 async def praise_between(
@@ -128,7 +105,7 @@ async def praise_between(
         await uow.session.exec(
             select(CustomerFeedbackRow)
             .where(team.where(CustomerFeedbackRow.person_id))
-            .where(CustomerFeedbackRow.sentiment == "positive")
+            .where(CustomerFeedbackRow.sentiment == Sentiment.POSITIVE)
             .where(col(CustomerFeedbackRow.created_at) >= start)
             .where(col(CustomerFeedbackRow.created_at) < end)
             .order_by(col(CustomerFeedbackRow.created_at).desc())
@@ -259,5 +236,10 @@ async def stand_outs_between(
 
 def _fact(row: ActionRow) -> ActionFact:
     return ActionFact(
-        row.id or 0, row.person_id, row.context, row.extra, row.customer_aware, row.created_at
+        row.id or 0,
+        row.person_id,
+        Context(row.context),
+        row.extra,
+        row.customer_aware,
+        row.created_at,
     )

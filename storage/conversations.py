@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from bot.records import ConversationState
 from storage.database import utc_now
 from storage.tables import ConversationStateRow
 from storage.uow import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class ConversationState:
-    flow: str
-    step: str
-    data: dict[str, str]
 
 
 async def load_state(uow: UnitOfWork, person_id: str) -> ConversationState | None:

@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlmodel import col, select
 
+from bot.domain import Sentiment
+from bot.records import FeedbackLine, NewFeedback, StoredFeedback
 from storage.database import utc_now
 from storage.tables import CustomerFeedbackRow
 from storage.uow import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class NewFeedback:
-    action_id: int | None
-    person_id: str
-    recorded_by: str
-    channel: str
-    sentiment: str
-    words: str
-    rating: int | None
-    quoted_from: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class FeedbackLine:
-    sentiment: str
-    words: str | None
 
 
 async def feedback_on(uow: UnitOfWork, action_ids: list[int]) -> dict[int, list[FeedbackLine]]:
@@ -40,7 +22,9 @@ async def feedback_on(uow: UnitOfWork, action_ids: list[int]) -> dict[int, list[
     found: dict[int, list[FeedbackLine]] = {}
     for row in rows:
         if row.action_id is not None:
-            found.setdefault(row.action_id, []).append(FeedbackLine(row.sentiment, row.words))
+            found.setdefault(row.action_id, []).append(
+                FeedbackLine(Sentiment(row.sentiment), row.words)
+            )
     return found
 
 
@@ -62,20 +46,15 @@ async def add_feedback(uow: UnitOfWork, feedback: NewFeedback) -> int:
     return row.id
 
 
-@dataclass(frozen=True, slots=True)
-class StoredFeedback:
-    id: int
-    action_id: int | None
-    person_id: str
-    recorded_by: str
-    sentiment: str
-    words: str | None  # redacted; None once removed after the retention period
-
-
 async def get_feedback(uow: UnitOfWork, feedback_id: int) -> StoredFeedback | None:
     row = await uow.session.get(CustomerFeedbackRow, feedback_id)
     if row is None or row.id is None:
         return None
     return StoredFeedback(
-        row.id, row.action_id, row.person_id, row.recorded_by, row.sentiment, row.words
+        row.id,
+        row.action_id,
+        row.person_id,
+        row.recorded_by,
+        Sentiment(row.sentiment),
+        row.words,
     )

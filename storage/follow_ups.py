@@ -2,39 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import update
 from sqlmodel import col, select
 
+from bot.domain import CARRIED_OUT, ActionStatus
+from bot.records import DueAction, FollowUpAnswer
 from storage.tables import ActionRow
 from storage.uow import UnitOfWork
-
-FOLLOWED = ("done", "approved")
-
-
-@dataclass(frozen=True, slots=True)
-class DueAction:
-    id: int
-    person_id: str
-    extra: str
-    carried_out: date
-    asked: int
-    answered: bool
-
-
-@dataclass(frozen=True, slots=True)
-class FollowUpAnswer:
-    affected_others: str  # no | a_little | yes
-    customer_noticed: bool | None
-    note: str
 
 
 async def due_follow_ups(uow: UnitOfWork, *, max_asks: int) -> list[DueAction]:
     query = (
         select(ActionRow)
-        .where(col(ActionRow.status).in_(FOLLOWED))
+        .where(col(ActionRow.status).in_(CARRIED_OUT))
         .where(col(ActionRow.follow_up_answered_at).is_(None))
         .where(col(ActionRow.follow_up_asked) < max_asks)
         .order_by(col(ActionRow.id))
@@ -74,7 +56,7 @@ async def record_follow_up(
 def _due(row: ActionRow) -> DueAction:
     assert row.id is not None
     # An approved idea is carried out once approved; a done one on the day it happened.
-    carried_out = row.occurred_on if row.status == "done" else row.updated_at.date()
+    carried_out = row.occurred_on if row.status == ActionStatus.DONE else row.updated_at.date()
     return DueAction(
         id=row.id,
         person_id=row.person_id,

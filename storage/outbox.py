@@ -1,8 +1,11 @@
-"""The outbox: messages to others, written in the same transaction as the change they report."""
+"""The outbox: messages to others, written in the same transaction as the change they report.
+
+Queueing happens in the caller's unit of work; the dispatcher (bot.outbox) opens a short
+one of its own for each claim and each mark, and commits it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
@@ -10,23 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
-from storage.database import Database, utc_now
+from bot.domain import OutboxStatus
+from bot.records import OutboxItem
+from storage.database import utc_now
 from storage.tables import OutboxRow
 from storage.uow import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxItem:
-    id: int
-    person_id: str  # empty for a message to a channel
-    platform: str  # "auto" (the person's platform) or the channel's
-    target: str  # the person's id, or the channel's
-    payload: dict[str, object]
-    attempts: int
-    dedupe_key: str
-    # Claimed before by a worker that vanished without saying how it went: the platform
-    # may have it already, so the messenger checks before sending again.
-    maybe_sent: bool = False
 
 
 async def enqueue(
@@ -86,7 +77,7 @@ async def _add(
 
 
 async def claim_due(
-    database: Database, *, now: datetime, lease: timedelta, limit: int = 200
+    uow: UnitOfWork, *, now: datetime, lease: timedelta, limit: int = 200
 ) -> list[OutboxItem]:
     """Take due messages for this worker: each is hidden from others until the lease ends.
 
@@ -101,31 +92,29 @@ async def claim_due(
     waiting_before = (
         select(earlier.id)
         .where(earlier.person_id == OutboxRow.person_id)
-        .where(earlier.status == "pending")
+        .where(earlier.status == OutboxStatus.PENDING)
         .where(col(earlier.id) < OutboxRow.id)
         .where(col(earlier.next_attempt_at) > now)
     )
-    async with UnitOfWork(database) as uow:
-        query = (
-            select(OutboxRow)
-            .where(OutboxRow.status == "pending")
-            .where(col(OutboxRow.next_attempt_at) <= now)
-            .where(~waiting_before.exists())
-            .order_by(col(OutboxRow.id))
-            .limit(limit)
+    query = (
+        select(OutboxRow)
+        .where(OutboxRow.status == OutboxStatus.PENDING)
+        .where(col(OutboxRow.next_attempt_at) <= now)
+        .where(~waiting_before.exists())
+        .order_by(col(OutboxRow.id))
+        .limit(limit)
+    )
+    if uow.dialect != "sqlite":
+        query = query.with_for_update(skip_locked=True)
+    rows = list((await uow.session.exec(query)).all())
+    if rows:
+        # One statement for the whole batch, not one per row.
+        await uow.session.exec(
+            update(OutboxRow)
+            .where(col(OutboxRow.id).in_([row.id for row in rows]))
+            .values(attempts=col(OutboxRow.attempts) + 1, next_attempt_at=now + lease)
+            .execution_options(synchronize_session=False)
         )
-        if not database.is_sqlite:
-            query = query.with_for_update(skip_locked=True)
-        rows = list((await uow.session.exec(query)).all())
-        if rows:
-            # One statement for the whole batch, not one per row.
-            await uow.session.exec(
-                update(OutboxRow)
-                .where(col(OutboxRow.id).in_([row.id for row in rows]))
-                .values(attempts=col(OutboxRow.attempts) + 1, next_attempt_at=now + lease)
-                .execution_options(synchronize_session=False)
-            )
-        await uow.commit()
     return [
         OutboxItem(
             id=row.id or 0,
@@ -141,58 +130,52 @@ async def claim_due(
     ]
 
 
-async def mark_sent(database: Database, *item_ids: int) -> None:
+async def mark_sent(uow: UnitOfWork, *item_ids: int) -> None:
     """Mark delivered messages sent: one statement for any number of them."""
     if not item_ids:
         return
-    async with UnitOfWork(database) as uow:
-        await uow.session.exec(
-            update(OutboxRow)
-            .where(col(OutboxRow.id).in_(item_ids))
-            .values(status="sent", sent_at=utc_now(), last_error=None)
-        )
-        await uow.commit()
+    await uow.session.exec(
+        update(OutboxRow)
+        .where(col(OutboxRow.id).in_(item_ids))
+        .values(status=OutboxStatus.SENT, sent_at=utc_now(), last_error=None)
+    )
 
 
 async def mark_retry(
-    database: Database, item_id: int, *, at: datetime, error: str, maybe_sent: bool = False
+    uow: UnitOfWork, item_id: int, *, at: datetime, error: str, maybe_sent: bool = False
 ) -> None:
     """Due again at `at`; `maybe_sent` (once true, it stays) makes the next try check first."""
     changes: dict[str, object] = {"next_attempt_at": at, "last_error": error[:500]}
     if maybe_sent:
         changes["maybe_sent"] = True
-    await _update(database, item_id, **changes)
+    await _update(uow, item_id, **changes)
 
 
-async def release(database: Database, item_id: int, *, at: datetime) -> None:
+async def release(uow: UnitOfWork, item_id: int, *, at: datetime) -> None:
     """Hand back a claimed message that was not tried; its attempt does not count."""
-    async with UnitOfWork(database) as uow:
-        row = await uow.session.get(OutboxRow, item_id)
-        if row is not None:
-            row.attempts = max(row.attempts - 1, 0)
-            row.next_attempt_at = at
-            uow.session.add(row)
-            await uow.commit()
-
-
-async def mark_failed(database: Database, item_id: int, *, error: str) -> None:
-    await _update(database, item_id, status="failed", last_error=error[:500])
-
-
-async def _update(database: Database, item_id: int, **changes: object) -> None:
-    async with UnitOfWork(database) as uow:
-        row = await uow.session.get(OutboxRow, item_id)
-        if row is None:
-            return
-        for name, value in changes.items():
-            setattr(row, name, value)
+    row = await uow.session.get(OutboxRow, item_id)
+    if row is not None:
+        row.attempts = max(row.attempts - 1, 0)
+        row.next_attempt_at = at
         uow.session.add(row)
-        await uow.commit()
 
 
-async def outbox_counts(database: Database) -> dict[str, int]:
-    async with UnitOfWork(database) as uow:
-        rows = (await uow.session.exec(select(OutboxRow.status))).all()
+async def mark_failed(uow: UnitOfWork, item_id: int, *, error: str) -> None:
+    await _update(uow, item_id, status=OutboxStatus.FAILED, last_error=error[:500])
+
+
+async def _update(uow: UnitOfWork, item_id: int, **changes: object) -> None:
+    row = await uow.session.get(OutboxRow, item_id)
+    if row is None:
+        return
+    for name, value in changes.items():
+        setattr(row, name, value)
+    uow.session.add(row)
+
+
+async def outbox_counts(uow: UnitOfWork) -> dict[str, int]:
+    """How many messages are pending, sent and failed."""
+    rows = (await uow.session.exec(select(OutboxRow.status))).all()
     counts: dict[str, int] = {}
     for status in rows:
         counts[status] = counts.get(status, 0) + 1

@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import text
 from sqlmodel import col, delete, select
 
+from bot.domain import OfferSource
 from bot.org import Organisation
+from bot.records import AdoptedOfferItem
 from storage.database import utc_now
 from storage.tables import AuditLogRow, PersonRow, PlatformIdentityRow, ServiceOfferItemRow
 from storage.uow import UnitOfWork
@@ -70,7 +72,7 @@ async def sync_organisation(uow: UnitOfWork, org: Organisation) -> None:
         session.add(item_row)
     for leftover in offer.values():
         # Adopted nominations live only in the database; keep them.
-        if leftover.source == "organisation":
+        if leftover.source == OfferSource.ORGANISATION:
             leftover.active = False
             session.add(leftover)
 
@@ -95,12 +97,15 @@ async def platform_timezones(uow: UnitOfWork) -> dict[str, str]:
     return {r.id: r.platform_timezone for r in rows if r.platform_timezone}
 
 
-async def adopted_offer(uow: UnitOfWork) -> list[ServiceOfferItemRow]:
+async def adopted_offer(uow: UnitOfWork) -> list[AdoptedOfferItem]:
     """Offer items added by adopting nominations (the file's own items come from the file)."""
     query = (
         select(ServiceOfferItemRow)
         .where(col(ServiceOfferItemRow.active).is_(True))
-        .where(ServiceOfferItemRow.source == "adopted")
+        .where(ServiceOfferItemRow.source == OfferSource.ADOPTED)
         .order_by(col(ServiceOfferItemRow.id))
     )
-    return list((await uow.session.exec(query)).all())
+    return [
+        AdoptedOfferItem(row.id, row.title, row.adopted_at)
+        for row in (await uow.session.exec(query)).all()
+    ]

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
-
 from sqlmodel import col, select
 
+from bot.domain import (
+    ActionStatus,
+    AffectedOthers,
+    Approach,
+    Context,
+    NominationStatus,
+    RequestStatus,
+    Sentiment,
+)
+from bot.records import ActionRecord, FeedbackRecord, PortfolioData, RequestRecord
 from storage.tables import (
     ActionRow,
     CustomerFeedbackRow,
@@ -15,49 +21,6 @@ from storage.tables import (
     NominationRow,
 )
 from storage.uow import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class FeedbackRecord:
-    sentiment: str
-    words: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class RequestRecord:
-    approver_id: str
-    status: str
-    decided_by: str | None
-    reason: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class ActionRecord:
-    id: int
-    occurred_on: date
-    customer_need: str
-    offer_item_id: str
-    extra: str
-    status: str
-    context: str
-    approach: str
-    customer_aware: bool | None
-    result: str
-    cost: Decimal | None
-    minutes: int | None
-    check: str
-    request: RequestRecord | None
-    feedback: tuple[FeedbackRecord, ...]
-    affected_others: str | None
-    customer_noticed: bool | None
-    follow_up_note: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class PortfolioData:
-    actions: tuple[ActionRecord, ...]
-    nominated_or_suggested: bool
-    decided_nomination: bool
 
 
 async def portfolio_data(uow: UnitOfWork, person_id: str) -> PortfolioData:
@@ -86,7 +49,9 @@ async def portfolio_data(uow: UnitOfWork, person_id: str) -> PortfolioData:
         )
     ).all():
         if row.action_id is not None:
-            feedback.setdefault(row.action_id, []).append(FeedbackRecord(row.sentiment, row.words))
+            feedback.setdefault(row.action_id, []).append(
+                FeedbackRecord(Sentiment(row.sentiment), row.words)
+            )
     practices = {a.practice_id for a in actions if a.practice_id is not None}
     nominations = (
         await uow.session.exec(
@@ -101,7 +66,7 @@ async def portfolio_data(uow: UnitOfWork, person_id: str) -> PortfolioData:
             _record(a, requests.get(a.id or 0), feedback.get(a.id or 0, [])) for a in actions
         ),
         nominated_or_suggested=bool(nominations),
-        decided_nomination=any(n.status in ("adopted", "dismissed") for n in nominations),
+        decided_nomination=any(n.status != NominationStatus.OPEN for n in nominations),
     )
 
 
@@ -121,21 +86,24 @@ def _record(
         customer_need=row.customer_need,
         offer_item_id=row.offer_item_id,
         extra=row.extra,
-        status=row.status,
-        context=row.context,
-        approach=row.approach,
+        status=ActionStatus(row.status),
+        context=Context(row.context),
+        approach=Approach(row.approach),
         customer_aware=row.customer_aware,
         result=row.result,
         cost=row.cost,
         minutes=row.minutes,
         check=check,
         request=RequestRecord(
-            request.approver_id, request.status, request.decided_by, request.decision_reason
+            request.approver_id,
+            RequestStatus(request.status),
+            request.decided_by,
+            request.decision_reason,
         )
         if request
         else None,
         feedback=tuple(feedback),
-        affected_others=row.affected_others,
+        affected_others=AffectedOthers(row.affected_others) if row.affected_others else None,
         customer_noticed=row.customer_noticed,
         follow_up_note=row.follow_up_note,
     )

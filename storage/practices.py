@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import distinct, func, literal_column, or_, update
 from sqlmodel import col, select
 
+from bot.domain import (
+    CARRIED_OUT,
+    ActionStatus,
+    AffectedOthers,
+    NominationStatus,
+    OfferSource,
+    Sentiment,
+)
+from bot.records import (
+    Evidence,
+    NominationView,
+    PracticeSummary,
+    PracticeView,
+    SuccessCounts,
+)
 from storage.tables import (
     ActionRow,
     CustomerFeedbackRow,
@@ -16,48 +31,6 @@ from storage.tables import (
     ServiceOfferItemRow,
 )
 from storage.uow import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class PracticeView:
-    id: int
-    title: str
-    examples: tuple[str, ...]
-    times: int
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """One action of a practice, as the nomination rule and the manager see it."""
-
-    action_id: int
-    person_id: str
-    occurred_on: date
-    status: str
-    extra: str
-    customer_aware: bool | None
-    customer_noticed: bool | None
-    affected_others: str | None
-    positive_words: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class NominationView:
-    id: int
-    practice_id: int
-    title: str
-    status: str
-    successes: int
-    people: int
-    weeks: int
-    suggested_by: str | None
-    suggestion: str | None
-    decided_by: str | None
-    reason: str | None
-
-    @property
-    def card_key(self) -> str:
-        return f"nomination:{self.id}"
 
 
 async def practices(uow: UnitOfWork, examples: int = 5) -> list[PracticeView]:
@@ -168,7 +141,7 @@ async def evidence(uow: UnitOfWork, practice_id: int) -> list[Evidence]:
         await uow.session.exec(
             select(CustomerFeedbackRow.action_id, CustomerFeedbackRow.words)
             .where(col(CustomerFeedbackRow.action_id).in_(ids))
-            .where(CustomerFeedbackRow.sentiment == "positive")
+            .where(CustomerFeedbackRow.sentiment == Sentiment.POSITIVE)
         )
     ).all()
     words: dict[int, list[str]] = {}
@@ -180,25 +153,15 @@ async def evidence(uow: UnitOfWork, practice_id: int) -> list[Evidence]:
             r.id or 0,
             r.person_id,
             r.occurred_on,
-            r.status,
+            ActionStatus(r.status),
             r.extra,
             r.customer_aware,
             r.customer_noticed,
-            r.affected_others,
+            AffectedOthers(r.affected_others) if r.affected_others else None,
             tuple(words.get(r.id or 0, [])),
         )
         for r in rows
     ]
-
-
-@dataclass(frozen=True, slots=True)
-class PracticeSummary:
-    """What a nomination card shows of a practice's actions, however many there are."""
-
-    people: tuple[str, ...]  # the first few who did it, by id
-    people_count: int
-    quotes: tuple[str, ...]  # a few positive words customers said
-    affected: int  # follow-ups that said other customers felt it
 
 
 async def practice_summary(
@@ -218,7 +181,11 @@ async def practice_summary(
         await uow.session.exec(
             select(
                 func.count(distinct(col(ActionRow.person_id))),
-                func.count().filter(col(ActionRow.affected_others).in_(("a_little", "yes"))),
+                func.count().filter(
+                    col(ActionRow.affected_others).in_(
+                        (AffectedOthers.A_LITTLE, AffectedOthers.YES)
+                    )
+                ),
             ).where(of_practice)
         )
     ).one()
@@ -227,7 +194,7 @@ async def practice_summary(
             select(CustomerFeedbackRow.words)
             .join(ActionRow, col(ActionRow.id) == CustomerFeedbackRow.action_id)
             .where(of_practice)
-            .where(CustomerFeedbackRow.sentiment == "positive")
+            .where(CustomerFeedbackRow.sentiment == Sentiment.POSITIVE)
             .where(col(CustomerFeedbackRow.words).is_not(None))
             .where(CustomerFeedbackRow.words != "")
             .order_by(col(CustomerFeedbackRow.id))
@@ -237,16 +204,6 @@ async def practice_summary(
     return PracticeSummary(
         tuple(first_people), int(count), tuple(w for w in words if w), int(affected)
     )
-
-
-CARRIED_OUT = ("done", "approved")  # done within authority or approved by a supervisor
-
-
-@dataclass(frozen=True, slots=True)
-class SuccessCounts:
-    successes: int
-    people: int
-    weeks: int  # distinct ISO weeks
 
 
 # Days since a Monday, in sevens: the same partition as ISO weeks, in either dialect.
@@ -264,7 +221,7 @@ async def success_counts(uow: UnitOfWork) -> dict[int, SuccessCounts]:
     praised = (
         select(CustomerFeedbackRow.id)
         .where(CustomerFeedbackRow.action_id == ActionRow.id)
-        .where(CustomerFeedbackRow.sentiment == "positive")
+        .where(CustomerFeedbackRow.sentiment == Sentiment.POSITIVE)
         .exists()
     )
     query = (
@@ -276,7 +233,7 @@ async def success_counts(uow: UnitOfWork) -> dict[int, SuccessCounts]:
         )
         .where(col(ActionRow.practice_id).is_not(None))
         .where(col(ActionRow.status).in_(CARRIED_OUT))
-        .where(func.coalesce(ActionRow.affected_others, "") != "yes")
+        .where(func.coalesce(ActionRow.affected_others, "") != AffectedOthers.YES)
         .where(
             or_(
                 col(ActionRow.customer_aware).is_(True),
@@ -294,7 +251,9 @@ async def success_counts(uow: UnitOfWork) -> dict[int, SuccessCounts]:
     }
 
 
-async def nominations(uow: UnitOfWork, status: str | None = None) -> list[NominationView]:
+async def nominations(
+    uow: UnitOfWork, status: NominationStatus | None = None
+) -> list[NominationView]:
     query = (
         select(NominationRow, PracticeRow)
         .join(PracticeRow, col(PracticeRow.id) == NominationRow.practice_id)
@@ -331,10 +290,10 @@ async def save_nomination(
     ).first()
     if row is None:
         row = NominationRow(practice_id=practice_id, created_at=now)
-    elif row.status == "adopted":
+    elif row.status == NominationStatus.ADOPTED:
         assert row.id is not None
         return row.id
-    row.status = "open"
+    row.status = NominationStatus.OPEN
     row.successes, row.people, row.weeks = successes, people, weeks
     if suggested_by is not None:
         row.suggested_by, row.suggestion = suggested_by, suggestion
@@ -368,7 +327,7 @@ async def suggest_nomination(
             NominationRow(
                 practice_id=practice_id,
                 created_at=now,
-                status="open",
+                status=NominationStatus.OPEN,
                 successes=successes,
                 people=people,
                 weeks=weeks,
@@ -377,12 +336,12 @@ async def suggest_nomination(
             )
         )
         await uow.session.flush()
-    elif row.status == "open":
+    elif row.status == NominationStatus.OPEN:
         # Conditional: a manager deciding meanwhile wins, and the nomination stays decided.
         await uow.session.exec(
             update(NominationRow)
             .where(col(NominationRow.id) == row.id)
-            .where(col(NominationRow.status) == "open")
+            .where(col(NominationRow.status) == NominationStatus.OPEN)
             .values(
                 successes=successes,
                 people=people,
@@ -401,7 +360,7 @@ async def decide_nomination(
     uow: UnitOfWork,
     nomination_id: int,
     *,
-    status: str,
+    status: Literal[NominationStatus.ADOPTED, NominationStatus.DISMISSED],
     by: str,
     reason: str | None,
     now: datetime,
@@ -410,7 +369,7 @@ async def decide_nomination(
     result = await uow.session.exec(
         update(NominationRow)
         .where(col(NominationRow.id) == nomination_id)
-        .where(col(NominationRow.status) == "open")
+        .where(col(NominationRow.status) == NominationStatus.OPEN)
         .values(status=status, decided_by=by, decided_at=now, reason=reason)
     )
     return result.rowcount == 1
@@ -420,7 +379,11 @@ async def adopt_into_offer(uow: UnitOfWork, nomination_id: int, title: str, now:
     item_id = f"adopted-{nomination_id}"
     uow.session.add(
         ServiceOfferItemRow(
-            id=item_id, title=title, source="adopted", nomination_id=nomination_id, adopted_at=now
+            id=item_id,
+            title=title,
+            source=OfferSource.ADOPTED,
+            nomination_id=nomination_id,
+            adopted_at=now,
         )
     )
     return item_id
@@ -431,7 +394,7 @@ def _view(row: NominationRow, practice: PracticeRow) -> NominationView:
         id=row.id or 0,
         practice_id=row.practice_id,
         title=practice.title,
-        status=row.status,
+        status=NominationStatus(row.status),
         successes=row.successes,
         people=row.people,
         weeks=row.weeks,

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete, update
 from sqlmodel import SQLModel, col, or_, select
 
+from bot.records import AuditEntry
 from storage.tables import (
     ActionRow,
     AuditLogRow,
@@ -191,13 +192,15 @@ async def erased_people(uow: UnitOfWork) -> dict[str, str | None]:
     return {row.id: row.supervisor_id for row in rows}
 
 
-async def audit_since(uow: UnitOfWork, since: datetime) -> list[AuditLogRow]:
-    return list(
-        (
-            await uow.session.exec(
-                select(AuditLogRow)
-                .where(col(AuditLogRow.at) >= since)
-                .order_by(col(AuditLogRow.at), col(AuditLogRow.id))
-            )
-        ).all()
-    )
+async def audit_since(uow: UnitOfWork, since: datetime) -> list[AuditEntry]:
+    rows = (
+        await uow.session.exec(
+            select(AuditLogRow)
+            .where(col(AuditLogRow.at) >= since)
+            .order_by(col(AuditLogRow.at), col(AuditLogRow.id))
+        )
+    ).all()
+    return [
+        AuditEntry(r.at, r.actor_id, r.action, r.subject_type, r.subject_id, dict(r.detail))
+        for r in rows
+    ]

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlmodel import col, select
 
+from bot.domain import OutboxStatus
+from bot.records import Unreached
 from storage.tables import OutboxRow
 from storage.uow import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class Unreached:
-    person_id: str
-    reason: str
-    since: datetime
 
 
 async def unreached_people(uow: UnitOfWork) -> list[Unreached]:
@@ -23,7 +15,7 @@ async def unreached_people(uow: UnitOfWork) -> list[Unreached]:
     rows = (
         await uow.session.exec(
             select(OutboxRow)
-            .where(col(OutboxRow.status).in_(("failed", "sent")))
+            .where(col(OutboxRow.status).in_((OutboxStatus.FAILED, OutboxStatus.SENT)))
             .order_by(col(OutboxRow.id))
         )
     ).all()
@@ -32,7 +24,7 @@ async def unreached_people(uow: UnitOfWork) -> list[Unreached]:
         if row.person_id:
             latest[row.person_id] = row
     return [
-        Unreached(person, row.last_error or "failed", row.created_at)
+        Unreached(person, row.last_error or OutboxStatus.FAILED, row.created_at)
         for person, row in latest.items()
-        if row.status == "failed"
+        if row.status == OutboxStatus.FAILED
     ]

@@ -2,52 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from sqlalchemy import update
 from sqlmodel import col, select
 
 from bot.approvers import Availability
+from bot.domain import OPEN_REQUEST, ActionStatus, RequestStatus
 from bot.feasibility import Answer, FeasibilityCheck
+from bot.records import RequestView
 from storage.tables import ActionRow, FeasibilityRequestRow, PersonRow
 from storage.uow import UnitOfWork
-
-OPEN = ("pending", "info_requested")
-
-
-@dataclass(frozen=True, slots=True)
-class RequestView:
-    """A request with the action it is about: everything its card shows."""
-
-    id: int
-    action_id: int
-    requester_id: str
-    approver_id: str
-    status: str
-    check: FeasibilityCheck
-    explanation: str
-    question: str | None
-    answer: str | None
-    decided_by: str | None
-    decided_at: datetime | None
-    reason: str | None
-    created_at: datetime
-    card_sent_to: tuple[str, ...]
-    reminded_at: datetime | None
-    escalated_at: datetime | None
-    customer_need: str
-    offer_item_id: str
-    extra: str
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN
-
-    @property
-    def card_key(self) -> str:
-        return f"request:{self.id}"
 
 
 async def create_request(
@@ -95,7 +62,7 @@ async def open_requests(uow: UnitOfWork, approver_id: str | None = None) -> list
     query = (
         select(FeasibilityRequestRow, ActionRow)
         .join(ActionRow, col(ActionRow.id) == FeasibilityRequestRow.action_id)
-        .where(col(FeasibilityRequestRow.status).in_(OPEN))
+        .where(col(FeasibilityRequestRow.status).in_(OPEN_REQUEST))
         .order_by(col(FeasibilityRequestRow.created_at), col(FeasibilityRequestRow.id))
     )
     if approver_id is not None:
@@ -107,7 +74,7 @@ async def decide(
     uow: UnitOfWork,
     request_id: int,
     *,
-    status: str,
+    status: Literal[RequestStatus.APPROVED, RequestStatus.DECLINED],
     by: str,
     reason: str | None,
     now: datetime,
@@ -117,7 +84,7 @@ async def decide(
     result = await uow.session.exec(
         update(FeasibilityRequestRow)
         .where(col(FeasibilityRequestRow.id) == request_id)
-        .where(col(FeasibilityRequestRow.status).in_(OPEN))
+        .where(col(FeasibilityRequestRow.status).in_(OPEN_REQUEST))
         .values(status=status, decided_by=by, decided_at=now, decision_reason=reason)
     )
     if result.rowcount != 1:
@@ -127,7 +94,7 @@ async def decide(
     await uow.session.exec(
         update(ActionRow)
         .where(col(ActionRow.id) == request.action_id)
-        .values(status=status, updated_at=now)
+        .values(status=ActionStatus(status.value), updated_at=now)
     )
     return True
 
@@ -137,8 +104,8 @@ async def ask_more(uow: UnitOfWork, request_id: int, *, by: str, question: str) 
     result = await uow.session.exec(
         update(FeasibilityRequestRow)
         .where(col(FeasibilityRequestRow.id) == request_id)
-        .where(col(FeasibilityRequestRow.status) == "pending")
-        .values(status="info_requested", question=question, answer=None)
+        .where(col(FeasibilityRequestRow.status) == RequestStatus.PENDING)
+        .values(status=RequestStatus.INFO_REQUESTED, question=question, answer=None)
     )
     return result.rowcount == 1
 
@@ -147,8 +114,8 @@ async def answer_question(uow: UnitOfWork, request_id: int, *, answer: str) -> b
     result = await uow.session.exec(
         update(FeasibilityRequestRow)
         .where(col(FeasibilityRequestRow.id) == request_id)
-        .where(col(FeasibilityRequestRow.status) == "info_requested")
-        .values(status="pending", answer=answer)
+        .where(col(FeasibilityRequestRow.status) == RequestStatus.INFO_REQUESTED)
+        .values(status=RequestStatus.PENDING, answer=answer)
     )
     return result.rowcount == 1
 
@@ -203,7 +170,7 @@ def _view(request: FeasibilityRequestRow, action: ActionRow) -> RequestView:
         action_id=action.id,
         requester_id=request.requester_id,
         approver_id=request.approver_id,
-        status=request.status,
+        status=RequestStatus(request.status),
         check=check,
         explanation=request.explanation,
         question=request.question,

@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy import JSON, Column, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.domain import NominationStatus, OfferSource, OutboxStatus, RequestStatus
+
 
 class PersonRow(SQLModel, table=True):
     __tablename__ = "person"
@@ -60,7 +62,7 @@ class ServiceOfferItemRow(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=63)
     title: str = Field(max_length=150)
-    source: str = Field(default="organisation", max_length=20)  # organisation | adopted
+    source: str = Field(default=OfferSource.ORGANISATION, max_length=20)
     nomination_id: int | None = None
     adopted_at: datetime | None = None
     active: bool = True
@@ -91,7 +93,7 @@ class ActionRow(SQLModel, table=True):
     customer_need: str
     offer_item_id: str = Field(max_length=63)
     extra: str
-    status: str = Field(max_length=20)
+    status: str = Field(max_length=20)  # an ActionStatus
     context: str = Field(max_length=20)
     approach: str = Field(max_length=20)
     customer_aware: bool | None = None
@@ -99,10 +101,9 @@ class ActionRow(SQLModel, table=True):
     practice_id: int | None = Field(default=None, foreign_key="practice.id")
     cost: Decimal | None = Field(default=None, sa_column=Column(Numeric(10, 2)))
     minutes: int | None = None
-    follow_up_due_at: datetime | None = None
     follow_up_asked: int = 0
     follow_up_answered_at: datetime | None = None
-    affected_others: str | None = Field(default=None, max_length=20)  # no | a_little | yes
+    affected_others: str | None = Field(default=None, max_length=20)  # an AffectedOthers
     follow_up_note: str | None = None
     customer_noticed: bool | None = None
     created_at: datetime
@@ -124,7 +125,7 @@ class FeasibilityRequestRow(SQLModel, table=True):
     within_regulations: str = Field(max_length=10)
     affects_others: str = Field(max_length=10)
     explanation: str = ""
-    status: str = Field(default="pending", max_length=20, index=True)
+    status: str = Field(default=RequestStatus.PENDING, max_length=20, index=True)
     question: str | None = None
     answer: str | None = None
     decided_by: str | None = Field(default=None, max_length=63)
@@ -177,7 +178,7 @@ class NominationRow(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     practice_id: int = Field(foreign_key="practice.id", unique=True)
-    status: str = Field(default="open", max_length=20)  # open | adopted | dismissed
+    status: str = Field(default=NominationStatus.OPEN, max_length=20)
     successes: int = 0
     people: int = 0
     weeks: int = 0
@@ -217,7 +218,7 @@ class OutboxRow(SQLModel, table=True):
     target: str = Field(max_length=200)
     payload: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     dedupe_key: str | None = Field(default=None, unique=True, max_length=200)
-    status: str = Field(default="pending", max_length=20)  # pending | sent | failed
+    status: str = Field(default=OutboxStatus.PENDING, max_length=20)
     attempts: int = 0
     next_attempt_at: datetime
     last_error: str | None = None

@@ -16,7 +16,7 @@ from adapters.slack.messenger import SlackMessenger
 from bot.codec import dump_outbound
 from bot.messages import Button, Card, CardField, Text
 from bot.org import Organisation
-from bot.outbox import MAX_ATTEMPTS, Dispatcher
+from bot.outbox import MAX_ATTEMPTS, Dispatcher, committed
 from storage.database import Database
 from storage.delivery import SqlDeliveryStore
 from storage.outbox import claim_due, enqueue
@@ -214,7 +214,9 @@ async def test_a_claimed_message_of_a_dead_worker_comes_back_after_the_lease(
 ) -> None:
     clock = SteppingClock()
     await _queue(synced, "asha", Text("hi"))
-    claimed = await claim_due(synced, now=clock.now(), lease=timedelta(minutes=2))
+    claimed = await committed(
+        synced, lambda uow: claim_due(uow, now=clock.now(), lease=timedelta(minutes=2))
+    )
     assert len(claimed) == 1  # ... and the worker dies here
     dispatcher = _dispatcher(synced, org, fake_slack.api_url, clock)
     assert await dispatcher.run_once() == 0
@@ -248,7 +250,7 @@ async def test_a_message_a_dead_worker_may_have_sent_is_checked_not_resent(
     clock = SteppingClock()
     await _queue(synced, "asha", Text("sent before the crash"), key="prompt:asha")
     await _queue(synced, "tom", Text("never sent"), key="prompt:tom")
-    await claim_due(synced, now=clock.now(), lease=timedelta(minutes=2))
+    await committed(synced, lambda uow: claim_due(uow, now=clock.now(), lease=timedelta(minutes=2)))
     # The dead worker got Asha's message out (tagged with its key) before it died.
     client = AsyncWebClient(token=TOKEN, base_url=fake_slack.api_url)
     await client.chat_postMessage(

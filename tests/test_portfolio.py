@@ -79,7 +79,8 @@ async def asha_evidence(engine: Engine) -> None:
     await run_job(
         "follow-up", org=engine.org, database=engine.database, at=NOW + timedelta(days=40)
     )
-    from storage.follow_ups import FollowUpAnswer, record_follow_up
+    from bot.records import FollowUpAnswer
+    from storage.follow_ups import record_follow_up
 
     async with UnitOfWork(engine.database) as uow:
         await record_follow_up(uow, int(busy), FollowUpAnswer("no", True, ""), NOW)

@@ -19,13 +19,22 @@ from adapters.links import LinkSigner
 from adapters.server import create_app
 from adapters.state import LINKS
 from bot.settings import EXAMPLE_ORG_FILE, Settings
+from storage import secrets as stored_secrets
 from storage.database import Database, open_database
-from storage.secrets import stored_secret
+from storage.uow import UnitOfWork
 from tests.process import Cli, cli_env
 
 
 def _settings(tmp_path: Path) -> Settings:
     return Settings(database_url=f"sqlite:///{tmp_path / 'server.db'}", org_file=EXAMPLE_ORG_FILE)
+
+
+async def stored_secret(database: Database, name: str) -> bytes:
+    """The stored key, read (or made) in a committed unit of work of its own."""
+    async with UnitOfWork(database) as uow:
+        key = await stored_secrets.stored_secret(uow, name)
+        await uow.commit()
+    return key
 
 
 async def test_healthz_reports_database_adapters_and_version(

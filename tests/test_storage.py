@@ -16,8 +16,9 @@ from sqlmodel import SQLModel, select
 
 from bot.domain import ActionStatus, Approach, CheckedAction, Context
 from bot.org import Organisation
+from bot.records import ConversationState
 from storage.actions import add_action, count_actions, recent_actions
-from storage.conversations import ConversationState, clear_state, load_state, save_state
+from storage.conversations import clear_state, load_state, save_state
 from storage.database import Database, alembic_config, utc_now
 from storage.events import audit, claim_event
 from storage.people import sync_organisation

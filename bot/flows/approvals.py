@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.approvers import availability, refusal, route
-from bot.domain import ActionStatus, Approach, CheckedAction
+from bot.domain import ActionStatus, Approach, CheckedAction, RequestStatus
 from bot.feasibility import FeasibilityCheck, Verdict, assess, money
 from bot.flows import nominations
 from bot.flows.turn import Scene, Turn
@@ -32,11 +33,11 @@ from bot.messages import (
 )
 from bot.names import person_name
 from bot.org import Organisation
+from bot.records import RequestView
 from bot.text import clean, one_line, shorten
 from storage.actions import add_action
 from storage.events import audit
 from storage.requests import (
-    RequestView,
     answer_question,
     ask_more,
     create_request,
@@ -201,17 +202,17 @@ def request_card(org: Organisation, request: RequestView) -> Card:
 
 def _state(org: Organisation, request: RequestView, tz: ZoneInfo) -> tuple[str, tuple[Button, ...]]:
     value = str(request.id)
-    if request.status == "pending":
+    if request.status == RequestStatus.PENDING:
         return "Waiting for a decision.", (
             Button("Approve", "request.approve", value, ButtonStyle.PRIMARY),
             Button("Decline", "request.decline", value, ButtonStyle.DANGER),
             Button("Ask for more info", "request.ask", value),
         )
-    if request.status == "info_requested":
+    if request.status == RequestStatus.INFO_REQUESTED:
         return f"Waiting for {person_name(org, request.requester_id)}'s answer.", ()
     who = person_name(org, request.decided_by or "")
     when = _when(request.decided_at, tz) if request.decided_at else ""
-    mark = "✅ Approved" if request.status == "approved" else "❌ Declined"
+    mark = "✅ Approved" if request.status == RequestStatus.APPROVED else "❌ Declined"
     why = f": {one_line(request.reason, MAX_NOTE)}" if request.reason else ""  # typed: one line
     return f"{mark} by {who}, {when}{why}", ()
 
@@ -246,14 +247,14 @@ async def _open(turn: Turn, request_id: str) -> RequestView | list[Outbound]:
         return [Refusal(GONE)]
     if refused := _refused(turn, request):
         return [refused]
-    if not request.is_open or request.status != "pending":
+    if not request.is_open or request.status != RequestStatus.PENDING:
         return _already(turn, request)
     return request
 
 
 def _already(turn: Turn, request: RequestView) -> list[Outbound]:
     card = CardUpdate(request.card_key, request_card(turn.org, request))
-    if request.status == "info_requested":
+    if request.status == RequestStatus.INFO_REQUESTED:
         return [card, Text("More information was asked for; the answer isn't in yet.")]
     tz = ZoneInfo(turn.org.organisation.timezone)
     who = person_name(turn.org, request.decided_by or "")
@@ -265,7 +266,7 @@ async def approve(turn: Turn, request_id: str) -> list[Outbound]:
     found = await _open(turn, request_id)
     if not isinstance(found, RequestView):
         return found
-    return await _decide(turn, found, "approved", None)
+    return await _decide(turn, found, RequestStatus.APPROVED, None)
 
 
 async def start_decline(turn: Turn, request_id: str) -> list[Outbound]:
@@ -353,7 +354,7 @@ async def submit_form(turn: Turn, form_id: str, values: dict[str, str]) -> list[
                     reason,
                 )
             ]
-        return await _decide(turn, found, "declined", reason)
+        return await _decide(turn, found, RequestStatus.DECLINED, reason)
     question, problem = _note(values, "question")
     if problem:
         return [
@@ -371,7 +372,10 @@ async def submit_form(turn: Turn, form_id: str, values: dict[str, str]) -> list[
 
 
 async def _decide(
-    turn: Turn, request: RequestView, status: str, reason: str | None
+    turn: Turn,
+    request: RequestView,
+    status: Literal[RequestStatus.APPROVED, RequestStatus.DECLINED],
+    reason: str | None,
 ) -> list[Outbound]:
     if not await decide(
         turn.uow, request.id, status=status, by=turn.person.id, reason=reason, now=turn.now
@@ -400,7 +404,7 @@ async def _decide(
 def _decision_for_requester(turn: Turn, request: RequestView) -> Card:
     who = person_name(turn.org, turn.person.id)
     idea = shorten(request.extra, 200)
-    if request.status == "approved":
+    if request.status == RequestStatus.APPROVED:
         return Card(
             title=f"{who} approved your idea ✅",
             text=f"Go ahead: {idea}\nMake sure the customer knows it's something extra. "
@@ -469,7 +473,7 @@ async def open_answer_form(turn: Turn, request_id: str) -> list[Outbound]:
     request = await _find(turn, request_id)
     if request is None or request.requester_id != turn.person.id:
         return [Refusal(NOT_YOUR_QUESTION)]
-    if request.status != "info_requested":
+    if request.status != RequestStatus.INFO_REQUESTED:
         return [Refusal(ANSWERED)]
     return [answer_form(request_id)]
 
@@ -520,7 +524,7 @@ async def chase_waiting(scene: Scene) -> Chased:
     policy = scene.org.policy
     available = availability(scene.org, await stored_availability(scene.uow))
     for request in await open_requests(scene.uow):
-        if request.status != "pending":
+        if request.status != RequestStatus.PENDING:
             continue  # waiting on the requester's answer, not on the approver
         waited = scene.now - request.created_at
         if request.escalated_at is None and waited >= timedelta(

@@ -14,7 +14,7 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from bot.approvers import chain_above
-from bot.domain import LoggedAction
+from bot.domain import LoggedAction, Sentiment
 from bot.flows.turn import Turn
 from bot.ids import parse_id
 from bot.messages import (
@@ -31,12 +31,13 @@ from bot.messages import (
     Text,
 )
 from bot.org import Person, Role
+from bot.records import ConversationState, NewFeedback, StoredFeedback
 from bot.redact import redact
 from bot.text import clean, shorten
 from storage.actions import get_extra, recent_actions_of
-from storage.conversations import ConversationState, clear_state, load_state, save_state
+from storage.conversations import clear_state, load_state, save_state
 from storage.events import audit, claim_event
-from storage.feedback import NewFeedback, StoredFeedback, add_feedback, get_feedback
+from storage.feedback import add_feedback, get_feedback
 
 FLOW = "feedback"
 FORM_ID = "feedback"
@@ -65,9 +66,9 @@ CHANNEL_CHOICES = (
     Choice(Channel.OTHER, "Other"),
 )
 SENTIMENT_CHOICES = (
-    Choice("positive", "Positive"),
-    Choice("mixed", "Mixed"),
-    Choice("negative", "Negative"),
+    Choice(Sentiment.POSITIVE, "Positive"),
+    Choice(Sentiment.MIXED, "Mixed"),
+    Choice(Sentiment.NEGATIVE, "Negative"),
 )
 RATING_CHOICES = tuple(Choice(str(n), "★" * n) for n in range(1, 6))
 
@@ -234,7 +235,7 @@ async def submit_form(turn: Turn, values: dict[str, str]) -> list[Outbound]:
             person_id=draft.about,
             recorded_by=turn.person.id,
             channel=draft.channel,
-            sentiment=draft.sentiment,
+            sentiment=Sentiment(draft.sentiment),
             words=stored_words,
             rating=int(draft.rating) if draft.rating else None,
             quoted_from=draft.quoted_from or None,
@@ -251,7 +252,7 @@ async def submit_form(turn: Turn, values: dict[str, str]) -> list[Outbound]:
     told = await _pass_on(turn, feedback_id, draft, stored_words, action)
     thanks = (
         "Lovely to hear. Thank you for going the extra mile! "
-        if draft.sentiment == "positive"
+        if draft.sentiment == Sentiment.POSITIVE
         else ""
     )
     passed = f"I've passed it on to {' and '.join(told)}. " if told else ""
@@ -263,7 +264,7 @@ async def submit_form(turn: Turn, values: dict[str, str]) -> list[Outbound]:
             buttons=(Button("My actions", "menu.mine"),),
         )
     ]
-    if draft.sentiment == "positive" and _recognition_channels(turn):
+    if draft.sentiment == Sentiment.POSITIVE and _recognition_channels(turn):
         staff = turn.org.person(draft.about)
         assert staff is not None
         praise = _praise(staff, action.extra if action else None, stored_words)
@@ -310,7 +311,7 @@ async def decide_share(turn: Turn, value: str, *, share: bool) -> list[Outbound]
     if feedback.recorded_by != turn.person.id:
         return [Refusal("Only the person who recorded this feedback can choose to share it.")]
     staff = turn.org.person(feedback.person_id)
-    if feedback.sentiment != "positive" or not feedback.words or staff is None:
+    if feedback.sentiment != Sentiment.POSITIVE or not feedback.words or staff is None:
         return [Refusal("This feedback can't be shared in the recognition channel.")]
     extra = await get_extra(turn.uow, feedback.action_id) if feedback.action_id else None
     praise = _praise(staff, extra, feedback.words)
@@ -366,7 +367,7 @@ async def _pass_on(
     quote = f"The customer said: “{shorten(words, 600)}”"
     told: list[str] = []
     key = ("feedback", feedback_id)
-    if draft.sentiment == "positive":
+    if draft.sentiment == Sentiment.POSITIVE:
         praise = _praise(staff, action.extra if action else None, words)
         if supervisor is not None and supervisor.id != turn.person.id:
             await turn.notify.person(supervisor.id, praise, *key, "supervisor")

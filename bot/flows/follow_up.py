@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.domain import AffectedOthers
 from bot.flows.turn import Scene, Turn
 from bot.ids import parse_id
 from bot.messages import (
@@ -19,12 +20,11 @@ from bot.messages import (
     Refusal,
     Text,
 )
+from bot.records import DueAction, FollowUpAnswer
 from bot.redact import redact
 from bot.text import clean, shorten
 from storage.events import audit
 from storage.follow_ups import (
-    DueAction,
-    FollowUpAnswer,
     due_follow_ups,
     get_action,
     mark_asked,
@@ -35,9 +35,9 @@ FORM = "follow-up"
 MAX_ASKS = 2
 SECOND_ASK_AFTER_DAYS = 2
 AFFECTED_CHOICES = (
-    Choice("no", "No"),
-    Choice("a_little", "A little"),
-    Choice("yes", "Yes"),
+    Choice(AffectedOthers.NO, "No"),
+    Choice(AffectedOthers.A_LITTLE, "A little"),
+    Choice(AffectedOthers.YES, "Yes"),
 )
 NOTICED_CHOICES = (Choice("yes", "Yes"), Choice("no", "No"), Choice("unsure", "Not sure"))
 LABELS = {c.value: c.label for c in (*AFFECTED_CHOICES, *NOTICED_CHOICES)}
@@ -142,7 +142,8 @@ async def submit(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbo
         errors["affected_others"] = "Say no, a little, or yes."
     if typed.get("customer_noticed") not in ("yes", "no", "unsure"):
         errors["customer_noticed"] = "Say yes, no or not sure."
-    if typed.get("affected_others") in ("a_little", "yes") and not typed.get("note"):
+    felt = (AffectedOthers.A_LITTLE, AffectedOthers.YES)
+    if typed.get("affected_others") in felt and not typed.get("note"):
         errors["note"] = "Say briefly how other customers were affected."
     for name in ("note", "feedback_since"):
         if len(typed.get(name, "")) > 1000:
@@ -154,7 +155,7 @@ async def submit(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbo
     note = redact(typed.get("note", ""))  # stored on the action, like its other free text
     since = redact(typed.get("feedback_since", ""))
     answer = FollowUpAnswer(
-        affected_others=typed["affected_others"],
+        affected_others=AffectedOthers(typed["affected_others"]),
         customer_noticed={"yes": True, "no": False}.get(typed["customer_noticed"]),
         note="\n".join(
             part for part in (note, f"Feedback since: {since}" if since else "") if part
@@ -169,7 +170,7 @@ async def submit(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbo
         subject_id=str(action.id),
     )
     replies: list[Outbound] = [Text("Thank you! That goes on the action.")]
-    if answer.affected_others != "no" and turn.person.supervisor:
+    if answer.affected_others != AffectedOthers.NO and turn.person.supervisor:
         # P12: the supervisor hears when other customers felt it.
         await turn.notify.person(
             turn.person.supervisor,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.domain import NOT_COVERED, LoggedAction
+from bot.domain import NOT_COVERED, AffectedOthers, LoggedAction
 from bot.flows.turn import Turn
 from bot.messages import Button, ButtonStyle, Card, CardField, Outbound, Text
 from bot.org import Role
+from bot.records import FeedbackLine
 from bot.text import shorten
 from storage.actions import recent_actions
-from storage.feedback import FeedbackLine, feedback_on
+from storage.feedback import feedback_on
 from storage.people import adopted_offer
 
 HELP = Card(
@@ -120,7 +121,11 @@ def _summary(turn: Turn, action: LoggedAction, feedback: list[FeedbackLine]) -> 
     if len(feedback) > 2:
         lines.append(f"…and {len(feedback) - 2} more feedback")
     if action.affected_others is not None:
-        effect = {"no": "no effect", "a_little": "a little effect", "yes": "an effect"}
+        effect = {
+            AffectedOthers.NO: "no effect",
+            AffectedOthers.A_LITTLE: "a little effect",
+            AffectedOthers.YES: "an effect",
+        }
         parts = [f"{effect.get(action.affected_others, 'an effect')} on other customers"]
         if action.customer_noticed is not None:
             parts.append("the customer noticed" if action.customer_noticed else "not noticed")

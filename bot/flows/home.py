@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain import NominationStatus
 from bot.flows import admin
 from bot.flows.approvals import age
 from bot.flows.general import show_mine
@@ -49,7 +50,7 @@ async def home_cards(turn: Turn) -> list[Card]:
     if person.role in admin.ALLOWED:
         cards.append(await admin.unreachable_card(turn))
     if person.role is Role.MANAGER:
-        nominations = await nominations_of(turn.uow, "open")
+        nominations = await nominations_of(turn.uow, NominationStatus.OPEN)
         cards.append(
             Card(
                 title=f"Nominated for the service offer ({len(nominations)})",

@@ -33,10 +33,11 @@ from bot.messages import (
     Outbound,
     Text,
 )
+from bot.records import ConversationState
 from bot.redact import redact
 from bot.text import parse_day
 from storage.actions import add_action, count_actions
-from storage.conversations import ConversationState, clear_state, load_state, save_state
+from storage.conversations import clear_state, load_state, save_state
 from storage.events import audit
 
 FLOW = "log"

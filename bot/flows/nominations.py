@@ -4,7 +4,9 @@ Adopt or Dismiss (3.5, K7, K9)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Literal
 
+from bot.domain import NominationStatus
 from bot.errors import UserError
 from bot.flows.turn import Scene, Turn
 from bot.ids import parse_id
@@ -26,11 +28,11 @@ from bot.names import person_name
 from bot.nominations import from_counts, tally
 from bot.org import Role
 from bot.practices import PracticeText, suggest
+from bot.records import NominationView
 from bot.text import clean, shorten
 from storage.actions import get_extra, recent_actions
 from storage.events import audit
 from storage.practices import (
-    NominationView,
     action_owner,
     adopt_into_offer,
     assign_practice,
@@ -130,9 +132,9 @@ async def nominate_due(scene: Scene) -> int:
     for practice in await practices(scene.uow, examples=0):
         current = current_of.get(practice.id)
         seen = from_counts(counts.get(practice.id))
-        if current is not None and current.status == "adopted":
+        if current is not None and current.status == NominationStatus.ADOPTED:
             continue
-        if current is not None and current.status == "dismissed":
+        if current is not None and current.status == NominationStatus.DISMISSED:
             # Dismissed ones come back only once their successes have doubled.
             if seen.successes < 2 * max(current.successes, 1):
                 continue
@@ -197,7 +199,7 @@ async def nomination_card(scene: Scene, nomination_id: int) -> Card:
         )
     value = str(nomination.id)
     buttons: tuple[Button, ...] = ()
-    if nomination.status == "open":
+    if nomination.status == NominationStatus.OPEN:
         text = "Should this join our routine service offer (K7)?"
         buttons = (
             Button("Adopt", "nomination.adopt", value, ButtonStyle.PRIMARY),
@@ -206,7 +208,8 @@ async def nomination_card(scene: Scene, nomination_id: int) -> Card:
     else:
         who = person_name(scene.org, nomination.decided_by or "")
         why = f": {nomination.reason}" if nomination.reason else ""
-        text = f"{'✅ Adopted' if nomination.status == 'adopted' else '❌ Dismissed'} by {who}{why}"
+        adopted = nomination.status == NominationStatus.ADOPTED
+        text = f"{'✅ Adopted' if adopted else '❌ Dismissed'} by {who}{why}"
     return Card(
         title=f"Nominated for the routine offer: {nomination.title}",
         text=text,
@@ -219,7 +222,7 @@ async def nomination_card(scene: Scene, nomination_id: int) -> Card:
 async def show(turn: Turn) -> list[Outbound]:
     if turn.person.role is not Role.MANAGER:
         return [Text("Nominations are decided by managers.")]
-    waiting = await nominations(turn.uow, "open")
+    waiting = await nominations(turn.uow, NominationStatus.OPEN)
     if not waiting:
         return [Text("No nominations are waiting. 🎉")]
     return [await nomination_card(turn, n.id) for n in waiting[:10]]
@@ -237,7 +240,7 @@ async def start(turn: Turn, action: str, value: str) -> list[Outbound]:
     nomination = await get_nomination(turn.uow, number) if number is not None else None
     if nomination is None:
         return [Refusal("I can't find that nomination.")]
-    if nomination.status != "open":
+    if nomination.status != NominationStatus.OPEN:
         return [
             CardUpdate(nomination.card_key, await nomination_card(turn, nomination.id)),
             Text(f"That was {nomination.status} already."),
@@ -271,14 +274,16 @@ async def submit(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbo
             replace(f, errors={name: "A few words, please."}) if isinstance(f, Form) else f
             for f in form
         ]
-    status = "adopted" if kind == ADOPT_FORM else "dismissed"
+    status: Literal[NominationStatus.ADOPTED, NominationStatus.DISMISSED] = (
+        NominationStatus.ADOPTED if kind == ADOPT_FORM else NominationStatus.DISMISSED
+    )
     nomination_id = int(value)  # checked by parse_id above
     if not await decide_nomination(
         turn.uow,
         nomination_id,
         status=status,
         by=turn.person.id,
-        reason=None if status == "adopted" else text,
+        reason=None if status == NominationStatus.ADOPTED else text,
         now=turn.now,
     ):
         latest = await nomination_card(turn, nomination_id)
@@ -292,7 +297,7 @@ async def submit(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbo
     )
     nomination = await get_nomination(turn.uow, nomination_id)
     assert nomination is not None
-    if status == "adopted":
+    if status == NominationStatus.ADOPTED:
         await adopt_into_offer(turn.uow, nomination_id, text, turn.now)
         await _thank(turn, nomination.practice_id, text)
     card = await nomination_card(turn, nomination_id)
@@ -301,7 +306,7 @@ async def submit(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbo
         await turn.notify.person(manager.id, update, nomination.card_key, status, manager.id)
     said = (
         f"Adopted: “{text}” is now part of our routine offer."
-        if status == "adopted"
+        if status == NominationStatus.ADOPTED
         else "Dismissed. It won't come back unless its successes double."
     )
     return [update, Text(said)]
@@ -369,7 +374,7 @@ async def _suggested(turn: Turn, values: dict[str, str]) -> list[Outbound]:
         suggested_by=turn.person.id,
         suggestion=reason,
     )
-    if nomination.status != "open":
+    if nomination.status != NominationStatus.OPEN:
         return [Text(_decided_already(turn, nomination))]
     await _tell_managers(turn, nomination.id)
     return [Text("Thank you! Your suggestion has gone to the managers.")]
@@ -378,7 +383,7 @@ async def _suggested(turn: Turn, values: dict[str, str]) -> list[Outbound]:
 def _decided_already(turn: Turn, nomination: NominationView) -> str:
     """A suggestion for a practice the managers have decided on: what they decided."""
     who = person_name(turn.org, nomination.decided_by or "")
-    if nomination.status == "adopted":
+    if nomination.status == NominationStatus.ADOPTED:
         return (
             f"Good news: that's already part of our routine offer ({who} adopted it). "
             "Thank you for suggesting it!"

@@ -72,3 +72,90 @@ def test_adapters_do_not_import_storage() -> None:
         if name.split(".")[0] == "storage"
     }
     assert not offenders, f"adapters/ must not import storage/, found: {sorted(offenders)}"
+
+
+# What storage/ may import from bot/: the records it returns and the rules they are made
+# of. These import nothing from storage/, so bot/ and storage/ never import each other.
+RECORD_MODULES = {"bot.domain", "bot.records", "bot.org", "bot.feasibility", "bot.approvers"}
+
+
+def _import_graph(root: Path = ROOT) -> dict[str, set[str]]:
+    """Every module of bot/ and storage/ (migrations aside), with the modules of the two
+    it imports anywhere in the file (`from bot import records` counts as bot.records)."""
+    files: dict[str, Path] = {}
+    for folder in ("bot", "storage"):
+        for path in (root / folder).rglob("*.py"):
+            parts = path.relative_to(root).with_suffix("").parts
+            if "migrations" not in parts:
+                files[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph: dict[str, set[str]] = {}
+    for module, path in files.items():
+        named: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                named.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                named.add(node.module)
+                named.update(f"{node.module}.{alias.name}" for alias in node.names)
+        graph[module] = {name for name in named if name in files and name != module}
+    return graph
+
+
+def _reachable(graph: dict[str, set[str]], start: set[str]) -> set[str]:
+    seen, waiting = set(start), list(start)
+    while waiting:
+        for found in graph.get(waiting.pop(), set()) - seen:
+            seen.add(found)
+            waiting.append(found)
+    return seen
+
+
+def _bot_storage_cycles(graph: dict[str, set[str]]) -> set[tuple[str, str]]:
+    """Pairs (a bot module, a storage module) that import each other, however indirectly."""
+    return {
+        (module, other)
+        for module in graph
+        if module.startswith("bot")
+        for other in _reachable(graph, {module})
+        if other.startswith("storage") and module in _reachable(graph, {other})
+    }
+
+
+def test_storage_imports_only_the_records_from_bot() -> None:
+    graph = _import_graph()
+    from_bot = {
+        f"{module}: {name}"
+        for module, names in graph.items()
+        if module.startswith("storage")
+        for name in names
+        if name.startswith("bot")
+    }
+    features = ("bot.flows", "bot.jobs", "bot.engine")
+    assert not {line for line in from_bot if line.split(": ")[1].startswith(features)}
+    offenders = {line for line in from_bot if line.split(": ")[1] not in RECORD_MODULES}
+    assert not offenders, f"storage/ may import only {sorted(RECORD_MODULES)}: {offenders}"
+
+
+def test_the_record_modules_import_nothing_from_storage() -> None:
+    graph = _import_graph()
+    assert set(graph) >= RECORD_MODULES
+    reached = _reachable(graph, RECORD_MODULES)
+    assert sorted(m for m in reached if m.startswith("storage")) == []
+
+
+def test_no_module_of_bot_and_one_of_storage_import_each_other() -> None:
+    assert _bot_storage_cycles(_import_graph()) == set()
+
+
+def test_the_graph_would_notice_a_cycle(tmp_path: Path) -> None:
+    for name, text in {
+        "bot/__init__.py": "",
+        "bot/flows.py": "from storage.requests import get_request\n",
+        "storage/__init__.py": "",
+        "storage/requests.py": "def get_request() -> None:\n    from bot import flows\n",
+    }.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
+    graph = _import_graph(tmp_path)
+    assert graph["storage.requests"] == {"bot", "bot.flows"}
+    assert _bot_storage_cycles(graph) == {("bot.flows", "storage.requests")}

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from bot.chart import trend_line, trend_png
 from bot.domain import CONTEXT_LABELS, Context, NominationStatus, RequestStatus
+from bot.flows.general import Menu
 from bot.flows.turn import Scene
 from bot.messages import Button, Card, CardField
 from bot.names import person_name
@@ -127,7 +128,7 @@ def digest_card(manager: Person, digest: Digest, end: datetime) -> Card:
     return Card(
         title=f"Your week, {manager.first_name}: to {end:%A %d %B}",
         fields=tuple(fields),
-        buttons=(Button("Service offer", "menu.offer"),),
+        buttons=(Button("Service offer", Menu.OFFER),),
         image_png_b64=base64.b64encode(png).decode(),
         image_alt=trend_line(digest.trend),
     )

@@ -1,31 +1,21 @@
 """The engine: one inbound message in, the replies to its sender out.
 
-It resolves who is talking, makes each event key count once, runs the flow in
-one unit of work, and turns errors into replies (two tiers: a `UserError`'s
-message as is; anything else logged with a reference the person can quote).
+It resolves who is talking, makes each event key count once, looks the message up in
+the route table (bot.routes, where every feature registers its buttons, forms and
+commands), runs the handler in one unit of work, and turns errors into replies (two
+tiers: a `UserError`'s message as is; anything else logged with a reference the person
+can quote). It does not change when a feature is added.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import Clock, local_today
 from bot.errors import UserError
-from bot.flows import (
-    admin,
-    approvals,
-    away,
-    feedback,
-    follow_up,
-    general,
-    home,
-    log_action,
-    nominations,
-    portfolio,
-    prompts,
-)
+from bot.flows.registry import route_table
 from bot.flows.turn import Turn
 from bot.messages import (
     ButtonClick,
@@ -35,19 +25,15 @@ from bot.messages import (
     FormSubmission,
     Inbound,
     Outbound,
-    QuotedMessage,
     Refusal,
     Replies,
     Sender,
     Text,
-    TextMessage,
 )
 from bot.notifier import Notifier
 from bot.org import Organisation, Person
-from bot.records import ConversationState
-from bot.text import clean
+from bot.routes import RouteTable
 from storage.addresses import remember_address
-from storage.conversations import load_state
 from storage.database import Database, StorageUnavailable, is_unavailable
 from storage.events import claim_event
 from storage.people import remember_timezone
@@ -55,14 +41,13 @@ from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE = 4000
-
 
 @dataclass(frozen=True, slots=True)
 class Engine:
     org: Organisation
     database: Database
     clock: Clock
+    routes: RouteTable = field(default_factory=route_table)
 
     def who(self, sender: Sender) -> Person | None:
         return self.org.person_on(sender.platform, sender.user_id)
@@ -83,9 +68,9 @@ class Engine:
             async with UnitOfWork(self.database) as uow:
                 if not await claim_event(uow, inbound.event_key):
                     log.info("duplicate event %s ignored", inbound.event_key)
-                    return await _replay(self._turn(person, uow), inbound)
+                    return await self.routes.replay(inbound)(self._turn(person, uow))
                 await _keep_address(uow, person, inbound)
-                replies = await _dispatch(self._turn(person, uow), inbound)
+                replies = await self.routes.find(inbound)(self._turn(person, uow))
                 if queue is not None:
                     replies = await _queue(uow, person, inbound, replies, queue, self.clock)
                 await uow.commit()
@@ -129,12 +114,7 @@ class Engine:
         if person is None:
             return [Text(self._stranger_message())]
         async with UnitOfWork(self.database) as uow:
-            turn = self._turn(person, uow)
-            state = await load_state(uow, person.id)
-            if state is not None and state.flow == log_action.FLOW:
-                intro = Text("Welcome back. We were logging an action; let's carry on.")
-                return [intro, *await log_action.resume(turn, state)]
-            return [general.welcome(turn)]
+            return await self.routes.welcome_back(self._turn(person, uow))
 
     async def home(self, sender: Sender) -> list[Card]:
         """The person's home page: their actions, and what waits on them."""
@@ -142,7 +122,7 @@ class Engine:
         if person is None:
             return [Card(title="Extra Mile", text=self._stranger_message())]
         async with UnitOfWork(self.database) as uow:
-            return await home.home_cards(self._turn(person, uow))
+            return await self.routes.home_page(self._turn(person, uow))
 
     def _turn(self, person: Person, uow: UnitOfWork) -> Turn:
         timezone = person.timezone or self.org.organisation.timezone
@@ -215,156 +195,3 @@ async def _keep_address(uow: UnitOfWork, person: Person, inbound: Inbound) -> No
         await remember_address(uow, person.id, platform, inbound.address.reference)
         if inbound.address.timezone:
             await remember_timezone(uow, person.id, inbound.address.timezone)
-
-
-async def _replay(turn: Turn, inbound: Inbound) -> list[Outbound]:
-    """A redelivered event changes nothing; a re-sent click on a request gets its card as
-    it is now (Teams shows "Unable to reach app" to a click that gets no card back), if the
-    clicker may see it: the same check as the first click, else the same refusal."""
-    if isinstance(inbound, ButtonClick) and inbound.action_id.startswith("request."):
-        return await approvals.current_card(turn, inbound.value)
-    return []
-
-
-async def _dispatch(turn: Turn, inbound: Inbound) -> list[Outbound]:
-    match inbound:
-        case TextMessage(text=text):
-            return await _on_text(turn, text)
-        case ButtonClick(action_id=action_id, value=value):
-            return await _on_click(turn, action_id, value)
-        case FormSubmission(form_id=form_id, values=values):
-            if form_id in (log_action.FORM_ID, log_action.CHECK_FORM_ID):
-                return await log_action.submit_form(turn, dict(values), form_id)
-            if form_id == feedback.FORM_ID:
-                return await feedback.submit_form(turn, dict(values))
-            if form_id.partition(":")[0] == follow_up.FORM:
-                return await follow_up.submit(turn, form_id, dict(values))
-            if form_id.partition(":")[0] in nominations.FORMS:
-                return await nominations.submit(turn, form_id, dict(values))
-            if form_id.partition(":")[0] in approvals.FORMS:
-                return await approvals.submit_form(turn, form_id, dict(values))
-            return [
-                Text("I don't recognise that form. It may be from an older version: try `log`.")
-            ]
-        case QuotedMessage(text=text, author=author):
-            return await feedback.open_form(turn, words=text, quoted_from=author)
-
-
-async def _on_text(turn: Turn, raw: str) -> list[Outbound]:
-    text = clean(raw)
-    if len(text) > MAX_MESSAGE:
-        raise UserError(
-            f"That message is {len(text):,} characters; I can take up to {MAX_MESSAGE:,}. "
-            "Could you shorten it and send it again?"
-        )
-    word, _, rest = text.partition(" ")
-    command = word.lower().lstrip("/")
-    state = await load_state(turn.uow, turn.person.id)
-    if command in ("cancel", "stop"):
-        return await log_action.cancel(turn)
-    if state is not None and state.step.startswith("ask:"):
-        if command == "help":
-            return [general.help_card(turn), *await log_action.resume(turn, state)]
-        return await log_action.answer(turn, state, text)
-    return await _command(turn, command, rest.strip(), state)
-
-
-async def _command(
-    turn: Turn, command: str, rest: str, state: ConversationState | None
-) -> list[Outbound]:
-    match command:
-        case "log" if rest:
-            return await log_action.start_quick(turn, rest)
-        case "log":
-            return await log_action.open_form(turn)
-        case "mine":
-            return await general.show_mine(turn)
-        case "feedback":
-            return await feedback.open_form(turn, words=rest)
-        case "unreachable":
-            return await admin.show_unreachable(turn)
-        case "waiting":
-            return await approvals.show_waiting(turn)
-        case "my" if rest.lower() == "data":
-            return await portfolio.my_data(turn)
-        case "portfolio":
-            return await portfolio.request(turn, rest)
-        case "nominations":
-            return await nominations.show(turn)
-        case "suggest":
-            return await nominations.start_suggestion(turn)
-        case "digest":
-            return await prompts.digest_now(turn)
-        case "prompts" if rest.lower() == "on":
-            return await prompts.resume(turn)
-        case "away":
-            return await away.go_away(turn, rest)
-        case "back":
-            return await away.come_back(turn)
-        case "offer":
-            return await general.show_offer(turn, rest)
-        case "help" | "":
-            return [general.help_card(turn)]
-        case "hi" | "hello" | "hey" | "start":
-            return [general.welcome(turn)]
-    if state is not None and state.flow == log_action.FLOW:
-        return [
-            Text("We're in the middle of logging an action; here's where we were."),
-            *await log_action.resume(turn, state),
-        ]
-    return general.not_understood(turn)
-
-
-async def _on_click(turn: Turn, action_id: str, value: str) -> list[Outbound]:
-    state = await load_state(turn.uow, turn.person.id)
-    match action_id:
-        case "menu.log":
-            return await log_action.open_form(turn)
-        case "menu.mine":
-            return await general.show_mine(turn)
-        case "menu.feedback":
-            return await feedback.open_form(turn)
-        case "form.open" if value == log_action.FORM_ID:
-            return await log_action.open_form(turn)
-        case "form.open" if value == feedback.FORM_ID:
-            return await feedback.reopen(turn)
-        case feedback.SHARE | feedback.DONT_SHARE:
-            return await feedback.decide_share(turn, value, share=action_id == feedback.SHARE)
-        case "form.open" if value.startswith(follow_up.FORM + ":"):
-            return await follow_up.open_form(turn, value.partition(":")[2])
-        case "form.open" if value.startswith(approvals.ANSWER_FORM + ":"):
-            return await approvals.open_answer_form(turn, value.partition(":")[2])
-        case "practice.pick":
-            return await nominations.pick(turn, value)
-        case "practice.new":
-            return await nominations.new(turn, value)
-        case "nomination.adopt":
-            return await nominations.start(turn, "adopt", value)
-        case "nomination.dismiss":
-            return await nominations.start(turn, "dismiss", value)
-        case "menu.waiting":
-            return await approvals.show_waiting(turn)
-        case "prompt.skip":
-            return await prompts.not_this_week(turn)
-        case "prompt.pause":
-            return await prompts.pause(turn)
-        case "request.approve":
-            return await approvals.approve(turn, value)
-        case "request.decline":
-            return await approvals.start_decline(turn, value)
-        case "request.ask":
-            return await approvals.start_ask(turn, value)
-        case "menu.offer":
-            return await general.show_offer(turn)
-        case "log.answer" if state is not None and state.step.startswith("ask:"):
-            return await log_action.answer_click(turn, state, value)
-        case "log.answer":
-            return [Refusal("That question has already been answered.")]
-        case "log.save":
-            return await log_action.save(turn)
-        case "log.edit":
-            return await log_action.edit(turn)
-        case "log.cancel":
-            return await log_action.cancel(turn)
-    log.warning("unknown button %r from %s", action_id, turn.person.id)
-    return [Refusal("I don't recognise that button. It may be from an older message: try `help`.")]

@@ -40,6 +40,7 @@ from adapters.slack.render import form_errors, form_view
 from adapters.slack.replies import Replies, Where
 from bot.delivery import DeliveryStore
 from bot.engine import Engine, QueueReplies
+from bot.flows.general import Menu
 from bot.messages import ButtonClick, Form, Inbound, Outbound, Sender
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ class SlackBot:
     async def on_log_shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         shortcut = translate.Shortcut.model_validate(body)
         sender = Sender(translate.PLATFORM, shortcut.user.id)
-        click = ButtonClick(sender, "menu.log", "", f"slack:shortcut:{shortcut.trigger_id}")
+        click = ButtonClick(sender, Menu.LOG, "", f"slack:shortcut:{shortcut.trigger_id}")
         where = Where(None, shortcut.trigger_id)
         await self._turn_then_ack(ack, click, lambda r: self._replies.send(sender, r, where))
 

@@ -24,6 +24,7 @@ from bot.messages import (
     Text,
 )
 from bot.org import Person
+from bot.routes import OPEN_FORM
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -60,7 +61,7 @@ def as_message(message: Outbound) -> SlackMessage:
 
 
 def _open_form_button(form: Form) -> tuple[Button, ...]:
-    return (Button("Open the form", "form.open", form.form_id, ButtonStyle.PRIMARY),)
+    return (Button("Open the form", OPEN_FORM, form.form_id, ButtonStyle.PRIMARY),)
 
 
 METADATA_TYPE = "extramile_outbox"

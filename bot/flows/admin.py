@@ -6,6 +6,7 @@ from bot.flows.turn import Turn
 from bot.messages import Card, CardField, Outbound, Text
 from bot.names import person_name
 from bot.org import Role
+from bot.routes import RouteTable
 from storage.queue import unreached_people
 
 ALLOWED = (Role.ADMIN, Role.MANAGER)
@@ -36,3 +37,7 @@ async def show_unreachable(turn: Turn) -> list[Outbound]:
     if turn.person.role not in ALLOWED:
         return [Text("Only admins and managers can see who the bot cannot reach.")]
     return [await unreachable_card(turn)]
+
+
+def register(routes: RouteTable) -> None:
+    routes.command("unreachable", handler=lambda turn, _: show_unreachable(turn))

@@ -16,6 +16,7 @@ from bot.approvers import availability, refusal, route
 from bot.domain import ActionStatus, Approach, CheckedAction, RequestStatus
 from bot.feasibility import FeasibilityCheck, Verdict, assess, money
 from bot.flows import nominations
+from bot.flows.general import Menu
 from bot.flows.turn import Scene, Turn
 from bot.ids import parse_id
 from bot.messages import (
@@ -34,6 +35,7 @@ from bot.messages import (
 from bot.names import person_name
 from bot.org import Organisation
 from bot.records import RequestView
+from bot.routes import OPEN_FORM, ActionId, FormId, RouteTable, form_about
 from bot.text import clean, one_line, shorten
 from storage.actions import add_action
 from storage.events import audit
@@ -52,7 +54,16 @@ from storage.requests import (
 DECLINE_FORM = "request-decline"
 ASK_FORM = "request-ask"
 ANSWER_FORM = "request-answer"
-FORMS = (DECLINE_FORM, ASK_FORM, ANSWER_FORM)
+
+
+class RequestButton(ActionId):
+    """An approver's buttons on a request card; the value is the request's id."""
+
+    APPROVE = "request.approve"
+    DECLINE = "request.decline"
+    ASK = "request.ask"
+
+
 MAX_NOTE = 500
 
 
@@ -88,7 +99,7 @@ async def submit_idea(
                 "or other customers. I've logged it as done under procedure; make sure the "
                 f"customer knows it's something extra. I'll ask how it went in "
                 f"{turn.org.policy.follow_up_days} days.",
-                buttons=(Button("My actions", "menu.mine"),),
+                buttons=(Button("My actions", Menu.MINE),),
             ),
             *practice,
         ]
@@ -135,7 +146,7 @@ def _sent_to(turn: Turn, approver: str, verdict: Verdict) -> Card:
         text="It needs a supervisor's OK because " + "; ".join(verdict.reasons) + ". "
         f"I'll tell you as soon as {name.split()[0]} decides. Meanwhile, give the customer "
         "what our routine offer promises.",
-        buttons=(Button("My actions", "menu.mine"),),
+        buttons=(Button("My actions", Menu.MINE),),
     )
 
 
@@ -204,9 +215,9 @@ def _state(org: Organisation, request: RequestView, tz: ZoneInfo) -> tuple[str, 
     value = str(request.id)
     if request.status == RequestStatus.PENDING:
         return "Waiting for a decision.", (
-            Button("Approve", "request.approve", value, ButtonStyle.PRIMARY),
-            Button("Decline", "request.decline", value, ButtonStyle.DANGER),
-            Button("Ask for more info", "request.ask", value),
+            Button("Approve", RequestButton.APPROVE, value, ButtonStyle.PRIMARY),
+            Button("Decline", RequestButton.DECLINE, value, ButtonStyle.DANGER),
+            Button("Ask for more info", RequestButton.ASK, value),
         )
     if request.status == RequestStatus.INFO_REQUESTED:
         return f"Waiting for {person_name(org, request.requester_id)}'s answer.", ()
@@ -302,7 +313,9 @@ async def _ask_for_note(
         return found
     requester = person_name(turn.org, found.requester_id).split()[0]
     return [
-        _note_form(f"{form}:{found.id}", title, name, label.format(requester=requester), submit, {})
+        _note_form(
+            form_about(form, found.id), title, name, label.format(requester=requester), submit, {}
+        )
     ]
 
 
@@ -333,8 +346,8 @@ def _note(values: dict[str, str], name: str) -> tuple[str, str | None]:
     return text, None
 
 
-async def submit_form(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbound]:
-    kind, _, request_id = form_id.partition(":")
+async def submit_form(turn: Turn, form: FormId, values: dict[str, str]) -> list[Outbound]:
+    kind, request_id, form_id = form.name, form.param, str(form)
     if kind == ANSWER_FORM:
         return await _answer(turn, request_id, values)
     found = await _open(turn, request_id)
@@ -409,13 +422,13 @@ def _decision_for_requester(turn: Turn, request: RequestView) -> Card:
             title=f"{who} approved your idea ✅",
             text=f"Go ahead: {idea}\nMake sure the customer knows it's something extra. "
             f"I'll ask how it went in {turn.org.policy.follow_up_days} days.",
-            buttons=(Button("My actions", "menu.mine"),),
+            buttons=(Button("My actions", Menu.MINE),),
         )
     return Card(
         title=f"{who} declined your idea",
         text=f"“{request.reason}”\nFor this customer, give what our routine offer promises, "
         "and look for an extra within your own authority. Thank you for thinking of it.",
-        buttons=(Button("Log another idea", "menu.log"),),
+        buttons=(Button("Log another idea", Menu.LOG),),
     )
 
 
@@ -440,7 +453,9 @@ async def _ask(turn: Turn, request: RequestView, question: str) -> list[Outbound
             title=f"{who} has a question about your idea",
             text=f"“{question}”\nYour idea: {shorten(request.extra, 200)}",
             buttons=(
-                Button("Answer", "form.open", f"{ANSWER_FORM}:{request.id}", ButtonStyle.PRIMARY),
+                Button(
+                    "Answer", OPEN_FORM, form_about(ANSWER_FORM, request.id), ButtonStyle.PRIMARY
+                ),
             ),
         ),
         request.card_key,
@@ -455,7 +470,7 @@ async def _ask(turn: Turn, request: RequestView, question: str) -> list[Outbound
 
 def answer_form(request_id: str, errors: dict[str, str] | None = None, value: str = "") -> Form:
     return _note_form(
-        f"{ANSWER_FORM}:{request_id}",
+        form_about(ANSWER_FORM, request_id),
         "Answer the question",
         "answer",
         "Your answer",
@@ -631,3 +646,24 @@ async def current_card(turn: Turn, request_id: str) -> list[Outbound]:
     if refused := _refused(turn, request):
         return [refused]
     return [CardUpdate(request.card_key, request_card(turn.org, request))]
+
+
+# --- routes -------------------------------------------------------------------------------------
+
+
+def register(routes: RouteTable) -> None:
+    # A re-sent click gets the card as it is now: Teams shows "Unable to reach app" to a
+    # click that gets no card back.
+    routes.click(RequestButton.APPROVE, approve, replay=current_card)
+    routes.click(RequestButton.DECLINE, start_decline, replay=current_card)
+    routes.click(RequestButton.ASK, start_ask, replay=current_card)
+    routes.click(Menu.WAITING, lambda turn, _: show_waiting(turn))
+    routes.form(DECLINE_FORM, submit_form, with_param=True)
+    routes.form(ASK_FORM, submit_form, with_param=True)
+    routes.form(
+        ANSWER_FORM,
+        submit_form,
+        opens=lambda turn, form: open_answer_form(turn, form.param),
+        with_param=True,
+    )
+    routes.command("waiting", handler=lambda turn, _: show_waiting(turn))

@@ -10,6 +10,7 @@ from bot.flows.turn import Scene, Turn
 from bot.messages import Outbound, Text
 from bot.names import person_name
 from bot.org import Person
+from bot.routes import RouteTable
 from bot.text import parse_day
 from storage.requests import (
     get_request,
@@ -85,3 +86,8 @@ def _find(turn: Turn, who: str) -> Person | None:
         if wanted in (person.id, person.name.lower(), person.first_name.lower()):
             return person
     return None
+
+
+def register(routes: RouteTable) -> None:
+    routes.command("away", handler=go_away)
+    routes.command("back", handler=lambda turn, _: come_back(turn))

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from bot.approvers import chain_above
 from bot.domain import LoggedAction, Sentiment
+from bot.flows.general import Menu
 from bot.flows.turn import Turn
 from bot.ids import parse_id
 from bot.messages import (
@@ -33,6 +34,7 @@ from bot.messages import (
 from bot.org import Person, Role
 from bot.records import ConversationState, NewFeedback, StoredFeedback
 from bot.redact import redact
+from bot.routes import ActionId, RouteTable
 from bot.text import clean, shorten
 from storage.actions import get_extra, recent_actions_of
 from storage.conversations import clear_state, load_state, save_state
@@ -43,9 +45,12 @@ FLOW = "feedback"
 FORM_ID = "feedback"
 NO_ACTION = "none"
 MAX_WORDS = 2000
-SHARE = "feedback.share"
-DONT_SHARE = "feedback.dont_share"
 QUOTED_INTRO = "This is what will be quoted in the recognition channel:"
+
+
+class FeedbackButton(ActionId):
+    SHARE = "feedback.share"  # value: the feedback's id
+    DONT_SHARE = "feedback.dont_share"
 
 
 class Channel(StrEnum):
@@ -261,7 +266,7 @@ async def submit_form(turn: Turn, values: dict[str, str]) -> list[Outbound]:
             title="Feedback saved",
             text=f"{thanks}{passed}This is what I stored:",
             fields=(CardField("Customer's words", stored_words),),
-            buttons=(Button("My actions", "menu.mine"),),
+            buttons=(Button("My actions", Menu.MINE),),
         )
     ]
     if draft.sentiment == Sentiment.POSITIVE and _recognition_channels(turn):
@@ -295,8 +300,8 @@ def _share_card(feedback_id: int, praise: Card) -> Card:
         text=QUOTED_INTRO,
         fields=(CardField(praise.title, praise.text),),
         buttons=(
-            Button("Share it", SHARE, value, ButtonStyle.PRIMARY),
-            Button("Don't share", DONT_SHARE, value),
+            Button("Share it", FeedbackButton.SHARE, value, ButtonStyle.PRIMARY),
+            Button("Don't share", FeedbackButton.DONT_SHARE, value),
         ),
     )
 
@@ -342,7 +347,7 @@ async def decide_share(turn: Turn, value: str, *, share: bool) -> list[Outbound]
         Card(
             title="Shared in the recognition channel 🌟",
             text=f"I've passed it on to {' and '.join(told)}.",
-            buttons=(Button("My actions", "menu.mine"),),
+            buttons=(Button("My actions", Menu.MINE),),
         )
     ]
 
@@ -393,3 +398,21 @@ def _recognition_channels(turn: Turn) -> list[tuple[str, str]]:
     if targets is None:
         return []
     return [(p, c) for p, c in (("slack", targets.slack), ("teams", targets.teams)) if c]
+
+
+# --- routes -------------------------------------------------------------------------------------
+
+
+def register(routes: RouteTable) -> None:
+    routes.click(Menu.FEEDBACK, lambda turn, _: open_form(turn))
+    routes.click(FeedbackButton.SHARE, lambda turn, value: decide_share(turn, value, share=True))
+    routes.click(
+        FeedbackButton.DONT_SHARE, lambda turn, value: decide_share(turn, value, share=False)
+    )
+    routes.form(
+        FORM_ID,
+        lambda turn, _, values: submit_form(turn, values),
+        opens=lambda turn, _: reopen(turn),
+    )
+    routes.command("feedback", handler=lambda turn, rest: open_form(turn, words=rest))
+    routes.quoted(lambda turn, text, author: open_form(turn, words=text, quoted_from=author))

@@ -22,6 +22,7 @@ from bot.messages import (
 )
 from bot.records import DueAction, FollowUpAnswer
 from bot.redact import redact
+from bot.routes import OPEN_FORM, FormId, RouteTable, form_about
 from bot.text import clean, shorten
 from storage.events import audit
 from storage.follow_ups import (
@@ -59,7 +60,9 @@ async def ask_due(scene: Scene) -> int:
             title="How did it go?" if action.asked == 0 else "How did it go? (asking once more)",
             text=f"{action.carried_out:%a %d %b}: {shorten(action.extra, 200)}\n"
             "Did it affect the service to other customers? Did the customer notice?",
-            buttons=(Button("Tell me", "form.open", f"{FORM}:{action.id}", ButtonStyle.PRIMARY),),
+            buttons=(
+                Button("Tell me", OPEN_FORM, form_about(FORM, action.id), ButtonStyle.PRIMARY),
+            ),
         )
         await scene.notify.person(action.person_id, card, "follow-up", action.id, action.asked + 1)
         await mark_asked(scene.uow, action.id)
@@ -75,7 +78,7 @@ def follow_up_form(
 ) -> Form:
     typed = values or {}
     return Form(
-        form_id=f"{FORM}:{action_id}",
+        form_id=form_about(FORM, action_id),
         title="How did it go?",
         intro=shorten(extra, 300),
         submit_label="Send",
@@ -131,8 +134,8 @@ async def open_form(turn: Turn, action_id: str) -> list[Outbound]:
     return [follow_up_form(action_id, action.extra)]
 
 
-async def submit(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbound]:
-    action_id = form_id.partition(":")[2]
+async def submit(turn: Turn, form: FormId, values: dict[str, str]) -> list[Outbound]:
+    action_id = form.param
     action = await _own_action(turn, action_id)
     if action is None:
         return [Refusal("That follow-up isn't yours.")]
@@ -187,3 +190,10 @@ async def submit(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbo
         name = boss.first_name if boss else "your supervisor"
         replies.append(Text(f"I've let {name} know, so the team can plan for it next time."))
     return replies
+
+
+# --- routes -------------------------------------------------------------------------------------
+
+
+def register(routes: RouteTable) -> None:
+    routes.form(FORM, submit, opens=lambda turn, form: open_form(turn, form.param), with_param=True)

@@ -9,10 +9,23 @@ from bot.flows.turn import Turn
 from bot.messages import Button, ButtonStyle, Card, CardField, Outbound, Text
 from bot.org import Role
 from bot.records import FeedbackLine
+from bot.routes import ActionId, RouteTable
 from bot.text import shorten
 from storage.actions import recent_actions
 from storage.feedback import feedback_on
 from storage.people import adopted_offer
+
+
+class Menu(ActionId):
+    """The menu's buttons, shown on many cards. Each is answered by the feature it names,
+    which registers it (LOG by log_action, FEEDBACK by feedback, WAITING by approvals)."""
+
+    LOG = "menu.log"
+    FEEDBACK = "menu.feedback"
+    MINE = "menu.mine"
+    OFFER = "menu.offer"
+    WAITING = "menu.waiting"
+
 
 HELP = Card(
     title="What I can do",
@@ -28,10 +41,10 @@ HELP = Card(
         "• help: this list"
     ),
     buttons=(
-        Button("Log an action", "menu.log", style=ButtonStyle.PRIMARY),
-        Button("Record feedback", "menu.feedback"),
-        Button("My actions", "menu.mine"),
-        Button("Service offer", "menu.offer"),
+        Button("Log an action", Menu.LOG, style=ButtonStyle.PRIMARY),
+        Button("Record feedback", Menu.FEEDBACK),
+        Button("My actions", Menu.MINE),
+        Button("Service offer", Menu.OFFER),
     ),
 )
 
@@ -94,7 +107,7 @@ async def show_mine(turn: Turn) -> list[Outbound]:
             Card(
                 title="You haven't logged an extra-mile action yet",
                 text="When you do something beyond our routine offer, tell me about it.",
-                buttons=(Button("Log an action", "menu.log", style=ButtonStyle.PRIMARY),),
+                buttons=(Button("Log an action", Menu.LOG, style=ButtonStyle.PRIMARY),),
             )
         ]
     feedback = await feedback_on(turn.uow, [a.id for a in actions])
@@ -102,7 +115,7 @@ async def show_mine(turn: Turn) -> list[Outbound]:
         Card(
             title="Your recent extra-mile actions",
             fields=tuple(_summary(turn, a, feedback.get(a.id, [])) for a in actions),
-            buttons=(Button("Log another", "menu.log", style=ButtonStyle.PRIMARY),),
+            buttons=(Button("Log another", Menu.LOG, style=ButtonStyle.PRIMARY),),
         )
     ]
 
@@ -135,3 +148,25 @@ def _summary(turn: Turn, action: LoggedAction, feedback: list[FeedbackLine]) -> 
 
 def not_understood(turn: Turn) -> list[Outbound]:
     return [Text("Sorry, I didn't catch that. Here's what I can do:"), help_card(turn)]
+
+
+# --- routes -------------------------------------------------------------------------------------
+
+
+async def _help(turn: Turn, _rest: str) -> list[Outbound]:
+    return [help_card(turn)]
+
+
+async def _welcome(turn: Turn, _rest: str) -> list[Outbound]:
+    return [welcome(turn)]
+
+
+def register(routes: RouteTable) -> None:
+    routes.click(Menu.MINE, lambda turn, _: show_mine(turn))
+    routes.click(Menu.OFFER, lambda turn, _: show_offer(turn))
+    routes.command("mine", handler=lambda turn, _: show_mine(turn))
+    routes.command("offer", handler=show_offer)
+    routes.command("help", "", handler=_help)
+    routes.command("hi", "hello", "hey", "start", handler=_welcome)
+    routes.greeting(welcome)
+    routes.fallback(not_understood)

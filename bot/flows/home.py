@@ -5,11 +5,12 @@ from __future__ import annotations
 from bot.domain import NominationStatus
 from bot.flows import admin
 from bot.flows.approvals import age
-from bot.flows.general import show_mine
+from bot.flows.general import Menu, show_mine
 from bot.flows.turn import Turn
 from bot.messages import Button, ButtonStyle, Card, CardField
 from bot.names import person_name
 from bot.org import Role
+from bot.routes import RouteTable
 from bot.text import shorten
 from storage.practices import nominations as nominations_of
 from storage.requests import open_requests
@@ -22,9 +23,9 @@ async def home_cards(turn: Turn) -> list[Card]:
             title=f"Hi {person.first_name}: did you go the extra mile today?",
             text="Log what you did beyond our routine offer, or an idea to check first.",
             buttons=(
-                Button("Log an action", "menu.log", style=ButtonStyle.PRIMARY),
-                Button("Record feedback", "menu.feedback"),
-                Button("Service offer", "menu.offer"),
+                Button("Log an action", Menu.LOG, style=ButtonStyle.PRIMARY),
+                Button("Record feedback", Menu.FEEDBACK),
+                Button("Service offer", Menu.OFFER),
             ),
         )
     ]
@@ -62,3 +63,7 @@ async def home_cards(turn: Turn) -> list[Card]:
             )
         )
     return cards
+
+
+def register(routes: RouteTable) -> None:
+    routes.home(home_cards)

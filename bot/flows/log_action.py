@@ -21,6 +21,7 @@ from bot.flows.action_draft import (
     to_check,
     to_checked,
 )
+from bot.flows.general import Menu
 from bot.flows.turn import Turn
 from bot.messages import (
     Button,
@@ -31,10 +32,12 @@ from bot.messages import (
     Form,
     FormField,
     Outbound,
+    Refusal,
     Text,
 )
 from bot.records import ConversationState
 from bot.redact import redact
+from bot.routes import ActionId, Conversation, RouteTable
 from bot.text import parse_day
 from storage.actions import add_action, count_actions
 from storage.conversations import clear_state, load_state, save_state
@@ -43,6 +46,15 @@ from storage.events import audit
 FLOW = "log"
 FORM_ID = "log-action"
 CHECK_FORM_ID = "log-check"
+
+
+class LogButton(ActionId):
+    ANSWER = "log.answer"  # value: "<question>=<choice>"
+    SAVE = "log.save"
+    EDIT = "log.edit"
+    CANCEL = "log.cancel"
+
+
 COMMON_QUESTIONS = ("customer_need", "offer_item", "status", "context", "approach")
 DONE_QUESTIONS = ("customer_aware", "result")
 _DATE_PREFIX = re.compile(r"^\s*([\w/.-]+)\s*[:,]\s*(.+)$", re.DOTALL)
@@ -166,11 +178,24 @@ def _question(turn: Turn, draft: ActionDraft, name: str) -> Outbound:
             # The field name travels with the click, so a stale card cannot answer
             # a different question.
             buttons=tuple(
-                Button(o.label, "log.answer", f"{name}={o.value}") for o in field.options
+                Button(o.label, LogButton.ANSWER, f"{name}={o.value}") for o in field.options
             ),
         )
     hint = f"\n({field.hint})" if field.hint else ""
     return Text(f"{field.label} {step}{hint}")
+
+
+def _asking(state: ConversationState) -> bool:
+    """Whether the quick path waits for an answer to a question it asked."""
+    return state.step.startswith("ask:")
+
+
+async def answer_clicked(turn: Turn, value: str) -> list[Outbound]:
+    """A clicked choice; refused once no question waits (a card from an earlier run)."""
+    state = await load_state(turn.uow, turn.person.id)
+    if state is None or not _asking(state):
+        return [Refusal("That question has already been answered.")]
+    return await answer_click(turn, state, value)
 
 
 async def answer_click(turn: Turn, state: ConversationState, value: str) -> list[Outbound]:
@@ -257,9 +282,9 @@ def review_card(turn: Turn, draft: ActionDraft) -> Card:
         text=verdict,
         fields=tuple(fields),
         buttons=(
-            Button("Save", "log.save", style=ButtonStyle.PRIMARY),
-            Button("Edit", "log.edit"),
-            Button("Cancel", "log.cancel", style=ButtonStyle.DANGER),
+            Button("Save", LogButton.SAVE, style=ButtonStyle.PRIMARY),
+            Button("Edit", LogButton.EDIT),
+            Button("Cancel", LogButton.CANCEL, style=ButtonStyle.DANGER),
         ),
     )
 
@@ -299,7 +324,7 @@ async def save(turn: Turn) -> list[Outbound]:
         Card(
             title=f"Saved: your {_ordinal(total)} extra-mile action. Thank you!",
             text=f"Evidence for {', '.join(criteria_evidenced(checked))}.{beyond}",
-            buttons=(Button("My actions", "menu.mine"), Button("Log another", "menu.log")),
+            buttons=(Button("My actions", Menu.MINE), Button("Log another", Menu.LOG)),
         ),
         *practice,
     ]
@@ -333,3 +358,29 @@ async def resume(turn: Turn, state: ConversationState) -> list[Outbound]:
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+# --- routes -------------------------------------------------------------------------------------
+
+
+async def _log_command(turn: Turn, rest: str) -> list[Outbound]:
+    return await start_quick(turn, rest) if rest else await open_form(turn)
+
+
+def register(routes: RouteTable) -> None:
+    routes.click(Menu.LOG, lambda turn, _: open_form(turn))
+    routes.click(LogButton.ANSWER, answer_clicked)
+    routes.click(LogButton.SAVE, lambda turn, _: save(turn))
+    routes.click(LogButton.EDIT, lambda turn, _: edit(turn))
+    routes.click(LogButton.CANCEL, lambda turn, _: cancel(turn))
+    routes.form(
+        FORM_ID,
+        lambda turn, _, values: submit_form(turn, values, FORM_ID),
+        opens=lambda turn, _: open_form(turn),
+    )
+    routes.form(CHECK_FORM_ID, lambda turn, _, values: submit_form(turn, values, CHECK_FORM_ID))
+    routes.command("log", handler=_log_command)
+    routes.command("cancel", "stop", handler=lambda turn, _: cancel(turn), interrupts=True)
+    routes.conversation(
+        Conversation(FLOW, "logging an action", waiting=_asking, answer=answer, resume=resume)
+    )

@@ -8,6 +8,7 @@ from typing import Literal
 
 from bot.domain import NominationStatus
 from bot.errors import UserError
+from bot.flows.general import Menu
 from bot.flows.turn import Scene, Turn
 from bot.ids import parse_id
 from bot.messages import (
@@ -29,6 +30,7 @@ from bot.nominations import from_counts, tally
 from bot.org import Role
 from bot.practices import PracticeText, suggest
 from bot.records import NominationView
+from bot.routes import ActionId, FormId, RouteTable, form_about
 from bot.text import clean, shorten
 from storage.actions import get_extra, recent_actions
 from storage.events import audit
@@ -55,7 +57,13 @@ from storage.practices import (
 ADOPT_FORM = "nomination-adopt"
 DISMISS_FORM = "nomination-dismiss"
 SUGGEST_FORM = "practice-suggest"
-FORMS = (ADOPT_FORM, DISMISS_FORM, SUGGEST_FORM)
+
+
+class NominationButton(ActionId):
+    PICK_PRACTICE = "practice.pick"  # value: "<action id>:<practice id>"
+    NEW_PRACTICE = "practice.new"  # value: the action's id
+    ADOPT = "nomination.adopt"  # value: the nomination's id
+    DISMISS = "nomination.dismiss"
 
 
 # --- after logging: which practice is this? ---------------------------------------------------
@@ -73,7 +81,7 @@ async def ask_practice(turn: Turn, action_id: int, extra: str) -> list[Outbound]
     buttons = tuple(
         Button(
             shorten(f"{s.title} ({times[int(s.practice_id)]}×)", 75),
-            "practice.pick",
+            NominationButton.PICK_PRACTICE,
             f"{action_id}:{s.practice_id}",
         )
         for s in found
@@ -83,7 +91,10 @@ async def ask_practice(turn: Turn, action_id: int, extra: str) -> list[Outbound]
             title="Is this the same as one of these?",
             text="Others have logged deeds like it. Picking one helps spot what works again and "
             "again; it could become part of our routine offer.",
-            buttons=(*buttons, Button("It's something new", "practice.new", str(action_id))),
+            buttons=(
+                *buttons,
+                Button("It's something new", NominationButton.NEW_PRACTICE, str(action_id)),
+            ),
         )
     ]
 
@@ -202,8 +213,8 @@ async def nomination_card(scene: Scene, nomination_id: int) -> Card:
     if nomination.status == NominationStatus.OPEN:
         text = "Should this join our routine service offer (K7)?"
         buttons = (
-            Button("Adopt", "nomination.adopt", value, ButtonStyle.PRIMARY),
-            Button("Dismiss", "nomination.dismiss", value, ButtonStyle.DANGER),
+            Button("Adopt", NominationButton.ADOPT, value, ButtonStyle.PRIMARY),
+            Button("Dismiss", NominationButton.DISMISS, value, ButtonStyle.DANGER),
         )
     else:
         who = person_name(scene.org, nomination.decided_by or "")
@@ -253,15 +264,15 @@ async def start(turn: Turn, action: str, value: str) -> list[Outbound]:
             value=nomination.title,
             max_length=150,
         )
-        return [Form(f"{ADOPT_FORM}:{value}", "Adopt into the offer", (field,), "Adopt")]
+        return [Form(form_about(ADOPT_FORM, value), "Adopt into the offer", (field,), "Adopt")]
     field = FormField(
         "reason", "Why not? (the staff will see it)", FieldKind.LONG_TEXT, max_length=500
     )
-    return [Form(f"{DISMISS_FORM}:{value}", "Dismiss the nomination", (field,), "Dismiss")]
+    return [Form(form_about(DISMISS_FORM, value), "Dismiss the nomination", (field,), "Dismiss")]
 
 
-async def submit(turn: Turn, form_id: str, values: dict[str, str]) -> list[Outbound]:
-    kind, _, value = form_id.partition(":")
+async def submit(turn: Turn, submitted: FormId, values: dict[str, str]) -> list[Outbound]:
+    kind, value = submitted.name, submitted.param
     if kind == SUGGEST_FORM:
         return await _suggested(turn, values)
     if turn.person.role is not Role.MANAGER or parse_id(value) is None:
@@ -317,7 +328,7 @@ async def _thank(turn: Turn, practice_id: int, wording: str) -> None:
     card = Card(
         title="Your extra mile is now part of our routine offer 🎉",
         text=f"“{wording}”\nThank you: it worked so often that every customer will get it now.",
-        buttons=(Button("Service offer", "menu.offer"),),
+        buttons=(Button("Service offer", Menu.OFFER),),
     )
     for person in people:
         await turn.notify.person(person, card, "adopted", practice_id, person)
@@ -393,3 +404,18 @@ def _decided_already(turn: Turn, nomination: NominationView) -> str:
         f"{who} decided not to add it to our offer{why} It comes up again by itself "
         "if it keeps working (once its successes double)."
     )
+
+
+# --- routes -------------------------------------------------------------------------------------
+
+
+def register(routes: RouteTable) -> None:
+    routes.click(NominationButton.PICK_PRACTICE, pick)
+    routes.click(NominationButton.NEW_PRACTICE, new)
+    routes.click(NominationButton.ADOPT, lambda turn, value: start(turn, "adopt", value))
+    routes.click(NominationButton.DISMISS, lambda turn, value: start(turn, "dismiss", value))
+    # All three are found by their name, whatever follows a colon.
+    for name in (ADOPT_FORM, DISMISS_FORM, SUGGEST_FORM):
+        routes.form(name, submit, with_param=True)
+    routes.command("nominations", handler=lambda turn, _: show(turn))
+    routes.command("suggest", handler=lambda turn, _: start_suggestion(turn))

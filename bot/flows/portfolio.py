@@ -10,6 +10,7 @@ from bot.flows.turn import Scene, Turn
 from bot.messages import Document, Outbound, Text
 from bot.org import Person, Role
 from bot.portfolio import build_portfolio, portfolio_html, portfolio_pdf
+from bot.routes import RouteTable
 from storage.events import audit
 from storage.privacy import export_person
 
@@ -88,3 +89,8 @@ async def request(turn: Turn, who: str) -> list[Outbound]:
             person_id=learner.id,
         ),
     ]
+
+
+def register(routes: RouteTable) -> None:
+    routes.command("my data", handler=lambda turn, _: my_data(turn))
+    routes.command("portfolio", handler=request)

@@ -6,12 +6,21 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.digest import build_digest, digest_card
+from bot.flows.general import Menu
 from bot.flows.turn import Turn
 from bot.messages import Button, ButtonStyle, Card, Outbound, Text
 from bot.org import Person, Role
+from bot.routes import ActionId, RouteTable
 from storage.activity import pause_prompts
 
 PAUSE_WEEKS = 4
+
+
+class PromptButton(ActionId):
+    """The prompt's own buttons."""
+
+    SKIP = "prompt.skip"
+    PAUSE = "prompt.pause"
 
 
 def prompt_card(person: Person, occurrence: datetime) -> Card:
@@ -21,9 +30,9 @@ def prompt_card(person: Person, occurrence: datetime) -> Card:
         text=f"{occurrence:%A %H:%M}. Anything you did beyond our routine offer counts, "
         "however small; so does an idea you'd like to check.",
         buttons=(
-            Button("Log an action", "menu.log", style=ButtonStyle.PRIMARY),
-            Button("Not this week", "prompt.skip"),
-            Button(f"Pause for {PAUSE_WEEKS} weeks", "prompt.pause"),
+            Button("Log an action", Menu.LOG, style=ButtonStyle.PRIMARY),
+            Button("Not this week", PromptButton.SKIP),
+            Button(f"Pause for {PAUSE_WEEKS} weeks", PromptButton.PAUSE),
         ),
     )
 
@@ -53,3 +62,13 @@ async def digest_now(turn: Turn) -> list[Outbound]:
         return [Text("The digest is for managers. Try `mine` for your own actions.")]
     digest = await build_digest(turn, turn.person, turn.now)
     return [digest_card(turn.person, digest, turn.now)]
+
+
+# --- routes -------------------------------------------------------------------------------------
+
+
+def register(routes: RouteTable) -> None:
+    routes.click(PromptButton.SKIP, lambda turn, _: not_this_week(turn))
+    routes.click(PromptButton.PAUSE, lambda turn, _: pause(turn))
+    routes.command("digest", handler=lambda turn, _: digest_now(turn))
+    routes.command("prompts on", handler=lambda turn, _: resume(turn))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.flows.approvals import age
+from bot.flows.general import Menu
 from bot.flows.turn import Scene
 from bot.jobs.fan_out import FanOutReport, fan_out
 from bot.messages import Button, Card, CardField, Outbound
@@ -66,5 +67,5 @@ async def summary_card(scene: Scene, person: Person, occurrence: datetime) -> Ou
     return Card(
         title=f"Your summary for {occurrence:%A %d %B}, {person.first_name}",
         fields=tuple(fields),
-        buttons=(Button("See what's waiting", "menu.waiting"),) if waiting else (),
+        buttons=(Button("See what's waiting", Menu.WAITING),) if waiting else (),
     )

@@ -1,4 +1,8 @@
-"""The eight-week trend as a small PNG (matplotlib, no display needed)."""
+"""The eight-week trend as a small PNG (matplotlib, no display needed).
+
+`trend_png` is slow (a third of a second warm, over a second cold): call it through
+bot.attachments.draw, off the event loop. It uses matplotlib's object API, not pyplot,
+whose global figure registry is not safe off the main thread."""
 
 from __future__ import annotations
 
@@ -8,26 +12,23 @@ import io
 def trend_png(labels: list[str], counts: list[int], title: str) -> bytes:
     # Imported on first use: matplotlib costs the server ~1 s and ~30 MB at start-up,
     # and only the weekly digest draws.
-    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")  # before pyplot: render to memory, never to a screen
-    import matplotlib.pyplot as plt
-
-    figure, axes = plt.subplots(figsize=(6, 2.4), dpi=100)
-    try:
-        axes.bar(labels, counts, color="#1d6b4f")
-        axes.set_title(title, fontsize=10)
-        axes.set_ylabel("actions", fontsize=8)
-        axes.tick_params(labelsize=7)
-        axes.spines[["top", "right"]].set_visible(False)
-        for index, value in enumerate(counts):
-            axes.annotate(str(value), (index, value), ha="center", va="bottom", fontsize=7)
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-        return buffer.getvalue()
-    finally:
-        plt.close(figure)
+    figure = Figure(figsize=(6, 2.4), dpi=100)
+    FigureCanvasAgg(figure)  # render to memory, never to a screen
+    axes = figure.subplots()
+    axes.bar(labels, counts, color="#1d6b4f")
+    axes.set_title(title, fontsize=10)
+    axes.set_ylabel("actions", fontsize=8)
+    axes.tick_params(labelsize=7)
+    axes.spines[["top", "right"]].set_visible(False)
+    for index, value in enumerate(counts):
+        axes.annotate(str(value), (index, value), ha="center", va="bottom", fontsize=7)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
 
 
 def trend_line(counts: list[int]) -> str:

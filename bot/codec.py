@@ -1,7 +1,13 @@
-"""Outbound messages to and from JSON, for the outbox table."""
+"""Outbound messages to and from JSON, for the outbox table.
+
+Bytes stored as a blob (a card's picture with an `image_id`, a document with a `blob_id`)
+travel by id only: the inline base64 copy is left out of the JSON (bot.attachments puts it
+back to send). Rows written before blobs, with the bytes inline, load as they are.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -20,11 +26,25 @@ _ADAPTERS = {kind: TypeAdapter(cls) for kind, cls in _KINDS.items()}
 
 
 def dump_outbound(message: Outbound) -> dict[str, object]:
+    message = _by_reference(message)
     if isinstance(message, Replies):
         # Each item carries its own kind: the item types share field names.
         return {"kind": "replies", "items": [dump_outbound(item) for item in message.items]}
     kind = next(k for k, cls in _KINDS.items() if isinstance(message, cls))
     return {"kind": kind, "body": _ADAPTERS[kind].dump_python(message, mode="json")}
+
+
+def _by_reference(message: Outbound) -> Outbound:
+    """The message without the inline copy of bytes it references by id."""
+    if isinstance(message, Card) and message.image_id is not None and message.image_png_b64:
+        return replace(message, image_png_b64="")
+    if isinstance(message, CardUpdate):
+        card = _by_reference(message.card)
+        assert isinstance(card, Card)
+        return replace(message, card=card)
+    if isinstance(message, Document) and message.blob_id is not None and message.content_b64:
+        return replace(message, content_b64="")
+    return message
 
 
 def load_outbound(data: dict[str, object]) -> Outbound:

@@ -8,6 +8,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.attachments import draw
 from bot.chart import trend_line, trend_png
 from bot.domain import CONTEXT_LABELS, Context, NominationStatus, RequestStatus
 from bot.flows.general import Menu
@@ -100,7 +101,8 @@ async def build_digest(scene: Scene, manager: Person, end: datetime) -> Digest:
     )
 
 
-def digest_card(manager: Person, digest: Digest, end: datetime) -> Card:
+def digest_card(manager: Person, digest: Digest, end: datetime, chart: bytes = b"") -> Card:
+    """The digest as a card; `chart`: its trend as a PNG (`digest_chart`), shown under it."""
     decide = (
         f"median {digest.median_hours_to_decide:.1f} hours to decide"
         if digest.median_hours_to_decide is not None
@@ -124,11 +126,15 @@ def digest_card(manager: Person, digest: Digest, end: datetime) -> Card:
         ),
         CardField("Trend", trend_line(digest.trend)),
     ]
-    png = trend_png(digest.week_labels, digest.trend, "Extra-mile actions per week")
     return Card(
         title=f"Your week, {manager.first_name}: to {end:%A %d %B}",
         fields=tuple(fields),
         buttons=(Button("Service offer", Menu.OFFER),),
-        image_png_b64=base64.b64encode(png).decode(),
+        image_png_b64=base64.b64encode(chart).decode(),
         image_alt=trend_line(digest.trend),
     )
+
+
+async def digest_chart(digest: Digest) -> bytes:
+    """The eight-week trend as a PNG, drawn off the event loop (bot.attachments.draw)."""
+    return await draw(trend_png, digest.week_labels, digest.trend, "Extra-mile actions per week")

@@ -121,9 +121,11 @@ class Card:
     buttons: tuple[Button, ...] = ()
     # Lets a later CardUpdate find the posted card (e.g. an approval request).
     card_key: str | None = None
-    # A chart or picture: PNG bytes in base64 (JSON-safe for the outbox), and its words.
+    # A chart or picture: PNG bytes in base64, and its words. Queued, the bytes are stored
+    # once (storage.blobs) and the outbox row holds `image_id`; they are put back to send.
     image_png_b64: str = ""
     image_alt: str = ""
+    image_id: int | None = None
 
 
 class FieldKind(StrEnum):
@@ -178,10 +180,11 @@ class Document:
 
     filename: str
     title: str
-    content_b64: str
+    content_b64: str  # queued, stored once as `blob_id` instead (like Card.image_png_b64)
     person_id: str  # whose document it is, for a link that rebuilds it
     mime: str = "application/pdf"
     kind: str = "portfolio"  # or "export": what a link rebuilds
+    blob_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

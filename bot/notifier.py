@@ -2,7 +2,8 @@
 them. Each is written to the outbox in the caller's transaction (so it goes if, and only
 if, the change it reports is committed), under a dedupe key built here from its parts: the
 same key twice queues the message once, so a retried turn or a job run again says nothing
-twice.
+twice. The pictures and files a message carries are stored once (bot.attachments) and the
+row references them by id.
 
 Every scene has one (`scene.notify`, bot.flows.turn); the engine queues a turn's answers
 to its sender through one too.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.attachments import stored
 from bot.codec import dump_outbound
 from bot.messages import Outbound
 from storage.outbox import enqueue, enqueue_channel
@@ -41,7 +43,7 @@ class Notifier:
         return await enqueue(
             self._uow,
             person_id=person_id,
-            payload=dump_outbound(message),
+            payload=dump_outbound(await stored(self._uow, message, self._now)),
             now=self._now,
             dedupe_key=dedupe_key(*key),
             platform=platform,
@@ -53,7 +55,7 @@ class Notifier:
             self._uow,
             platform=platform,
             channel=channel,
-            payload=dump_outbound(message),
+            payload=dump_outbound(await stored(self._uow, message, self._now)),
             now=self._now,
             dedupe_key=dedupe_key(*key),
         )

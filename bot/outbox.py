@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypeVar
 
+from bot.attachments import inlined
 from bot.clock import Clock
 from bot.codec import load_outbound
 from bot.delivery import Messenger, RetryLater, Undeliverable
+from bot.messages import Outbound
 from bot.org import Organisation
 from bot.pacing import Gate
 from bot.records import OutboxItem
@@ -146,7 +148,10 @@ class Dispatcher:
 
             async def attempt() -> None:
                 await messenger.send(
-                    person, message, dedupe_key=item.dedupe_key, maybe_sent=maybe_sent
+                    person,
+                    await self._with_files(message),
+                    dedupe_key=item.dedupe_key,
+                    maybe_sent=maybe_sent,
                 )
         else:
             channel_messenger = self.messengers.get(item.platform)
@@ -156,7 +161,8 @@ class Dispatcher:
             platform = item.platform
 
             async def attempt() -> None:
-                await channel_messenger.post_to_channel(item.target, load_outbound(item.payload))
+                message = await self._with_files(load_outbound(item.payload))
+                await channel_messenger.post_to_channel(item.target, message)
 
         maybe_sent = item.maybe_sent
         gate = self._gates[platform]
@@ -183,6 +189,11 @@ class Dispatcher:
             sent.append(item.id)
             return None
         return None
+
+    async def _with_files(self, message: Outbound) -> Outbound:
+        """The message with the bytes it references by id (a chart, a PDF) read back."""
+        async with UnitOfWork(self.database) as uow:
+            return await inlined(uow, message)
 
     async def _retry(
         self, item: OutboxItem, reason: str, after: float | None, *, maybe_sent: bool = False

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from bot.attachments import draw
 from bot.domain import (
     CARRIED_OUT,
     NOT_COVERED,
@@ -245,6 +246,16 @@ _TEMPLATES = Environment(
 
 def portfolio_html(portfolio: Portfolio) -> str:
     return _TEMPLATES.get_template("portfolio.html").render(p=portfolio)
+
+
+async def portfolio_pdf_of(portfolio: Portfolio) -> bytes:
+    """The portfolio as a PDF, drawn off the event loop (bot.attachments.draw): gather it
+    first (`build_portfolio`) and, where you can, close the transaction before awaiting."""
+    return await draw(_pdf_of, portfolio)
+
+
+def _pdf_of(portfolio: Portfolio) -> bytes:
+    return portfolio_pdf(portfolio_html(portfolio))
 
 
 def portfolio_pdf(html: str) -> bytes:

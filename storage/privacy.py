@@ -12,6 +12,7 @@ from sqlalchemy import delete, update
 from sqlmodel import SQLModel, col, or_, select
 
 from bot.records import AuditEntry
+from storage.blobs import blobs_of, erase_blobs_of
 from storage.tables import (
     ActionRow,
     AuditLogRow,
@@ -83,6 +84,7 @@ async def export_person(uow: UnitOfWork, person_id: str) -> dict[str, Any]:
         ),
         "messages_queued": await find(OutboxRow, OutboxRow.person_id == person_id),
         "scheduled_messages": await find(ScheduledRunRow, ScheduledRunRow.recipient == person_id),
+        "files_about_them": await blobs_of(uow, person_id),  # portfolios, exports (not the bytes)
         "audit_log": await find(
             AuditLogRow, AuditLogRow.actor_id == person_id, AuditLogRow.subject_id == person_id
         ),
@@ -97,7 +99,8 @@ async def erase_person(uow: UnitOfWork, person_id: str, names: list[str]) -> str
     """Remove what identifies the person; keep what the figures need under a pseudonym.
 
     Their rows are re-keyed to the pseudonym, their name is taken out of free text,
-    their platform identities, addresses, queued messages and posted cards are deleted.
+    their platform identities, addresses, queued messages and posted cards are deleted, and
+    so are the files about them (their portfolios and data exports, storage.blobs).
     """
     s = uow.session
     alias = pseudonym(person_id)
@@ -119,6 +122,7 @@ async def erase_person(uow: UnitOfWork, person_id: str, names: list[str]) -> str
         OutboxRow,
     ):
         await s.exec(delete(table).where(col(table.person_id) == person_id))
+    await erase_blobs_of(uow, person_id)
     rekey: list[tuple[Any, str]] = [
         (ActionRow, "person_id"),
         (FeasibilityRequestRow, "requester_id"),

@@ -269,3 +269,20 @@ class AppSecretRow(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=40)
     value: str = Field(max_length=200)  # base64url
     created_at: datetime
+
+
+class BlobRow(SQLModel, table=True):
+    """Bytes a message carries (a digest's chart, a portfolio PDF, a data export), stored
+    once and referenced by id from every outbox row that carries them."""
+
+    __tablename__ = "blob"
+    __table_args__ = (UniqueConstraint("sha256", "owner_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64)
+    mime: str = Field(max_length=100)
+    data: bytes = Field(sa_column=Column(sa.LargeBinary, nullable=False))
+    # Whose personal data the bytes hold (a portfolio's learner), erased with them; "" for
+    # none (a chart of a team's counts), which any number of messages may share.
+    owner_id: str = Field(default="", max_length=63, index=True)
+    created_at: datetime

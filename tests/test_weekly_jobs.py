@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 from sqlmodel import select
 
+from bot.attachments import inlined
 from bot.codec import load_outbound
 from bot.engine import Engine
 from bot.jobs.runner import run_job
@@ -32,11 +33,12 @@ async def _job(engine: Engine, name: str, at: str, org: Organisation | None = No
 async def _cards(engine: Engine, person: str | None = None) -> list[Card]:
     async with UnitOfWork(engine.database) as uow:
         rows = (await uow.session.exec(select(OutboxRow).order_by(OutboxRow.id))).all()
+        # As the dispatcher sends them: with the chart each row references read back.
+        messages = [await inlined(uow, load_outbound(r.payload)) for r in rows]
     return [
         m
-        for r in rows
+        for r, m in zip(rows, messages, strict=True)
         if person in (None, r.person_id)
-        for m in [load_outbound(r.payload)]
         if isinstance(m, Card)
     ]
 

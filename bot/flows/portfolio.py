@@ -9,7 +9,7 @@ from bot.approvers import chain_above
 from bot.flows.turn import Scene, Turn
 from bot.messages import Document, Outbound, Text
 from bot.org import Person, Role
-from bot.portfolio import build_portfolio, portfolio_html, portfolio_pdf
+from bot.portfolio import build_portfolio, portfolio_pdf_of
 from bot.routes import RouteTable
 from storage.events import audit
 from storage.privacy import export_person
@@ -32,7 +32,8 @@ def find_person(scene: Scene, who: str) -> Person | None:
 
 
 async def portfolio_pdf_for(scene: Scene, learner: Person) -> bytes:
-    return portfolio_pdf(portfolio_html(await build_portfolio(scene, learner)))
+    """Read in the scene's transaction; drawn off the event loop (bot.portfolio)."""
+    return await portfolio_pdf_of(await build_portfolio(scene, learner))
 
 
 async def my_data(turn: Turn) -> list[Outbound]:

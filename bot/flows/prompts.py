@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.digest import build_digest, digest_card
+from bot.digest import build_digest, digest_card, digest_chart
 from bot.flows.general import Menu
 from bot.flows.turn import Turn
 from bot.messages import Button, ButtonStyle, Card, Outbound, Text
@@ -61,7 +61,7 @@ async def digest_now(turn: Turn) -> list[Outbound]:
     if turn.person.role is not Role.MANAGER:
         return [Text("The digest is for managers. Try `mine` for your own actions.")]
     digest = await build_digest(turn, turn.person, turn.now)
-    return [digest_card(turn.person, digest, turn.now)]
+    return [digest_card(turn.person, digest, turn.now, await digest_chart(digest))]
 
 
 # --- routes -------------------------------------------------------------------------------------

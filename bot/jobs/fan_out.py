@@ -19,6 +19,9 @@ from storage.people import platform_timezones
 from storage.runs import already_run, claim_run
 
 Build = Callable[[Scene, Person, datetime], Awaitable[Outbound | None]]
+# Slow work on what `build` made (drawing charts): given each recipient and their message,
+# the messages to send instead.
+Finish = Callable[[list[tuple[Person, Outbound | None]]], Awaitable[list[Outbound | None]]]
 CHUNK = 200  # recipients per transaction
 
 
@@ -46,8 +49,11 @@ async def fan_out(
     schedule: str,
     recipients: list[Person],
     build: Build,
+    finish: Finish | None = None,
     report: FanOutReport | None = None,
 ) -> FanOutReport:
+    """Each due recipient's message, a chunk at a time: `build` them (reads), then `finish`
+    them with no transaction open, then claim each recipient's run and queue the message."""
     report = report or FanOutReport()
     weekly = parse_weekly(schedule)
     grace = scene.org.schedule.grace_hours
@@ -60,21 +66,28 @@ async def fan_out(
         else:
             due_now.append((person, occurrence))
     done = await already_run(scene.uow, job, {o.date().isoformat() for _, o in due_now})
-    for handled, (person, occurrence) in enumerate(due_now, start=1):
-        if handled % CHUNK == 0:
+    todo = [(p, o) for p, o in due_now if (o.date().isoformat(), p.id) not in done]
+    report.already += len(due_now) - len(todo)
+    for start in range(0, len(todo), CHUNK):
+        if start:
             # Commit as it goes: each recipient's run key makes a half-done job safe to
             # run again, and the database is never held for the whole fan-out.
             await scene.uow.commit()
-        period = occurrence.date().isoformat()
-        if (period, person.id) in done:
-            report.already += 1
-            continue
-        message = await build(scene, person, occurrence)
-        if not await claim_run(scene.uow, job, period, person.id, scene.now):
-            report.already += 1
-            continue
-        if message is None:
-            continue  # a rule said no; the run is recorded so it is not weighed again
-        await scene.notify.person(person.id, message, job, period, person.id)
-        report.sent += 1
+        chunk = todo[start : start + CHUNK]
+        built = [(person, await build(scene, person, occurrence)) for person, occurrence in chunk]
+        messages = [message for _, message in built]
+        if finish is not None and any(message is not None for message in messages):
+            # The reads are done: end their transaction (with the earlier chunks' writes),
+            # so none is held open while `finish` works.
+            await scene.uow.commit()
+            messages = await finish(built)
+        for (person, occurrence), message in zip(chunk, messages, strict=True):
+            period = occurrence.date().isoformat()
+            if not await claim_run(scene.uow, job, period, person.id, scene.now):
+                report.already += 1
+                continue
+            if message is None:
+                continue  # a rule said no; the run is recorded so it is not weighed again
+            await scene.notify.person(person.id, message, job, period, person.id)
+            report.sent += 1
     return report

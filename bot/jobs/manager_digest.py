@@ -1,10 +1,13 @@
-"""`manager-digest` (K6, K8): each manager's week, with the eight-week trend chart."""
+"""`manager-digest` (K6, K8): each manager's week, with the eight-week trend chart.
+
+The figures are read first; the charts are drawn after, off the event loop with no
+transaction open (bot.attachments.draw); then each is stored once and queued."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.digest import build_digest, digest_card
+from bot.digest import Digest, build_digest, digest_card, digest_chart
 from bot.flows.turn import Scene
 from bot.jobs.fan_out import FanOutReport, fan_out
 from bot.messages import Outbound
@@ -15,10 +18,25 @@ JOB = "manager-digest"
 
 async def run(scene: Scene) -> FanOutReport:
     managers = [p for p in scene.org.people if p.role is Role.MANAGER]
+    read: dict[str, tuple[Digest, datetime]] = {}
+
+    async def figures(scene: Scene, manager: Person, occurrence: datetime) -> Outbound | None:
+        digest = await build_digest(scene, manager, occurrence)
+        read[manager.id] = (digest, occurrence)
+        return digest_card(manager, digest, occurrence)
+
+    async def with_charts(built: list[tuple[Person, Outbound | None]]) -> list[Outbound | None]:
+        cards: list[Outbound | None] = []
+        for manager, _ in built:
+            digest, occurrence = read.pop(manager.id)
+            cards.append(digest_card(manager, digest, occurrence, await digest_chart(digest)))
+        return cards
+
     return await fan_out(
-        scene, job=JOB, schedule=scene.org.schedule.manager_digest, recipients=managers, build=_card
+        scene,
+        job=JOB,
+        schedule=scene.org.schedule.manager_digest,
+        recipients=managers,
+        build=figures,
+        finish=with_charts,
     )
-
-
-async def _card(scene: Scene, manager: Person, occurrence: datetime) -> Outbound | None:
-    return digest_card(manager, await build_digest(scene, manager, occurrence), occurrence)

@@ -16,6 +16,8 @@ run, so the ratio holds on a noisy machine. Results are printed, never asserted.
   second: wall time beside the theoretical minimum; lost and doubled counted.
 - Engine: actions logged end to end per second, SQLite and PostgreSQL.
 - A generated year (bench/year.py): the digest and the nomination check beside plain SQL.
+- The manager-digest job for BENCH_MANAGERS managers (30; bench/digest_loop.py): the
+  longest the event loop went unserved while it ran (its charts are drawn off the loop).
 
 PostgreSQL rows need EXTRAMILE_TEST_POSTGRES_URL (as in CI). The load generator and the
 fake Slack run in this process; each server under test runs in its own.
@@ -43,6 +45,8 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.digest_loop import MANAGERS as DIGEST_MANAGERS  # noqa: E402
+from bench.digest_loop import digest_loop  # noqa: E402
 from bench.servers import bare, extramile  # noqa: E402
 from bench.year import year_of_data  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
@@ -376,6 +380,10 @@ async def main() -> None:
             for line in await year_of_data(tmp, url, "PostgreSQL", YEAR_ACTIONS, YEAR_PEOPLE):
                 print(" ", line)
             await drop()
+        print()
+        print(f"The manager-digest job for {DIGEST_MANAGERS} managers: the event loop meanwhile")
+        for line in await digest_loop(tmp, DIGEST_MANAGERS):
+            print(" ", line)
 
 
 async def overload_only() -> None:

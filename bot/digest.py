@@ -26,7 +26,7 @@ from storage.activity import (
     team_of,
     weekly_counts,
 )
-from storage.practices import nominations
+from storage.nominations import nominations
 from storage.privacy import erased_people
 
 WEEKS = 8

@@ -76,10 +76,6 @@ class RequestStatus(StrEnum):
     APPROVED = "approved"
     DECLINED = "declined"
 
-    @property
-    def is_open(self) -> bool:
-        return self in OPEN_REQUEST
-
 
 OPEN_REQUEST = (RequestStatus.PENDING, RequestStatus.INFO_REQUESTED)
 

@@ -18,7 +18,6 @@ class Sender:
 
     platform: str
     user_id: str
-    display_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

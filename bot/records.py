@@ -22,8 +22,6 @@ from bot.domain import (
 )
 from bot.feasibility import FeasibilityCheck
 
-# --- conversations ----------------------------------------------------------------------------
-
 
 @dataclass(frozen=True, slots=True)
 class ConversationState:
@@ -194,7 +192,7 @@ class AdoptedOfferItem:
     adopted_at: datetime | None
 
 
-# --- figures for prompts, summaries and the digest --------------------------------------------
+# --- figures for the digest and summaries; the outbox; the audit log ----------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +227,30 @@ class Unreached:
     person_id: str
     reason: str
     since: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    id: int
+    person_id: str  # empty for a message to a channel
+    platform: str  # "auto" (the person's platform) or the channel's
+    target: str  # the person's id, or the channel's
+    payload: dict[str, object]
+    attempts: int
+    dedupe_key: str
+    # Claimed before by a worker that vanished without saying how it went: the platform
+    # may have it already, so the messenger checks before sending again.
+    maybe_sent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: datetime
+    actor_id: str | None
+    action: str
+    subject_type: str
+    subject_id: str
+    detail: dict[str, object]
 
 
 # --- the portfolio ----------------------------------------------------------------------------
@@ -275,30 +297,3 @@ class PortfolioData:
     actions: tuple[ActionRecord, ...]
     nominated_or_suggested: bool
     decided_nomination: bool
-
-
-# --- the outbox and the audit log -------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxItem:
-    id: int
-    person_id: str  # empty for a message to a channel
-    platform: str  # "auto" (the person's platform) or the channel's
-    target: str  # the person's id, or the channel's
-    payload: dict[str, object]
-    attempts: int
-    dedupe_key: str
-    # Claimed before by a worker that vanished without saying how it went: the platform
-    # may have it already, so the messenger checks before sending again.
-    maybe_sent: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    at: datetime
-    actor_id: str | None
-    action: str
-    subject_type: str
-    subject_id: str
-    detail: dict[str, object]

@@ -23,9 +23,3 @@ def below(org: Organisation, person_id: str) -> list[Person]:
         found.add(current)
         waiting += reports.get(current, [])
     return [p for p in org.people if p.id in found]
-
-
-def team_name(org: Organisation, person: Person) -> str:
-    """The team someone is in, named after their supervisor."""
-    boss = org.person(person.supervisor) if person.supervisor else None
-    return f"{boss.first_name}'s team" if boss else "No team"

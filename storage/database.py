@@ -61,10 +61,6 @@ class Database:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
-
     async def reachable(self) -> bool:
         try:
             async with self.engine.connect() as connection:

@@ -28,6 +28,13 @@ async def sync_organisation(uow: UnitOfWork, org: Organisation) -> None:
         # Two servers starting together would both delete and re-insert the identities;
         # one at a time (SQLite's BEGIN IMMEDIATE already does this).
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SYNC_LOCK})
+    await _sync_people(uow, org)
+    await _sync_identities(uow, org)
+    await _sync_offer(uow, org)
+
+
+async def _sync_people(uow: UnitOfWork, org: Organisation) -> None:
+    session = uow.session
     existing = {row.id: row for row in (await session.exec(select(PersonRow))).all()}
     for person in org.people:
         row = existing.pop(person.id, None) or PersonRow(id=person.id, name="", role="")
@@ -53,6 +60,9 @@ async def sync_organisation(uow: UnitOfWork, org: Organisation) -> None:
         session.add(gone)
     await session.flush()
 
+
+async def _sync_identities(uow: UnitOfWork, org: Organisation) -> None:
+    session = uow.session
     await session.exec(delete(PlatformIdentityRow))
     for person in org.people:
         for platform in ("slack", "teams"):
@@ -64,6 +74,9 @@ async def sync_organisation(uow: UnitOfWork, org: Organisation) -> None:
                     )
                 )
 
+
+async def _sync_offer(uow: UnitOfWork, org: Organisation) -> None:
+    session = uow.session
     offer = {row.id: row for row in (await session.exec(select(ServiceOfferItemRow))).all()}
     for item in org.service_offer:
         item_row = offer.pop(item.id, None) or ServiceOfferItemRow(id=item.id, title="")

@@ -12,7 +12,7 @@ from bot.names import person_name
 from bot.org import Role
 from bot.routes import RouteTable
 from bot.text import shorten
-from storage.practices import nominations as nominations_of
+from storage.nominations import nominations as nominations_of
 from storage.requests import open_requests
 
 

@@ -34,24 +34,26 @@ from bot.routes import ActionId, FormId, RouteTable, form_about
 from bot.text import clean, shorten
 from storage.actions import get_extra, recent_actions
 from storage.events import audit
+from storage.nominations import (
+    adopt_into_offer,
+    decide_nomination,
+    get_nomination,
+    nominations,
+    save_nomination,
+    suggest_nomination,
+)
 from storage.practices import (
     action_owner,
-    adopt_into_offer,
     assign_practice,
     create_practice,
-    decide_nomination,
     evidence,
-    get_nomination,
     has_actions_in,
-    nominations,
     pick_practice,
     practice_exists,
     practice_of,
     practice_summary,
     practices,
-    save_nomination,
     success_counts,
-    suggest_nomination,
 )
 
 ADOPT_FORM = "nomination-adopt"

@@ -27,7 +27,8 @@ from typing import TypeVar
 
 from bot.delivery import Undeliverable
 from bot.messages import Card, CardUpdate, Document, Form, Outbound, Replies, Text
-from storage.blobs import Blob, load_blobs, store_blob
+from bot.records import Blob
+from storage.blobs import load_blobs, store_blob
 from storage.uow import UnitOfWork
 
 T = TypeVar("T")

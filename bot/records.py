@@ -1,8 +1,5 @@
-"""The records storage returns and the core works with: plain, frozen, typed.
-
-Storage functions return these (never table rows); flows, jobs and reports read them.
-Statuses are the enums of bot.domain. Nothing here imports storage.
-"""
+"""The records storage returns (never table rows) and the core reads: plain, frozen, typed.
+Statuses are the enums of bot.domain. Nothing here imports storage."""
 
 from __future__ import annotations
 
@@ -32,7 +29,7 @@ class ConversationState:
     data: dict[str, str]
 
 
-# --- feasibility requests ---------------------------------------------------------------------
+# --- feasibility requests, customer feedback, follow-ups --------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +65,6 @@ class RequestView:
         return f"request:{self.id}"
 
 
-# --- customer feedback ------------------------------------------------------------------------
-
-
 @dataclass(frozen=True, slots=True)
 class NewFeedback:
     action_id: int | None
@@ -97,9 +91,6 @@ class StoredFeedback:
     recorded_by: str
     sentiment: Sentiment
     words: str | None  # redacted; None once removed after the retention period
-
-
-# --- follow-ups -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +183,7 @@ class AdoptedOfferItem:
     adopted_at: datetime | None
 
 
-# --- figures for the digest and summaries; the outbox; the audit log ----------------------------
+# --- figures for the digest and summaries; the outbox and its files; the audit log ------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +232,15 @@ class OutboxItem:
     # Claimed before by a worker that vanished without saying how it went: the platform
     # may have it already, so the messenger checks before sending again.
     maybe_sent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Blob:
+    """Bytes a message carries (a chart, a PDF), stored once (storage.blobs)."""
+
+    id: int
+    mime: str
+    data: bytes
 
 
 @dataclass(frozen=True, slots=True)

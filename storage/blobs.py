@@ -7,22 +7,15 @@ the outbox rows that carry it; the dispatcher reads it back when it sends (bot.a
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from bot.records import Blob
 from storage.tables import BlobRow
 from storage.uow import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class Blob:
-    id: int
-    mime: str
-    data: bytes
 
 
 async def store_blob(

@@ -82,12 +82,22 @@ async def fan_out(
             await scene.uow.commit()
             messages = await finish(built)
         for (person, occurrence), message in zip(chunk, messages, strict=True):
-            period = occurrence.date().isoformat()
-            if not await claim_run(scene.uow, job, period, person.id, scene.now):
-                report.already += 1
-                continue
-            if message is None:
-                continue  # a rule said no; the run is recorded so it is not weighed again
-            await scene.notify.person(person.id, message, job, period, person.id)
-            report.sent += 1
+            await _send_once(scene, job, person, occurrence, message, report)
     return report
+
+
+async def _send_once(
+    scene: Scene,
+    job: str,
+    person: Person,
+    occurrence: datetime,
+    message: Outbound | None,
+    report: FanOutReport,
+) -> None:
+    """Claim the person's run for this period, then queue the message, once."""
+    period = occurrence.date().isoformat()
+    if not await claim_run(scene.uow, job, period, person.id, scene.now):
+        report.already += 1
+    elif message is not None:  # else a rule said no; the run is recorded so it is not weighed again
+        await scene.notify.person(person.id, message, job, period, person.id)
+        report.sent += 1

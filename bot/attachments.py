@@ -19,7 +19,7 @@ import logging
 import multiprocessing
 import threading
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from datetime import datetime
@@ -37,8 +37,9 @@ PNG = "image/png"
 
 log = logging.getLogger(__name__)
 
-# One process, started on the first drawing: a thread would still share the interpreter
-# (a garbage collection or a C call there stalls the loop for 100 ms and more), and
+# One process, started on the first drawing (about a second: Python, then matplotlib or
+# xhtml2pdf). A thread would still share the interpreter: the full garbage collections
+# matplotlib's allocations set off there stop the loop for 100 ms and more, and
 # matplotlib's and reportlab's module state is not safe to share between threads. One
 # drawing at a time leaves the other core to the requests. "spawn", not fork: the server
 # has threads (the database driver's) whose locks a forked child would inherit held.
@@ -50,15 +51,11 @@ def _executor() -> Executor:
     global _drawing
     with _lock:
         if _drawing is None:
-            try:
-                _drawing = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-            except (OSError, NotImplementedError):  # no processes here: a thread will do
-                log.warning("no drawing process; drawing in a thread", exc_info=True)
-                _drawing = ThreadPoolExecutor(1, thread_name_prefix="extramile-draw")
+            _drawing = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         return _drawing
 
 
-def _restart(broken: Executor) -> None:
+def _forget(broken: Executor) -> None:
     global _drawing
     with _lock:
         if _drawing is broken:
@@ -68,14 +65,18 @@ def _restart(broken: Executor) -> None:
 
 async def draw(render: Callable[..., T], *args: object) -> T:
     """`render(*args)` in the drawing process, off the event loop. `render` and its
-    arguments travel by pickle: a module-level function, plain data."""
+    arguments travel by pickle: a module-level function, plain data.
+
+    Like any spawned process, it first imports the program's main module: a script that
+    draws needs the `if __name__ == "__main__":` guard (`extramile`, pytest and the bench
+    have it)."""
     loop = asyncio.get_running_loop()
     executor = _executor()
     try:
         return await loop.run_in_executor(executor, render, *args)
     except BrokenProcessPool:  # the drawing process died (killed, out of memory): once more
         log.warning("the drawing process died; starting another")
-        _restart(executor)
+        _forget(executor)
         return await loop.run_in_executor(_executor(), render, *args)
 
 

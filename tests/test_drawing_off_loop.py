@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import time
 from collections.abc import Awaitable
 from datetime import datetime
@@ -14,6 +16,7 @@ import yaml
 from sqlmodel import select
 
 import bot.digest
+from bot.attachments import draw
 from bot.chart import trend_png
 from bot.jobs.runner import run_job
 from bot.orgfile import load_organisation
@@ -89,3 +92,12 @@ async def test_the_digest_job_draws_off_the_event_loop(
         [chart] = (await uow.session.exec(select(BlobRow))).all()  # no one logged: same chart
     assert len(rows) == 5
     assert chart.data.startswith(b"\x89PNG") and chart.mime == "image/png"
+
+
+async def test_a_drawing_process_that_dies_is_replaced() -> None:
+    first = await draw(os.getpid)
+    assert first != os.getpid()  # drawn in a process of its own
+    os.kill(first, signal.SIGKILL)  # as the out-of-memory killer would
+    second = await draw(os.getpid)
+    assert second not in (first, os.getpid())
+    assert (await draw(trend_png, ["01 Nov"], [2], "t")).startswith(b"\x89PNG")

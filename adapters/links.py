@@ -28,7 +28,7 @@ class Link:
 class LinkSigner:
     def __init__(self, secret: bytes | None = None) -> None:
         # Without a secret (tests that build a bot alone), links work in this process only;
-        # the server always passes one (adapters.server).
+        # the server always passes one (app.server).
         self._secret = secret or secrets.token_bytes(32)
 
     def token(self, person_id: str, *, kind: str = "portfolio", now: float | None = None) -> str:

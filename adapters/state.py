@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from adapters.links import LinkSigner
-from bot.delivery import Messenger
-from bot.runtime import Runtime
+from bot.delivery.messenger import Messenger
 from bot.settings import Settings
 
-RUNTIME = web.AppKey("runtime", Runtime)
+if TYPE_CHECKING:  # app/ builds the runtime and imports adapters/, never the reverse
+    from app.runtime import Runtime
+
+RUNTIME: web.AppKey[Runtime] = web.AppKey("runtime")
 SETTINGS = web.AppKey("settings", Settings)
 # Which platforms this server answers for; each adapter's start-up sets its own entry.
 MOUNTED: web.AppKey[dict[str, bool]] = web.AppKey("mounted", dict)

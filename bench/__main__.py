@@ -50,15 +50,15 @@ from bench.digest_loop import digest_loop  # noqa: E402
 from bench.servers import bare, extramile  # noqa: E402
 from bench.year import year_of_data  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
+from bot.domain.orgfile import load_organisation  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.messages import ButtonClick, FormSubmission, Sender, TextMessage  # noqa: E402
-from bot.orgfile import load_organisation  # noqa: E402
 from bot.settings import EXAMPLE_ORG_FILE, Settings  # noqa: E402
 from storage.database import open_database  # noqa: E402
 from storage.people import sync_organisation  # noqa: E402
 from storage.uow import UnitOfWork  # noqa: E402
-from tests.fake_connector import FakeConnector  # noqa: E402
-from tests.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack  # noqa: E402
+from tests.fakes.fake_connector import FakeConnector  # noqa: E402
+from tests.fakes.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "2000"))
 FANOUT = int(os.environ.get("BENCH_FANOUT", "10000"))
@@ -254,10 +254,10 @@ class RateLimit:
 async def fan_out(tmp: Path, people: int, per_second: int) -> list[str]:
     """Weekly prompts to `people` through a rate-limited fake Slack: wall time beside the
     theoretical minimum, and messages lost or doubled."""
-    from adapters.server import create_app
     from adapters.state import RUNTIME
-    from bot.jobs.runner import run_job
-    from tests.test_fan_out import MONDAY, big_shop
+    from app.jobs import run_job
+    from app.server import create_app
+    from tests.e2e.test_fan_out import MONDAY, big_shop
 
     fake = FakeSlack()
     await fake.start()

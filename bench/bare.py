@@ -18,7 +18,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.fake_slack import SIGNING_SECRET, TOKEN
+from tests.fakes.fake_slack import SIGNING_SECRET, TOKEN
 
 
 class EmulatorConfig:

@@ -21,8 +21,8 @@ from typing import Any
 import yaml
 from sqlalchemy import insert
 
-from bot.jobs.runner import run_job
-from bot.orgfile import load_organisation
+from app.jobs import run_job
+from bot.domain.orgfile import load_organisation
 from bot.settings import EXAMPLE_ORG_FILE
 from storage.database import open_database
 from storage.people import sync_organisation

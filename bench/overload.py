@@ -28,8 +28,8 @@ from pathlib import Path
 import aiohttp
 
 from bench.servers import Server, extramile
-from tests.fake_connector import FakeConnector
-from tests.fake_slack import FakeSlack
+from tests.fakes.fake_connector import FakeConnector
+from tests.fakes.fake_slack import FakeSlack
 
 REQUESTS = int(os.environ.get("BENCH_OVERLOAD_REQUESTS", "3000"))  # Teams: 40 %
 IN_FLIGHT = int(os.environ.get("BENCH_OVERLOAD_IN_FLIGHT", "500"))

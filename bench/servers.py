@@ -12,7 +12,7 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.fake_slack import SIGNING_SECRET, TOKEN
+from tests.fakes.fake_slack import SIGNING_SECRET, TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,7 +100,7 @@ async def extramile(
         "PYTHONUNBUFFERED": "1",
         **extra,
     }
-    args = ["-m", "bot", "serve", "--no-scheduler"]
+    args = ["-m", "app", "serve", "--no-scheduler"]
     return await Server.start(name, args, env=env, log=tmp / f"{name}.log", port=port)
 
 

@@ -22,11 +22,11 @@ from typing import Any
 import yaml
 from sqlalchemy import func, insert, select, text
 
-from bot.digest import WEEKS, build_digest
-from bot.flows.nominations import nominate_due
-from bot.flows.turn import Scene
-from bot.org import Organisation
-from bot.orgfile import load_organisation
+from bot.context import Scene
+from bot.domain.org import Organisation
+from bot.domain.orgfile import load_organisation
+from bot.features.digest.report import WEEKS, build_digest
+from bot.features.nominations.flow import nominate_due
 from bot.settings import EXAMPLE_ORG_FILE
 from storage.database import Database, open_database
 from storage.people import sync_organisation

@@ -14,9 +14,11 @@ import secrets
 from dataclasses import dataclass, field
 
 from bot.clock import Clock, local_today
+from bot.context import Turn
+from bot.delivery.notifier import Notifier
+from bot.domain.org import Organisation, Person
 from bot.errors import UserError
-from bot.flows.registry import route_table
-from bot.flows.turn import Turn
+from bot.features.registry import route_table
 from bot.messages import (
     ButtonClick,
     Card,
@@ -30,8 +32,6 @@ from bot.messages import (
     Sender,
     Text,
 )
-from bot.notifier import Notifier
-from bot.org import Organisation, Person
 from bot.routes import RouteTable
 from storage.addresses import remember_address
 from storage.database import Database, StorageUnavailable, is_unavailable

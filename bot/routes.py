@@ -16,8 +16,10 @@ from enum import StrEnum
 from functools import partial
 from typing import TypeAlias, TypeVar
 
+from bot.context import Turn
+from bot.domain.records import ConversationState
+from bot.domain.text import clean
 from bot.errors import UserError
-from bot.flows.turn import Turn
 from bot.messages import (
     ButtonClick,
     Card,
@@ -29,8 +31,6 @@ from bot.messages import (
     Text,
     TextMessage,
 )
-from bot.records import ConversationState
-from bot.text import clean
 from storage.conversations import load_state
 
 log = logging.getLogger(__name__)

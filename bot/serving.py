@@ -2,7 +2,7 @@
 the download links' key, and the file a download link stands for; and how to tell the
 one error a platform answers differently (the database is away: ask to be sent again).
 
-The adapters reach storage only through here and through bot.delivery.DeliveryStore.
+The adapters reach storage only through here and through bot.delivery.messenger.DeliveryStore.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import json
 from dataclasses import dataclass
 
 from bot.clock import Clock
-from bot.flows.turn import Scene
-from bot.org import Organisation, Person
-from bot.portfolio import build_portfolio, portfolio_pdf_of
+from bot.context import Scene
+from bot.domain.org import Organisation, Person
+from bot.reports.portfolio import build_portfolio, portfolio_pdf_of
 from storage.database import Database, StorageUnavailable, is_unavailable
 from storage.outbox import outbox_counts
 from storage.privacy import export_person

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlmodel import col, select
 
-from bot.domain import (
+from bot.domain.actions import (
     ActionStatus,
     AffectedOthers,
     Approach,

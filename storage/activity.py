@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Label, func, literal_column, true
 from sqlmodel import col, select
 
-from bot.domain import Context, RequestStatus, Sentiment
-from bot.records import ActionFact, Decision, Praise
+from bot.domain.actions import Context, RequestStatus, Sentiment
+from bot.domain.records import ActionFact, Decision, Praise
 from storage.tables import (
     ActionRow,
     CustomerFeedbackRow,

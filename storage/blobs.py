@@ -1,7 +1,7 @@
 """Blobs: the bytes messages carry (a digest's chart, a portfolio PDF, a data export).
 
 Each is stored once, found again by its SHA-256 (and owner), and referenced by id from
-the outbox rows that carry it; the dispatcher reads it back when it sends (bot.attachments).
+the outbox rows that carry it; the dispatcher reads it back when it sends (bot.reports.attachments).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from bot.records import Blob
+from bot.domain.records import Blob
 from storage.tables import BlobRow
 from storage.uow import UnitOfWork
 

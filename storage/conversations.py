@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.records import ConversationState
+from bot.domain.records import ConversationState
 from storage.database import utc_now
 from storage.tables import ConversationStateRow
 from storage.uow import UnitOfWork

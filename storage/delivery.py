@@ -1,4 +1,4 @@
-"""The delivery store (bot.delivery.DeliveryStore) on the database: what the platforms'
+"""The delivery store (bot.delivery.messenger.DeliveryStore) on the database: what the platforms'
 messengers and listeners keep between messages. Each call is one short transaction
 of its own, since they run outside any turn (a turn saves its sender's address in its
 own unit of work: bot.engine)."""

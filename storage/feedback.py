@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from bot.domain import Sentiment
-from bot.records import FeedbackLine, NewFeedback, StoredFeedback
+from bot.domain.actions import Sentiment
+from bot.domain.records import FeedbackLine, NewFeedback, StoredFeedback
 from storage.database import utc_now
 from storage.tables import CustomerFeedbackRow
 from storage.uow import UnitOfWork

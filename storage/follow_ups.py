@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from bot.domain import CARRIED_OUT, ActionStatus
-from bot.records import DueAction, FollowUpAnswer
+from bot.domain.actions import CARRIED_OUT, ActionStatus
+from bot.domain.records import DueAction, FollowUpAnswer
 from storage.tables import ActionRow
 from storage.uow import UnitOfWork
 

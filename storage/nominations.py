@@ -9,8 +9,8 @@ from typing import Literal
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from bot.domain import NominationStatus, OfferSource
-from bot.records import NominationView
+from bot.domain.actions import NominationStatus, OfferSource
+from bot.domain.records import NominationView
 from storage.tables import NominationRow, PracticeRow, ServiceOfferItemRow
 from storage.uow import UnitOfWork
 

@@ -1,7 +1,7 @@
 """The outbox: messages to others, written in the same transaction as the change they report.
 
-Queueing happens in the caller's unit of work; the dispatcher (bot.outbox) opens a short
-one of its own for each claim and each mark, and commits it.
+Queueing happens in the caller's unit of work; the dispatcher (bot.delivery.dispatcher)
+opens a short one of its own for each claim and each mark, and commits it.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
-from bot.domain import OutboxStatus
-from bot.records import OutboxItem
+from bot.domain.actions import OutboxStatus
+from bot.domain.records import OutboxItem
 from storage.database import utc_now
 from storage.tables import OutboxRow
 from storage.uow import UnitOfWork

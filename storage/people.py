@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import text
 from sqlmodel import col, delete, select
 
-from bot.domain import OfferSource
-from bot.org import Organisation
-from bot.records import AdoptedOfferItem
+from bot.domain.actions import OfferSource
+from bot.domain.org import Organisation
+from bot.domain.records import AdoptedOfferItem
 from storage.database import utc_now
 from storage.tables import AuditLogRow, PersonRow, PlatformIdentityRow, ServiceOfferItemRow
 from storage.uow import UnitOfWork

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from bot.domain import (
+from bot.domain.actions import (
     ActionStatus,
     AffectedOthers,
     Approach,
@@ -13,7 +13,7 @@ from bot.domain import (
     RequestStatus,
     Sentiment,
 )
-from bot.records import ActionRecord, FeedbackRecord, PortfolioData, RequestRecord
+from bot.domain.records import ActionRecord, FeedbackRecord, PortfolioData, RequestRecord
 from storage.tables import (
     ActionRow,
     CustomerFeedbackRow,

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import distinct, func, literal_column, or_, update
 from sqlmodel import col, select
 
-from bot.domain import CARRIED_OUT, ActionStatus, AffectedOthers, Sentiment
-from bot.records import Evidence, PracticeSummary, PracticeView, SuccessCounts
+from bot.domain.actions import CARRIED_OUT, ActionStatus, AffectedOthers, Sentiment
+from bot.domain.records import Evidence, PracticeSummary, PracticeView, SuccessCounts
 from storage.tables import ActionRow, CustomerFeedbackRow, PracticeRow
 from storage.uow import UnitOfWork
 
@@ -196,9 +196,9 @@ _WEEK = {
 
 
 async def success_counts(uow: UnitOfWork) -> dict[int, SuccessCounts]:
-    """Per practice, what bot.nominations.tally counts, as one aggregate query: actions
-    carried out, with a good outcome or positive feedback, not marked as affecting
-    other customers. (The nomination rule is checked against these every night.)"""
+    """Per practice, what bot.features.nominations.rules.tally counts, as one aggregate
+    query: actions carried out, with a good outcome or positive feedback, not marked as
+    affecting other customers. (The nomination rule is checked against these every night.)"""
     praised = (
         select(CustomerFeedbackRow.id)
         .where(CustomerFeedbackRow.action_id == ActionRow.id)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, update
 from sqlmodel import SQLModel, col, or_, select
 
-from bot.records import AuditEntry
+from bot.domain.records import AuditEntry
 from storage.blobs import blobs_of, erase_blobs_of
 from storage.tables import (
     ActionRow,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from bot.domain import OutboxStatus
-from bot.records import Unreached
+from bot.domain.actions import OutboxStatus
+from bot.domain.records import Unreached
 from storage.tables import OutboxRow
 from storage.uow import UnitOfWork
 

@@ -9,10 +9,10 @@ from typing import Literal
 from sqlalchemy import update
 from sqlmodel import col, select
 
-from bot.approvers import Availability
-from bot.domain import OPEN_REQUEST, ActionStatus, RequestStatus
-from bot.feasibility import Answer, FeasibilityCheck
-from bot.records import RequestView
+from bot.domain.actions import OPEN_REQUEST, ActionStatus, RequestStatus
+from bot.domain.approvers import Availability
+from bot.domain.feasibility import Answer, FeasibilityCheck
+from bot.domain.records import RequestView
 from storage.tables import ActionRow, FeasibilityRequestRow, PersonRow
 from storage.uow import UnitOfWork
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import JSON, Column, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.domain import NominationStatus, OfferSource, OutboxStatus, RequestStatus
+from bot.domain.actions import NominationStatus, OfferSource, OutboxStatus, RequestStatus
 
 
 class PersonRow(SQLModel, table=True):

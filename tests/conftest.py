@@ -14,17 +14,17 @@ from pytest_aiohttp import AiohttpClient
 from sqlalchemy.engine import make_url
 
 from bot.clock import FixedClock
+from bot.domain.org import Organisation
+from bot.domain.orgfile import load_organisation
 from bot.engine import Engine
-from bot.org import Organisation
-from bot.orgfile import load_organisation
 from bot.settings import EXAMPLE_ORG_FILE, Settings
 from storage.database import Database, open_database
 from storage.people import sync_organisation
 from storage.uow import UnitOfWork
-from tests.fake_connector import FakeConnector
-from tests.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack
-from tests.slack_harness import SlackDriver
-from tests.teams_harness import TeamsDriver
+from tests.fakes.fake_connector import FakeConnector
+from tests.fakes.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack
+from tests.fakes.slack_harness import SlackDriver
+from tests.fakes.teams_harness import TeamsDriver
 
 POSTGRES_ENV = "EXTRAMILE_TEST_POSTGRES_URL"
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,7 +120,7 @@ def slack_settings(tmp_path: Path, fake_slack: FakeSlack) -> Settings:
 async def slack(
     slack_settings: Settings, fake_slack: FakeSlack, aiohttp_client: AiohttpClient
 ) -> SlackDriver:
-    from adapters.server import create_app
+    from app.server import create_app
 
     client = await aiohttp_client(create_app(slack_settings))
     return SlackDriver(client=client, fake=fake_slack)
@@ -148,7 +148,7 @@ def teams_settings(tmp_path: Path) -> Settings:
 async def teams(
     teams_settings: Settings, fake_connector: FakeConnector, aiohttp_client: AiohttpClient
 ) -> TeamsDriver:
-    from adapters.server import create_app
+    from app.server import create_app
 
     client = await aiohttp_client(create_app(teams_settings))
     return TeamsDriver(client=client, connector=fake_connector)

@@ -38,9 +38,9 @@ from adapters.slack.first_contact import FirstContact
 from adapters.slack.home import HomeTab
 from adapters.slack.render import form_errors, form_view
 from adapters.slack.replies import Replies, Where
-from bot.delivery import DeliveryStore
+from bot.delivery.messenger import DeliveryStore
 from bot.engine import Engine, QueueReplies
-from bot.flows.general import Menu
+from bot.features.general.flow import Menu
 from bot.messages import ButtonClick, Form, Inbound, Outbound, Sender
 
 log = logging.getLogger(__name__)

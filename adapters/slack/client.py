@@ -10,7 +10,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import SlackMessage, card_message, combine, text_message
-from bot.delivery import DeliveryStore
+from bot.delivery.messenger import DeliveryStore
+from bot.domain.org import Person
 from bot.messages import (
     Button,
     ButtonStyle,
@@ -23,7 +24,6 @@ from bot.messages import (
     Replies,
     Text,
 )
-from bot.org import Person
 from bot.routes import OPEN_FORM
 
 log = logging.getLogger(__name__)

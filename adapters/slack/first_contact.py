@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.background import Background
 from adapters.slack.client import PLATFORM
-from bot.delivery import DeliveryStore
+from bot.delivery.messenger import DeliveryStore
 
 log = logging.getLogger(__name__)
 

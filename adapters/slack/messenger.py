@@ -20,9 +20,9 @@ from adapters.slack.client import (
     upload_document,
     upload_image,
 )
-from bot.delivery import DeliveryStore, RetryLater, Undeliverable
+from bot.delivery.messenger import DeliveryStore, RetryLater, Undeliverable
+from bot.domain.org import Person
 from bot.messages import Card, CardUpdate, Document, Outbound, Replies, opened
-from bot.org import Person
 
 # Slack errors that will not get better by trying again.
 PERMANENT = frozenset(

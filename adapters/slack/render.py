@@ -32,6 +32,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.domain.text import lines_of, one_line, strip_invisible, tidy
 from bot.messages import (
     Button,
     ButtonStyle,
@@ -42,7 +43,6 @@ from bot.messages import (
     FormField,
     Text,
 )
-from bot.text import lines_of, one_line, strip_invisible, tidy
 
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100

@@ -26,7 +26,7 @@ from adapters.slack.client import (
     upload_image,
 )
 from adapters.slack.render import combine, form_view
-from bot.delivery import DeliveryStore
+from bot.delivery.messenger import DeliveryStore
 from bot.engine import Engine
 from bot.messages import CardUpdate, Document, Form, Outbound, Refusal, Sender
 

@@ -32,7 +32,7 @@ from adapters.links import LinkSigner
 from adapters.teams import cards, translate
 from adapters.teams.references import reference_of, tenant_of_activity
 from adapters.teams.translate import PLATFORM
-from bot.delivery import DeliveryStore
+from bot.delivery.messenger import DeliveryStore
 from bot.engine import Engine
 from bot.messages import (
     Address,

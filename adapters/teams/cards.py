@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.domain.text import lines_of, one_line, strip_invisible, tidy
 from bot.messages import (
     Button,
     ButtonStyle,
@@ -30,7 +31,6 @@ from bot.messages import (
     Replies,
     Text,
 )
-from bot.text import lines_of, one_line, strip_invisible, tidy
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"

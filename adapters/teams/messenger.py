@@ -13,9 +13,9 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 from adapters.teams.bot import TeamsBot
 from adapters.teams.references import find_any_chat, find_reference, remember_reference
 from adapters.teams.translate import PLATFORM
-from bot.delivery import DeliveryStore, RetryLater, Undeliverable
+from bot.delivery.messenger import DeliveryStore, RetryLater, Undeliverable
+from bot.domain.org import Person
 from bot.messages import Card, CardUpdate, Outbound
-from bot.org import Person
 
 log = logging.getLogger(__name__)
 

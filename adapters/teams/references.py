@@ -12,7 +12,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationReference
 
 from adapters.teams.translate import PLATFORM
-from bot.delivery import DeliveryStore
+from bot.delivery.messenger import DeliveryStore
 
 TENANT_KEY = "extramileTenantId"
 

@@ -1,0 +1,226 @@
+"""The outbox dispatcher: delivers queued messages with retries and back-off.
+
+Retry-After from the platform is honoured exactly, and for the whole platform: a
+rate limit is per app, so every sender pauses, a short one is waited out in memory
+rather than written back to the queue, and sending resumes at the pace the platform
+allowed (bot.delivery.pacing). Other failures back off
+exponentially (1 s, 2 s, 4 s ... capped at 5 minutes) with a little jitter. A
+message that cannot be delivered after MAX_ATTEMPTS is marked failed and logged.
+Delivered messages are marked sent together at the end of each round (a worker that
+dies before that leaves them "maybe sent", which the messenger checks).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from bot.clock import Clock
+from bot.delivery.codec import load_outbound
+from bot.delivery.messenger import Messenger, RetryLater, Undeliverable
+from bot.delivery.pacing import Gate
+from bot.domain.org import Organisation
+from bot.domain.records import OutboxItem
+from bot.messages import Outbound
+from bot.reports.attachments import inlined
+from storage.database import Database
+from storage.outbox import (
+    claim_due,
+    mark_failed,
+    mark_retry,
+    mark_sent,
+    release,
+)
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 12
+LEASE = timedelta(minutes=2)
+WAIT_IN_MEMORY = 3.0  # seconds: a Retry-After up to this is waited out, not re-queued
+TRIES_IN_MEMORY = 5
+T = TypeVar("T")
+
+
+def backoff(attempts: int) -> float:
+    return min(2.0 ** (attempts - 1), 300.0) * random.uniform(0.9, 1.1)
+
+
+async def committed(database: Database, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+    """Run one of the outbox's own statements in a short transaction of its own."""
+    async with UnitOfWork(database) as uow:
+        result = await work(uow)
+        await uow.commit()
+    return result
+
+
+@dataclass
+class Dispatcher:
+    database: Database
+    org: Organisation
+    messengers: Mapping[str, Messenger]
+    clock: Clock
+    concurrency: int = 32
+    batch: int = 200
+    lease: timedelta = LEASE
+    # Rung by the request path when it queues an answer: sent at once, not at the next poll.
+    bell: asyncio.Event = field(default_factory=asyncio.Event)
+    # Each platform's pause and pace (bot.delivery.pacing): a rate limit is per app, not per send.
+    _gates: defaultdict[str, Gate] = field(default_factory=lambda: defaultdict(Gate), init=False)
+    # Delivered, but the database was away when they were to be marked sent: marked
+    # first thing next round. Left leased, they would hold up their person's later
+    # messages until the lease ran out.
+    _unmarked: list[int] = field(default_factory=list, init=False)
+
+    async def run_once(self) -> int:
+        """Deliver what is due now; return how many messages were attempted."""
+        if self._unmarked:
+            unmarked = tuple(self._unmarked)
+            await committed(self.database, lambda uow: mark_sent(uow, *unmarked))
+            self._unmarked.clear()
+        now = self.clock.now()
+        items = await committed(
+            self.database,
+            lambda uow: claim_due(uow, now=now, lease=self.lease, limit=self.batch),
+        )
+        by_person: dict[str, list[OutboxItem]] = {}
+        for item in items:
+            by_person.setdefault(item.person_id or f"channel:{item.target}", []).append(item)
+        limit = asyncio.Semaphore(self.concurrency)
+        sent: list[int] = []
+
+        async def in_order(queue: list[OutboxItem]) -> None:
+            # One person's messages arrive in the order they were written; once one
+            # has to wait, the ones after it wait too.
+            async with limit:
+                for index, item in enumerate(queue):
+                    wait_until = await self._deliver(item, sent)
+                    if wait_until is not None:
+                        for later in queue[index + 1 :]:
+                            await self._release(later.id, wait_until)
+                        return
+
+        try:
+            await asyncio.gather(*(in_order(queue) for queue in by_person.values()))
+        finally:
+            try:
+                await committed(self.database, lambda uow: mark_sent(uow, *sent))
+            except Exception:
+                self._unmarked += sent
+                raise
+            for messenger in self.messengers.values():
+                await messenger.settle()
+        return len(items)
+
+    async def run_forever(self, stop: asyncio.Event, *, idle: float = 0.5) -> None:
+        while not stop.is_set():
+            self.bell.clear()
+            try:
+                attempted = await self.run_once()
+            except Exception:
+                log.exception("outbox dispatcher round failed; trying again shortly")
+                attempted = 0
+            if attempted == 0:
+                # Until the poll comes round, or a request queues an answer (the bell).
+                rung = asyncio.ensure_future(self.bell.wait())
+                stopped = asyncio.ensure_future(stop.wait())
+                await asyncio.wait({rung, stopped}, timeout=idle, return_when="FIRST_COMPLETED")
+                rung.cancel()
+                stopped.cancel()
+
+    async def _deliver(self, item: OutboxItem, sent: list[int]) -> datetime | None:
+        """Try one message; if it must wait, when (later ones for that person wait with it)."""
+        if item.person_id:
+            person = self.org.person(item.person_id)
+            messenger = self._messenger_for(item.person_id, item.platform)
+            if person is None or messenger is None:
+                await self._fail(item.id, "no platform can reach this person")
+                log.warning("outbox %s: nobody to deliver to (%s)", item.id, item.person_id)
+                return None
+            message = load_outbound(item.payload)
+            platform = messenger.platform
+
+            async def attempt() -> None:
+                await messenger.send(
+                    person,
+                    await self._with_files(message),
+                    dedupe_key=item.dedupe_key,
+                    maybe_sent=maybe_sent,
+                )
+        else:
+            channel_messenger = self.messengers.get(item.platform)
+            if channel_messenger is None:
+                await self._fail(item.id, f"{item.platform} is not set up")
+                return None
+            platform = item.platform
+
+            async def attempt() -> None:
+                message = await self._with_files(load_outbound(item.payload))
+                await channel_messenger.post_to_channel(item.target, message)
+
+        maybe_sent = item.maybe_sent
+        gate = self._gates[platform]
+        for tried in range(1, TRIES_IN_MEMORY + 1):
+            await gate.wait_turn()
+            try:
+                await attempt()
+            except RetryLater as error:
+                maybe_sent = maybe_sent or error.maybe_sent
+                short = error.after is not None and error.after <= WAIT_IN_MEMORY
+                if short and tried < TRIES_IN_MEMORY:
+                    gate.limited(error.after or 0.0)
+                    continue
+                return await self._retry(item, str(error), error.after, maybe_sent=maybe_sent)
+            except Undeliverable as error:
+                await self._fail(item.id, str(error))
+                log.warning("outbox %s undeliverable (%s): %s", item.id, item.target, error)
+                return None
+            except Exception as error:  # a bug or an unexpected platform answer: retry, loudly
+                log.exception("outbox %s: unexpected failure", item.id)
+                # It may have failed after the platform took the message: check first.
+                return await self._retry(item, repr(error), None, maybe_sent=True)
+            gate.passed()
+            sent.append(item.id)
+            return None
+        return None
+
+    async def _with_files(self, message: Outbound) -> Outbound:
+        """The message with the bytes it references by id (a chart, a PDF) read back."""
+        async with UnitOfWork(self.database) as uow:
+            return await inlined(uow, message)
+
+    async def _retry(
+        self, item: OutboxItem, reason: str, after: float | None, *, maybe_sent: bool = False
+    ) -> datetime | None:
+        if item.attempts >= MAX_ATTEMPTS:
+            await self._fail(item.id, f"gave up: {reason}")
+            log.error("outbox %s failed after %s attempts: %s", item.id, item.attempts, reason)
+            return None
+        wait = after if after is not None else backoff(item.attempts)
+        at = self.clock.now() + timedelta(seconds=wait)
+        await committed(
+            self.database,
+            lambda uow: mark_retry(uow, item.id, at=at, error=reason, maybe_sent=maybe_sent),
+        )
+        return at
+
+    async def _fail(self, item_id: int, error: str) -> None:
+        await committed(self.database, lambda uow: mark_failed(uow, item_id, error=error))
+
+    async def _release(self, item_id: int, at: datetime) -> None:
+        await committed(self.database, lambda uow: release(uow, item_id, at=at))
+
+    def _messenger_for(self, person_id: str, platform: str = "auto") -> Messenger | None:
+        person = self.org.person(person_id)
+        if person is None:
+            return None
+        chosen = self.messengers.get(platform)
+        if chosen is not None and chosen.can_reach(person):
+            return chosen  # an answer goes back where the person asked
+        return next((m for m in self.messengers.values() if m.can_reach(person)), None)

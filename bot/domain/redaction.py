@@ -1,0 +1,244 @@
+"""Remove customers' personal data from their words before they are stored (UK GDPR).
+
+E-mail addresses, payment card numbers, phone numbers, UK postcodes, street addresses
+and a title with a surname ("Mrs J Brown") become placeholders. Prices, times, dates,
+quantities and order numbers are left alone.
+
+The rules, and why:
+- Matching runs on a folded view of the text: each character in NFKC form (so a
+  full-width ＠, ＳＷ１Ａ or ０７７００ reads as its ASCII self), other scripts' digits as
+  0-9, and invisible characters (zero-width spaces, bidi controls) dropped, so they
+  cannot split a number. What is kept is kept exactly as typed: only the matched spans
+  of the original text are replaced.
+- A number is the digits of a run with single separators between groups: up to three
+  of space, "-", "(", ")" (so "(020) 7946 0958", "07700 - 900123" and a double space),
+  or only dots ("07700.900.123", at least three groups, so a price or a decimal is not
+  one). The run ends at a digit, so punctuation after it is never part of it.
+- A card number is 13 to 19 digits starting 2-6 (the card networks' ranges) that pass
+  the Luhn check.
+- A phone number is written as one: `tel:`, "+" or "00" and 7 to 15 digits (E.164);
+  a leading 0 and 10 or 11 digits (UK national); 44 and 10 more digits; 10 digits
+  grouped 3-3-4 (North American); or 9 to 15 digits right after "call", "ring",
+  "phone", "mobile", "text"... A number right after "order", "ref", "invoice", "#" and
+  the like is an order number, unless it is a Luhn-valid card or written with + or tel:.
+  Anything else (a 13-digit order number, a quantity, a date) is left alone.
+- The `phonenumbers` library was measured against the property tests and left out: with
+  its VALID leniency it misses 07700 900123 (a range Ofcom keeps for drama) and numbers of
+  a length the country does not use; with POSSIBLE it reads 12.11.2026 as a phone number
+  and keeps all but the last group of "+33 123 456 7890".
+- An address is a house number and a street word ("12 Acacia Avenue", "Flat 3, 45 High
+  St"): capitalised street names with any street word, or one lower-case word with an
+  unambiguous one ("12 acacia avenue", but not "a 10 minute walk").
+- A name is a title and a capitalised surname, with any initials ("Mrs J Brown",
+  "Mr. Smith", "Dr Patel"); "mr nobody" in lower case is not taken for one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from bot.domain.text import INVISIBLE
+
+EMAIL_MARK = "[email]"
+CARD_MARK = "[card number]"
+PHONE_MARK = "[phone]"
+POSTCODE_MARK = "[postcode]"
+ADDRESS_MARK = "[address]"
+NAME_MARK = "[name]"
+
+EMAIL = re.compile(r"(?<![\w.+-])(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A run of digit groups (see the module's notes); `tel:` and "+" or "(" may lead it.
+RUN = re.compile(r"(?:(?<![a-z])tel:\s?)?[+(]{0,2}[0-9](?:[ \t().-]{0,3}[0-9])*", re.I)
+GROUP = re.compile(r"[0-9]+")
+POSTCODE = re.compile(
+    r"\b(?:GIR\s{0,2}0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][A-Z0-9]?\s{0,2}[0-9][ABD-HJLNP-UW-Z]{2})\b",
+    re.IGNORECASE,
+)
+_STRONG_STREET = (
+    r"street|st|road|rd|avenue|ave|lane|ln|crescent|cres|terrace|tce|gardens|gdns|boulevard|mews"
+)
+_WEAK_STREET = (
+    r"close|drive|dr|way|court|ct|place|pl|square|sq|grove|hill|park|row|walk|green|parade"
+    r"|rise|view|vale|wharf|quay|yard|embankment|circus|broadway"
+)
+_ABBREVIATED = r"st|rd|ave|ln|cres|tce|gdns|dr|ct|pl|sq"
+ADDRESS = re.compile(
+    r"(?:(?i:flat|apartment|apt|unit)\s{0,2}[0-9]{1,4}[A-Za-z]?\s{0,2},?\s{0,2})?"
+    r"(?<![\w£$€.,:/])[0-9]{1,4}[A-Za-z]?,?\s{1,2}"
+    r"(?:"
+    rf"(?:[A-Z][\w'’-]*\s{{1,2}}){{1,3}}(?i:(?:{_ABBREVIATED})\b\.?|(?:{_STRONG_STREET}|{_WEAK_STREET})\b)"
+    rf"|[a-z][\w'’-]*\s{{1,2}}(?i:(?:{_ABBREVIATED})\b\.?|(?:{_STRONG_STREET})\b)"
+    r")"
+)
+NAME = re.compile(
+    r"\b(?i:mrs|mr|ms|miss|mx|dr|prof|sir|revd|rev)\b\.?\s{1,2}"
+    r"(?!(?:You|Them|Him|Her|It|Us|Me|The|This|That|Out|Our|Your|My|All)\b)"  # "I'll Miss You"
+    r"(?:[A-Z]\.?\s{1,2}){0,3}"
+    r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)?"
+    r"(?:\s[A-Z][a-z'’]+(?:-[A-Z][a-z'’]*)?\b)?"
+)
+_CUE = re.compile(
+    r"\b(?:call|calls|called|ring|rang|phone|phoned|tel|telephone|mobile|mob|cell|text|txt"
+    r"|texted|whatsapp|sms|fax|contact)\b\W{0,3}(?:\w+\W{1,3}){0,2}$",
+    re.IGNORECASE,
+)
+_ORDERISH = re.compile(
+    r"(?:\b(?:order|orders|ref|reference|invoice|booking|account|acct|receipt|ticket|tracking"
+    r"|parcel|item|sku|product|transaction|id|serial|batch|code)\b\W{0,3}"
+    r"(?:\b(?:no|number|num|nr)\b\.?\W{0,2})?|#\s?)$",
+    re.IGNORECASE,
+)
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 1:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def redact(text: str) -> str:
+    for find in (_emails, _numbers, _postcodes, _addresses, _names):
+        text = _replace(text, find)
+    return text
+
+
+# --- the folded view -----------------------------------------------------------------
+
+
+def _fold(text: str) -> tuple[str, list[int]]:
+    """The text to match against, and for each of its characters the index in `text`
+    of the character it came from."""
+    out: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        if char in INVISIBLE:
+            continue
+        digit = unicodedata.decimal(char, None)
+        folded = str(digit) if digit is not None else unicodedata.normalize("NFKC", char)
+        out.append(folded)
+        origin += [index] * len(folded)
+    return "".join(out), origin
+
+
+Span = tuple[int, int, str]  # start, end (in the folded view) and the placeholder
+
+
+def _replace(text: str, find: Callable[[str], Iterator[Span]]) -> str:
+    folded, origin = _fold(text)
+    pieces: list[str] = []
+    done = 0
+    for start, end, mark in find(folded):
+        first, last = origin[start], origin[end - 1] + 1
+        if first < done:
+            continue
+        pieces += [text[done:first], mark]
+        done = last
+    return "".join(pieces) + text[done:]
+
+
+def _emails(folded: str) -> Iterator[Span]:
+    for match in EMAIL.finditer(folded):
+        yield match.start(), match.end(), EMAIL_MARK
+
+
+def _postcodes(folded: str) -> Iterator[Span]:
+    for match in POSTCODE.finditer(folded):
+        yield match.start(), match.end(), POSTCODE_MARK
+
+
+def _addresses(folded: str) -> Iterator[Span]:
+    for match in ADDRESS.finditer(folded):
+        yield match.start(), match.end(), ADDRESS_MARK
+
+
+def _names(folded: str) -> Iterator[Span]:
+    for match in NAME.finditer(folded):
+        yield match.start(), match.end(), NAME_MARK
+
+
+# --- card and phone numbers ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    start: int  # in the folded view
+    end: int
+    before: str  # the separator (or, for the first, the lead: tel:, +, "(") before it
+
+
+def _numbers(folded: str) -> Iterator[Span]:
+    for run in RUN.finditer(folded):
+        groups: list[_Group] = []
+        previous = run.start()
+        for match in GROUP.finditer(run.group(0)):
+            start, end = run.start() + match.start(), run.start() + match.end()
+            groups.append(_Group(start, end, folded[previous:start]))
+            previous = end
+        attached = run.start() > 0 and (
+            folded[run.start() - 1].isalnum() or folded[run.start() - 1] in "£$€¥"
+        )
+        yield from _spans(folded, groups, attached)
+
+
+def _spans(folded: str, groups: list[_Group], attached: bool) -> Iterator[Span]:
+    """The longest stretches of groups that make a card or phone number, left to right."""
+    first = 0
+    while first < len(groups):
+        for last in range(min(len(groups), first + 7), first, -1):
+            mark = _classify(folded, groups[first:last], attached and first == 0)
+            if mark:
+                head = groups[first]
+                lead = head.before if first == 0 else head.before.lstrip(" \t-.)")
+                if not any(")" in g.before for g in groups[first + 1 : last]):
+                    lead = lead.split("(")[-1].lstrip()  # "(07700 900123)": brackets stay
+                yield head.start - len(lead), groups[last - 1].end, mark
+                first = last
+                break
+        else:
+            first += 1
+
+
+def _classify(folded: str, groups: list[_Group], attached: bool) -> str | None:
+    head = groups[0]
+    separators = [g.before for g in groups[1:]]
+    if attached or _continues_a_decimal(head.before, separators):
+        return None
+    if any("." in s for s in separators) and (any(s != "." for s in separators) or len(groups) < 3):
+        return None  # dots only, and at least three groups: not a price, not a decimal
+    if any(len(folded[g.start : g.end]) == 1 and not g.before.endswith("(") for g in groups[1:-1]):
+        return None  # "10 9 8 10": scores, not a number; "(0)" is the exception
+    digits = "".join(folded[g.start : g.end] for g in groups)
+    count = len(digits)
+    lead = head.before.lower()
+    if "+" in lead or "tel:" in lead:
+        return PHONE_MARK if 7 <= count <= 15 else None
+    if 13 <= count <= 19 and digits[0] in "23456" and luhn_valid(digits):
+        return CARD_MARK
+    if digits.startswith("00"):
+        return PHONE_MARK if 9 <= count - 2 <= 15 else None
+    if _ORDERISH.search(folded[max(0, head.start - 40) : head.start - len(head.before)]):
+        return None
+    if digits.startswith("0"):
+        return PHONE_MARK if count in (10, 11) else None
+    sizes = [g.end - g.start for g in groups]
+    if (
+        (count == 12 and digits.startswith("44") and digits[2] != "0")
+        or (count == 10 and sizes == [3, 3, 4])
+        or (count == 11 and digits[0] == "1" and sizes == [1, 3, 3, 4])
+    ):
+        return PHONE_MARK
+    cued = _CUE.search(folded[max(0, head.start - 40) : head.start - len(head.before)])
+    return PHONE_MARK if cued and 9 <= count <= 15 else None
+
+
+def _continues_a_decimal(lead: str, separators: list[str]) -> bool:
+    """A stretch that starts right after a dot ("25.50 0770...": the 50) belongs to the
+    number before it, unless the whole stretch is dotted."""
+    return lead == "." and any(s != "." for s in separators)

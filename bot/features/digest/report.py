@@ -1,0 +1,140 @@
+"""The manager's weekly digest (K6, K8): the week in numbers and examples, for the
+manager's part of the organisation."""
+
+from __future__ import annotations
+
+import base64
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.context import Scene
+from bot.domain.actions import CONTEXT_LABELS, Context, NominationStatus, RequestStatus
+from bot.domain.hierarchy import below
+from bot.domain.names import person_name
+from bot.domain.org import Person
+from bot.domain.text import shorten
+from bot.features.general.flow import Menu
+from bot.messages import Button, Card, CardField
+from bot.reports.attachments import draw
+from bot.reports.chart import trend_line, trend_png
+from storage.activity import (
+    counts_by_team_and_context,
+    decisions_between,
+    praise_between,
+    stand_outs_between,
+    team_of,
+    weekly_counts,
+)
+from storage.nominations import nominations
+from storage.privacy import erased_people
+
+WEEKS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    total: int
+    by_context: dict[str, int]
+    by_team: dict[str, int]
+    approved: int
+    declined: int
+    median_hours_to_decide: float | None
+    praise_count: int
+    quotes: list[str]
+    stand_outs: list[str]
+    nominations: list[str]
+    trend: list[int]
+    week_labels: list[str]
+
+
+async def build_digest(scene: Scene, manager: Person, end: datetime) -> Digest:
+    people = below(scene.org, manager.id)
+    ids = [p.id for p in people]
+    # People erased since (UK GDPR) still count, under a pseudonym, in their old team.
+    erased = {
+        alias: boss
+        for alias, boss in (await erased_people(scene.uow)).items()
+        if boss in {*ids, manager.id}
+    }
+    ids += list(erased)
+    team = await team_of(scene.uow, ids)
+    start = end - timedelta(days=7)
+    # Aggregates, not rows: a week of a large organisation is tens of thousands of actions.
+    counts = await counts_by_team_and_context(scene.uow, team, start, end)
+    by_context = {CONTEXT_LABELS[c]: 0 for c in Context}
+    label_of = {c.value: CONTEXT_LABELS[c] for c in Context}
+    by_team: dict[str, int] = {}
+    for (boss_id, context), count in counts.items():
+        by_context[label_of[context]] += count
+        boss = scene.org.person(boss_id) if boss_id else None
+        name = f"{boss.first_name}'s team" if boss else "No team"
+        by_team[name] = by_team.get(name, 0) + count
+    decisions = await decisions_between(scene.uow, team, start, end)
+    hours = [(d.decided_at - d.created_at).total_seconds() / 3600 for d in decisions]
+    praise = await praise_between(scene.uow, team, start, end)
+    praised = {p.action_id for p in praise if p.action_id}
+    stand_outs = await stand_outs_between(scene.uow, team, start, end, praised)
+    windows = [
+        (end - timedelta(days=7 * (w + 1)), end - timedelta(days=7 * w))
+        for w in reversed(range(WEEKS))
+    ]
+    trend = await weekly_counts(scene.uow, team, end, WEEKS)
+    return Digest(
+        total=sum(counts.values()),
+        by_context=by_context,
+        by_team=dict(sorted(by_team.items())),
+        approved=sum(1 for d in decisions if d.status == RequestStatus.APPROVED),
+        declined=sum(1 for d in decisions if d.status == RequestStatus.DECLINED),
+        median_hours_to_decide=statistics.median(hours) if hours else None,
+        praise_count=len(praise),
+        quotes=[
+            f"“{shorten(p.words or '', 120)}” ({person_name(scene.org, p.person_id)})"
+            for p in praise[:3]
+        ],
+        stand_outs=[
+            f"{person_name(scene.org, a.person_id)}: {shorten(a.extra, 100)}" for a in stand_outs
+        ],
+        nominations=[n.title for n in await nominations(scene.uow, NominationStatus.OPEN)],
+        trend=trend,
+        week_labels=[f"{w_end - timedelta(days=1):%d %b}" for _, w_end in windows],
+    )
+
+
+def digest_card(manager: Person, digest: Digest, end: datetime, chart: bytes = b"") -> Card:
+    """The digest as a card; `chart`: its trend as a PNG (`digest_chart`), shown under it."""
+    decide = (
+        f"median {digest.median_hours_to_decide:.1f} hours to decide"
+        if digest.median_hours_to_decide is not None
+        else "none decided"
+    )
+    fields = [
+        CardField("Extra-mile actions", str(digest.total)),
+        CardField("By situation", " · ".join(f"{k}: {v}" for k, v in digest.by_context.items())),
+        CardField("By team", " · ".join(f"{k}: {v}" for k, v in digest.by_team.items()) or "-"),
+        CardField(
+            "Ideas decided", f"{digest.approved} approved, {digest.declined} declined ({decide})"
+        ),
+        CardField(
+            f"Positive feedback ({digest.praise_count})",
+            "\n".join(digest.quotes) or "None this week",
+        ),
+        CardField("Stand-out actions", "\n".join(digest.stand_outs) or "-"),
+        CardField(
+            f"Nominations waiting for you ({len(digest.nominations)})",
+            "\n".join(digest.nominations) or "None",
+        ),
+        CardField("Trend", trend_line(digest.trend)),
+    ]
+    return Card(
+        title=f"Your week, {manager.first_name}: to {end:%A %d %B}",
+        fields=tuple(fields),
+        buttons=(Button("Service offer", Menu.OFFER),),
+        image_png_b64=base64.b64encode(chart).decode(),
+        image_alt=trend_line(digest.trend),
+    )
+
+
+async def digest_chart(digest: Digest) -> bytes:
+    """The eight-week trend as a PNG, drawn off the event loop (bot.reports.attachments.draw)."""
+    return await draw(trend_png, digest.week_labels, digest.trend, "Extra-mile actions per week")

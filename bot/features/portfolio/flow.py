@@ -1,0 +1,97 @@
+"""`portfolio [person]`: a learner's evidence portfolio, for them or their supervisors."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from bot.context import Scene, Turn
+from bot.domain.approvers import chain_above
+from bot.domain.org import Person, Role
+from bot.messages import Document, Outbound, Text
+from bot.reports.portfolio import build_portfolio, portfolio_pdf_of
+from bot.routes import RouteTable
+from storage.events import audit
+from storage.privacy import export_person
+
+
+def may_see(scene: Scene, viewer: Person, learner: Person) -> bool:
+    """Your own; your team's if you supervise or manage them."""
+    if viewer.id == learner.id:
+        return True
+    above = {p.id for p in chain_above(scene.org, learner.id)}
+    return viewer.id in above and viewer.role in (Role.SUPERVISOR, Role.MANAGER)
+
+
+def find_person(scene: Scene, who: str) -> Person | None:
+    wanted = who.strip().lower()
+    return next(
+        (p for p in scene.org.people if wanted in (p.id, p.name.lower(), p.first_name.lower())),
+        None,
+    )
+
+
+async def portfolio_pdf_for(scene: Scene, learner: Person) -> bytes:
+    """Read in the scene's transaction; drawn off the event loop (bot.reports.portfolio)."""
+    return await portfolio_pdf_of(await build_portfolio(scene, learner))
+
+
+async def my_data(turn: Turn) -> list[Outbound]:
+    """Subject access in chat: everything held about the person asking."""
+    data = await export_person(turn.uow, turn.person.id)
+    await audit(
+        turn.uow,
+        actor_id=turn.person.id,
+        action="person.exported",
+        subject_type="person",
+        subject_id=turn.person.id,
+        detail={"via": "chat"},
+    )
+    content = json.dumps(data, indent=2, ensure_ascii=False).encode()
+    return [
+        Text("Here is everything I hold about you (UK GDPR subject access)."),
+        Document(
+            filename=f"my-data-{turn.person.id}.json",
+            title="Your data",
+            content_b64=base64.b64encode(content).decode(),
+            person_id=turn.person.id,
+            mime="application/json",
+            kind="export",
+        ),
+    ]
+
+
+async def request(turn: Turn, who: str) -> list[Outbound]:
+    learner = find_person(turn, who) if who else turn.person
+    if learner is None:
+        return [Text(f"I don't know {who!r}. Use their id or name.")]
+    if not may_see(turn, turn.person, learner):
+        return [
+            Text("You can only export your own portfolio, or your team's if you supervise them.")
+        ]
+    pdf = await portfolio_pdf_for(turn, learner)
+    await audit(
+        turn.uow,
+        actor_id=turn.person.id,
+        action="portfolio.exported",
+        subject_type="person",
+        subject_id=learner.id,
+    )
+    whose = "your" if learner.id == turn.person.id else f"{learner.first_name}'s"
+    return [
+        Text(
+            f"Here is {whose} evidence portfolio: STAR accounts, the coverage of CFACSA9 and "
+            "CU801 (gaps marked), and the evidence requirements."
+        ),
+        Document(
+            filename=f"portfolio-{learner.id}.pdf",
+            title=f"Evidence portfolio: {learner.name}",
+            content_b64=base64.b64encode(pdf).decode(),
+            person_id=learner.id,
+        ),
+    ]
+
+
+def register(routes: RouteTable) -> None:
+    routes.command("my data", handler=lambda turn, _: my_data(turn))
+    routes.command("portfolio", handler=request)

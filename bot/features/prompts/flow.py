@@ -1,0 +1,74 @@
+"""The weekly prompt (sent by the weekly-prompt job) and its answers, and the digest on
+demand."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.context import Turn
+from bot.domain.org import Person, Role
+from bot.features.digest.report import build_digest, digest_card, digest_chart
+from bot.features.general.flow import Menu
+from bot.messages import Button, ButtonStyle, Card, Outbound, Text
+from bot.routes import ActionId, RouteTable
+from storage.activity import pause_prompts
+
+PAUSE_WEEKS = 4
+
+
+class PromptButton(ActionId):
+    """The prompt's own buttons."""
+
+    SKIP = "prompt.skip"
+    PAUSE = "prompt.pause"
+
+
+def prompt_card(person: Person, occurrence: datetime) -> Card:
+    # The time is the person's own local time, never UTC.
+    return Card(
+        title=f"Did you go the extra mile this week, {person.first_name}?",
+        text=f"{occurrence:%A %H:%M}. Anything you did beyond our routine offer counts, "
+        "however small; so does an idea you'd like to check.",
+        buttons=(
+            Button("Log an action", Menu.LOG, style=ButtonStyle.PRIMARY),
+            Button("Not this week", PromptButton.SKIP),
+            Button(f"Pause for {PAUSE_WEEKS} weeks", PromptButton.PAUSE),
+        ),
+    )
+
+
+async def not_this_week(turn: Turn) -> list[Outbound]:
+    return [Text("No problem. See you next week!")]
+
+
+async def pause(turn: Turn) -> list[Outbound]:
+    until = turn.today + timedelta(weeks=PAUSE_WEEKS)
+    await pause_prompts(turn.uow, turn.person.id, until)
+    return [
+        Text(
+            f"Weekly prompts paused until {until:%a %d %b}. Say `prompts on` to have "
+            "them back sooner. You can still log anything any time."
+        )
+    ]
+
+
+async def resume(turn: Turn) -> list[Outbound]:
+    await pause_prompts(turn.uow, turn.person.id, None)
+    return [Text("Weekly prompts are back on.")]
+
+
+async def digest_now(turn: Turn) -> list[Outbound]:
+    if turn.person.role is not Role.MANAGER:
+        return [Text("The digest is for managers. Try `mine` for your own actions.")]
+    digest = await build_digest(turn, turn.person, turn.now)
+    return [digest_card(turn.person, digest, turn.now, await digest_chart(digest))]
+
+
+# --- routes -------------------------------------------------------------------------------------
+
+
+def register(routes: RouteTable) -> None:
+    routes.click(PromptButton.SKIP, lambda turn, _: not_this_week(turn))
+    routes.click(PromptButton.PAUSE, lambda turn, _: pause(turn))
+    routes.command("digest", handler=lambda turn, _: digest_now(turn))
+    routes.command("prompts on", handler=lambda turn, _: resume(turn))

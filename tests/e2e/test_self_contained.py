@@ -1,0 +1,39 @@
+"""The tests run from a fresh clone: every data file they read lives inside the repository."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.adapters.slack import test_manifest
+from tests.fakes import teams_harness
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+# A path "../shared/...", or one joined from a parent folder: `... / "shared"`.
+_OUTSIDE = re.compile(r"[\"']\.\./shared|/\s*[\"']shared[\"']")
+
+
+def test_the_schemas_the_tests_use_are_inside_the_repository() -> None:
+    for schemas in (teams_harness.SCHEMAS, test_manifest.SCHEMAS):
+        assert schemas.is_relative_to(ROOT), schemas
+    needed = {
+        "adaptive-card-1.5.json",
+        "teams-manifest-1.16.schema.json",
+        "slack-app-manifest.schema.json",
+        "slack-app-manifest.schema.1.0.0.json",
+        "slack-app-manifest.schema.2.0.0.json",
+    }
+    present = {p.name for p in teams_harness.SCHEMAS.iterdir()}
+    assert needed <= present
+    readme = (teams_harness.SCHEMAS / "README.md").read_text(encoding="utf-8")
+    assert all(name in readme for name in needed)  # where each one came from
+
+
+def test_no_code_reads_from_outside_the_repository() -> None:
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in ("bot", "adapters", "storage", "tests", "bench")
+        for path in (ROOT / folder).rglob("*.py")
+        if path.name != Path(__file__).name and _OUTSIDE.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

@@ -21,7 +21,8 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy bot storage adapters
+	$(BIN)/mypy app bot storage adapters
+	$(MAKE) --no-print-directory architecture
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -398,6 +398,14 @@ def _activities(service_url: str) -> Callable[[], tuple[bytes, dict[str, str]]]:
     return lambda: _activity(service_url)
 
 
+async def front_doors_only() -> None:
+    print(f"Extra Mile front doors, {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
+    with tempfile.TemporaryDirectory() as folder:
+        await front_doors(Path(folder))
+
+
 if __name__ == "__main__":
-    # `python -m bench overload`: only the overload rows (bench/overload.py).
-    asyncio.run(overload_only() if sys.argv[1:] == ["overload"] else main())
+    # `python -m bench overload`: only the overload rows (bench/overload.py);
+    # `python -m bench doors`: only Slack, Teams and memory beside their bare apps.
+    only = {"overload": overload_only, "doors": front_doors_only}
+    asyncio.run(only[sys.argv[1]]() if sys.argv[1:2] and sys.argv[1] in only else main())

@@ -206,36 +206,124 @@ def _spans(folded: str, groups: list[_Group], attached: bool) -> Iterator[Span]:
 
 
 def _classify(folded: str, groups: list[_Group], attached: bool) -> str | None:
-    head = groups[0]
+    """The placeholder for a stretch of groups, or None if it is no card or phone number.
+
+    The stretch must read as one number (`_one_number`); then the first rule of `_RULES`
+    with a verdict decides: a placeholder, or `_LEFT_ALONE`."""
+    if attached or not _one_number(folded, groups):
+        return None
+    number = _Number.of(folded, groups)
+    for rule in _RULES:
+        verdict = rule(number)
+        if verdict is not None:
+            return verdict or None
+    return None
+
+
+def _one_number(folded: str, groups: list[_Group]) -> bool:
     separators = [g.before for g in groups[1:]]
-    if attached or _continues_a_decimal(head.before, separators):
-        return None
+    if _continues_a_decimal(groups[0].before, separators):
+        return False
     if any("." in s for s in separators) and (any(s != "." for s in separators) or len(groups) < 3):
-        return None  # dots only, and at least three groups: not a price, not a decimal
-    if any(len(folded[g.start : g.end]) == 1 and not g.before.endswith("(") for g in groups[1:-1]):
-        return None  # "10 9 8 10": scores, not a number; "(0)" is the exception
-    digits = "".join(folded[g.start : g.end] for g in groups)
-    count = len(digits)
-    lead = head.before.lower()
-    if "+" in lead or "tel:" in lead:
-        return PHONE_MARK if 7 <= count <= 15 else None
-    if 13 <= count <= 19 and digits[0] in "23456" and luhn_valid(digits):
+        return False  # dots only, and at least three groups: not a price, not a decimal
+    # "10 9 8 10": scores, not a number; "(0)" is the exception
+    return not any(
+        len(folded[g.start : g.end]) == 1 and not g.before.endswith("(") for g in groups[1:-1]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Number:
+    digits: str
+    lead: str  # the first group's lead, lower case: tel:, +, "("...
+    sizes: list[int]  # each group's count of digits
+    context: str  # up to 40 characters of the text before the number and its lead
+
+    @property
+    def count(self) -> int:
+        return len(self.digits)
+
+    @classmethod
+    def of(cls, folded: str, groups: list[_Group]) -> _Number:
+        head = groups[0]
+        return cls(
+            digits="".join(folded[g.start : g.end] for g in groups),
+            lead=head.before.lower(),
+            sizes=[g.end - g.start for g in groups],
+            context=folded[max(0, head.start - 40) : head.start - len(head.before)],
+        )
+
+
+_LEFT_ALONE = ""  # a rule's verdict: not a card or phone number, whatever the later rules say
+
+# A rule's verdict: a placeholder, _LEFT_ALONE, or None to leave it to the next rule.
+_Rule = Callable[[_Number], str | None]
+
+
+def _written_as_a_phone(number: _Number) -> str | None:
+    """`tel:` or "+" and 7 to 15 digits (E.164)."""
+    if "+" in number.lead or "tel:" in number.lead:
+        return PHONE_MARK if 7 <= number.count <= 15 else _LEFT_ALONE
+    return None
+
+
+def _a_card(number: _Number) -> str | None:
+    """13 to 19 digits starting 2-6 that pass the Luhn check."""
+    digits = number.digits
+    if 13 <= number.count <= 19 and digits[0] in "23456" and luhn_valid(digits):
         return CARD_MARK
-    if digits.startswith("00"):
-        return PHONE_MARK if 9 <= count - 2 <= 15 else None
-    if _ORDERISH.search(folded[max(0, head.start - 40) : head.start - len(head.before)]):
-        return None
-    if digits.startswith("0"):
-        return PHONE_MARK if count in (10, 11) else None
-    sizes = [g.end - g.start for g in groups]
+    return None
+
+
+def _dialled_abroad(number: _Number) -> str | None:
+    """Dialled with "00", and 9 to 15 digits after it."""
+    if number.digits.startswith("00"):
+        return PHONE_MARK if 9 <= number.count - 2 <= 15 else _LEFT_ALONE
+    return None
+
+
+def _after_an_order_word(number: _Number) -> str | None:
+    """A number right after "order", "ref", "#"... is an order number."""
+    return _LEFT_ALONE if _ORDERISH.search(number.context) else None
+
+
+def _uk_national(number: _Number) -> str | None:
+    """A leading 0 and 10 or 11 digits."""
+    if number.digits.startswith("0"):
+        return PHONE_MARK if number.count in (10, 11) else _LEFT_ALONE
+    return None
+
+
+def _shaped_as_a_phone(number: _Number) -> str | None:
+    """44 and 10 more digits; 10 digits grouped 3-3-4; 1 and 3-3-4 (North American)."""
+    digits, count, sizes = number.digits, number.count, number.sizes
     if (
         (count == 12 and digits.startswith("44") and digits[2] != "0")
         or (count == 10 and sizes == [3, 3, 4])
         or (count == 11 and digits[0] == "1" and sizes == [1, 3, 3, 4])
     ):
         return PHONE_MARK
-    cued = _CUE.search(folded[max(0, head.start - 40) : head.start - len(head.before)])
-    return PHONE_MARK if cued and 9 <= count <= 15 else None
+    return None
+
+
+def _after_a_phone_word(number: _Number) -> str | None:
+    """9 to 15 digits right after "call", "ring", "mobile"..."""
+    if _CUE.search(number.context) and 9 <= number.count <= 15:
+        return PHONE_MARK
+    return _LEFT_ALONE
+
+
+# In this order: a number written with + or tel: is a phone number even after "order";
+# a Luhn-valid card is one even after "ref".
+_RULES: tuple[_Rule, ...] = (
+    _written_as_a_phone,
+    _a_card,
+    _dialled_abroad,
+    _after_an_order_word,
+    _uk_national,
+    _shaped_as_a_phone,
+    _after_a_phone_word,
+)
 
 
 def _continues_a_decimal(lead: str, separators: list[str]) -> bool:

@@ -26,7 +26,7 @@ from bot.context import Scene
 from bot.domain.org import Organisation
 from bot.domain.orgfile import load_organisation
 from bot.features.digest.report import WEEKS, build_digest
-from bot.features.nominations.flow import nominate_due
+from bot.features.nominations.job import nominate_due
 from bot.settings import EXAMPLE_ORG_FILE
 from storage.database import Database, open_database
 from storage.people import sync_organisation

@@ -12,7 +12,8 @@ from bot.domain.actions import ActionStatus, Approach, CheckedAction, Context, c
 from bot.domain.org import Organisation
 from bot.domain.orgfile import load_organisation
 from bot.domain.text import clean, parse_day, shorten
-from bot.features.log.draft import ActionDraft, check_draft, to_checked
+from bot.features.log.draft import ActionDraft
+from bot.features.log.rules import check_draft, to_checked
 from bot.settings import EXAMPLE_ORG_FILE
 
 SUNDAY = date(2026, 11, 22)

@@ -1,0 +1,33 @@
+"""The log flow's state between turns, and its buttons.
+
+The draft lives in the database (flow "log"), so a conversation resumes after a restart
+and on any worker.
+"""
+
+from __future__ import annotations
+
+from bot.context import Turn
+from bot.domain.records import ConversationState
+from bot.features.log.draft import ActionDraft
+from bot.routes import ActionId
+from storage.conversations import load_state, save_state
+
+FLOW = "log"
+
+
+class LogButton(ActionId):
+    ANSWER = "log.answer"  # value: "<question>=<choice>"
+    SAVE = "log.save"
+    EDIT = "log.edit"
+    CANCEL = "log.cancel"
+
+
+async def current_draft(turn: Turn) -> ActionDraft | None:
+    state = await load_state(turn.uow, turn.person.id)
+    if state is None or state.flow != FLOW:
+        return None
+    return ActionDraft.model_validate(state.data)
+
+
+async def keep(turn: Turn, step: str, draft: ActionDraft) -> None:
+    await save_state(turn.uow, turn.person.id, ConversationState(FLOW, step, draft.model_dump()))

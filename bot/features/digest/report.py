@@ -12,13 +12,15 @@ from bot.context import Scene
 from bot.domain.actions import CONTEXT_LABELS, Context, NominationStatus, RequestStatus
 from bot.domain.hierarchy import below
 from bot.domain.names import person_name
-from bot.domain.org import Person
+from bot.domain.org import Organisation, Person
+from bot.domain.records import ActionFact, Praise
 from bot.domain.text import shorten
 from bot.features.general.flow import Menu
 from bot.messages import Button, Card, CardField
 from bot.reports.attachments import draw
 from bot.reports.chart import trend_line, trend_png
 from storage.activity import (
+    Team,
     counts_by_team_and_context,
     decisions_between,
     praise_between,
@@ -49,6 +51,34 @@ class Digest:
 
 
 async def build_digest(scene: Scene, manager: Person, end: datetime) -> Digest:
+    team = await _team(scene, manager)
+    start = end - timedelta(days=7)
+    # Aggregates, not rows: a week of a large organisation is tens of thousands of actions.
+    counts = await counts_by_team_and_context(scene.uow, team, start, end)
+    decisions = await decisions_between(scene.uow, team, start, end)
+    praise = await praise_between(scene.uow, team, start, end)
+    praised = {p.action_id for p in praise if p.action_id}
+    stand_outs = await stand_outs_between(scene.uow, team, start, end, praised)
+    trend = await weekly_counts(scene.uow, team, end, WEEKS)
+    hours = [(d.decided_at - d.created_at).total_seconds() / 3600 for d in decisions]
+    return Digest(
+        total=sum(counts.values()),
+        by_context=_by_context(counts),
+        by_team=_by_team(scene.org, counts),
+        approved=sum(1 for d in decisions if d.status == RequestStatus.APPROVED),
+        declined=sum(1 for d in decisions if d.status == RequestStatus.DECLINED),
+        median_hours_to_decide=statistics.median(hours) if hours else None,
+        praise_count=len(praise),
+        quotes=_quotes(scene.org, praise),
+        stand_outs=_stand_outs(scene.org, stand_outs),
+        nominations=[n.title for n in await nominations(scene.uow, NominationStatus.OPEN)],
+        trend=trend,
+        week_labels=_week_labels(end),
+    )
+
+
+async def _team(scene: Scene, manager: Person) -> Team:
+    """Whose actions the digest counts: everyone below the manager, and those erased since."""
     people = below(scene.org, manager.id)
     ids = [p.id for p in people]
     # People erased since (UK GDPR) still count, under a pseudonym, in their old team.
@@ -58,47 +88,39 @@ async def build_digest(scene: Scene, manager: Person, end: datetime) -> Digest:
         if boss in {*ids, manager.id}
     }
     ids += list(erased)
-    team = await team_of(scene.uow, ids)
-    start = end - timedelta(days=7)
-    # Aggregates, not rows: a week of a large organisation is tens of thousands of actions.
-    counts = await counts_by_team_and_context(scene.uow, team, start, end)
+    return await team_of(scene.uow, ids)
+
+
+def _by_context(counts: dict[tuple[str | None, str], int]) -> dict[str, int]:
     by_context = {CONTEXT_LABELS[c]: 0 for c in Context}
     label_of = {c.value: CONTEXT_LABELS[c] for c in Context}
-    by_team: dict[str, int] = {}
-    for (boss_id, context), count in counts.items():
+    for (_, context), count in counts.items():
         by_context[label_of[context]] += count
-        boss = scene.org.person(boss_id) if boss_id else None
+    return by_context
+
+
+def _by_team(org: Organisation, counts: dict[tuple[str | None, str], int]) -> dict[str, int]:
+    by_team: dict[str, int] = {}
+    for (boss_id, _), count in counts.items():
+        boss = org.person(boss_id) if boss_id else None
         name = f"{boss.first_name}'s team" if boss else "No team"
         by_team[name] = by_team.get(name, 0) + count
-    decisions = await decisions_between(scene.uow, team, start, end)
-    hours = [(d.decided_at - d.created_at).total_seconds() / 3600 for d in decisions]
-    praise = await praise_between(scene.uow, team, start, end)
-    praised = {p.action_id for p in praise if p.action_id}
-    stand_outs = await stand_outs_between(scene.uow, team, start, end, praised)
-    windows = [
-        (end - timedelta(days=7 * (w + 1)), end - timedelta(days=7 * w))
-        for w in reversed(range(WEEKS))
+    return dict(sorted(by_team.items()))
+
+
+def _quotes(org: Organisation, praise: list[Praise]) -> list[str]:
+    return [
+        f"“{shorten(p.words or '', 120)}” ({person_name(org, p.person_id)})" for p in praise[:3]
     ]
-    trend = await weekly_counts(scene.uow, team, end, WEEKS)
-    return Digest(
-        total=sum(counts.values()),
-        by_context=by_context,
-        by_team=dict(sorted(by_team.items())),
-        approved=sum(1 for d in decisions if d.status == RequestStatus.APPROVED),
-        declined=sum(1 for d in decisions if d.status == RequestStatus.DECLINED),
-        median_hours_to_decide=statistics.median(hours) if hours else None,
-        praise_count=len(praise),
-        quotes=[
-            f"“{shorten(p.words or '', 120)}” ({person_name(scene.org, p.person_id)})"
-            for p in praise[:3]
-        ],
-        stand_outs=[
-            f"{person_name(scene.org, a.person_id)}: {shorten(a.extra, 100)}" for a in stand_outs
-        ],
-        nominations=[n.title for n in await nominations(scene.uow, NominationStatus.OPEN)],
-        trend=trend,
-        week_labels=[f"{w_end - timedelta(days=1):%d %b}" for _, w_end in windows],
-    )
+
+
+def _stand_outs(org: Organisation, stand_outs: list[ActionFact]) -> list[str]:
+    return [f"{person_name(org, a.person_id)}: {shorten(a.extra, 100)}" for a in stand_outs]
+
+
+def _week_labels(end: datetime) -> list[str]:
+    """The last day of each of the WEEKS weeks to `end`, oldest first."""
+    return [f"{end - timedelta(days=7 * w + 1):%d %b}" for w in reversed(range(WEEKS))]
 
 
 def digest_card(manager: Person, digest: Digest, end: datetime, chart: bytes = b"") -> Card:

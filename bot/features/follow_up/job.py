@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.context import Scene
-from bot.features.follow_up import flow as follow_up
+from bot.features.follow_up.asking import ask_due
 
 
 async def run(scene: Scene) -> str:
-    return f"asked {await follow_up.ask_due(scene)}"
+    return f"asked {await ask_due(scene)}"

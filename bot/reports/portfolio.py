@@ -5,6 +5,7 @@ CU801 evidence requirements checked off. Printable HTML, and PDF from the same H
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -22,7 +23,7 @@ from bot.domain.actions import (
     Sentiment,
 )
 from bot.domain.names import person_name
-from bot.domain.org import Person
+from bot.domain.org import Organisation, Person
 from bot.domain.records import ActionRecord
 from bot.domain.standard import CU801, KNOWLEDGE, PERFORMANCE, UNIT
 from bot.reports.attachments import draw
@@ -134,51 +135,6 @@ def _star(scene: Scene, number: int, action: ActionRecord) -> Star:
     item = org.offer_item(action.offer_item_id)
     offer = item.title if item and action.offer_item_id != NOT_COVERED else None
     carried_out = action.status in CARRIED_OUT
-    criteria = ["P2", "P4"]
-    if offer:
-        criteria += ["P1", "P3"]
-    if carried_out:
-        criteria += ["P5", "P10"]
-    if action.customer_aware:
-        criteria.append("P11")
-    feasibility, testimony = "", ""
-    if action.cost is not None:
-        criteria += ["P6", "P7", "P8"]
-        feasibility = f"Checked before acting: cost {action.cost:.2f}, {action.minutes} minutes" + (
-            f"; {action.check}" if action.check else ""
-        )
-    if action.request is not None:
-        criteria.append("P9")
-        request = action.request
-        decider = person_name(org, request.decided_by) if request.decided_by else ""
-        if request.status in (RequestStatus.APPROVED, RequestStatus.DECLINED):
-            testimony = (
-                f"{decider} ({request.status}"
-                + (f": “{request.reason}”" if request.reason else "")
-                + ")"
-            )
-        else:
-            testimony = f"Explained to {person_name(org, request.approver_id)}; awaiting decision"
-    if action.affected_others is not None:
-        criteria += ["P12", "P8"]
-    feedback = tuple(
-        f"{f.sentiment}: “{f.words or '(words removed after the retention period)'}”"
-        for f in action.feedback
-    )
-    if any(f.sentiment == Sentiment.POSITIVE for f in action.feedback):
-        criteria.append("P13")
-    if action.feedback or action.customer_noticed is not None:
-        criteria.append("P14")
-    follow_up = ""
-    if action.affected_others is not None:
-        effect = {
-            AffectedOthers.NO: "did not affect",
-            AffectedOthers.A_LITTLE: "affected a little",
-            AffectedOthers.YES: "affected",
-        }[action.affected_others]
-        follow_up = f"It {effect} the service to other customers."
-        if action.follow_up_note:
-            follow_up += f" {action.follow_up_note}"
     context = Context(action.context).label
     return Star(
         number=number,
@@ -194,12 +150,74 @@ def _star(scene: Scene, number: int, action: ActionRecord) -> Star:
         ),
         action=action.extra,
         result=action.result or ("Idea, not carried out." if not carried_out else ""),
-        feasibility=feasibility,
-        testimony=testimony,
-        feedback=feedback,
-        follow_up=follow_up,
-        criteria=tuple(sorted(set(criteria), key=lambda c: (c[0], int(c[1:])))),
+        feasibility=_feasibility(action),
+        testimony=_testimony(org, action),
+        feedback=tuple(
+            f"{f.sentiment}: “{f.words or '(words removed after the retention period)'}”"
+            for f in action.feedback
+        ),
+        follow_up=_follow_up(action),
+        criteria=_criteria(action, offer),
     )
+
+
+# Which performance criteria an action evidences: each rule's codes, if it holds of the
+# action (and the routine offer item it went beyond, if any). Every action shows P2 and P4.
+_CRITERIA: tuple[tuple[tuple[str, ...], Callable[[ActionRecord, str | None], bool]], ...] = (
+    (("P1", "P3"), lambda _, offer: bool(offer)),
+    (("P5", "P10"), lambda action, _: action.status in CARRIED_OUT),
+    (("P11",), lambda action, _: bool(action.customer_aware)),
+    (("P6", "P7", "P8"), lambda action, _: action.cost is not None),
+    (("P9",), lambda action, _: action.request is not None),
+    (("P12", "P8"), lambda action, _: action.affected_others is not None),
+    (("P13",), lambda action, _: any(f.sentiment == Sentiment.POSITIVE for f in action.feedback)),
+    (("P14",), lambda action, _: bool(action.feedback) or action.customer_noticed is not None),
+)
+
+
+def _criteria(action: ActionRecord, offer: str | None) -> tuple[str, ...]:
+    codes = {"P2", "P4"}
+    for rule_codes, holds in _CRITERIA:
+        if holds(action, offer):
+            codes.update(rule_codes)
+    return tuple(sorted(codes, key=lambda c: (c[0], int(c[1:]))))
+
+
+def _feasibility(action: ActionRecord) -> str:
+    """The feasibility check made before acting, if one was."""
+    if action.cost is None:
+        return ""
+    check = f"; {action.check}" if action.check else ""
+    return f"Checked before acting: cost {action.cost:.2f}, {action.minutes} minutes{check}"
+
+
+def _testimony(org: Organisation, action: ActionRecord) -> str:
+    """The approver's decision on the request to act, if there was one."""
+    request = action.request
+    if request is None:
+        return ""
+    if request.status not in (RequestStatus.APPROVED, RequestStatus.DECLINED):
+        return f"Explained to {person_name(org, request.approver_id)}; awaiting decision"
+    decider = person_name(org, request.decided_by) if request.decided_by else ""
+    reason = f": “{request.reason}”" if request.reason else ""
+    return f"{decider} ({request.status}{reason})"
+
+
+_EFFECTS = {
+    AffectedOthers.NO: "did not affect",
+    AffectedOthers.A_LITTLE: "affected a little",
+    AffectedOthers.YES: "affected",
+}
+
+
+def _follow_up(action: ActionRecord) -> str:
+    """What the follow-up said of the effect on other customers, if it was answered."""
+    if action.affected_others is None:
+        return ""
+    follow_up = f"It {_EFFECTS[action.affected_others]} the service to other customers."
+    if action.follow_up_note:
+        follow_up += f" {action.follow_up_note}"
+    return follow_up
 
 
 def _requirements(stars: tuple[Star, ...]) -> tuple[Requirement, ...]:

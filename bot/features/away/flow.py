@@ -9,7 +9,7 @@ from bot.domain.approvers import availability, route
 from bot.domain.names import person_name
 from bot.domain.org import Person
 from bot.domain.text import parse_day
-from bot.features.approvals import flow as approvals
+from bot.features.approvals import card as approvals
 from bot.messages import Outbound, Text
 from bot.routes import RouteTable
 from storage.requests import (

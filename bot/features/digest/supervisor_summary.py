@@ -11,7 +11,7 @@ from bot.domain.hierarchy import below
 from bot.domain.names import person_name
 from bot.domain.org import Person, Role
 from bot.domain.text import shorten
-from bot.features.approvals.flow import age
+from bot.features.approvals.waiting import age
 from bot.features.general.flow import Menu
 from bot.messages import Button, Card, CardField, Outbound
 from storage.activity import praise_between, team_of, unanswered_follow_ups

@@ -8,7 +8,7 @@ from bot.domain.names import person_name
 from bot.domain.org import Role
 from bot.domain.text import shorten
 from bot.features.admin import flow as admin
-from bot.features.approvals.flow import age
+from bot.features.approvals.waiting import age
 from bot.features.general.flow import Menu, show_mine
 from bot.messages import Button, ButtonStyle, Card, CardField
 from bot.routes import RouteTable

@@ -1,0 +1,1 @@
+"""The `extramile` commands, one module per group; app/cli.py registers them."""

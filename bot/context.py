@@ -4,12 +4,17 @@ get a Scene without a person."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot.delivery.notifier import Notifier
 from bot.domain.org import Organisation, Person
+from bot.messages import Outbound
 from storage.uow import UnitOfWork
+
+# Draws an answer (a chart, a PDF) once the turn has committed; see Turn.after_commit.
+Drawing = Callable[[], Awaitable[list[Outbound]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,3 +33,11 @@ class Scene:
 @dataclass(frozen=True, slots=True)
 class Turn(Scene):
     person: Person
+    drawings: list[Drawing] = field(default_factory=list, compare=False)
+
+    def after_commit(self, drawing: Drawing) -> list[Outbound]:
+        """Answer with what `drawing` makes, drawn after this turn's transaction has
+        committed: slow rendering never holds the database (nor, being drawn in the
+        drawing process, the event loop). Returns no replies for now."""
+        self.drawings.append(drawing)
+        return []

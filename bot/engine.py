@@ -70,11 +70,14 @@ class Engine:
                     log.info("duplicate event %s ignored", inbound.event_key)
                     return await self.routes.replay(inbound)(self._turn(person, uow))
                 await _keep_address(uow, person, inbound)
-                replies = await self.routes.find(inbound)(self._turn(person, uow))
+                turn = self._turn(person, uow)
+                replies = await self.routes.find(inbound)(turn)
                 if queue is not None:
                     replies = await _queue(uow, person, inbound, replies, queue, self.clock)
                 await uow.commit()
-                return replies
+            if turn.drawings:
+                replies += await self._drawn(person, inbound, turn, queue)
+            return replies
         except UserError as error:
             if queue is None:
                 return [Text(error.message)]
@@ -92,6 +95,26 @@ class Engine:
                     f"Please try again; if it keeps happening, tell your admin: ref {reference}."
                 )
             ]
+
+    async def _drawn(
+        self, person: Person, inbound: Inbound, turn: Turn, queue: QueueReplies | None
+    ) -> list[Outbound]:
+        """What the turn asked to draw after its commit, sent like its other answers
+        (queued in a short transaction of its own)."""
+        try:
+            drawn = [reply for drawing in turn.drawings for reply in await drawing()]
+        except Exception:
+            reference = secrets.token_hex(3).upper()
+            log.exception("drawing %s for %s failed", reference, inbound.event_key)
+            return [
+                Text(f"Sorry, I couldn't draw that just now. Please try again; ref {reference}.")
+            ]
+        if queue is None:
+            return drawn
+        async with UnitOfWork(self.database) as uow:
+            rest = await _queue(uow, person, inbound, drawn, queue, self.clock, "drawn")
+            await uow.commit()
+        return rest
 
     async def _queue_alone(
         self, person: Person, inbound: Inbound, replies: list[Outbound], queue: QueueReplies
@@ -168,6 +191,7 @@ async def _queue(
     replies: list[Outbound],
     queue: QueueReplies,
     clock: Clock,
+    *part: str,
 ) -> list[Outbound]:
     """Write the messages among `replies` to the outbox as one; return the rest."""
     queued: list[Text | Card | Form | Document] = []
@@ -183,6 +207,7 @@ async def _queue(
             Replies(tuple(queued)),
             "reply",
             inbound.event_key,
+            *part,
             platform=inbound.sender.platform,
         )
     return rest

@@ -31,11 +31,6 @@ def find_person(scene: Scene, who: str) -> Person | None:
     )
 
 
-async def portfolio_pdf_for(scene: Scene, learner: Person) -> bytes:
-    """Read in the scene's transaction; drawn off the event loop (bot.reports.portfolio)."""
-    return await portfolio_pdf_of(await build_portfolio(scene, learner))
-
-
 async def my_data(turn: Turn) -> list[Outbound]:
     """Subject access in chat: everything held about the person asking."""
     data = await export_person(turn.uow, turn.person.id)
@@ -69,7 +64,7 @@ async def request(turn: Turn, who: str) -> list[Outbound]:
         return [
             Text("You can only export your own portfolio, or your team's if you supervise them.")
         ]
-    pdf = await portfolio_pdf_for(turn, learner)
+    portfolio = await build_portfolio(turn, learner)  # read in the turn's transaction
     await audit(
         turn.uow,
         actor_id=turn.person.id,
@@ -78,18 +73,23 @@ async def request(turn: Turn, who: str) -> list[Outbound]:
         subject_id=learner.id,
     )
     whose = "your" if learner.id == turn.person.id else f"{learner.first_name}'s"
-    return [
-        Text(
-            f"Here is {whose} evidence portfolio: STAR accounts, the coverage of CFACSA9 and "
-            "CU801 (gaps marked), and the evidence requirements."
-        ),
-        Document(
-            filename=f"portfolio-{learner.id}.pdf",
-            title=f"Evidence portfolio: {learner.name}",
-            content_b64=base64.b64encode(pdf).decode(),
-            person_id=learner.id,
-        ),
-    ]
+
+    async def drawn() -> list[Outbound]:
+        pdf = await portfolio_pdf_of(portfolio)
+        return [
+            Text(
+                f"Here is {whose} evidence portfolio: STAR accounts, the coverage of CFACSA9 "
+                "and CU801 (gaps marked), and the evidence requirements."
+            ),
+            Document(
+                filename=f"portfolio-{learner.id}.pdf",
+                title=f"Evidence portfolio: {learner.name}",
+                content_b64=base64.b64encode(pdf).decode(),
+                person_id=learner.id,
+            ),
+        ]
+
+    return turn.after_commit(drawn)
 
 
 def register(routes: RouteTable) -> None:

@@ -60,8 +60,13 @@ async def resume(turn: Turn) -> list[Outbound]:
 async def digest_now(turn: Turn) -> list[Outbound]:
     if turn.person.role is not Role.MANAGER:
         return [Text("The digest is for managers. Try `mine` for your own actions.")]
-    digest = await build_digest(turn, turn.person, turn.now)
-    return [digest_card(turn.person, digest, turn.now, await digest_chart(digest))]
+    digest = await build_digest(turn, turn.person, turn.now)  # read in the turn's transaction
+    manager, now = turn.person, turn.now
+
+    async def drawn() -> list[Outbound]:
+        return [digest_card(manager, digest, now, await digest_chart(digest))]
+
+    return turn.after_commit(drawn)
 
 
 # --- routes -------------------------------------------------------------------------------------

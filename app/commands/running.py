@@ -67,7 +67,8 @@ def run_job_command(
         str | None, typer.Option(help="Run as of this ISO time (catch up, or rehearse).")
     ] = None,
 ) -> None:
-    """Run one job once, now or as of --at."""
+    """Run one job once: now for the current period, or as of --at (the scheduler's
+    rules, grace included)."""
     from app.jobs import UnknownJob, run_job
     from app.runtime import start_runtime
 
@@ -78,7 +79,9 @@ def run_job_command(
     async def run() -> str:
         runtime = await start_runtime(settings)
         try:
-            return await run_job(name, org=runtime.org, database=runtime.database, at=when)
+            return await run_job(
+                name, org=runtime.org, database=runtime.database, at=when, manual=at is None
+            )
         finally:
             await runtime.close()
 
@@ -88,9 +91,13 @@ def run_job_command(
         fail(str(error))
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 def _parse_at(at: str | None) -> datetime:
     if at is None:
-        return datetime.now(UTC)
+        return utc_now()
     try:
         moment = datetime.fromisoformat(at)
     except ValueError:

@@ -31,6 +31,8 @@ class FanOutReport:
     skipped: dict[str, int] = field(default_factory=dict)
     already: int = 0
     not_due: int = 0
+    sent_to: list[str] = field(default_factory=list)  # names, in the order sent
+    periods: set[str] = field(default_factory=set)  # the periods (ISO dates) weighed
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
@@ -55,16 +57,7 @@ async def fan_out(
     """Each due recipient's message, a chunk at a time: `build` them (reads), then `finish`
     them with no transaction open, then claim each recipient's run and queue the message."""
     report = report or FanOutReport()
-    weekly = parse_weekly(schedule)
-    grace = scene.org.schedule.grace_hours
-    reported = await platform_timezones(scene.uow)
-    due_now: list[tuple[Person, datetime]] = []
-    for person in recipients:
-        occurrence = due(weekly, timezone_of(scene.org, person, reported), scene.now, grace)
-        if occurrence is None:
-            report.not_due += 1
-        else:
-            due_now.append((person, occurrence))
+    due_now = await _due_now(scene, schedule, recipients, report)
     done = await already_run(scene.uow, job, {o.date().isoformat() for _, o in due_now})
     todo = [(p, o) for p, o in due_now if (o.date().isoformat(), p.id) not in done]
     report.already += len(due_now) - len(todo)
@@ -86,6 +79,25 @@ async def fan_out(
     return report
 
 
+async def _due_now(
+    scene: Scene, schedule: str, recipients: list[Person], report: FanOutReport
+) -> list[tuple[Person, datetime]]:
+    """Each recipient whose occurrence is due (within the grace), with it; the others are
+    counted not due."""
+    weekly = parse_weekly(schedule)
+    grace = scene.org.schedule.grace_hours
+    reported = await platform_timezones(scene.uow)
+    due_now: list[tuple[Person, datetime]] = []
+    for person in recipients:
+        occurrence = due(weekly, timezone_of(scene.org, person, reported), scene.now, grace)
+        if occurrence is None:
+            report.not_due += 1
+        else:
+            due_now.append((person, occurrence))
+    report.periods.update(o.date().isoformat() for _, o in due_now)
+    return due_now
+
+
 async def _send_once(
     scene: Scene,
     job: str,
@@ -101,3 +113,4 @@ async def _send_once(
     elif message is not None:  # else a rule said no; the run is recorded so it is not weighed again
         await scene.notify.person(person.id, message, job, period, person.id)
         report.sent += 1
+        report.sent_to.append(person.name)

@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE = 4000
 SEPARATOR = ":"  # between a form's name and the id of the record it is about
 HELP_COMMAND = "help"  # typed while a question waits: the help, then the question again
+_PUNCTUATION = " .!?,;:"  # `cancel`/`stop`/`help` are commands only alone ("Stop!")
 
 UNKNOWN_BUTTON = "I don't recognise that button. It may be from an older message: try `help`."
 UNKNOWN_FORM = "I don't recognise that form. It may be from an older version: try `log`."
@@ -238,12 +239,13 @@ class RouteTable:
         conversation = self._conversation(state)
         phrase = f"{command} {rest.lower()}"
         name = phrase if phrase in self._commands else command
-        found = self._commands.get(name)
-        if found is not None and name in self._interrupting:
-            return await found(turn, rest)
+        found = None if name in self._interrupting else self._commands.get(name)
+        alone = "" if rest.strip(_PUNCTUATION) else command.strip(_PUNCTUATION)
+        if alone in self._interrupting:
+            return await self._commands[alone](turn, "")
         if state is not None and conversation is not None and conversation.waiting(state):
-            if command == HELP_COMMAND and found is not None:
-                return [*await found(turn, ""), *await conversation.resume(turn, state)]
+            if alone == HELP_COMMAND and (helps := self._commands.get(HELP_COMMAND)):
+                return [*await helps(turn, ""), *await conversation.resume(turn, state)]
             return await conversation.answer(turn, state, text)
         if found is not None:
             return await found(turn, rest)

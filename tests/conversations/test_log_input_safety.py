@@ -1,0 +1,67 @@
+"""Input is safe mid-flow (issue 16): command words inside an answer, cancelling with
+answers, skipping optional questions, each answer checked as it is given."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine
+from storage.actions import recent_actions
+from storage.conversations import load_state
+from storage.uow import UnitOfWork
+from tests.fakes.chat import Chat
+
+
+async def _saved(engine: Engine, person: str = "asha") -> list:  # type: ignore[type-arg]
+    async with UnitOfWork(engine.database) as uow:
+        return await recent_actions(uow, person)
+
+
+async def _step(engine: Engine, person: str = "asha") -> str | None:
+    async with UnitOfWork(engine.database) as uow:
+        state = await load_state(uow, person)
+    return None if state is None else state.step
+
+
+async def _to_result(chat: Chat) -> str:
+    """A done deed answered up to "How did it go?"."""
+    await chat.say("log carried a TV to her car")
+    await chat.say("Couldn't lift a TV into her car")
+    await chat.click("Not covered by our routine offer")
+    await chat.click("I did it")
+    await chat.click("A busy time")
+    await chat.click("My own initiative")
+    return await chat.click("Yes")
+
+
+async def test_stop_inside_an_answer_is_the_answer(engine: Engine) -> None:
+    chat = Chat(engine, "asha")
+    assert "How did it go?" in await _to_result(chat)
+    review = await chat.say("Stop worrying, the mum said, you've made my day")
+    assert "Cancelled" not in review and "Check before I save it" in review
+    assert "How it went: Stop worrying, the mum said, you've made my day" in review
+
+
+async def test_help_inside_an_answer_is_the_answer(engine: Engine) -> None:
+    chat = Chat(engine, "asha")
+    await chat.say("log carried a TV to her car")
+    reply = await chat.say("help with a big TV box")
+    assert "What I can do" not in reply
+    assert "What does our routine service offer" in reply
+    assert await _step(engine) == "ask:offer_item"
+
+
+@pytest.mark.parametrize("typed", ["Help", " help! ", "HELP."])
+async def test_help_alone_is_still_help(engine: Engine, typed: str) -> None:
+    chat = Chat(engine, "asha")
+    await chat.say("log carried a TV to her car")
+    reply = await chat.say(typed)
+    assert "What I can do" in reply and "What did the customer need" in reply
+    assert await _step(engine) == "ask:customer_need"
+
+
+async def test_a_draft_with_no_answers_cancels_at_once(engine: Engine) -> None:
+    chat = Chat(engine, "asha")
+    await chat.say("log gave directions")
+    assert "Cancelled. Nothing was saved." in await chat.say(" Stop! ")
+    assert await _step(engine) is None

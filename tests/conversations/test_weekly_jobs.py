@@ -52,7 +52,7 @@ async def test_the_prompt_fires_at_local_time_across_the_clock_change(engine: En
     assert (await _job(engine, "weekly-prompt", "2026-10-26T09:31:00+00:00")).startswith("sent 8")
     cards = await _cards(engine, "asha")
     assert cards[0].title == "Did you go the extra mile this week, Asha?"
-    assert cards[0].text.startswith("Monday 09:30.")  # local time, not UTC
+    assert cards[0].text.startswith("It's Monday morning.")  # local time, not UTC
     assert {b.label for b in cards[0].buttons} == {
         "Log an action",
         "Not this week",
@@ -70,7 +70,7 @@ async def test_a_persons_own_time_zone_is_used(engine: Engine) -> None:
     report = await _job(engine, "weekly-prompt", "2026-11-23T04:01:00+00:00", org)
     assert report.startswith("sent 1")
     [card] = await _cards(engine, "chen")
-    assert card.text.startswith("Monday 09:30.")
+    assert card.text.startswith("It's Monday morning.")
 
 
 async def test_double_firing_sends_nothing_twice(engine: Engine) -> None:
@@ -152,7 +152,7 @@ async def test_the_digest_numbers_and_chart(engine: Engine) -> None:
     assert "Extra-mile actions: 4" in text  # three logged, one idea approved
     assert "A busy time: 3" in text and "A quiet time: 1" in text
     assert "Sam's team: 3" in text and "Priya's team: 1" in text
-    assert "1 approved, 0 declined (median 0.0 hours to decide)" in text
+    assert "1 approved, 0 declined (decided within the hour)" in text
     assert "Positive feedback (1)" in text and "“Asha made my week” (Asha Patel)" in text
     assert "Stand-out actions: Asha Patel: Rang the bus depot" in text
     assert "last 8 weeks: 0 · 0 · 0 · 0 · 0 · 0 · 0 · 4 (up from 0" in text

@@ -123,10 +123,24 @@ def _week_labels(end: datetime) -> list[str]:
     return [f"{end - timedelta(days=7 * w + 1):%d %b}" for w in reversed(range(WEEKS))]
 
 
+def said_duration(hours: float) -> str:
+    """A span of hours as a person says it: "within the hour", "in about 3 hours", "in 2 days"."""
+    if hours < 1:
+        return "within the hour"
+    if hours < 1.5:
+        return "in about an hour"
+    if hours < 20:
+        return f"in about {round(hours)} hours"
+    if hours < 36:
+        return "in about a day"
+    return f"in {round(hours / 24)} days"
+
+
 def digest_card(manager: Person, digest: Digest, end: datetime, chart: bytes = b"") -> Card:
     """The digest as a card; `chart`: its trend as a PNG (`digest_chart`), shown under it."""
+    typically = "typically " if digest.approved + digest.declined > 1 else ""
     decide = (
-        f"median {digest.median_hours_to_decide:.1f} hours to decide"
+        f"{typically}decided {said_duration(digest.median_hours_to_decide)}"
         if digest.median_hours_to_decide is not None
         else "none decided"
     )

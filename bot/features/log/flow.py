@@ -8,7 +8,7 @@ resumes after a restart and on any worker.
 from __future__ import annotations
 
 from bot.context import Turn
-from bot.domain.actions import NOT_COVERED, criteria_evidenced
+from bot.domain.actions import NOT_COVERED
 from bot.domain.redaction import redact
 from bot.features.approvals import request as approvals
 from bot.features.general.flow import Menu
@@ -59,14 +59,12 @@ async def save(turn: Turn) -> list[Outbound]:
     )
     await clear_state(turn.uow, turn.person.id)
     total = await count_actions(turn.uow, turn.person.id)
-    beyond = (
-        "" if checked.offer_item_id != NOT_COVERED else " It goes beyond anything in our offer."
-    )
+    beyond = "" if checked.offer_item_id != NOT_COVERED else "It goes beyond anything in our offer."
     practice = await ask_practice(turn, action.id, action.extra)
     return [
         Card(
             title=f"Saved: your {_ordinal(total)} extra-mile action. Thank you!",
-            text=f"Evidence for {', '.join(criteria_evidenced(checked))}.{beyond}",
+            text=beyond,
             buttons=(Button("My actions", Menu.MINE), Button("Log another", Menu.LOG)),
         ),
         *practice,

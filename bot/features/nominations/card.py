@@ -51,7 +51,7 @@ async def nomination_card(scene: Scene, nomination_id: int) -> Card:
     value = str(nomination.id)
     buttons: tuple[Button, ...] = ()
     if nomination.status == NominationStatus.OPEN:
-        text = "Should this join our routine service offer (K7)?"
+        text = "Should this join our routine service offer?"
         buttons = (
             Button("Adopt", NominationButton.ADOPT, value, ButtonStyle.PRIMARY),
             Button("Dismiss", NominationButton.DISMISS, value, ButtonStyle.DANGER),

@@ -23,11 +23,19 @@ class PromptButton(ActionId):
     PAUSE = "prompt.pause"
 
 
+def opening(local: datetime) -> str:
+    """The prompt's first words, from the person's own local time: "It's Monday morning."."""
+    if local.hour < 5:
+        return f"It's early on {local:%A}."
+    part = "morning" if local.hour < 12 else "afternoon" if local.hour < 17 else "evening"
+    return f"It's {local:%A} {part if local.hour < 22 else 'night'}."
+
+
 def prompt_card(person: Person, occurrence: datetime) -> Card:
     # The time is the person's own local time, never UTC.
     return Card(
         title=f"Did you go the extra mile this week, {person.first_name}?",
-        text=f"{occurrence:%A %H:%M}. Anything you did beyond our routine offer counts, "
+        text=f"{opening(occurrence)} Anything you did beyond our routine offer counts, "
         "however small; so does an idea you'd like to check.",
         buttons=(
             Button("Log an action", Menu.LOG, style=ButtonStyle.PRIMARY),

@@ -65,3 +65,26 @@ async def test_a_draft_with_no_answers_cancels_at_once(engine: Engine) -> None:
     await chat.say("log gave directions")
     assert "Cancelled. Nothing was saved." in await chat.say(" Stop! ")
     assert await _step(engine) is None
+
+
+async def test_cancelling_a_draft_with_answers_asks_first(engine: Engine) -> None:
+    chat = Chat(engine, "asha")
+    await _to_result(chat)
+    reply = await chat.say("Cancel.")
+    assert "Cancel this action? Your 6 answers will be lost." in reply
+    assert await _step(engine) is not None
+    back = await chat.click("Keep going")
+    assert "How did it go?" in back
+    await chat.say("cancel")
+    assert "Cancelled. Nothing was saved." in await chat.click("Yes")
+    assert await _step(engine) is None
+    assert await _saved(engine) == []
+
+
+async def test_an_answer_typed_at_the_cancel_question_keeps_going(engine: Engine) -> None:
+    chat = Chat(engine, "asha")
+    await _to_result(chat)
+    await chat.say("stop")
+    reply = await chat.say("no")
+    assert "How did it go?" in reply
+    assert await _step(engine) == "ask:result"

@@ -12,6 +12,8 @@ from bot.domain.actions import NOT_COVERED
 from bot.domain.redaction import redact
 from bot.features.approvals import request as approvals
 from bot.features.general.flow import Menu
+from bot.features.log import cancel as cancelling
+from bot.features.log.cancel import cancel
 from bot.features.log.draft import MAIN_FIELDS, ActionDraft
 from bot.features.log.form import (
     CHECK_FORM_ID,
@@ -21,7 +23,7 @@ from bot.features.log.form import (
     open_form,
     submit_form,
 )
-from bot.features.log.quick import answer, answer_clicked, asking, resume, start_quick
+from bot.features.log.quick import answer_clicked, start_quick
 from bot.features.log.rules import check_draft, to_check, to_checked
 from bot.features.log.state import FLOW, LogButton, current_draft, keep
 from bot.features.nominations.practices import ask_practice
@@ -77,13 +79,6 @@ async def edit(turn: Turn) -> list[Outbound]:
     return await open_form(turn)
 
 
-async def cancel(turn: Turn) -> list[Outbound]:
-    if await current_draft(turn) is None:
-        return [Text("Nothing to cancel.")]
-    await clear_state(turn.uow, turn.person.id)
-    return [Text("Cancelled. Nothing was saved.")]
-
-
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
@@ -102,6 +97,8 @@ def register(routes: RouteTable) -> None:
     routes.click(LogButton.SAVE, lambda turn, _: save(turn))
     routes.click(LogButton.EDIT, lambda turn, _: edit(turn))
     routes.click(LogButton.CANCEL, lambda turn, _: cancel(turn))
+    routes.click(LogButton.CANCEL_YES, lambda turn, _: cancelling.confirmed(turn))
+    routes.click(LogButton.KEEP_GOING, lambda turn, _: cancelling.keep_going(turn))
     routes.form(
         FORM_ID,
         lambda turn, _, values: submit_form(turn, values, FORM_ID),
@@ -111,5 +108,11 @@ def register(routes: RouteTable) -> None:
     routes.command("log", handler=_log_command)
     routes.command("cancel", "stop", handler=lambda turn, _: cancel(turn), interrupts=True)
     routes.conversation(
-        Conversation(FLOW, "logging an action", waiting=asking, answer=answer, resume=resume)
+        Conversation(
+            FLOW,
+            "logging an action",
+            waiting=cancelling.waiting,
+            answer=cancelling.answer,
+            resume=cancelling.resume,
+        )
     )

@@ -20,6 +20,8 @@ class LogButton(ActionId):
     SAVE = "log.save"
     EDIT = "log.edit"
     CANCEL = "log.cancel"
+    CANCEL_YES = "log.cancel.yes"  # confirmed: the answers are thrown away
+    KEEP_GOING = "log.keep-going"  # not cancelled after all: the question again
 
 
 async def current_draft(turn: Turn) -> ActionDraft | None:

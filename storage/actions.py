@@ -53,7 +53,11 @@ async def recent_actions(uow: UnitOfWork, person_id: str, limit: int = 10) -> li
     query = (
         select(ActionRow)
         .where(ActionRow.person_id == person_id)
-        .order_by(col(ActionRow.created_at).desc(), col(ActionRow.id).desc())
+        .order_by(
+            col(ActionRow.occurred_on).desc(),
+            col(ActionRow.created_at).desc(),
+            col(ActionRow.id).desc(),
+        )
         .limit(limit)
     )
     return [_to_domain(row) for row in (await uow.session.exec(query)).all()]
@@ -65,7 +69,11 @@ async def recent_actions_of(
     query = (
         select(ActionRow)
         .where(col(ActionRow.person_id).in_(person_ids))
-        .order_by(col(ActionRow.created_at).desc(), col(ActionRow.id).desc())
+        .order_by(
+            col(ActionRow.occurred_on).desc(),
+            col(ActionRow.created_at).desc(),
+            col(ActionRow.id).desc(),
+        )
         .limit(limit)
     )
     return [_to_domain(row) for row in (await uow.session.exec(query)).all()]

@@ -9,6 +9,7 @@ from bot.domain.actions import NOT_COVERED, AffectedOthers, LoggedAction
 from bot.domain.org import Role
 from bot.domain.records import FeedbackLine
 from bot.domain.text import shorten
+from bot.domain.word_forms import matches_all
 from bot.messages import Button, ButtonStyle, Card, CardField, Outbound, Text
 from bot.routes import ActionId, RouteTable
 from storage.actions import recent_actions
@@ -76,7 +77,7 @@ def welcome(turn: Turn) -> Card:
 
 async def show_offer(turn: Turn, search: str = "") -> list[Outbound]:
     """The routine offer (P1, K1): the file's items, then those adopted from staff practice;
-    `offer <words>` shows only the items with all those words."""
+    `offer <words>` shows only the items with all those words, in any form."""
     tz = ZoneInfo(turn.org.organisation.timezone)
     lines = [item.title for item in turn.org.service_offer]
     lines += [
@@ -85,8 +86,8 @@ async def show_offer(turn: Turn, search: str = "") -> list[Outbound]:
         else item.title
         for item in await adopted_offer(turn.uow)
     ]
-    words = search.lower().split()
-    shown = [line for line in lines if all(w in line.lower() for w in words)]
+    words = search.split()
+    shown = [line for line in lines if matches_all(search, line)]
     heading = f"{turn.org.organisation.name}: our routine service offer"
     if words:
         heading += f" (matching “{search}”: {len(shown)} of {len(lines)})"

@@ -88,3 +88,54 @@ async def test_an_answer_typed_at_the_cancel_question_keeps_going(engine: Engine
     reply = await chat.say("no")
     assert "How did it go?" in reply
     assert await _step(engine) == "ask:result"
+
+
+async def test_skip_skips_an_optional_question_and_saves_nothing_for_it(engine: Engine) -> None:
+    chat = Chat(engine, "asha")
+    await chat.say("log carried a TV to her car")
+    await chat.say("Couldn't lift a TV into her car")
+    await chat.click("Not covered by our routine offer")
+    await chat.click("I did it")
+    await chat.click("A busy time")
+    aware = await chat.click("My own initiative")
+    assert "Did the customer know it was something extra? (optional)" in aware
+    result = await chat.say("skip")
+    assert "How did it go? (optional)" in result
+    review = await chat.say("")  # an empty answer to an optional question
+    assert "Check before I save it" in review
+    assert "skip" not in review.lower()
+    assert "Saved" in await chat.click("Save")
+    [action] = await _saved(engine)
+    assert action.customer_aware is None and action.result == ""
+
+
+async def test_a_required_question_cannot_be_skipped(engine: Engine) -> None:
+    chat = Chat(engine, "asha")
+    question = await chat.say("log carried a TV to her car")
+    assert "(optional)" not in question
+    reply = await chat.say("Skip")
+    assert "can't be skipped" in reply and "What did the customer need" in reply
+    assert await _step(engine) == "ask:customer_need"
+
+
+async def _to_cost(chat: Chat) -> str:
+    await chat.say("log offer a free coffee while they wait for the repair")
+    await chat.say("Waiting 40 minutes for a phone repair")
+    await chat.click("Not covered by our routine offer")
+    await chat.click("It's an idea I propose")
+    await chat.click("A quiet time")
+    return await chat.click("My own initiative")
+
+
+async def test_cost_and_minutes_are_checked_when_given(engine: Engine) -> None:
+    chat = Chat(engine, "tom")
+    await _to_cost(chat)
+    reply = await chat.say("about a tenner")
+    assert "Give the cost as a number" in reply and "what would it cost?" in reply
+    await chat.say("£1.20")
+    reply = await chat.say("about an hour")
+    assert "Give the time" in reply and "how many minutes" in reply
+    assert await _step(engine, "tom") == "ask:minutes"
+    authority = await chat.say("20 min")
+    assert "within your own authority" in authority
+    assert "(optional)" not in authority

@@ -60,14 +60,15 @@ def test_any_input_gets_a_verdict_never_an_exception(values: dict[str, str]) -> 
         assert checked.extra == draft.extra
 
 
-def test_a_done_action_needs_result_and_awareness_an_idea_does_not() -> None:
+def test_result_and_awareness_are_optional_as_labelled_the_check_is_not() -> None:
     base = ActionDraft(
         customer_need="n", offer_item="returns", extra="e", context="busy", approach="procedure"
     )
-    assert set(check_draft(ORG, base.merged({"status": "done"}), SUNDAY)) == {
-        "customer_aware",
-        "result",
-    }
+    # Issue 16: "(optional)" fields were refused empty; now an empty answer is accepted.
+    assert set(check_draft(ORG, base.merged({"status": "done"}), SUNDAY)) == set()
+    assert set(
+        check_draft(ORG, base.merged({"status": "done", "customer_aware": "maybe"}), SUNDAY)
+    ) == {"customer_aware"}
     idea = base.merged({"status": "proposed"})
     assert set(check_draft(ORG, idea, SUNDAY)) == {
         "within_authority",

@@ -170,7 +170,7 @@ def check_fields(org: Organisation, draft: ActionDraft) -> tuple[FormField, ...]
     """The feasibility check (P6-P8), and the explanation for a supervisor (P9)."""
     authority = org.policy.staff_authority
     limit = money(authority.max_cost, authority.currency)
-    answer = {"kind": FieldKind.CHOICE, "required": False, "options": ANSWER_CHOICES}
+    answer = {"kind": FieldKind.CHOICE, "options": ANSWER_CHOICES}
     return (
         FormField(
             "cost",
@@ -212,7 +212,6 @@ def check_fields(org: Organisation, draft: ActionDraft) -> tuple[FormField, ...]
             "affects_others",
             "Idea: would it affect the service to other customers?",
             FieldKind.CHOICE,
-            required=False,
             value=draft.affects_others,
             options=AFFECTS_CHOICES,
         ),

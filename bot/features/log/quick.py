@@ -12,7 +12,7 @@ from bot.features.log.draft import CHECK_FIELDS, ActionDraft, draft_field
 from bot.features.log.form import action_form, check_form
 from bot.features.log.review import review_card
 from bot.features.log.rules import check_draft
-from bot.features.log.state import LogButton, keep
+from bot.features.log.state import LogButton, keep, skipped_of
 from bot.messages import Button, Card, FieldKind, FormField, Outbound, Refusal, Text
 from storage.conversations import load_state
 
@@ -47,16 +47,27 @@ def _questions(turn: Turn, draft: ActionDraft) -> list[str]:
     return questions
 
 
-def _missing(turn: Turn, draft: ActionDraft) -> list[str]:
-    return [name for name in _questions(turn, draft) if not getattr(draft, name)]
+def _missing(turn: Turn, draft: ActionDraft, skipped: tuple[str, ...]) -> list[str]:
+    questions = _questions(turn, draft)
+    return [name for name in questions if not getattr(draft, name) and name not in skipped]
 
 
-async def _next_question(turn: Turn, draft: ActionDraft, intro: str = "") -> list[Outbound]:
-    missing = _missing(turn, draft)
+def _optional(turn: Turn, draft: ActionDraft, name: str) -> bool:
+    """Whether no answer is an answer: the rules accept the field empty. Not the cost and
+    time, where empty would quietly mean 0: the quick path asks for a number."""
+    if name in ("cost", "minutes"):
+        return False
+    return name not in check_draft(turn.org, draft.merged({name: ""}), turn.today)
+
+
+async def _next_question(
+    turn: Turn, draft: ActionDraft, intro: str = "", skipped: tuple[str, ...] = ()
+) -> list[Outbound]:
+    missing = _missing(turn, draft, skipped)
     if not missing:
         await keep(turn, "review", draft)
         return [review_card(turn, draft)]
-    await keep(turn, f"ask:{missing[0]}", draft)
+    await keep(turn, f"ask:{missing[0]}", draft, skipped)
     question = _question(turn, draft, missing[0])
     return [Text(intro), question] if intro else [question]
 
@@ -65,6 +76,8 @@ def _question(turn: Turn, draft: ActionDraft, name: str) -> Outbound:
     field = draft_field(turn.org, draft, name)
     questions = _questions(turn, draft)
     step = f"({questions.index(name) + 1} of {len(questions)})" if name in questions else ""
+    if _optional(turn, draft, name):
+        step = f"(optional) {step}".rstrip()
     if field.kind is FieldKind.CHOICE:
         return Card(
             title=f"{field.label} {step}",
@@ -103,6 +116,11 @@ async def answer(turn: Turn, state: ConversationState, reply: str) -> list[Outbo
     draft = ActionDraft.model_validate(state.data)
     name = state.step.removeprefix("ask:")
     field = draft_field(turn.org, draft, name)
+    skipped = skipped_of(state)
+    if reply.strip(" .!").lower() in ("skip", "") and _optional(turn, draft, name):
+        return await _next_question(turn, draft, skipped=(*skipped, name))
+    if reply.strip(" .!").lower() == "skip":
+        return [Text("This one can't be skipped: I need it."), _question(turn, draft, name)]
     value = _choice_value(field, reply) if field.kind is FieldKind.CHOICE else reply
     if value is None:
         labels = ", ".join(f"{i}. {o.label}" for i, o in enumerate(field.options, 1))
@@ -111,7 +129,7 @@ async def answer(turn: Turn, state: ConversationState, reply: str) -> list[Outbo
     error = check_draft(turn.org, updated, turn.today).get(name)
     if error:
         return [Text(error), _question(turn, draft, name)]
-    return await _next_question(turn, updated)
+    return await _next_question(turn, updated, skipped=skipped)
 
 
 def _choice_value(field: FormField, reply: str) -> str | None:

@@ -3,6 +3,7 @@ passes, the checked values to store (the feasibility check, and the action itsel
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -46,10 +47,10 @@ def check_draft(org: Organisation, draft: ActionDraft, today: date) -> dict[str,
     ):
         if getattr(draft, name) not in {c.value for c in choices}:
             errors[name] = ask
-    done = draft.status == ActionStatus.DONE
-    if draft.customer_aware not in ("yes", "no") and (done or draft.customer_aware):
+    # Both optional, as labelled: an empty answer is no answer (issue 16).
+    if draft.customer_aware not in ("yes", "no", ""):
         errors["customer_aware"] = "Say yes or no: did the customer know it was extra?"
-    errors.update(_text_problem("result", draft.result, "how it went", required=done))
+    errors.update(_text_problem("result", draft.result, "how it went", required=False))
     if draft.is_idea:
         errors.update(_check_problems(org, draft))
     return errors
@@ -95,11 +96,20 @@ def parse_money(text: str) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
+_MINUTES = re.compile(r"^(\d{1,4})\s*(?:minutes?|mins?|m)?$", re.ASCII)  # not "²"
+_HOURS = re.compile(r"^(an|one|\d{1,2})\s*(?:hours?|hrs?|h)$", re.ASCII)
+
+
 def parse_minutes(text: str) -> int | None:
-    cleaned = text.strip().lower().removesuffix("minutes").removesuffix("mins").strip() or "0"
-    if not cleaned.isdecimal() or len(cleaned) > 4:  # not "²", not 5,000 digits
+    """ "20", "20 min", "an hour", "2 hours"; None for "about an hour" (asked again)."""
+    cleaned = text.strip().lower() or "0"
+    if hours := _HOURS.match(cleaned):
+        minutes = 60 * (1 if hours[1] in ("an", "one") else int(hours[1]))
+    elif found := _MINUTES.match(cleaned):
+        minutes = int(found[1])
+    else:
         return None
-    return int(cleaned) if int(cleaned) <= 24 * 60 else None
+    return minutes if minutes <= 24 * 60 else None
 
 
 def to_check(draft: ActionDraft) -> FeasibilityCheck:

@@ -31,5 +31,11 @@ async def current_draft(turn: Turn) -> ActionDraft | None:
     return ActionDraft.model_validate(state.data)
 
 
-async def keep(turn: Turn, step: str, draft: ActionDraft) -> None:
-    await save_state(turn.uow, turn.person.id, ConversationState(FLOW, step, draft.model_dump()))
+async def keep(turn: Turn, step: str, draft: ActionDraft, skipped: tuple[str, ...] = ()) -> None:
+    """`skipped`: the optional questions the quick path was told to skip, not asked again."""
+    data = {**draft.model_dump(), "skipped": ",".join(skipped)} if skipped else draft.model_dump()
+    await save_state(turn.uow, turn.person.id, ConversationState(FLOW, step, data))
+
+
+def skipped_of(state: ConversationState) -> tuple[str, ...]:
+    return tuple(name for name in state.data.get("skipped", "").split(",") if name)

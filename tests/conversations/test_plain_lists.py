@@ -4,12 +4,14 @@ search by word forms, and adopted practices wherever offer items are chosen."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 from bot.domain.actions import ActionStatus, Approach, CheckedAction, Context
 from bot.engine import Engine
 from storage.actions import add_action
+from storage.tables import ServiceOfferItemRow
 from storage.uow import UnitOfWork
+from tests.conversations.test_log_action import FORM
 from tests.fakes.chat import Chat
 
 
@@ -48,3 +50,28 @@ async def test_offer_search_matches_word_forms(engine: Engine) -> None:
     assert "(matching “refunds”: 1 of" in reply
     assert "Ordering in out-of-stock items" in await chat.say("offer orders")
     assert "Nothing in our offer matches" in await chat.say("offer helicopters")
+
+
+async def test_adopted_practices_are_among_the_log_forms_offer_choices(engine: Engine) -> None:
+    async with UnitOfWork(engine.database) as uow:
+        uow.session.add(
+            ServiceOfferItemRow(
+                id="adopted-1",
+                title="Help to the car with any heavy shopping, on request",
+                source="adopted",
+                adopted_at=datetime(2026, 11, 20, tzinfo=UTC),
+            )
+        )
+        await uow.commit()
+    chat = Chat(engine, "asha")
+    await chat.say("log")
+    [field] = [f for f in chat.form.fields if f.name == "offer_item"]
+    titles = [o.label for o in field.options]
+    assert "Help to the car with any heavy shopping, on request" in titles
+    assert titles[-1] == "Not covered by our routine offer"
+    saved = await chat.submit(**(FORM | {"offer_item": "adopted-1"}))
+    assert "Check before I save it" in saved, saved
+    assert "Help to the car with any heavy shopping" in saved
+    await chat.click("Save")
+    reply = await chat.say("mine")
+    assert "beyond: Help to the car with any heavy shopping" in reply, reply

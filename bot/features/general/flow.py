@@ -10,6 +10,7 @@ from bot.domain.org import Role
 from bot.domain.records import FeedbackLine
 from bot.domain.text import shorten
 from bot.domain.word_forms import matches_all
+from bot.features.general.offer_items import with_adopted_offer
 from bot.messages import Button, ButtonStyle, Card, CardField, Outbound, Text
 from bot.routes import ActionId, RouteTable
 from storage.actions import recent_actions
@@ -102,6 +103,7 @@ async def show_offer(turn: Turn, search: str = "") -> list[Outbound]:
 
 
 async def show_mine(turn: Turn) -> list[Outbound]:
+    turn = await with_adopted_offer(turn)
     actions = await recent_actions(turn.uow, turn.person.id, limit=10)
     if not actions:
         return [

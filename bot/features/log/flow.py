@@ -12,6 +12,7 @@ from bot.domain.actions import NOT_COVERED
 from bot.domain.redaction import redact
 from bot.features.approvals import request as approvals
 from bot.features.general.flow import Menu
+from bot.features.general.offer_items import with_adopted_offer
 from bot.features.log import cancel as cancelling
 from bot.features.log.cancel import cancel
 from bot.features.log.draft import MAIN_FIELDS, ActionDraft
@@ -35,6 +36,7 @@ from storage.events import audit
 
 
 async def save(turn: Turn) -> list[Outbound]:
+    turn = await with_adopted_offer(turn)
     state = await load_state(turn.uow, turn.person.id)
     if state is None or state.flow != FLOW or state.step != "review":
         return [Text("There's nothing waiting to be saved. It may already be saved: try `mine`.")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.context import Turn
 from bot.domain.feasibility import money
+from bot.features.general.offer_items import with_adopted_offer
 from bot.features.log.draft import MAIN_FIELDS, ActionDraft, check_fields, draft_fields
 from bot.features.log.review import review_card
 from bot.features.log.rules import check_draft
@@ -15,6 +16,7 @@ CHECK_FORM_ID = "log-check"
 
 
 async def open_form(turn: Turn) -> list[Outbound]:
+    turn = await with_adopted_offer(turn)
     draft = await current_draft(turn) or ActionDraft(occurred_on="today")
     await keep(turn, "form", draft)
     return [action_form(turn, draft, {})]
@@ -47,6 +49,7 @@ def check_form(turn: Turn, draft: ActionDraft, errors: dict[str, str]) -> Form:
 
 async def submit_form(turn: Turn, values: dict[str, str], form_id: str = FORM_ID) -> list[Outbound]:
     """Both forms: the action first; for an idea, then the feasibility check."""
+    turn = await with_adopted_offer(turn)
     draft = (await current_draft(turn) or ActionDraft()).merged(values)
     errors = check_draft(turn.org, draft, turn.today)
     if any(name in MAIN_FIELDS for name in errors):

@@ -85,12 +85,21 @@ async def test_an_idea_beyond_authority_reaches_the_supervisor(engine: Engine) -
     assert "you weren't sure it is within your authority" in reply
     card = await sams_card(engine)
     text = text_of([card])
-    assert card.title == "Feasibility request from Asha Patel"
+    assert card.title == "Asha asks to spend £18 and 10 min, for today"
     assert "Proposed extra: Give her a new cake" in text
-    assert "Why (in their words): A loyal customer" in text
+    # The rest is behind More (issue 16).
+    [more] = await engine.handle(request_click(card, "More", "sam", "k-more"))
+    assert isinstance(more, CardUpdate)
+    assert "Why (in their words): A loyal customer" in text_of([more.card])
     assert "Cost and time: £18.00 · 10 minutes (staff may: £10.00 · 15 min)" in text
     assert "Within their authority?: Not sure" in text and "Affects other customers?: No" in text
-    assert [b.label for b in card.buttons] == ["Approve", "Decline", "Ask for more info"]
+    assert [b.label for b in card.buttons] == [
+        "Approve",
+        "Approve with a comment",
+        "Decline",
+        "Ask for more info",
+        "More",
+    ]
     request = await request_row(engine)
     assert request.approver_id == "sam" and request.status == "pending"
 
@@ -145,10 +154,17 @@ async def test_ask_for_more_info_then_the_answer_shows_on_the_card(engine: Engin
     await asha.click("Answer")
     reply = await asha.submit(answer="The £18 chocolate one from our bakery")
     assert "Sent your answer to Sam Okafor" in reply
-    card = await sams_card(engine)
+    # One card per request (issue 16): the answer updates it in place.
+    card = [m for m in await outbox_for(engine, "sam") if isinstance(m, CardUpdate)][-1].card
     assert "Asha Patel answered your question." in card.text
     assert "Answer: The £18 chocolate one" in text_of([card])
-    assert [b.label for b in card.buttons] == ["Approve", "Decline", "Ask for more info"]
+    assert [b.label for b in card.buttons] == [
+        "Approve",
+        "Approve with a comment",
+        "Decline",
+        "Ask for more info",
+        "More",
+    ]
     sam.last = [card]
     assert "Approved" in await sam.click("Approve")
 

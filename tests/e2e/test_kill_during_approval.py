@@ -116,10 +116,10 @@ async def test_an_approval_killed_at_any_moment_decides_once_and_tells_once(
         first = await Cli.start("serve", "--no-scheduler", env=env)
         try:
             await fake_slack.wait_until(
-                lambda n=round_number: len(_posts(fake_slack, SAM_DM, "Feasibility request")) >= n,
+                lambda n=round_number: len(_posts(fake_slack, SAM_DM, "asks to spend")) >= n,
                 within=30,
             )
-            card = _posts(fake_slack, SAM_DM, "Feasibility request")[-1]
+            card = _posts(fake_slack, SAM_DM, "asks to spend")[-1]
             click = driver.click_payload("U0SAM001", card, "Approve", channel=SAM_DM)
             fake_slack.delay = 0.1  # a slow Slack: the process is mid-reply when killed
             sent = asyncio.ensure_future(_post_click(port, click))

@@ -112,9 +112,9 @@ async def test_two_servers_and_a_scheduler_decide_once_and_fan_out_once(
                 raise AssertionError(output.decode()[-3000:]) from None
         # Sam's cards come through whichever dispatcher claimed them.
         await fake_slack.wait_until(
-            lambda: len(_posts(fake_slack, "D0SAM001", "Feasibility request")) >= REQUESTS, 30
+            lambda: len(_posts(fake_slack, "D0SAM001", "asks to spend")) >= REQUESTS, 30
         )
-        cards = _posts(fake_slack, "D0SAM001", "Feasibility request")
+        cards = _posts(fake_slack, "D0SAM001", "asks to spend")
         assert len(cards) == REQUESTS
 
         jobs = await Cli.start("scheduler", env=env)

@@ -17,9 +17,9 @@ from slack_sdk.models.views import View
 from adapters.slack.render import card_message, form_view, home_view, text_message
 from adapters.teams.cards import card_json, form_json, text_of
 from bot.engine import Engine
-from bot.messages import Card, CardField, FieldKind, Form, FormField, Text
-from tests.adapters.slack.test_slack_approvals import ASHA, CHECK, _wait_for_post
-from tests.conversations.test_approvals import IDEA, OVER_AUTHORITY, sams_card
+from bot.messages import Card, CardField, CardUpdate, FieldKind, Form, FormField, Text
+from tests.adapters.slack.test_slack_approvals import ASHA, CHECK, SAM, _wait_for_post
+from tests.conversations.test_approvals import IDEA, OVER_AUTHORITY, request_click, sams_card
 from tests.fakes.chat import Chat
 from tests.fakes.slack_harness import SlackDriver, all_text
 from tests.fakes.teams_harness import ASHA as ASHA_ON_TEAMS
@@ -139,8 +139,11 @@ async def test_a_forged_need_cannot_imitate_the_computed_fields(engine: Engine) 
     assert "Sent to Sam Okafor" in await chat.click("Save")
     card = await sams_card(engine)
     assert card.fields[0].label == "Cost and time"
-    _assert_slack_card_is_honest(card_message(card).blocks_json())
-    _assert_teams_card_is_honest(card_json(card))
+    # The need is behind More (issue 16): the card with every field is checked.
+    [more] = await engine.handle(request_click(card, "More", "sam", "k-more"))
+    assert isinstance(more, CardUpdate) and more.card.fields[0].label == "Cost and time"
+    _assert_slack_card_is_honest(card_message(more.card).blocks_json())
+    _assert_teams_card_is_honest(card_json(more.card))
 
 
 async def test_slack_supervisor_sees_the_real_figures_first(slack: SlackDriver) -> None:
@@ -152,8 +155,14 @@ async def test_slack_supervisor_sees_the_real_figures_first(slack: SlackDriver) 
     response = await slack.submit_view(ASHA, (await response.json())["view"], CHECK)
     review = await _wait_for_post(slack, "D0ASHA01", "Check before I save it")
     await slack.click(ASHA, review, "Save")
-    card = await _wait_for_post(slack, "D0SAM001", "Feasibility request from Asha Patel")
-    _assert_slack_card_is_honest(card["blocks"])
+    card = await _wait_for_post(slack, "D0SAM001", "Asha asks to spend £18 and 10 min")
+    # The need is behind More (issue 16): More shows every field, in place.
+    await slack.click(SAM, card, "More", channel="D0SAM001")
+    await slack.fake.wait_until(
+        lambda: any(u.params["ts"] == card["ts"] for u in slack.fake.of("chat.update"))
+    )
+    [more] = [u for u in slack.fake.of("chat.update") if u.params["ts"] == card["ts"]][-1:]
+    _assert_slack_card_is_honest(more.params["blocks"])
 
 
 def test_typed_formatting_never_takes_effect_in_slack() -> None:

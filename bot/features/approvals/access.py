@@ -63,3 +63,14 @@ async def current_card(turn: Turn, request_id: str) -> list[Outbound]:
     if no := refused(turn, request):
         return [no]
     return [CardUpdate(request.card_key, request_card(turn.org, request))]
+
+
+async def show_more(turn: Turn, request_id: str) -> list[Outbound]:
+    """More: the same card in place, with every field; changes nothing. Checked like a
+    decision, so only someone who may decide sees the rest."""
+    request = await find_request(turn, request_id)
+    if request is None:
+        return [Refusal(GONE)]
+    if no := refused(turn, request):
+        return [no]
+    return [CardUpdate(request.card_key, request_card(turn.org, request, full=True))]

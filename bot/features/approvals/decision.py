@@ -13,7 +13,13 @@ from bot.domain.records import RequestView
 from bot.domain.text import shorten
 from bot.features.approvals.access import already, open_request
 from bot.features.approvals.card import update_everywhere
-from bot.features.approvals.notes import DECLINE_FORM, ask_for_note, note_form, read_note
+from bot.features.approvals.notes import (
+    APPROVE_FORM,
+    DECLINE_FORM,
+    ask_for_note,
+    note_form,
+    read_note,
+)
 from bot.features.general.flow import Menu
 from bot.messages import Button, Card, Outbound, Text
 from bot.routes import FormId
@@ -26,6 +32,41 @@ async def approve(turn: Turn, request_id: str) -> list[Outbound]:
     if not isinstance(found, RequestView):
         return found
     return await _decide(turn, found, RequestStatus.APPROVED, None)
+
+
+async def start_approve_with_comment(turn: Turn, request_id: str) -> list[Outbound]:
+    return await ask_for_note(
+        turn,
+        request_id,
+        APPROVE_FORM,
+        "Approve the request",
+        "comment",
+        "A comment for {requester} (optional)",
+        "Approve",
+        required=False,
+    )
+
+
+async def submit_approve(turn: Turn, form: FormId, values: dict[str, str]) -> list[Outbound]:
+    """Approve, with the comment if one was typed (an empty one approves plainly)."""
+    found = await open_request(turn, form.param)
+    if not isinstance(found, RequestView):
+        return found
+    comment, problem = read_note(values, "comment")
+    if problem and comment:
+        return [
+            note_form(
+                str(form),
+                "Approve the request",
+                "comment",
+                "A comment (optional)",
+                "Approve",
+                {"comment": problem},
+                comment,
+                required=False,
+            )
+        ]
+    return await _decide(turn, found, RequestStatus.APPROVED, comment or None)
 
 
 async def start_decline(turn: Turn, request_id: str) -> list[Outbound]:
@@ -94,9 +135,10 @@ def _decision_for_requester(turn: Turn, request: RequestView) -> Card:
     who = person_name(turn.org, turn.person.id)
     idea = shorten(request.extra, 200)
     if request.status == RequestStatus.APPROVED:
+        said = f"\n{who.split()[0]} said: “{request.reason}”" if request.reason else ""
         return Card(
             title=f"{who} approved your idea ✅",
-            text=f"Go ahead: {idea}\nMake sure the customer knows it's something extra. "
+            text=f"Go ahead: {idea}{said}\nMake sure the customer knows it's something extra. "
             f"I'll ask how it went in {turn.org.policy.follow_up_days} days.",
             buttons=(Button("My actions", Menu.MINE),),
         )

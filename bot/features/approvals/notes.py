@@ -12,22 +12,37 @@ from bot.features.approvals.card import MAX_NOTE
 from bot.messages import FieldKind, Form, FormField, Outbound
 from bot.routes import form_about
 
+APPROVE_FORM = "request-approve"
 DECLINE_FORM = "request-decline"
 ASK_FORM = "request-ask"
 ANSWER_FORM = "request-answer"
 
 
 async def ask_for_note(
-    turn: Turn, request_id: str, form: str, title: str, name: str, label: str, submit: str
+    turn: Turn,
+    request_id: str,
+    form: str,
+    title: str,
+    name: str,
+    label: str,
+    submit: str,
+    required: bool = True,
 ) -> list[Outbound]:
-    """Decline and Ask both need a few words from the supervisor first."""
+    """Decline and Ask need a few words from the supervisor first (a comment on an
+    approval may be left empty)."""
     found = await open_request(turn, request_id)
     if not isinstance(found, RequestView):
         return found
     requester = person_name(turn.org, found.requester_id).split()[0]
     return [
         note_form(
-            form_about(form, found.id), title, name, label.format(requester=requester), submit, {}
+            form_about(form, found.id),
+            title,
+            name,
+            label.format(requester=requester),
+            submit,
+            {},
+            required=required,
         )
     ]
 
@@ -40,13 +55,23 @@ def note_form(
     submit: str,
     errors: dict[str, str],
     value: str = "",
+    required: bool = True,
 ) -> Form:
     return Form(
         form_id=form_id,
         title=title,
         submit_label=submit,
         errors=errors,
-        fields=(FormField(name, label, FieldKind.LONG_TEXT, value=value, max_length=MAX_NOTE),),
+        fields=(
+            FormField(
+                name,
+                label,
+                FieldKind.LONG_TEXT,
+                required=required,
+                value=value,
+                max_length=MAX_NOTE,
+            ),
+        ),
     )
 
 

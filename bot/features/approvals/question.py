@@ -9,7 +9,7 @@ from bot.domain.names import person_name
 from bot.domain.records import RequestView
 from bot.domain.text import shorten
 from bot.features.approvals.access import already, find_request, open_request
-from bot.features.approvals.card import send_card, update_everywhere
+from bot.features.approvals.card import update_everywhere
 from bot.features.approvals.notes import (
     ANSWER_FORM,
     ASK_FORM,
@@ -123,12 +123,18 @@ async def submit_answer(turn: Turn, form: FormId, values: dict[str, str]) -> lis
         subject_type="request",
         subject_id=str(request.id),
     )
-    await update_everywhere(turn, answered, f"answered:{turn.now.timestamp()}")
-    # A fresh copy too, so the approver notices (an edited old message is easy to miss).
-    await send_card(
-        turn,
-        answered,
+    who = person_name(turn.org, turn.person.id)
+    stamp = turn.now.timestamp()
+    await update_everywhere(turn, answered, f"answered:{stamp}", f"{who} answered your question.")
+    # One card per request: it changes in place; a short word makes the phone buzz.
+    await turn.notify.person(
         answered.approver_id,
-        f"{person_name(turn.org, turn.person.id)} answered your question.",
+        Text(
+            f"{who} answered your question: “{shorten(text, 200)}”. "
+            "Their request's card now shows it, with your buttons."
+        ),
+        answered.card_key,
+        "answered-word",
+        stamp,
     )
     return [Text(f"Sent your answer to {person_name(turn.org, answered.approver_id)}.")]

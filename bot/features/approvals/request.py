@@ -7,9 +7,10 @@ from dataclasses import replace
 
 from bot.context import Turn
 from bot.domain.actions import ActionStatus, Approach, CheckedAction
-from bot.domain.approvers import availability, route
+from bot.domain.approvers import Availability, availability, chain_above, route
 from bot.domain.feasibility import FeasibilityCheck, Verdict, assess, money
 from bot.domain.names import person_name
+from bot.domain.org import Organisation, Role
 from bot.features.approvals.card import send_card
 from bot.features.general.flow import Menu
 from bot.features.nominations.practices import ask_practice
@@ -52,7 +53,8 @@ async def submit_idea(
             ),
             *practice,
         ]
-    approver = await _route(turn, turn.person.id)
+    available = availability(turn.org, await stored_availability(turn.uow))
+    approver = route(turn.org, turn.person.id, turn.today, available)
     pending = replace(action, status=ActionStatus.PENDING_APPROVAL)
     saved = await add_action(
         turn.uow, turn.person.id, pending, cost=check.cost, minutes=check.minutes
@@ -83,7 +85,9 @@ async def submit_idea(
     )
     request = await get_request(turn.uow, request_id)
     assert request is not None
-    await send_card(turn, request, approver)
+    away = _covering_for(turn.org, turn.person.id, approver, turn, available)
+    note = f"You're covering for {person_name(turn.org, away)} while they're away." if away else ""
+    await send_card(turn, request, approver, note, for_day=action.occurred_on)
     practice = await ask_practice(turn, saved.id, saved.extra)
     return [_sent_to(turn, approver, verdict), *practice]
 
@@ -99,6 +103,17 @@ def _sent_to(turn: Turn, approver: str, verdict: Verdict) -> Card:
     )
 
 
-async def _route(turn: Turn, requester: str, skip: tuple[str, ...] = ()) -> str | None:
-    stored = await stored_availability(turn.uow)
-    return route(turn.org, requester, turn.today, availability(turn.org, stored), skip=skip)
+def _covering_for(
+    org: Organisation,
+    requester: str,
+    approver: str,
+    turn: Turn,
+    available: dict[str, Availability],
+) -> str | None:
+    """Whom the approver covers for: the nearest decider, away today, with them as delegate."""
+    deciders = chain_above(org, requester) + [p for p in org.people if p.role is Role.MANAGER]
+    for person in deciders:
+        status = available.get(person.id)
+        if status and status.away_on(turn.today) and status.delegate == approver:
+            return person.id
+    return None

@@ -69,7 +69,7 @@ async def _propose(slack: SlackDriver) -> dict[str, Any]:
     assert "Saving sends it to your supervisor" in all_text(review["blocks"])
     await slack.click(ASHA, review, "Save")
     await _wait_for_post(slack, "D0ASHA01", "Sent to Sam Okafor to check")
-    return await _wait_for_post(slack, "D0SAM001", "Feasibility request from Asha Patel")
+    return await _wait_for_post(slack, "D0SAM001", "Asha asks to spend £18 and 10 min")
 
 
 async def test_approve_updates_the_card_and_tells_the_requester(slack: SlackDriver) -> None:
@@ -122,15 +122,31 @@ async def test_ask_for_more_info_and_the_answer_comes_back_with_the_buttons(
     await slack.click(ASHA, question, "Answer")
     opened = (await slack.fake.wait_for("views.open", before + 1))[-1]
     await slack.submit_view(ASHA, opened.params["view"], {"answer": "The £18 chocolate one"})
-    fresh = await _wait_for_post(slack, "D0SAM001", "Asha Patel answered your question")
-    assert "The £18 chocolate one" in all_text(fresh["blocks"])
+    # One card per request (issue 16): Sam's card is updated in place, with its buttons;
+    # a short word (not the card again) makes the phone buzz.
+    word = await _wait_for_post(slack, "D0SAM001", "Asha Patel answered your question")
+    assert "The £18 chocolate one" in all_text(word["blocks"])
+    assert not [b for b in word["blocks"] if b["type"] == "actions"]
+
+    def answered() -> list[dict[str, Any]]:
+        return [
+            u.params
+            for u in slack.fake.of("chat.update")
+            if u.params["ts"] == card["ts"] and "chocolate" in all_text(u.params["blocks"])
+        ]
+
+    await slack.fake.wait_until(lambda: bool(answered()))
+    fresh = answered()[-1]
+    assert "Asha Patel answered your question" in all_text(fresh["blocks"])
     labels = [
         e["text"]["text"]
         for b in fresh["blocks"]
         for e in b.get("elements", [])
         if e.get("type") == "button"
     ]
-    assert labels == ["Approve", "Decline", "Ask for more info"]
+    assert labels == ["Approve", "Approve with a comment", "Decline", "Ask for more info", "More"]
+    cards = [p for p in _posts_to(slack, "D0SAM001") if "asks to spend" in all_text(p["blocks"])]
+    assert len(cards) == 1
 
 
 async def test_an_unauthorised_click_changes_nothing(slack: SlackDriver) -> None:

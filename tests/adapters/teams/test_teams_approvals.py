@@ -61,7 +61,7 @@ async def _propose(teams: TeamsDriver) -> dict[str, Any]:
     _, review = await _card_sent(teams, ASHA["id"], "Check before I save it")
     await teams.execute(ASHA, action_titled(review, "Save"))
     await _card_sent(teams, ASHA["id"], "Sent to Sam Okafor to check")
-    _, card = await _card_sent(teams, SAM["aadObjectId"], "Feasibility request from Asha")
+    _, card = await _card_sent(teams, SAM["aadObjectId"], "Asha asks to spend £18 and 10 min")
     assert_valid_card(card)
     return card
 
@@ -168,9 +168,37 @@ async def test_ask_for_more_info_in_teams(teams: TeamsDriver) -> None:
         ASHA, action_titled(answer_form, "Send"), {"answer": "The chocolate one"}
     )
     assert response.status == 200
-    _, fresh = await _card_sent(teams, SAMS_CHATS, "Asha Patel answered your question")
-    assert "The chocolate one" in card_text(fresh)
-    assert [a["title"] for a in fresh["actions"]] == ["Approve", "Decline", "Ask for more info"]
+
+    # One card per request (issue 16): Sam's copy is replaced in place (PUT), with the
+    # buttons; the card is not sent again.
+    def answered() -> list[dict[str, Any]]:
+        return [
+            c
+            for call in teams.connector.calls
+            if call.verb == "PUT"
+            for c in teams.connector.cards(call)
+            if "The chocolate one" in card_text(c)
+        ]
+
+    await teams.connector.wait_until(lambda: bool(answered()))
+    fresh = answered()[-1]
+    assert_valid_card(fresh)
+    assert "Asha Patel answered your question" in card_text(fresh)
+    assert [a["title"] for a in fresh["actions"]] == [
+        "Approve",
+        "Approve with a comment",
+        "Decline",
+        "Ask for more info",
+        "More",
+    ]
+    posted = [
+        c
+        for call in teams.connector.sent()
+        if any(part in call.conversation_id for part in SAMS_CHATS)
+        for c in teams.connector.cards(call)
+        if "asks to spend" in card_text(c)
+    ]
+    assert len(posted) == 1
 
 
 LEILA = {  # staff, like Asha: she may not decide Asha's request

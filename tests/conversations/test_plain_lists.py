@@ -75,3 +75,22 @@ async def test_adopted_practices_are_among_the_log_forms_offer_choices(engine: E
     await chat.click("Save")
     reply = await chat.say("mine")
     assert "beyond: Help to the car with any heavy shopping" in reply, reply
+
+
+async def test_adopted_practices_are_offered_on_the_one_line_path(engine: Engine) -> None:
+    async with UnitOfWork(engine.database) as uow:
+        uow.session.add(
+            ServiceOfferItemRow(
+                id="adopted-2",
+                title="Carry heavy shopping to the car, any size",
+                source="adopted",
+                adopted_at=datetime(2026, 11, 20, tzinfo=UTC),
+            )
+        )
+        await uow.commit()
+    chat = Chat(engine, "asha")
+    await chat.say("log yesterday: carried a TV to her car")
+    question = await chat.say("Couldn't lift a TV into her car")
+    assert "Carry heavy shopping to the car, any size" in question, question
+    after = await chat.click("Carry heavy shopping to the car, any size")
+    assert "Pick the part of our offer" not in after, after

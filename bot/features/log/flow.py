@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.context import Turn
 from bot.domain.actions import NOT_COVERED
+from bot.domain.records import ConversationState
 from bot.domain.redaction import redact
 from bot.features.approvals import request as approvals
 from bot.features.general.flow import Menu
@@ -90,12 +91,25 @@ def _ordinal(n: int) -> str:
 
 
 async def _log_command(turn: Turn, rest: str) -> list[Outbound]:
+    turn = await with_adopted_offer(turn)
     return await start_quick(turn, rest) if rest else await open_form(turn)
+
+
+async def _answer_clicked(turn: Turn, value: str) -> list[Outbound]:
+    return await answer_clicked(await with_adopted_offer(turn), value)
+
+
+async def _answer(turn: Turn, state: ConversationState, reply: str) -> list[Outbound]:
+    return await cancelling.answer(await with_adopted_offer(turn), state, reply)
+
+
+async def _resume(turn: Turn, state: ConversationState) -> list[Outbound]:
+    return await cancelling.resume(await with_adopted_offer(turn), state)
 
 
 def register(routes: RouteTable) -> None:
     routes.click(Menu.LOG, lambda turn, _: open_form(turn))
-    routes.click(LogButton.ANSWER, answer_clicked)
+    routes.click(LogButton.ANSWER, _answer_clicked)
     routes.click(LogButton.SAVE, lambda turn, _: save(turn))
     routes.click(LogButton.EDIT, lambda turn, _: edit(turn))
     routes.click(LogButton.CANCEL, lambda turn, _: cancel(turn))
@@ -114,7 +128,7 @@ def register(routes: RouteTable) -> None:
             FLOW,
             "logging an action",
             waiting=cancelling.waiting,
-            answer=cancelling.answer,
-            resume=cancelling.resume,
+            answer=_answer,
+            resume=_resume,
         )
     )

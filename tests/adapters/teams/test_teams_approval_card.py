@@ -71,7 +71,12 @@ async def test_more_answers_with_the_whole_card(teams: TeamsDriver) -> None:
     more = (await response.json())["value"]
     assert_valid_card(more)
     assert "Customer's need" in card_text(more) and "Why (in their words)" in card_text(more)
-    assert [a["title"] for a in more["actions"]][0] == "Approve"
+    assert [a["title"] for a in more["actions"]] == [
+        "Approve",
+        "Approve with a comment",
+        "Decline",
+        "Ask for more info",
+    ]
 
 
 async def test_approve_with_a_comment_on_the_card(teams: TeamsDriver) -> None:

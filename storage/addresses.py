@@ -7,7 +7,8 @@ platforms' messengers).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from datetime import timedelta
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -63,6 +64,37 @@ async def remember_address(
     return True
 
 
+async def heard_from(uow: UnitOfWork, person_id: str, platform: str) -> None:
+    """The person wrote from this platform: it becomes where their messages go. Writes
+    only when another platform was the latest (most turns come from where the last did)."""
+    rows = {row.platform: row for row in await _rows(uow, person_id)}
+    row = rows.get(platform)
+    if row is None:
+        return
+    latest = max((r.heard_at for r in rows.values() if r.heard_at is not None), default=None)
+    if row.heard_at is not None and row.heard_at == latest:
+        return
+    now = utc_now()
+    row.heard_at = now if latest is None else max(now, latest + timedelta(microseconds=1))
+    uow.session.add(row)
+
+
+async def last_heard(uow: UnitOfWork, person_ids: Collection[str]) -> dict[str, str]:
+    """The platform each person last wrote from, by person id (those who never did are
+    left out). One query."""
+    if not person_ids:
+        return {}
+    rows = (
+        await uow.session.exec(
+            select(ConversationRefRow)
+            .where(col(ConversationRefRow.person_id).in_(list(person_ids)))
+            .where(col(ConversationRefRow.heard_at).is_not(None))
+            .order_by(col(ConversationRefRow.heard_at))
+        )
+    ).all()
+    return {row.person_id: row.platform for row in rows}  # the latest wins
+
+
 async def remember_addresses(
     uow: UnitOfWork, platform: str, addresses: Mapping[str, Mapping[str, object]]
 ) -> None:
@@ -95,6 +127,16 @@ async def remember_addresses(
                 "updated_at": statement.excluded.updated_at,
             },
         )
+    )
+
+
+async def _rows(uow: UnitOfWork, person_id: str) -> list[ConversationRefRow]:
+    return list(
+        (
+            await uow.session.exec(
+                select(ConversationRefRow).where(ConversationRefRow.person_id == person_id)
+            )
+        ).all()
     )
 
 

@@ -55,6 +55,9 @@ class ConversationRefRow(SQLModel, table=True):
     address: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     reachable: bool = True
     updated_at: datetime
+    # When the person last wrote to the bot from this platform (the freshest one is
+    # where their messages go); None until they have, or until it stopped being the latest.
+    heard_at: datetime | None = None
 
 
 class ServiceOfferItemRow(SQLModel, table=True):

@@ -25,10 +25,11 @@ from bot.clock import Clock
 from bot.delivery.codec import load_outbound
 from bot.delivery.messenger import Messenger, RetryLater, Undeliverable
 from bot.delivery.pacing import Gate
-from bot.domain.org import Organisation
+from bot.domain.org import Organisation, Person
 from bot.domain.records import OutboxItem
 from bot.messages import Outbound
 from bot.reports.attachments import inlined
+from storage.addresses import last_heard
 from storage.database import Database
 from storage.outbox import (
     claim_due,
@@ -89,6 +90,7 @@ class Dispatcher:
             self.database,
             lambda uow: claim_due(uow, now=now, lease=self.lease, limit=self.batch),
         )
+        heard = await self._heard(items)
         by_person: dict[str, list[OutboxItem]] = {}
         for item in items:
             by_person.setdefault(item.person_id or f"channel:{item.target}", []).append(item)
@@ -100,7 +102,7 @@ class Dispatcher:
             # has to wait, the ones after it wait too.
             async with limit:
                 for index, item in enumerate(queue):
-                    wait_until = await self._deliver(item, sent)
+                    wait_until = await self._deliver(item, sent, heard)
                     if wait_until is not None:
                         for later in queue[index + 1 :]:
                             await self._release(later.id, wait_until)
@@ -134,25 +136,34 @@ class Dispatcher:
                 rung.cancel()
                 stopped.cancel()
 
-    async def _deliver(self, item: OutboxItem, sent: list[int]) -> datetime | None:
+    async def _heard(self, items: list[OutboxItem]) -> dict[str, str]:
+        """Where each person with ids on several platforms last wrote from (one query)."""
+        several = {
+            item.person_id
+            for item in items
+            if item.person_id and len(self._messengers_for(item.person_id, item.platform)) > 1
+        }
+        if not several:
+            return {}
+        return await committed(self.database, lambda uow: last_heard(uow, several))
+
+    async def _deliver(
+        self, item: OutboxItem, sent: list[int], heard: Mapping[str, str]
+    ) -> datetime | None:
         """Try one message; if it must wait, when (later ones for that person wait with it)."""
+        done: set[str] = set()  # the platforms that took it, when it goes to several
         if item.person_id:
             person = self.org.person(item.person_id)
-            messenger = self._messenger_for(item.person_id, item.platform)
-            if person is None or messenger is None:
+            messengers = self._where_heard(item, heard)
+            if person is None or not messengers:
                 await self._fail(item.id, "no platform can reach this person")
                 log.warning("outbox %s: nobody to deliver to (%s)", item.id, item.person_id)
                 return None
             message = load_outbound(item.payload)
-            platform = messenger.platform
+            platform = messengers[0].platform
 
             async def attempt() -> None:
-                await messenger.send(
-                    person,
-                    await self._with_files(message),
-                    dedupe_key=item.dedupe_key,
-                    maybe_sent=maybe_sent,
-                )
+                await self._send_each(messengers, done, person, message, item, maybe_sent)
         else:
             channel_messenger = self.messengers.get(item.platform)
             if channel_messenger is None:
@@ -171,7 +182,7 @@ class Dispatcher:
             try:
                 await attempt()
             except RetryLater as error:
-                maybe_sent = maybe_sent or error.maybe_sent
+                maybe_sent = maybe_sent or error.maybe_sent or bool(done)
                 short = error.after is not None and error.after <= WAIT_IN_MEMORY
                 if short and tried < TRIES_IN_MEMORY:
                     gate.limited(error.after or 0.0)
@@ -216,11 +227,41 @@ class Dispatcher:
     async def _release(self, item_id: int, at: datetime) -> None:
         await committed(self.database, lambda uow: release(uow, item_id, at=at))
 
-    def _messenger_for(self, person_id: str, platform: str = "auto") -> Messenger | None:
+    def _where_heard(self, item: OutboxItem, heard: Mapping[str, str]) -> list[Messenger]:
+        """Where the person last wrote from, if it can reach them; else all that can."""
+        messengers = self._messengers_for(item.person_id or "", item.platform)
+        latest = [m for m in messengers if m.platform == heard.get(item.person_id or "")]
+        return latest or messengers
+
+    async def _send_each(
+        self,
+        messengers: list[Messenger],
+        done: set[str],
+        person: Person,
+        message: Outbound,
+        item: OutboxItem,
+        maybe_sent: bool,
+    ) -> None:
+        """On every platform, until they have talked to the bot on one; a platform that
+        took it is not sent it again (and a later round checks, with maybe_sent)."""
+        for messenger in messengers:
+            if messenger.platform in done:
+                continue
+            await messenger.send(
+                person,
+                await self._with_files(message),
+                dedupe_key=item.dedupe_key,
+                maybe_sent=maybe_sent,
+            )
+            done.add(messenger.platform)
+
+    def _messengers_for(self, person_id: str, platform: str = "auto") -> list[Messenger]:
+        """The one platform an answer goes back on, else every platform that can reach
+        the person (narrowed to where they last wrote from, when they have)."""
         person = self.org.person(person_id)
         if person is None:
-            return None
+            return []
         chosen = self.messengers.get(platform)
         if chosen is not None and chosen.can_reach(person):
-            return chosen  # an answer goes back where the person asked
-        return next((m for m in self.messengers.values() if m.can_reach(person)), None)
+            return [chosen]  # an answer goes back where the person asked
+        return [m for m in self.messengers.values() if m.can_reach(person)]

@@ -15,6 +15,7 @@ from sqlmodel import col, select
 
 from bot.domain.actions import OutboxStatus
 from bot.domain.records import OutboxItem
+from storage.console_inbox import console_only
 from storage.database import utc_now
 from storage.tables import OutboxRow
 from storage.uow import UnitOfWork
@@ -101,6 +102,8 @@ async def claim_due(
         .where(OutboxRow.status == OutboxStatus.PENDING)
         .where(col(OutboxRow.next_attempt_at) <= now)
         .where(~waiting_before.exists())
+        # Someone who has only used the console is waited for there (storage.console_inbox).
+        .where(~console_only(OutboxRow.person_id))
         .order_by(col(OutboxRow.id))
         .limit(limit)
     )

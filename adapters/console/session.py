@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
+import re
 import sys
 import uuid
 from pathlib import Path
 from typing import TextIO
 
 from adapters.console.render import field_prompt, read_field_answer, render
+from bot.delivery.codec import load_outbound
+from bot.delivery.inbox import CONSOLE, Inbox
 from bot.engine import Engine
 from bot.messages import (
+    Address,
     Button,
     ButtonClick,
     Document,
@@ -27,6 +32,8 @@ from bot.messages import (
 from bot.serving import StorageUnavailable
 
 PROMPT = "> "
+POLL = 0.5  # seconds between looks at the inbox
+TYPED = re.compile(r"^\s*([^\W\d]+)\s+(\d+)\b")
 
 
 class ConsoleSession:
@@ -34,6 +41,10 @@ class ConsoleSession:
 
     Buttons are shown as [1] [2] ...; typing the number clicks it. Forms are
     asked field by field; Enter keeps what is already there.
+
+    Messages sent to the person (a supervisor's question, a decision, a prompt) are
+    taken from the `inbox` as they arrive, even while waiting for input, each shown
+    with its number; "<button word> <number>" (`approve 3`) clicks that message's button.
     """
 
     def __init__(
@@ -43,14 +54,27 @@ class ConsoleSession:
         person_id: str,
         stdin: TextIO = sys.stdin,
         stdout: TextIO = sys.stdout,
+        inbox: Inbox | None = None,
     ) -> None:
         self._engine = engine
         self._sender = Sender("console", person_id)
         self._stdin = stdin
         self._stdout = stdout
         self._buttons: tuple[Button, ...] = ()
+        self._inbox = inbox
+        self._arrived: dict[int, tuple[Button, ...]] = {}  # by the number shown
 
     async def run(self) -> None:
+        poller = asyncio.create_task(self._poll()) if self._inbox is not None else None
+        try:
+            await self._converse()
+        finally:
+            if poller is not None:
+                poller.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await poller
+
+    async def _converse(self) -> None:
         self._say("Extra Mile console. Type `help` for commands, `quit` to leave.")
         replies = await self._engine.resume(self._sender)
         while True:
@@ -78,8 +102,44 @@ class ConsoleSession:
         typed = line.strip()
         if typed.isdigit() and 1 <= int(typed) <= len(self._buttons):
             button = self._buttons[int(typed) - 1]
-            return ButtonClick(self._sender, button.action_id, button.value, key)
-        return TextMessage(self._sender, line, key)
+            return ButtonClick(self._sender, button.action_id, button.value, key, _HERE)
+        named = self._typed_button(typed)
+        if named is not None:
+            return ButtonClick(self._sender, named.action_id, named.value, key, _HERE)
+        return TextMessage(self._sender, line, key, _HERE)
+
+    def _typed_button(self, typed: str) -> Button | None:
+        """`approve 3`: the button of message 3 whose first word is "approve"."""
+        match = TYPED.match(typed)
+        if match is None:
+            return None
+        word, number = match.group(1).lower(), int(match.group(2))
+        buttons = self._arrived.get(number, ())
+        return next((b for b in buttons if _word(b) == word), None)
+
+    async def _poll(self) -> None:
+        assert self._inbox is not None
+        while True:
+            try:
+                items = await self._inbox.waiting(self._sender.user_id)
+                for item in items:
+                    self._arrive(load_outbound(item.payload))
+                if items:
+                    await self._inbox.delivered(*(item.id for item in items))
+                    self._stdout.write(PROMPT)
+                    self._stdout.flush()
+            except StorageUnavailable:
+                pass  # the database is away: the messages wait, and are shown next time
+            await asyncio.sleep(POLL)
+
+    def _arrive(self, message: Outbound) -> None:
+        text, buttons = render(message)
+        number = len(self._arrived) + 1
+        self._arrived[number] = buttons
+        lines = [f"\n({number}) {text}"]
+        if buttons:
+            lines.append("  type: " + ", ".join(f"{_word(b)} {number}" for b in buttons))
+        self._say("\n".join(lines))
 
     async def _show(self, replies: list[Outbound]) -> Form | None:
         form: Form | None = None
@@ -111,7 +171,7 @@ class ConsoleSession:
                 return None
             values[field.name] = read_field_answer(field, typed)
         key = f"console:{uuid.uuid4()}"
-        return FormSubmission(self._sender, form.form_id, values, key)
+        return FormSubmission(self._sender, form.form_id, values, key, _HERE)
 
     async def _read(self, prompt: str) -> str | None:
         self._stdout.write(prompt)
@@ -122,3 +182,12 @@ class ConsoleSession:
     def _say(self, text: str) -> None:
         self._stdout.write(text + "\n")
         self._stdout.flush()
+
+
+# The console's address: saved with each turn, it tells the outbox this person can be
+# reached here (storage.console_inbox), so their messages wait for the console.
+_HERE = Address({"platform": CONSOLE})
+
+
+def _word(button: Button) -> str:
+    return button.label.split()[0].lower() if button.label.split() else ""

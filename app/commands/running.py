@@ -111,6 +111,7 @@ def console(
     """Chat with the bot in this terminal as a person of the organisation file."""
     from adapters.console.session import ConsoleSession
     from app.runtime import start_runtime
+    from storage.console_inbox import SqlInbox
 
     settings = load_settings()
     org = check_org(settings)
@@ -122,7 +123,8 @@ def console(
     async def chat() -> None:
         runtime = await start_runtime(settings)
         try:
-            await ConsoleSession(engine=runtime.engine, person_id=as_).run()
+            inbox = SqlInbox(runtime.database)
+            await ConsoleSession(engine=runtime.engine, person_id=as_, inbox=inbox).run()
         finally:
             await runtime.close()
 

@@ -96,3 +96,30 @@ async def test_end_of_input_leaves_cleanly(tmp_path: Path) -> None:
     cli = await Cli.start("console", "--as", "asha", env=cli_env(tmp_path / "eof.db"))
     await cli.expect("> ")
     assert await cli.close() == 0
+
+
+async def test_a_message_sent_to_you_appears_while_you_wait_and_its_buttons_can_be_typed(
+    tmp_path: Path,
+) -> None:
+    """Issue 16: a prompt queued for someone in the console appears as it arrives, with
+    numbered buttons and typed equivalents ("<button word> <number>")."""
+    env = cli_env(tmp_path / "arrivals.db")
+    cli = await Cli.start("console", "--as", "asha", env=env)
+    try:
+        await cli.expect("> ")
+        await cli.send("help")  # Asha has now used the console, and only the console
+        job = await Cli.start(
+            "run-job", "weekly-prompt", "--at", "2026-11-23T09:31:00+00:00", env=env
+        )
+        await job.expect("weekly-prompt: sent")
+        assert await job.close() == 0
+        arrived = await cli.expect("pause 1")
+        assert "(1) == Did you go the extra mile this week" in arrived
+        assert "[2] Not this week" in arrived and "type: log 1, not 1, pause 1" in arrived
+        await cli.expect("> ")
+        assert "No problem. See you next week!" in await cli.send("not 1")
+        await cli.send("quit", then="Bye!", last=True)
+        assert await cli.close() == 0
+    finally:
+        if cli.process.returncode is None:
+            await cli.kill()

@@ -7,6 +7,7 @@ from bot.domain.names import person_name
 from bot.domain.org import Role
 from bot.messages import Card, CardField, Outbound, Text
 from bot.routes import RouteTable
+from storage.console_inbox import waiting_in_console
 from storage.queue import unreached_people
 
 ALLOWED = (Role.ADMIN, Role.MANAGER)
@@ -25,7 +26,15 @@ async def unreachable_card(turn: Turn) -> Card:
         )
         for u in await unreached_people(turn.uow)
     ]
-    fields = tuple(no_identity + failed)
+    waiting = [
+        CardField(
+            person_name(turn.org, person_id),
+            f"{count} message{'s' if count != 1 else ''} waiting for the console "
+            "(they have only used the console)",
+        )
+        for person_id, count in sorted((await waiting_in_console(turn.uow)).items())
+    ]
+    fields = tuple(no_identity + failed + waiting)
     return Card(
         title=f"People I can't reach ({len(fields)})",
         text="" if fields else "Everyone can be reached. 🎉",

@@ -12,7 +12,7 @@ from bot.engine import Engine
 from bot.settings import Settings
 from storage.database import Database, DatabaseNotWritable, is_unwritable, open_database
 from storage.delivery import SqlDeliveryStore
-from storage.people import sync_organisation
+from storage.people import identities, sync_organisation
 from storage.uow import UnitOfWork
 
 
@@ -37,6 +37,9 @@ async def start_runtime(settings: Settings, *, clock: Clock | None = None) -> Ru
         async with UnitOfWork(database) as uow:
             await sync_organisation(uow, org)
             await uow.commit()
+        async with UnitOfWork(database) as uow:
+            for person_id, platform, user_id in await identities(uow):
+                org.learn(person_id, platform, user_id)  # the file's own ids are ignored
     except BaseException as error:
         await database.close()
         if is_unwritable(error):

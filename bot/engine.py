@@ -36,7 +36,7 @@ from bot.routes import RouteTable
 from storage.addresses import heard_from, remember_address
 from storage.database import Database, StorageUnavailable, is_unavailable
 from storage.events import claim_event
-from storage.people import remember_timezone
+from storage.people import remember_identity, remember_timezone
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,15 @@ class Engine:
 
     def who(self, sender: Sender) -> Person | None:
         return self.org.person_on(sender.platform, sender.user_id)
+
+    async def learn(self, person_id: str, platform: str, user_id: str) -> None:
+        """An id found by e-mail: remembered, and known from now on."""
+        if self.org.person_on(platform, user_id) is not None:
+            return
+        async with UnitOfWork(self.database) as uow:
+            await remember_identity(uow, person_id, platform, user_id)
+            await uow.commit()
+        self.org.learn(person_id, platform, user_id)
 
     async def handle(
         self, inbound: Inbound, *, queue: QueueReplies | None = None

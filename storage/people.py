@@ -63,7 +63,20 @@ async def _sync_people(uow: UnitOfWork, org: Organisation) -> None:
 
 async def _sync_identities(uow: UnitOfWork, org: Organisation) -> None:
     session = uow.session
+    learned = [
+        (row.person_id, row.platform, row.platform_user_id)
+        for row in (await session.exec(select(PlatformIdentityRow))).all()
+    ]
     await session.exec(delete(PlatformIdentityRow))
+    for person_id, platform, found_id in learned:
+        # Found by e-mail earlier: kept while the file still gives no id there.
+        person = org.person(person_id)
+        if person is not None and person.email and person.platform_id(platform) is None:
+            session.add(
+                PlatformIdentityRow(
+                    person_id=person_id, platform=platform, platform_user_id=found_id
+                )
+            )
     for person in org.people:
         for platform in ("slack", "teams"):
             user_id = person.platform_id(platform)
@@ -88,6 +101,25 @@ async def _sync_offer(uow: UnitOfWork, org: Organisation) -> None:
         if leftover.source == OfferSource.ORGANISATION:
             leftover.active = False
             session.add(leftover)
+
+
+async def remember_identity(uow: UnitOfWork, person_id: str, platform: str, user_id: str) -> None:
+    """An id found by e-mail (Slack's lookup, the Teams roster)."""
+    session = uow.session
+    query = select(PlatformIdentityRow).where(
+        PlatformIdentityRow.person_id == person_id, PlatformIdentityRow.platform == platform
+    )
+    row = (await session.exec(query)).first() or PlatformIdentityRow(
+        person_id=person_id, platform=platform, platform_user_id=user_id
+    )
+    row.platform_user_id = user_id
+    session.add(row)
+
+
+async def identities(uow: UnitOfWork) -> list[tuple[str, str, str]]:
+    """Every known (person, platform, user id), from the file and found by e-mail."""
+    rows = (await uow.session.exec(select(PlatformIdentityRow))).all()
+    return [(r.person_id, r.platform, r.platform_user_id) for r in rows]
 
 
 async def remember_timezone(uow: UnitOfWork, person_id: str, timezone: str) -> bool:

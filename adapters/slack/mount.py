@@ -27,6 +27,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackBot
+from adapters.slack.emails import resolve_by_email
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.payloads import payload_problem
 from adapters.slack.workspace import WorkspaceGuard
@@ -119,6 +120,7 @@ async def _slack_ctx(app: web.Application) -> AsyncIterator[None]:
     guard = WorkspaceGuard(team_id=settings.slack_team_id, client=bot.app.client)
     await guard.start()
     bot.app.use(guard)
+    await resolve_by_email(bot.app.client, runtime.engine)
     app[SLACK_BOT] = bot
     app[MOUNTED]["slack"] = True
     app[MESSENGERS]["slack"] = SlackMessenger(

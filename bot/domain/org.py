@@ -2,40 +2,26 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    model_validator,
+)
+
+from bot.domain.org_fields import SCHEDULE, EmailAddress, ScheduleText, TimeZoneName
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_SCHEDULE = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):([0-5]\d)$")
-
-
-def _valid_timezone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"unknown time zone {name!r} (use an IANA name such as Europe/London)"
-        ) from None
-    return name
-
-
-def _valid_schedule(text: str) -> str:
-    if not _SCHEDULE.match(text):
-        raise ValueError(f"bad schedule {text!r}: write a day and a 24-hour time, e.g. 'mon 09:30'")
-    return text
-
-
-TimeZoneName = Annotated[str, AfterValidator(_valid_timezone)]
-ScheduleText = Annotated[str, AfterValidator(_valid_schedule)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +31,7 @@ class WeeklyTime:
 
 
 def parse_weekly(text: str) -> WeeklyTime:
-    match = _SCHEDULE.match(text)
+    match = SCHEDULE.match(text)
     if match is None:
         raise ValueError(text)
     return WeeklyTime(DAYS.index(match[1]), time(int(match[2]), int(match[3])))
@@ -124,10 +110,18 @@ class Person(Strict):
     supervisor: Slug | None = None
     slack: Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,}$")] | None = None
     teams: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
+    # Instead of (or besides) the ids: found on Slack and Teams by this address.
+    email: EmailAddress | None = None
     timezone: TimeZoneName | None = None
     # Away until this date (inclusive); their requests go to `delegate` meanwhile.
     away_until: date | None = None
     delegate: Slug | None = None
+
+    @model_validator(mode="after")
+    def _findable(self) -> Person:
+        if self.slack is None and self.teams is None and self.email is None:
+            raise ValueError(f"{self.id!r} needs at least one of slack, teams or email")
+        return self
 
     @property
     def first_name(self) -> str:
@@ -146,12 +140,41 @@ class Organisation(Strict):
     nomination: NominationRule = NominationRule()
     channels: Channels = Channels()
     people: list[Person] = Field(min_length=1)
+    # Ids found by e-mail (Slack's lookup, the Teams roster): (person, platform) -> user id.
+    _learned: dict[tuple[str, str], str] = PrivateAttr(default_factory=dict)
 
     def person(self, person_id: str) -> Person | None:
         return self._by_id.get(person_id)
 
     def person_on(self, platform: str, user_id: str) -> Person | None:
         return self._by_platform_id.get((platform, user_id))
+
+    def learn(self, person_id: str, platform: str, user_id: str) -> None:
+        """Remember an id found by e-mail, unless the file names the person there: from
+        now on the person carries it, for finding them and for reaching them."""
+        person = self._by_id.get(person_id)
+        if person is None or platform not in ("slack", "teams"):
+            return
+        old = self._learned.get((person_id, platform))
+        if person.platform_id(platform) is not None and old is None:
+            return
+        if old is not None:
+            self._by_platform_id.pop((platform, old), None)
+        self._learned[(person_id, platform)] = user_id
+        updated = person.model_copy(update={platform: user_id})
+        self.people[self.people.index(person)] = updated
+        self._by_id[person_id] = updated
+        for key, holder in list(self._by_platform_id.items()):
+            if holder.id == person_id:
+                self._by_platform_id[key] = updated
+        self._by_platform_id.setdefault((platform, user_id), updated)
+
+    def learned_id(self, person_id: str, platform: str) -> str | None:
+        return self._learned.get((person_id, platform))
+
+    def only_by_email(self) -> list[Person]:
+        """People given by e-mail not yet found on any platform."""
+        return [p for p in self.people if p.email and p.slack is None and p.teams is None]
 
     # Indexes for the lookups every request and every outbox message makes (an
     # organisation may have thousands of people). The model is frozen, so they hold.

@@ -47,6 +47,7 @@ class FakeSlack:
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
     timezones: dict[str, str] = field(default_factory=dict)  # users.info answers
+    emails: dict[str, str] = field(default_factory=dict)  # users.lookupByEmail answers
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # delivered
     delay: float = 0.0  # seconds each Web API call takes
     rate_limit: Callable[[str], float | None] | None = None
@@ -263,6 +264,12 @@ class FakeSlack:
         user = str(params.get("user", ""))
         zone = self.timezones.get(user, "Europe/London")
         return {"ok": True, "user": {"id": user, "tz": zone, "tz_label": zone}}
+
+    def _users_lookupByEmail(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = self.emails.get(str(params.get("email", "")).lower())
+        if user is None:
+            return {"ok": False, "error": "users_not_found"}
+        return {"ok": True, "user": {"id": user, "profile": {"email": params.get("email")}}}
 
     def _apps_connections_open(self, _: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": self.base.replace("http", "ws") + "/socket"}

@@ -71,5 +71,6 @@ def test_manifest_names_what_the_code_handles(manifest: dict[str, Any]) -> None:
         "im:history",
         "files:write",
         "users:read",
+        "users:read.email",
     }
     assert settings["socket_mode_enabled"] is False

@@ -185,4 +185,5 @@ def _view(request: FeasibilityRequestRow, action: ActionRow) -> RequestView:
         customer_need=action.customer_need,
         offer_item_id=action.offer_item_id,
         extra=action.extra,
+        occurred_on=action.occurred_on,
     )

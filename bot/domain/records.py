@@ -55,6 +55,7 @@ class RequestView:
     customer_need: str
     offer_item_id: str
     extra: str
+    occurred_on: date  # the action's own date: the card says what day it is for
 
     @property
     def is_open(self) -> bool:

@@ -115,3 +115,15 @@ async def test_the_answer_updates_the_one_card_in_place(engine: Engine) -> None:
     # A short word, so the phone still buzzes, without the card again.
     notices = [m for m in sent if isinstance(m, Text)]
     assert notices and "The £18 chocolate one" in notices[-1].text
+
+
+async def test_the_card_keeps_its_date_after_approve_and_more(engine: Engine) -> None:
+    await propose(engine)
+    card = await sams_card(engine)
+    more = await engine.handle(request_click(card, "More", "sam", "k-date-more"))
+    assert [r.card.title for r in more if isinstance(r, CardUpdate)] == [FIRST_LINE]
+    replies = await engine.handle(request_click(card, "Approve", "sam", "k-date-approve"))
+    [inline] = [r for r in replies if isinstance(r, CardUpdate)]
+    assert inline.card.title == FIRST_LINE
+    queued = [m for m in await outbox_for(engine, "sam") if isinstance(m, CardUpdate)]
+    assert queued and all(m.card.title == FIRST_LINE for m in queued)

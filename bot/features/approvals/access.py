@@ -45,7 +45,7 @@ async def open_request(turn: Turn, request_id: str) -> RequestView | list[Outbou
 
 def already(turn: Turn, request: RequestView) -> list[Outbound]:
     """The card as it is, and why nothing more can be done with it now."""
-    card = CardUpdate(request.card_key, request_card(turn.org, request))
+    card = CardUpdate(request.card_key, request_card(turn.org, request, today=turn.today))
     if request.status == RequestStatus.INFO_REQUESTED:
         return [card, Text("More information was asked for; the answer isn't in yet.")]
     tz = ZoneInfo(turn.org.organisation.timezone)
@@ -62,7 +62,7 @@ async def current_card(turn: Turn, request_id: str) -> list[Outbound]:
         return [Refusal(GONE)]
     if no := refused(turn, request):
         return [no]
-    return [CardUpdate(request.card_key, request_card(turn.org, request))]
+    return [CardUpdate(request.card_key, request_card(turn.org, request, today=turn.today))]
 
 
 async def show_more(turn: Turn, request_id: str) -> list[Outbound]:
@@ -73,4 +73,6 @@ async def show_more(turn: Turn, request_id: str) -> list[Outbound]:
         return [Refusal(GONE)]
     if no := refused(turn, request):
         return [no]
-    return [CardUpdate(request.card_key, request_card(turn.org, request, full=True))]
+    return [
+        CardUpdate(request.card_key, request_card(turn.org, request, full=True, today=turn.today))
+    ]

@@ -53,7 +53,7 @@ def request_card(
             tuple(b for b in buttons if b.action_id != RequestButton.MORE),
         )
     return Card(
-        title=first_line(org, request, for_day, today),
+        title=first_line(org, request, for_day or request.occurred_on, today),
         text=status,
         fields=tuple(first),
         buttons=buttons,
@@ -156,7 +156,7 @@ async def update_everywhere(
     turn: Scene, request: RequestView, label: str, note: str = ""
 ) -> CardUpdate:
     """The card's new state, for everyone it was sent to (and for the clicker, inline)."""
-    card = request_card(turn.org, request)
+    card = request_card(turn.org, request, today=turn.today)
     if note:
         card = replace(card, text=f"{note}\n\n{card.text}")
     update = CardUpdate(request.card_key, card)

@@ -21,7 +21,7 @@ async def show_waiting(turn: Turn) -> list[Outbound]:
         f"(waiting {age(turn.now, r.created_at)})"
         for r in waiting
     ]
-    cards: list[Outbound] = [request_card(turn.org, r) for r in waiting[:5]]
+    cards: list[Outbound] = [request_card(turn.org, r, today=turn.today) for r in waiting[:5]]
     more = f"\n…and {len(waiting) - 5} more." if len(waiting) > 5 else ""
     return [
         Text(f"Waiting on you, oldest first ({len(waiting)}):\n" + "\n".join(lines) + more),

@@ -44,6 +44,18 @@ PERMANENT = frozenset(
 )
 
 
+# What an admin can do when a channel post fails for good (told to them in chat).
+ADVICE = {
+    "not_in_channel": "Invite me to the channel (type `/invite @Extra Mile` in it), or add "
+    "the `chat:write.public` scope to the app and reinstall it (public channels only).",
+    "channel_not_found": "Check the channel id in the organisation file (in Slack: the "
+    "channel's name, then About, at the bottom); for a private channel, invite me first.",
+    "is_archived": "The channel is archived: unarchive it, or set another channel in the "
+    "organisation file.",
+    "missing_scope": "Add the `chat:write` scope to the app and reinstall it.",
+}
+
+
 class SlackMessenger:
     platform = PLATFORM
 
@@ -75,7 +87,7 @@ class SlackMessenger:
             if error.response.status_code == 429:
                 raise RetryLater("rate limited", retry_after(error)) from None
             if code in PERMANENT:
-                raise Undeliverable(code) from None
+                raise Undeliverable(code, ADVICE.get(code, "")) from None
             raise RetryLater(code or f"HTTP {error.response.status_code}") from None
         except aiohttp.ClientConnectorError as error:  # never reached Slack
             raise RetryLater(f"{type(error).__name__}: {error}") from None

@@ -25,6 +25,7 @@ from bot.clock import Clock
 from bot.delivery.codec import load_outbound
 from bot.delivery.messenger import Messenger, RetryLater, Undeliverable
 from bot.delivery.pacing import Gate
+from bot.delivery.trouble import tell_admins
 from bot.domain.org import Organisation, Person
 from bot.domain.records import OutboxItem
 from bot.messages import Outbound
@@ -189,8 +190,7 @@ class Dispatcher:
                     continue
                 return await self._retry(item, str(error), error.after, maybe_sent=maybe_sent)
             except Undeliverable as error:
-                await self._fail(item.id, str(error))
-                log.warning("outbox %s undeliverable (%s): %s", item.id, item.target, error)
+                await self._undeliverable(item, error)
                 return None
             except Exception as error:  # a bug or an unexpected platform answer: retry, loudly
                 log.exception("outbox %s: unexpected failure", item.id)
@@ -220,6 +220,14 @@ class Dispatcher:
             lambda uow: mark_retry(uow, item.id, at=at, error=reason, maybe_sent=maybe_sent),
         )
         return at
+
+    async def _undeliverable(self, item: OutboxItem, error: Undeliverable) -> None:
+        """Failed for good; a channel post's failure is told to the admins in chat."""
+        await self._fail(item.id, str(error))
+        log.warning("outbox %s undeliverable (%s): %s", item.id, item.target, error)
+        if not item.person_id:  # a channel post
+            now = self.clock.now()
+            await committed(self.database, lambda uow: tell_admins(uow, self.org, item, error, now))
 
     async def _fail(self, item_id: int, error: str) -> None:
         await committed(self.database, lambda uow: mark_failed(uow, item_id, error=error))

@@ -23,7 +23,14 @@ class RetryLater(Exception):
 
 
 class Undeliverable(Exception):
-    """The message can never be delivered this way (no such user, app removed...)."""
+    """The message can never be delivered this way (no such user, app removed...).
+
+    `advice`: what an admin can do about it, in the platform's own terms (told to the
+    organisation's admins when a channel post fails this way)."""
+
+    def __init__(self, reason: str, advice: str = ""):
+        super().__init__(reason)
+        self.advice = advice
 
 
 class Messenger(Protocol):

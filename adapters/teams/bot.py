@@ -31,6 +31,7 @@ from adapters.background import Background
 from adapters.links import LinkSigner
 from adapters.teams import cards, translate
 from adapters.teams.references import reference_of, tenant_of_activity
+from adapters.teams.roster import found_by_email
 from adapters.teams.translate import PLATFORM
 from bot.delivery.messenger import DeliveryStore
 from bot.engine import Engine
@@ -158,7 +159,7 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         for member in members:
             aad = getattr(member, "aad_object_id", None)
             sender = translate.sender_of(aad, member.id)
-            if self.engine.who(sender) is None:
+            if self.engine.who(sender) is None and not await found_by_email(self.engine, member):
                 continue
             parameters = ConversationParameters(
                 is_group=False,

@@ -169,6 +169,9 @@ class Organisation(Strict):
                 self._by_platform_id[key] = updated
         self._by_platform_id.setdefault((platform, user_id), updated)
 
+    def person_by_email(self, email: str) -> Person | None:
+        return next((p for p in self.people if p.email and p.email == email.lower()), None)
+
     def learned_id(self, person_id: str, platform: str) -> str | None:
         return self._learned.get((person_id, platform))
 

@@ -252,6 +252,7 @@ def _duplicates(org: Organisation) -> list[Problem]:
     for index, person in enumerate(org.people):
         keys = [("id", person.id)]
         keys += [(kind, v) for kind in ("slack", "teams") if (v := person.platform_id(kind))]
+        keys += [("email", person.email)] if person.email else []
         for kind, value in keys:
             if (kind, value) in seen:
                 problems.append(

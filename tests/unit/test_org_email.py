@@ -116,3 +116,12 @@ def test_org_check_of_the_example_names_nobody(tmp_path: Path) -> None:
     result = _org_check(EXAMPLE_ORG_FILE, tmp_path)
     assert result.returncode == 0, result.stderr
     assert "only an e-mail" not in result.stdout
+
+
+def test_the_same_email_twice_is_refused(tmp_path: Path) -> None:
+    two = (
+        "  - {id: nina, name: Nina Brooks, role: staff, email: nina@riverside.example}\n"
+        "  - {id: nina2, name: Nina Other, role: staff, email: NINA@riverside.example}"
+    )
+    with pytest.raises(OrgFileError, match=r"duplicate email 'nina@riverside\.example'"):
+        load_organisation(_with(tmp_path, two))

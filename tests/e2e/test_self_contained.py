@@ -9,7 +9,8 @@ from tests.adapters.slack import test_manifest
 from tests.fakes import teams_harness
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-# A path "../shared/...", or one joined from a parent folder: `... / "shared"`.
+# A path into the sibling folder "shared" beside the checkout (written with the parent
+# folder's two dots), or one joined from a parent folder with `/ "shared"`.
 _OUTSIDE = re.compile(r"[\"']\.\./shared|/\s*[\"']shared[\"']")
 
 
@@ -32,7 +33,7 @@ def test_the_schemas_the_tests_use_are_inside_the_repository() -> None:
 def test_no_code_reads_from_outside_the_repository() -> None:
     offenders = [
         str(path.relative_to(ROOT))
-        for folder in ("bot", "adapters", "storage", "tests", "bench")
+        for folder in ("app", "bot", "adapters", "storage", "tests", "bench", "scripts")
         for path in (ROOT / folder).rglob("*.py")
         if path.name != Path(__file__).name and _OUTSIDE.search(path.read_text(encoding="utf-8"))
     ]

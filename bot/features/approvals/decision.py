@@ -13,13 +13,7 @@ from bot.domain.records import RequestView
 from bot.domain.text import shorten
 from bot.features.approvals.access import already, open_request
 from bot.features.approvals.card import update_everywhere
-from bot.features.approvals.notes import (
-    APPROVE_FORM,
-    DECLINE_FORM,
-    ask_for_note,
-    note_form,
-    read_note,
-)
+from bot.features.approvals.notes import COMMENT, REASON, ask_for_note, submitted_note
 from bot.features.general.flow import Menu
 from bot.messages import Button, Card, Outbound, Text
 from bot.routes import FormId
@@ -35,70 +29,28 @@ async def approve(turn: Turn, request_id: str) -> list[Outbound]:
 
 
 async def start_approve_with_comment(turn: Turn, request_id: str) -> list[Outbound]:
-    return await ask_for_note(
-        turn,
-        request_id,
-        APPROVE_FORM,
-        "Approve the request",
-        "comment",
-        "A comment for {requester} (optional)",
-        "Approve",
-        required=False,
-    )
+    return await ask_for_note(turn, request_id, COMMENT)
 
 
 async def submit_approve(turn: Turn, form: FormId, values: dict[str, str]) -> list[Outbound]:
     """Approve, with the comment if one was typed (an empty one approves plainly)."""
-    found = await open_request(turn, form.param)
-    if not isinstance(found, RequestView):
-        return found
-    comment, problem = read_note(values, "comment")
-    if problem and comment:
-        return [
-            note_form(
-                str(form),
-                "Approve the request",
-                "comment",
-                "A comment (optional)",
-                "Approve",
-                {"comment": problem},
-                comment,
-                required=False,
-            )
-        ]
-    return await _decide(turn, found, RequestStatus.APPROVED, comment or None)
+    submitted = await submitted_note(turn, form, values, COMMENT)
+    if isinstance(submitted, list):
+        return submitted
+    request, comment = submitted
+    return await _decide(turn, request, RequestStatus.APPROVED, comment or None)
 
 
 async def start_decline(turn: Turn, request_id: str) -> list[Outbound]:
-    return await ask_for_note(
-        turn,
-        request_id,
-        DECLINE_FORM,
-        "Decline the request",
-        "reason",
-        "Why? {requester} will see this",
-        "Decline",
-    )
+    return await ask_for_note(turn, request_id, REASON)
 
 
 async def submit_decline(turn: Turn, form: FormId, values: dict[str, str]) -> list[Outbound]:
-    found = await open_request(turn, form.param)
-    if not isinstance(found, RequestView):
-        return found
-    reason, problem = read_note(values, "reason")
-    if problem:
-        return [
-            note_form(
-                str(form),
-                "Decline the request",
-                "reason",
-                "Why?",
-                "Decline",
-                {"reason": problem},
-                reason,
-            )
-        ]
-    return await _decide(turn, found, RequestStatus.DECLINED, reason)
+    submitted = await submitted_note(turn, form, values, REASON)
+    if isinstance(submitted, list):
+        return submitted
+    request, reason = submitted
+    return await _decide(turn, request, RequestStatus.DECLINED, reason)
 
 
 async def _decide(

@@ -3,6 +3,8 @@ answer): the one-field forms that take them, and checking what was typed."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.context import Turn
 from bot.domain.names import person_name
 from bot.domain.records import RequestView
@@ -10,7 +12,7 @@ from bot.domain.text import clean
 from bot.features.approvals.access import open_request
 from bot.features.approvals.card import MAX_NOTE
 from bot.messages import FieldKind, Form, FormField, Outbound
-from bot.routes import form_about
+from bot.routes import FormId, form_about
 
 APPROVE_FORM = "request-approve"
 DECLINE_FORM = "request-decline"
@@ -18,33 +20,61 @@ ASK_FORM = "request-ask"
 ANSWER_FORM = "request-answer"
 
 
-async def ask_for_note(
-    turn: Turn,
-    request_id: str,
-    form: str,
-    title: str,
-    name: str,
-    label: str,
-    submit: str,
-    required: bool = True,
-) -> list[Outbound]:
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One kind of note: its form, and how the one field is asked for."""
+
+    form: str
+    title: str
+    name: str
+    label: str  # may name {requester}
+    submit: str
+    required: bool = True
+
+    def ask(self, request: RequestView, names: str, errors: dict[str, str], value: str) -> Form:
+        label = self.label.format(requester=names.split()[0])
+        form_id = form_about(self.form, request.id)
+        return note_form(
+            form_id, self.title, self.name, label, self.submit, errors, value, self.required
+        )
+
+
+COMMENT = Note(
+    APPROVE_FORM,
+    "Approve the request",
+    "comment",
+    "A comment for {requester} (optional)",
+    "Approve",
+    required=False,
+)
+REASON = Note(
+    DECLINE_FORM, "Decline the request", "reason", "Why? {requester} will see this", "Decline"
+)
+QUESTION = Note(ASK_FORM, "Ask for more info", "question", "Your question for {requester}", "Ask")
+
+
+async def ask_for_note(turn: Turn, request_id: str, note: Note) -> list[Outbound]:
     """Decline and Ask need a few words from the supervisor first (a comment on an
     approval may be left empty)."""
     found = await open_request(turn, request_id)
     if not isinstance(found, RequestView):
         return found
-    requester = person_name(turn.org, found.requester_id).split()[0]
-    return [
-        note_form(
-            form_about(form, found.id),
-            title,
-            name,
-            label.format(requester=requester),
-            submit,
-            {},
-            required=required,
-        )
-    ]
+    return [note.ask(found, person_name(turn.org, found.requester_id), {}, "")]
+
+
+async def submitted_note(
+    turn: Turn, form: FormId, values: dict[str, str], note: Note
+) -> tuple[RequestView, str] | list[Outbound]:
+    """The request a note's form is about and the note typed; or what to answer instead
+    (a refusal, or the form again with what is wrong). An optional note may be empty."""
+    found = await open_request(turn, form.param)
+    if not isinstance(found, RequestView):
+        return found
+    text, problem = read_note(values, note.name)
+    if problem and (text or note.required):
+        requester = person_name(turn.org, found.requester_id)
+        return [note.ask(found, requester, {note.name: problem}, text)]
+    return found, text
 
 
 def note_form(

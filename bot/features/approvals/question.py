@@ -8,15 +8,15 @@ from bot.domain.actions import RequestStatus
 from bot.domain.names import person_name
 from bot.domain.records import RequestView
 from bot.domain.text import shorten
-from bot.features.approvals.access import already, find_request, open_request
+from bot.features.approvals.access import already, find_request
 from bot.features.approvals.card import update_everywhere
 from bot.features.approvals.notes import (
     ANSWER_FORM,
-    ASK_FORM,
+    QUESTION,
     answer_form,
     ask_for_note,
-    note_form,
     read_note,
+    submitted_note,
 )
 from bot.messages import Button, ButtonStyle, Card, Outbound, Refusal, Text
 from bot.routes import OPEN_FORM, FormId, form_about
@@ -28,35 +28,15 @@ ANSWERED = "That question has been answered already, or the request decided."
 
 
 async def start_ask(turn: Turn, request_id: str) -> list[Outbound]:
-    return await ask_for_note(
-        turn,
-        request_id,
-        ASK_FORM,
-        "Ask for more info",
-        "question",
-        "Your question for {requester}",
-        "Ask",
-    )
+    return await ask_for_note(turn, request_id, QUESTION)
 
 
 async def submit_ask(turn: Turn, form: FormId, values: dict[str, str]) -> list[Outbound]:
-    found = await open_request(turn, form.param)
-    if not isinstance(found, RequestView):
-        return found
-    question, problem = read_note(values, "question")
-    if problem:
-        return [
-            note_form(
-                str(form),
-                "Ask for more info",
-                "question",
-                "Your question",
-                "Ask",
-                {"question": problem},
-                question,
-            )
-        ]
-    return await _ask(turn, found, question)
+    submitted = await submitted_note(turn, form, values, QUESTION)
+    if isinstance(submitted, list):
+        return submitted
+    request, question = submitted
+    return await _ask(turn, request, question)
 
 
 async def _ask(turn: Turn, request: RequestView, question: str) -> list[Outbound]:

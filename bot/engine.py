@@ -33,7 +33,7 @@ from bot.messages import (
     Text,
 )
 from bot.routes import RouteTable
-from storage.addresses import heard_from, remember_address
+from storage.addresses import heard_from
 from storage.database import Database, StorageUnavailable, is_unavailable
 from storage.events import claim_event
 from storage.people import remember_identity, remember_timezone
@@ -226,7 +226,6 @@ async def _keep_address(uow: UnitOfWork, person: Person, inbound: Inbound) -> No
     """Where the sender can be reached, as their message said: saved with the turn."""
     if inbound.address is not None:
         platform = inbound.sender.platform
-        await remember_address(uow, person.id, platform, inbound.address.reference)
-        await heard_from(uow, person.id, platform)
+        await heard_from(uow, person.id, platform, inbound.address.reference)
         if inbound.address.timezone:
             await remember_timezone(uow, person.id, inbound.address.timezone)

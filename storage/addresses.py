@@ -64,13 +64,21 @@ async def remember_address(
     return True
 
 
-async def heard_from(uow: UnitOfWork, person_id: str, platform: str) -> None:
-    """The person wrote from this platform: it becomes where their messages go. Writes
-    only when another platform was the latest (most turns come from where the last did)."""
+async def heard_from(
+    uow: UnitOfWork, person_id: str, platform: str, address: Mapping[str, object]
+) -> None:
+    """The person wrote from this platform, reachable at `address`: saved if it changed,
+    and the platform becomes where their messages go. One read of their addresses per
+    turn; writes only what changed (most turns come from where the last one did)."""
     rows = {row.platform: row for row in await _rows(uow, person_id)}
     row = rows.get(platform)
-    if row is None:
-        return
+    if row is None:  # first contact on this platform
+        await remember_addresses(uow, platform, {person_id: address})
+        rows = {row.platform: row for row in await _rows(uow, person_id)}
+        row = rows[platform]
+    elif not (row.reachable and row.address == dict(address)):
+        row.address, row.reachable, row.updated_at = dict(address), True, utc_now()
+        uow.session.add(row)
     latest = max((r.heard_at for r in rows.values() if r.heard_at is not None), default=None)
     if row.heard_at is not None and row.heard_at == latest:
         return

@@ -116,6 +116,9 @@ class Person(Strict):
     # Away until this date (inclusive); their requests go to `delegate` meanwhile.
     away_until: date | None = None
     delegate: Slug | None = None
+    # Working towards the qualification: asked the details their portfolio needs as
+    # they log, and shown the criteria their evidence meets.
+    learner: bool = False
 
     @model_validator(mode="after")
     def _findable(self) -> Person:

@@ -13,8 +13,14 @@ from bot.features.nominations.decide import (
     submit_adoption,
     submit_dismissal,
 )
+from bot.features.nominations.practices import (
+    CHOOSE_FORM,
+    new,
+    open_choice,
+    pick,
+    submit_choice,
+)
 from bot.features.nominations.practices import ask_practice as ask_practice  # approvals' import
-from bot.features.nominations.practices import new, pick
 from bot.features.nominations.suggest import SUGGEST_FORM, start_suggestion, submit_suggestion
 from bot.routes import RouteTable
 
@@ -22,6 +28,7 @@ from bot.routes import RouteTable
 def register(routes: RouteTable) -> None:
     routes.click(NominationButton.PICK_PRACTICE, pick)
     routes.click(NominationButton.NEW_PRACTICE, new)
+    routes.form(CHOOSE_FORM, submit_choice, opens=open_choice, with_param=True)
     routes.click(NominationButton.ADOPT, lambda turn, value: start(turn, "adopt", value))
     routes.click(NominationButton.DISMISS, lambda turn, value: start(turn, "dismiss", value))
     # All three are found by their name, whatever follows a colon.

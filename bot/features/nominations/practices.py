@@ -1,83 +1,206 @@
-"""After logging: which practice is this? Suggestions of practices like the deed just
-saved, and the person's pick, or a new practice (3.5)."""
+"""After logging: which practice is this? (3.5, issue 17) The person always chooses: up to
+three likely practices as buttons, "Another practice…" (a select of all the
+organisation's practices, the likeliest first), or "It's something new". Only the very
+first deed starts a practice without asking (there is nothing to choose from).
+
+The pick counts, and teaches: each answer is stored with the best score the ranking gave
+(a pick a positive label, "It's something new" a negative), and the threshold for showing
+buttons is re-fitted from them (learning.fit_threshold)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.context import Turn
 from bot.domain.ids import parse_id
-from bot.domain.practice_matching import PracticeText, suggest
+from bot.domain.practice_matching import DEFAULT_METHOD, THRESHOLDS, PracticeText, suggest
+from bot.domain.records import PracticeView
 from bot.domain.text import shorten
 from bot.errors import UserError
 from bot.features.nominations.buttons import NominationButton
-from bot.messages import Button, Card, Outbound, Refusal, Text
+from bot.features.nominations.learning import fit_threshold
+from bot.features.nominations.titles import MAX_TITLE, phrase, title_for
+from bot.messages import Button, Card, Choice, FieldKind, Form, FormField, Outbound, Refusal, Text
+from bot.routes import OPEN_FORM, FormId, form_about
 from storage.actions import get_extra
+from storage.practice_edits import practice_words, retitle
+from storage.practice_labels import add_label, labels
 from storage.practices import (
     action_owner,
     assign_practice,
     create_practice,
     pick_practice,
-    practice_exists,
     practice_of,
     practices,
 )
 
+CHOOSE_FORM = "practice-choose"
+ANOTHER = "Another practice…"
+SOMETHING_NEW = "It's something new"
+NEW_CHOICE = "new"  # the select's own "none of these"
 NOT_YOURS = "That choice is for the person who logged the action."
 RECORDED = "That's recorded already. Thank you!"
+UNKNOWN = "I don't recognise that choice."
+BUTTONS = 3
+WHY = (
+    "Picking one helps spot what works again and again; it could become part of our routine offer."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    practice_id: int
+    title: str
+    score: float
+
+
+def button_title(title: str) -> str:
+    """A practice's title as people see it: short, never cut off mid-way."""
+    return title if len(title) <= MAX_TITLE else phrase(title)
+
+
+def rank(extra: str, known: list[PracticeView]) -> list[Ranked]:
+    """Every practice, the likeliest first, with its score."""
+    texts = [PracticeText(p.id, p.title, p.examples) for p in known]
+    found = suggest(extra, texts, limit=len(texts), threshold=float("-inf"))
+    return [Ranked(int(s.practice_id), button_title(s.title), s.score) for s in found]
+
+
+async def threshold(turn: Turn) -> float:
+    return fit_threshold(await labels(turn.uow, DEFAULT_METHOD), THRESHOLDS[DEFAULT_METHOD])
 
 
 async def ask_practice(turn: Turn, action_id: int, extra: str) -> list[Outbound]:
     known = await practices(turn.uow)
-    texts = [PracticeText(p.id, p.title, p.examples) for p in known]
-    found = suggest(extra, texts)
-    if not found:
-        practice = await create_practice(turn.uow, shorten(extra, 100), turn.person.id, turn.now)
+    if not known:  # the very first deed: nothing to choose from
+        practice = await create_practice(turn.uow, phrase(extra), turn.person.id, turn.now)
         await assign_practice(turn.uow, action_id, practice)
         return []
-    times = {p.id: p.times for p in known}
+    floor = await threshold(turn)
+    likely = [r for r in rank(extra, known)[:BUTTONS] if r.score >= floor]
     buttons = tuple(
-        Button(
-            shorten(f"{s.title} ({times[int(s.practice_id)]}×)", 75),
-            NominationButton.PICK_PRACTICE,
-            f"{action_id}:{s.practice_id}",
-        )
-        for s in found
+        Button(r.title, NominationButton.PICK_PRACTICE, f"{action_id}:{r.practice_id}")
+        for r in likely
     )
     return [
         Card(
-            title="Is this the same as one of these?",
-            text="Others have logged deeds like it. Picking one helps spot what works again and "
-            "again; it could become part of our routine offer.",
+            title="Is this the same as one of these?" if likely else "Has anyone done this before?",
+            text=(
+                f"Others have logged deeds like it. {WHY}"
+                if likely
+                else f"Pick the practice it belongs to, or tell me it's new. {WHY}"
+            ),
             buttons=(
                 *buttons,
-                Button("It's something new", NominationButton.NEW_PRACTICE, str(action_id)),
+                Button(ANOTHER, OPEN_FORM, form_about(CHOOSE_FORM, action_id)),
+                Button(SOMETHING_NEW, NominationButton.NEW_PRACTICE, str(action_id)),
             ),
         )
     ]
 
 
+async def _unplaced(turn: Turn, action_id: int | None) -> tuple[str, list[Ranked]] | Refusal:
+    """The clicker's own action, not yet in a practice: its words and the ranking now."""
+    if action_id is None:
+        return Refusal(UNKNOWN)
+    if await action_owner(turn.uow, action_id) != turn.person.id:
+        return Refusal(NOT_YOURS)
+    if await practice_of(turn.uow, action_id) is not None:
+        return Refusal(RECORDED)
+    extra = await get_extra(turn.uow, action_id) or ""
+    return extra, rank(extra, await practices(turn.uow))
+
+
 async def pick(turn: Turn, value: str) -> list[Outbound]:
-    """The clicker's own action joins a practice (the value names both; anyone can send
-    any value, so both are checked)."""
+    """A likely practice's button (the value names the action and the practice; anyone can
+    send any value, so both are checked)."""
     action_text, _, practice_text = value.partition(":")
-    action_id, practice_id = parse_id(action_text), parse_id(practice_text)
-    if action_id is None or practice_id is None or not await practice_exists(turn.uow, practice_id):
-        return [Refusal("I don't recognise that choice.")]
-    if not await pick_practice(turn.uow, action_id, practice_id, by=turn.person.id):
-        mine = await action_owner(turn.uow, action_id) == turn.person.id
-        return [Refusal(RECORDED if mine else NOT_YOURS)]
-    return [Text("Thanks, noted as the same kind of extra mile.")]
+    return await _join(turn, parse_id(action_text), parse_id(practice_text), "button")
 
 
 async def new(turn: Turn, value: str) -> list[Outbound]:
-    action_id = parse_id(value)
-    if action_id is None or await action_owner(turn.uow, action_id) != turn.person.id:
-        return [Refusal(NOT_YOURS)]
-    if await practice_of(turn.uow, action_id) is not None:
-        return [Refusal(RECORDED)]
-    extra = await get_extra(turn.uow, action_id)
-    practice = await create_practice(
-        turn.uow, shorten(extra or "A new deed", 100), turn.person.id, turn.now
+    return await _start_new(turn, parse_id(value))
+
+
+async def open_choice(turn: Turn, form: FormId) -> list[Outbound]:
+    """ "Another practice…": every practice in a select, the likeliest first."""
+    action_id = parse_id(form.param)
+    found = await _unplaced(turn, action_id)
+    if isinstance(found, Refusal):
+        return [found]
+    extra, ranked = found
+    options = (
+        *(Choice(str(r.practice_id), r.title) for r in ranked),
+        Choice(NEW_CHOICE, "None of these: it's something new"),
     )
+    return [
+        Form(
+            form_about(CHOOSE_FORM, form.param),
+            "Which practice?",
+            (
+                FormField(
+                    "practice", "The practice it belongs to", FieldKind.CHOICE, options=options
+                ),
+            ),
+            "Choose",
+            intro=f"Your deed: “{shorten(extra, 150)}”. The likeliest are first.",
+        )
+    ]
+
+
+async def submit_choice(turn: Turn, form: FormId, values: dict[str, str]) -> list[Outbound]:
+    action_id, chosen = parse_id(form.param), values.get("practice", "")
+    if chosen == NEW_CHOICE:
+        return await _start_new(turn, action_id)
+    return await _join(turn, action_id, parse_id(chosen), "select")
+
+
+async def _join(
+    turn: Turn, action_id: int | None, practice_id: int | None, via: str
+) -> list[Outbound]:
+    found = await _unplaced(turn, action_id)
+    if isinstance(found, Refusal):
+        return [found]
+    _, ranked = found
+    scores = {r.practice_id: r.score for r in ranked}
+    if action_id is None or practice_id not in scores:
+        return [Refusal(UNKNOWN)]
+    assert practice_id is not None
+    if not await pick_practice(turn.uow, action_id, practice_id, by=turn.person.id):
+        return [Refusal(RECORDED)]  # another click won meanwhile
+    await add_label(
+        turn.uow,
+        action_id,
+        practice_id,
+        same=True,
+        via=via,
+        top_score=ranked[0].score,
+        picked_score=scores[practice_id],
+        method=DEFAULT_METHOD,
+        now=turn.now,
+    )
+    await retitle(turn.uow, practice_id, title_for(await practice_words(turn.uow, practice_id)))
+    return [Text("Thanks, noted as the same kind of extra mile.")]
+
+
+async def _start_new(turn: Turn, action_id: int | None) -> list[Outbound]:
+    found = await _unplaced(turn, action_id)
+    if isinstance(found, Refusal):
+        return [found]
+    assert action_id is not None
+    extra, ranked = found
+    practice = await create_practice(turn.uow, phrase(extra), turn.person.id, turn.now)
     if not await pick_practice(turn.uow, action_id, practice, by=turn.person.id):
         raise UserError(RECORDED)  # a second click won meanwhile: roll the new one back
+    await add_label(
+        turn.uow,
+        action_id,
+        practice,
+        same=False,
+        via="new",
+        top_score=ranked[0].score if ranked else 0.0,
+        picked_score=None,
+        method=DEFAULT_METHOD,
+        now=turn.now,
+    )
     return [Text("Thanks, noted as a new kind of extra mile.")]

@@ -1,0 +1,115 @@
+"""A practice's title, and a manager's edits (issue 17): rename, merge two practices (their
+actions, answers and nomination go to the one kept), split an action out into a practice
+of its own."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import delete, update
+from sqlmodel import col, select
+
+from bot.domain.actions import NominationStatus
+from storage.tables import ActionRow, NominationRow, PracticeLabelRow, PracticeRow
+from storage.uow import UnitOfWork
+
+
+class Merged(StrEnum):
+    DONE = "done"
+    MISSING = "missing"  # either practice is gone (merged meanwhile), or the same one twice
+    BOTH_ADOPTED = "both adopted"  # each is an item of the offer already: not for us
+
+
+async def practice_words(uow: UnitOfWork, practice_id: int, limit: int = 50) -> list[str]:
+    """The latest `limit` actions' words, oldest first: what the title is worked out from."""
+    rows = await uow.session.exec(
+        select(ActionRow.extra)
+        .where(ActionRow.practice_id == practice_id)
+        .order_by(col(ActionRow.id).desc())
+        .limit(limit)
+    )
+    return list(reversed(rows.all()))
+
+
+async def retitle(uow: UnitOfWork, practice_id: int, title: str) -> None:
+    """The worked-out title, unless a manager has given the practice their own wording."""
+    await uow.session.exec(
+        update(PracticeRow)
+        .where(col(PracticeRow.id) == practice_id)
+        .where(col(PracticeRow.title_locked).is_(False))
+        .values(title=title)
+    )
+
+
+async def rename_practice(uow: UnitOfWork, practice_id: int, title: str) -> bool:
+    """A manager's wording, kept from now on; False if there is no such practice."""
+    result = await uow.session.exec(
+        update(PracticeRow)
+        .where(col(PracticeRow.id) == practice_id)
+        .values(title=title, title_locked=True)
+    )
+    return result.rowcount == 1
+
+
+async def merge_practices(uow: UnitOfWork, source: int, target: int) -> Merged:
+    """`source` joins `target`: its actions and answers move there and it is deleted; of
+    the two nominations the adopted, else the open, else the dismissed one is kept (moved
+    to `target`). The kept nomination's counts are the caller's to bring up to date."""
+    if source == target or None in (
+        await uow.session.get(PracticeRow, source),
+        await uow.session.get(PracticeRow, target),
+    ):
+        return Merged.MISSING
+    both = {
+        n.practice_id: n
+        for n in (
+            await uow.session.exec(
+                select(NominationRow).where(col(NominationRow.practice_id).in_((source, target)))
+            )
+        ).all()
+    }
+    if [n.status for n in both.values()].count(NominationStatus.ADOPTED) == 2:
+        return Merged.BOTH_ADOPTED
+    if len(both) == 2:
+        rank = [NominationStatus.ADOPTED, NominationStatus.OPEN, NominationStatus.DISMISSED]
+        kept, lost = sorted(both.values(), key=lambda n: rank.index(NominationStatus(n.status)))
+        await uow.session.delete(lost)
+        await uow.session.flush()
+        both = {kept.practice_id: kept}
+    for nomination in both.values():
+        nomination.practice_id = target
+        uow.session.add(nomination)
+    for table in (ActionRow, PracticeLabelRow):
+        await uow.session.exec(
+            update(table).where(col(table.practice_id) == source).values(practice_id=target)
+        )
+    await uow.session.flush()
+    await uow.session.exec(delete(PracticeRow).where(col(PracticeRow.id) == source))
+    return Merged.DONE
+
+
+async def split_action(
+    uow: UnitOfWork, action_id: int, title: str, by: str, now: datetime
+) -> int | None:
+    """The action leaves its practice for a new one of its own (titled `title`); None if
+    the action is in no practice, or is its practice's only action."""
+    action = await uow.session.get(ActionRow, action_id)
+    if action is None or action.practice_id is None:
+        return None
+    others = await uow.session.exec(
+        select(ActionRow.id)
+        .where(ActionRow.practice_id == action.practice_id)
+        .where(col(ActionRow.id) != action_id)
+        .limit(1)
+    )
+    if others.first() is None:
+        return None
+    practice = PracticeRow(title=title, created_by=by, created_at=now)
+    uow.session.add(practice)
+    await uow.session.flush()
+    assert practice.id is not None
+    action.practice_id = practice.id
+    uow.session.add(action)
+    await uow.session.flush()
+    return practice.id

@@ -11,6 +11,7 @@ from botbuilder.schema import ChannelAccount, ConversationParameters, Conversati
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from adapters.teams.bot import TeamsBot
+from adapters.teams.notification import NotificationLines
 from adapters.teams.references import find_any_chat, find_reference, remember_reference
 from adapters.teams.translate import PLATFORM
 from bot.delivery.messenger import DeliveryStore, RetryLater, Undeliverable
@@ -38,7 +39,11 @@ class TeamsMessenger:
     ) -> None:
         """`service_url_allowed`: a last check on every serviceUrl used (the emulator mode
         allows loopback only). With credentials the stored ones were vouched for by a token
-        when they were saved (adapters/teams/mount.py refuses any other request)."""
+        when they were saved (adapters/teams/mount.py refuses any other request).
+
+        The adapter it is given sends every card with its notification line from then on,
+        the turns' answers too (adapters/teams/notification.py)."""
+        adapter.use(NotificationLines())
         self._adapter = adapter
         self._bot = bot
         self._store = store

@@ -4,10 +4,10 @@ of its own."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 
 from bot.domain.actions import NominationStatus
@@ -113,3 +113,28 @@ async def split_action(
     uow.session.add(action)
     await uow.session.flush()
     return practice.id
+
+
+async def splittable(uow: UnitOfWork, limit: int = 100) -> list[tuple[int, str, date, str, str]]:
+    """The latest `limit` actions in a practice that has others too (one could leave it):
+    (action id, person, day, words, the practice's title), newest first."""
+    crowded = (
+        select(ActionRow.practice_id)
+        .where(col(ActionRow.practice_id).is_not(None))
+        .group_by(col(ActionRow.practice_id))
+        .having(func.count() > 1)
+    )
+    rows = await uow.session.exec(
+        select(
+            ActionRow.id,
+            ActionRow.person_id,
+            ActionRow.occurred_on,
+            ActionRow.extra,
+            PracticeRow.title,
+        )
+        .join(PracticeRow, col(PracticeRow.id) == ActionRow.practice_id)
+        .where(col(ActionRow.practice_id).in_(crowded))
+        .order_by(col(ActionRow.id).desc())
+        .limit(limit)
+    )
+    return [(int(i or 0), p, day, extra, title) for i, p, day, extra, title in rows.all()]

@@ -4,6 +4,7 @@ suggestion (suggest.py) (3.5, K7, K9): the routes."""
 
 from __future__ import annotations
 
+from bot.features.nominations import manage
 from bot.features.nominations.buttons import NominationButton
 from bot.features.nominations.card import show
 from bot.features.nominations.decide import (
@@ -37,3 +38,4 @@ def register(routes: RouteTable) -> None:
     routes.form(SUGGEST_FORM, submit_suggestion, with_param=True)
     routes.command("nominations", handler=lambda turn, _: show(turn))
     routes.command("suggest", handler=lambda turn, _: start_suggestion(turn))
+    manage.register(routes)

@@ -93,6 +93,14 @@ class CardField:
 
 
 @dataclass(frozen=True, slots=True)
+class ButtonRow:
+    """A labelled row of one-tap choices on a card (e.g. "The situation: Routine · Busy")."""
+
+    label: str
+    buttons: tuple[Button, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Text:
     """A plain reply. `text` is the user-visible text; adapters escape markup."""
 
@@ -125,6 +133,13 @@ class Card:
     image_png_b64: str = ""
     image_alt: str = ""
     image_id: int | None = None
+    # Labelled rows of choices, shown between the fields and the buttons.
+    rows: tuple[ButtonRow, ...] = ()
+
+    @property
+    def all_buttons(self) -> tuple[Button, ...]:
+        """Every button, the rows' first, in the order they are shown."""
+        return (*(b for row in self.rows for b in row.buttons), *self.buttons)
 
 
 class FieldKind(StrEnum):
@@ -133,6 +148,10 @@ class FieldKind(StrEnum):
     CHOICE = "choice"
     DATE = "date"
     NUMBER = "number"
+    # Tick any of the options: the value is the ticked options' values, comma-separated.
+    CHECKBOXES = "checkboxes"
+    # No input: words to read (the organisation's guidelines) where they are needed.
+    INFO = "info"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +162,8 @@ class Choice:
 
 @dataclass(frozen=True, slots=True)
 class FormField:
+    """One input of a form. A CHOICE of up to four options shows as radio buttons."""
+
     name: str
     label: str
     kind: FieldKind

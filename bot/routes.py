@@ -122,7 +122,7 @@ class RouteTable:
         self._conversations: dict[str, Conversation] = {}
         self._quoted: QuoteHandler | None = None
         self._greeting: Callable[[Turn], Outbound] | None = None
-        self._fallback: Callable[[Turn], Reply] | None = None
+        self._fallback: CommandHandler | None = None
         self._home: Callable[[Turn], Awaitable[list[Card]]] | None = None
         self.click(OPEN_FORM, self._open_form)
 
@@ -171,8 +171,8 @@ class RouteTable:
         """The welcome for someone who comes back with nothing unfinished."""
         self._greeting = _once("the greeting", self._greeting, handler)
 
-    def fallback(self, handler: Callable[[Turn], Reply]) -> None:
-        """The answer to a message no command matches."""
+    def fallback(self, handler: CommandHandler) -> None:
+        """The answer to a message no command matches (given the message)."""
         self._fallback = _once("the fallback", self._fallback, handler)
 
     def home(self, handler: Callable[[Turn], Awaitable[list[Card]]]) -> None:
@@ -252,7 +252,7 @@ class RouteTable:
         if state is not None and conversation is not None:
             where = Text(f"We're in the middle of {conversation.doing}; here's where we were.")
             return [where, *await conversation.resume(turn, state)]
-        return _required("the fallback", self._fallback)(turn)
+        return await _required("the fallback", self._fallback)(turn, text)
 
     def _conversation(self, state: ConversationState | None) -> Conversation | None:
         return None if state is None else self._conversations.get(state.flow)

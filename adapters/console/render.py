@@ -23,9 +23,9 @@ def render(message: Outbound) -> tuple[str, tuple[Button, ...]]:
         case Text(text=text) | Refusal(text=text):
             return text, ()  # a refusal is plain words too: nothing changed
         case Card() as card:
-            return _card(card), card.buttons
+            return _card(card), card.all_buttons
         case CardUpdate(card=card):
-            return "(updated) " + _card(card), card.buttons
+            return "(updated) " + _card(card), card.all_buttons
         case Form() as form:
             return f"== {form.title} ==\n{form.intro}".rstrip(), ()
         case Document(title=title, filename=filename):
@@ -41,7 +41,14 @@ def _card(card: Card) -> str:
     if card.text:
         lines.append(card.text)
     lines += [f"  {f.label}: {f.value}" for f in card.fields]
-    labels = [f"[{i}] {b.label}" for i, b in enumerate(card.buttons, 1)]
+    number = 1  # the rows' buttons are numbered first, as `all_buttons` lists them
+    for row in card.rows:
+        lines.append(
+            f"  {row.label}: "
+            + "  ".join(f"[{number + i}] {b.label}" for i, b in enumerate(row.buttons))
+        )
+        number += len(row.buttons)
+    labels = [f"[{i}] {b.label}" for i, b in enumerate(card.buttons, number)]
     # A long list of choices reads better one per line.
     lines += labels if len(labels) > 3 else ["  ".join(labels)] if labels else []
     return "\n".join(lines)
@@ -51,12 +58,16 @@ def field_prompt(field: FormField, error: str | None) -> str:
     lines = []
     if error:
         lines.append(f"! {error}")
+    if field.kind is FieldKind.INFO:
+        return "\n".join([field.label, *(f"  • {line}" for line in field.value.splitlines())])
     optional = "" if field.required else " (optional)"
     lines.append(f"{field.label}{optional}")
     if field.hint:
         lines.append(f"  ({field.hint})")
-    if field.kind is FieldKind.CHOICE:
+    if field.kind in (FieldKind.CHOICE, FieldKind.CHECKBOXES):
         lines += [f"  {i}. {o.label}" for i, o in enumerate(field.options, 1)]
+    if field.kind is FieldKind.CHECKBOXES:
+        lines.append("  (the numbers of all that apply, like 1 2 4; - for none)")
     if field.value:
         shown = _choice_label(field, field.value)
         lines.append(f"  [Enter keeps: {shown}]")
@@ -72,8 +83,21 @@ def read_field_answer(field: FormField, typed: str) -> str:
     typed = typed.strip()
     if not typed:
         return field.value
+    if field.kind is FieldKind.CHECKBOXES:
+        return _ticked(field, typed)
     if field.kind is FieldKind.CHOICE and typed.isdigit():
         number = int(typed)
         if 1 <= number <= len(field.options):
             return field.options[number - 1].value
     return typed
+
+
+def _ticked(field: FormField, typed: str) -> str:
+    """ "1 3" or "1,3": those options' values, comma-separated; "-" ticks none."""
+    numbers = typed.replace(",", " ").split()
+    picked = [
+        field.options[int(n) - 1].value
+        for n in numbers
+        if n.isdigit() and 1 <= int(n) <= len(field.options)
+    ]
+    return ",".join(dict.fromkeys(picked))

@@ -20,6 +20,7 @@ from bot.messages import (
     Button,
     ButtonClick,
     Document,
+    FieldKind,
     Form,
     FormSubmission,
     Inbound,
@@ -166,6 +167,8 @@ class ConsoleSession:
                 values[field.name] = field.value
                 continue
             self._say(field_prompt(field, form.errors.get(field.name)))
+            if field.kind is FieldKind.INFO:
+                continue  # words to read, nothing to type
             typed = await self._read(PROMPT)
             if typed is None:
                 return None

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    CheckboxesElement,
     ContextBlock,
     DatePickerElement,
     DividerBlock,
@@ -27,6 +28,7 @@ from slack_sdk.models.blocks import (
     Option,
     PlainTextInputElement,
     PlainTextObject,
+    RadioButtonsElement,
     SectionBlock,
     StaticSelectElement,
 )
@@ -140,7 +142,12 @@ def card_blocks(card: Card) -> list[Block]:
     if text:
         blocks += [SectionBlock(text=_mrkdwn(chunk)) for chunk in _chunks(text)]
     blocks += _field_sections(card.fields)
-    blocks += _button_rows(card.buttons)
+    offset = 0  # button indices run on across the rows: action_ids unique in a message
+    for row in card.rows:
+        blocks.append(_section(f"*{inert(one_line(row.label, LABEL_TEXT))}*"))
+        blocks += _button_rows(row.buttons, offset)
+        offset += len(row.buttons)
+    blocks += _button_rows(card.buttons, offset)
     return blocks
 
 
@@ -175,13 +182,13 @@ def _section(escaped: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=escaped, verbatim=True))
 
 
-def _button_rows(buttons: tuple[Button, ...]) -> list[Block]:
+def _button_rows(buttons: tuple[Button, ...], offset: int = 0) -> list[Block]:
     rows: list[Block] = []
     for start in range(0, len(buttons), BUTTONS_PER_BLOCK):
         chunk = buttons[start : start + BUTTONS_PER_BLOCK]
         rows.append(
             ActionsBlock(
-                elements=[_button(b, start + i) for i, b in enumerate(chunk)],
+                elements=[_button(b, offset + start + i) for i, b in enumerate(chunk)],
             )
         )
     return rows
@@ -229,7 +236,7 @@ def form_view(form: Form) -> View:
     blocks: list[Block] = []
     if form.intro:
         blocks.append(SectionBlock(text=_mrkdwn(form.intro)))
-    blocks += [_input(field) for field in form.fields]
+    blocks += [_form_block(field) for field in form.fields]
     return View(
         type="modal",
         callback_id=form.form_id,
@@ -239,6 +246,22 @@ def form_view(form: Form) -> View:
         close=_plain("Cancel", VIEW_TITLE),
         blocks=_fit(blocks, VIEW_BLOCKS),
     )
+
+
+def _form_block(field: FormField) -> Block:
+    if field.kind is FieldKind.INFO:
+        # Words to read; the bot's label bold, the organisation's text as it is.
+        words = "\n".join(
+            inert(line) for line in lines_of(field.value, max_lines=FIELD_LINES, limit=FIELD_TEXT)
+        )
+        return SectionBlock(
+            block_id=field.name,
+            text=MarkdownTextObject(
+                text=cut(f"*{inert(one_line(field.label, LABEL_TEXT))}*\n{words}", SECTION_TEXT),
+                verbatim=True,
+            ),
+        )
+    return _input(field)
 
 
 def _input(field: FormField) -> InputBlock:
@@ -251,14 +274,31 @@ def _input(field: FormField) -> InputBlock:
     )
 
 
+RADIO_OPTIONS = 4  # up to four choices are radio buttons: one tap, all in sight
+
+
 def _element(field: FormField) -> InputInteractiveElement:
     match field.kind:
+        case FieldKind.CHECKBOXES:
+            ticks = [
+                Option(value=o.value, text=_plain(o.label, OPTION_TEXT)) for o in field.options[:10]
+            ]
+            ticked = set(field.value.split(","))
+            return CheckboxesElement(
+                action_id=field.name,
+                options=ticks,
+                initial_options=[o for o in ticks if o.value in ticked] or None,
+            )
         case FieldKind.CHOICE:
             options = [
                 Option(value=o.value, text=_plain(o.label, OPTION_TEXT))
                 for o in field.options[:SELECT_OPTIONS]
             ]
             chosen = next((o for o in options if o.value == field.value), None)
+            if len(options) <= RADIO_OPTIONS:
+                return RadioButtonsElement(
+                    action_id=field.name, options=options, initial_option=chosen
+                )
             return StaticSelectElement(
                 action_id=field.name,
                 placeholder=_plain("Choose…", 150),

@@ -192,6 +192,10 @@ def _element_value(element: dict[str, object]) -> str:
         case "static_select" | "radio_buttons":
             selected = element.get("selected_option")
             return str(selected.get("value", "")) if isinstance(selected, dict) else ""
+        case "checkboxes":
+            ticked = element.get("selected_options")
+            ticks = ticked if isinstance(ticked, list) else []
+            return ",".join(str(t.get("value", "")) for t in ticks if isinstance(t, dict))
         case "datepicker":
             return str(element.get("selected_date") or "")
         case _:

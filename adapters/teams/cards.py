@@ -105,6 +105,15 @@ def card_json(card: Card) -> Json:
                 "size": "Stretch",
             }
         )
+    for row in card.rows:
+        # A labelled row of one-tap choices: the label, then its buttons in an ActionSet.
+        body.append(_line(one_line(row.label, MAX_LABEL) or "-", "Medium", weight="Bolder"))
+        body.append(
+            {
+                "type": "ActionSet",
+                "actions": [_execute(button, card.title) for button in row.buttons],
+            }
+        )
     return _card(body, _actions(card))
 
 
@@ -188,6 +197,11 @@ def form_json(form: Form) -> Json:
     if form.errors:
         body += _text("Please check the fields marked below.", color="Attention", weight="Bolder")
     for field in form.fields:
+        if field.kind is FieldKind.INFO:
+            # Words to read, shown as text (never as a placeholder that typing hides).
+            body.append(_line(one_line(field.label, MAX_LABEL) or "-", "Medium", weight="Bolder"))
+            body += _text(field.value, "None")
+            continue
         body.append(_input(field))
         if field.name in form.errors:
             body += _text(form.errors[field.name], "None", color="Attention")
@@ -201,22 +215,32 @@ def form_json(form: Form) -> Json:
     return _card(body, [submit])
 
 
+RADIO_OPTIONS = 4  # up to four choices show all at once: one tap each
+
+
+def _choice_set(field: FormField, base: Json) -> Json:
+    """Radio buttons for a few choices, a filtered list for many, ticks for checkboxes."""
+    choices = [{"title": cut(o.label, 200), "value": o.value} for o in field.options]
+    several = field.kind is FieldKind.CHECKBOXES
+    style = "expanded" if several or len(choices) <= RADIO_OPTIONS else "filtered"
+    element: Json = {"type": "Input.ChoiceSet", "style": style, "choices": choices, **base}
+    if several:
+        element["isMultiSelect"] = True
+        ticked = [v for v in field.value.split(",") if v in {o.value for o in field.options}]
+        if ticked:
+            element["value"] = ",".join(ticked)
+    elif field.value in {o.value for o in field.options}:
+        element["value"] = field.value
+    return element
+
+
 def _input(field: FormField) -> Json:
     base: Json = {"id": field.name, "label": cut(field.label, 300), "isRequired": field.required}
     if field.required:
         base["errorMessage"] = "Needed."
     match field.kind:
-        case FieldKind.CHOICE:
-            choices = [{"title": cut(o.label, 200), "value": o.value} for o in field.options]
-            element: Json = {
-                "type": "Input.ChoiceSet",
-                "style": "compact",
-                "choices": choices,
-                **base,
-            }
-            if field.value in {o.value for o in field.options}:
-                element["value"] = field.value
-            return element
+        case FieldKind.CHOICE | FieldKind.CHECKBOXES:
+            return _choice_set(field, base)
         case FieldKind.DATE:
             element = {"type": "Input.Date", **base}
             if len(field.value) == 10 and field.value[4] == "-":

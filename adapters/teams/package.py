@@ -19,8 +19,9 @@ _NAMESPACE = uuid.UUID("6f1d2b1e-5a8c-4c3e-9f1e-2d7a4b5c6e10")
 
 def manifest(*, bot_id: str, website: str, developer: str, version: str) -> dict[str, Any]:
     commands = [
-        ("log", "Log an extra-mile action (a form)"),
-        ("log <what you did>", "The quick way: I ask only for what's missing"),
+        ("log", "Log an extra-mile action on one short form"),
+        ("idea", "Check an idea, and ask your supervisor if it needs their OK"),
+        ("log <what you did>", "The quickest way: saved at once"),
         ("feedback", "Record what a customer said"),
         ("mine", "Your recent actions"),
         ("offer", "Our routine service offer"),

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 NOT_COVERED = "not-covered"
+UNSAID_OFFER = ""  # which part of the offer: not given yet
 
 
 class Context(StrEnum):
@@ -18,10 +19,16 @@ class Context(StrEnum):
     BUSY = "busy"
     QUIET = "quiet"
     LET_DOWN = "let_down"
+    UNSAID = ""  # not given yet: a detail added with one tap after saving
 
     @property
     def label(self) -> str:
         return CONTEXT_LABELS[self]
+
+    @classmethod
+    def given(cls) -> tuple[Context, ...]:
+        """The situations a person can pick."""
+        return tuple(c for c in cls if c is not cls.UNSAID)
 
 
 CONTEXT_LABELS = {
@@ -29,16 +36,26 @@ CONTEXT_LABELS = {
     Context.BUSY: "A busy time",
     Context.QUIET: "A quiet time",
     Context.LET_DOWN: "People, systems or resources let me down",
+    Context.UNSAID: "Situation not given",
 }
 
 
 class Approach(StrEnum):
     PROCEDURE = "procedure"
     INITIATIVE = "initiative"
+    UNSAID = ""  # not given yet
 
     @property
     def label(self) -> str:
-        return "Following a procedure" if self is Approach.PROCEDURE else "My own initiative"
+        return {
+            Approach.PROCEDURE: "Following a procedure",
+            Approach.INITIATIVE: "My own initiative",
+            Approach.UNSAID: "Not given",
+        }[self]
+
+    @classmethod
+    def given(cls) -> tuple[Approach, ...]:
+        return tuple(a for a in cls if a is not cls.UNSAID)
 
 
 class ActionStatus(StrEnum):
@@ -155,8 +172,8 @@ class CheckedAction:
 
 def criteria_evidenced(action: CheckedAction) -> list[str]:
     """CFACSA9 performance criteria an action's record gives evidence for."""
-    found = ["P2"]  # the customer's need and expectations are recorded
-    if action.offer_item_id != NOT_COVERED:
+    found = ["P2"] if action.customer_need else []  # the need and expectations recorded
+    if action.offer_item_id not in (NOT_COVERED, UNSAID_OFFER):
         found.append("P3")  # matched against the routine offer
     found += ["P4", "P5"]  # an added-value option, chosen
     if action.status is ActionStatus.DONE:

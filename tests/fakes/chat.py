@@ -10,6 +10,7 @@ from bot.messages import (
     Button,
     ButtonClick,
     Card,
+    CardUpdate,
     Form,
     FormSubmission,
     Inbound,
@@ -27,11 +28,15 @@ def text_of(replies: list[Outbound]) -> str:
     """Everything a person would read in these replies, as one string."""
     parts: list[str] = []
     for reply in replies:
+        if isinstance(reply, CardUpdate):
+            reply = reply.card
         match reply:
             case Text(text=text) | Refusal(text=text):
                 parts.append(text)
             case Card() as card:
                 parts += [card.title, card.text, *(f"{f.label}: {f.value}" for f in card.fields)]
+                for row in card.rows:
+                    parts += [row.label, *(b.label for b in row.buttons)]
                 parts += [b.label for b in card.buttons]
             case Form() as form:
                 parts += [form.title, *form.errors.values()]
@@ -63,7 +68,8 @@ class Chat:
         return text_of(await self.send(TextMessage(self.sender, text, self._key())))
 
     def button(self, label: str) -> Button:
-        buttons = [b for r in self.last if isinstance(r, Card) for b in r.buttons]
+        cards = [r.card if isinstance(r, CardUpdate) else r for r in self.last]
+        buttons = [b for r in cards if isinstance(r, Card) for b in r.all_buttons]
         matches = [b for b in buttons if b.label == label]
         assert matches, f"no button {label!r} in {[b.label for b in buttons]}"
         return matches[0]

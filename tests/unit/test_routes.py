@@ -76,9 +76,9 @@ def test_forms_commands_and_hooks_registered_twice_are_errors() -> None:
     table.command("go", handler=_said("a"))
     with pytest.raises(DuplicateRoute):
         table.command("GO", handler=_said("b"))
-    table.fallback(lambda turn: [])
+    table.fallback(_nothing)
     with pytest.raises(DuplicateRoute):
-        table.fallback(lambda turn: [])
+        table.fallback(_nothing)
     with pytest.raises(DuplicateRoute):  # the table's own button
         table.click(OPEN_FORM, _said("mine"))
 
@@ -152,7 +152,7 @@ async def test_typed_commands_and_a_flow_waiting_for_an_answer(
     table.command("my data", handler=_said("my data"))
     table.command("my", handler=_said("my"))
     table.command("stop", handler=_said("stopped"), interrupts=True)
-    table.fallback(lambda turn: [Text("what?")])
+    table.fallback(_what)
     table.conversation(
         Conversation(
             "quiz",
@@ -199,3 +199,11 @@ def _subclasses(kind: type[ActionId]) -> list[type[ActionId]]:
     for sub in kind.__subclasses__():
         found += [sub, *_subclasses(sub)]
     return found
+
+
+async def _nothing(turn: object, text: str) -> list[Outbound]:
+    return []
+
+
+async def _what(turn: object, text: str) -> list[Outbound]:
+    return [Text("what?")]

@@ -98,5 +98,5 @@ def _decision_for_requester(turn: Turn, request: RequestView) -> Card:
         title=f"{who} declined your idea",
         text=f"“{request.reason}”\nFor this customer, give what our routine offer promises, "
         "and look for an extra within your own authority. Thank you for thinking of it.",
-        buttons=(Button("Log another idea", Menu.LOG),),
+        buttons=(Button("Propose another idea", Menu.IDEA),),
     )

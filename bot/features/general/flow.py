@@ -23,6 +23,7 @@ class Menu(ActionId):
     which registers it (LOG by log_action, FEEDBACK by feedback, WAITING by approvals)."""
 
     LOG = "menu.log"
+    IDEA = "menu.idea"
     FEEDBACK = "menu.feedback"
     MINE = "menu.mine"
     OFFER = "menu.offer"
@@ -33,8 +34,9 @@ HELP = Card(
     title="What I can do",
     text=(
         "Log the extra mile you go for customers, and check an idea before you try it.\n"
-        "• log: a form for an extra-mile action or idea\n"
-        "• log <what you did>: the quick way; I ask only for what's missing\n"
+        "• log: a short form for something you did\n"
+        "• log <what you did>: the quickest way, saved at once (or just tell me)\n"
+        "• idea: check an idea, and ask your supervisor if it needs their OK\n"
         "• feedback: record what a customer said\n"
         "• mine: your recent actions\n"
         "• offer: our routine service offer\n"
@@ -44,6 +46,7 @@ HELP = Card(
     ),
     buttons=(
         Button("Log an action", Menu.LOG, style=ButtonStyle.PRIMARY),
+        Button("Propose an idea", Menu.IDEA),
         Button("Record feedback", Menu.FEEDBACK),
         Button("My actions", Menu.MINE),
         Button("Service offer", Menu.OFFER),
@@ -172,4 +175,3 @@ def register(routes: RouteTable) -> None:
     routes.command("help", "", handler=_help)
     routes.command("hi", "hello", "hey", "start", handler=_welcome)
     routes.greeting(welcome)
-    routes.fallback(not_understood)

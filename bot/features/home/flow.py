@@ -24,6 +24,7 @@ async def home_cards(turn: Turn) -> list[Card]:
             text="Log what you did beyond our routine offer, or an idea to check first.",
             buttons=(
                 Button("Log an action", Menu.LOG, style=ButtonStyle.PRIMARY),
+                Button("Propose an idea", Menu.IDEA),
                 Button("Record feedback", Menu.FEEDBACK),
                 Button("Service offer", Menu.OFFER),
             ),

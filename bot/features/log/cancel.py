@@ -1,25 +1,26 @@
-"""Cancelling a draft: at once when nothing was answered yet, else only after a Yes, so a
-stray `cancel` never throws answers away. While the question waits, the draft's own
-step is kept after "cancel?", and "Keep going" (or any other reply) returns to it."""
+"""Cancelling a draft (a form sent back with errors, kept so nothing typed is lost): at
+once when nothing was typed yet, else only after a Yes, so a stray `cancel` never throws
+answers away. While the question waits, the draft's own step is kept after "cancel?",
+and "Keep going" (or any other reply) opens the form again."""
 
 from __future__ import annotations
 
 from bot.context import Turn
 from bot.domain.records import ConversationState
-from bot.features.log import quick
 from bot.features.log.draft import ActionDraft
+from bot.features.log.form import deed_form, idea_form
 from bot.features.log.state import FLOW, LogButton
 from bot.messages import Button, ButtonStyle, Card, Outbound, Text
 from storage.conversations import clear_state, load_state, save_state
 
 CONFIRM = "cancel?"
 CANCELLED = "Cancelled. Nothing was saved."
-_GIVEN = ("occurred_on", "extra")  # come with `log <line>`: not answers to questions
+_NOT_ANSWERS = ("status", "occurred_on")  # set for you, not typed
 
 
 def answers(draft: ActionDraft) -> int:
     return sum(
-        1 for name in type(draft).model_fields if name not in _GIVEN and getattr(draft, name)
+        1 for name in type(draft).model_fields if name not in _NOT_ANSWERS and getattr(draft, name)
     )
 
 
@@ -66,19 +67,17 @@ async def _back(turn: Turn, state: ConversationState) -> list[Outbound]:
     step = state.step.removeprefix(CONFIRM)
     restored = ConversationState(FLOW, step, state.data)
     await save_state(turn.uow, turn.person.id, restored)
-    return await quick.resume(turn, restored)
+    return await resume(turn, restored)
 
 
-# The flow's conversation hooks: the quick path's, with the cancel question in front.
+# The flow's conversation hooks: only the cancel question waits for a typed answer.
 
 
 def waiting(state: ConversationState) -> bool:
-    return state.step.startswith(CONFIRM) or quick.asking(state)
+    return state.step.startswith(CONFIRM)
 
 
 async def answer(turn: Turn, state: ConversationState, reply: str) -> list[Outbound]:
-    if not state.step.startswith(CONFIRM):
-        return await quick.answer(turn, state, reply)
     if reply.strip(" .!").lower() in ("yes", "y"):
         return await confirmed(turn)
     return await _back(turn, state)
@@ -87,4 +86,5 @@ async def answer(turn: Turn, state: ConversationState, reply: str) -> list[Outbo
 async def resume(turn: Turn, state: ConversationState) -> list[Outbound]:
     if state.step.startswith(CONFIRM):
         return [_confirm_card(answers(ActionDraft.model_validate(state.data)))]
-    return await quick.resume(turn, state)
+    draft = ActionDraft.model_validate(state.data)
+    return [idea_form(turn, draft, {}) if draft.is_idea else deed_form(turn, draft, {})]

@@ -1,8 +1,14 @@
-"""The "log an action" record while it is being written, and the fields that ask for it.
+"""A deed or an idea while it is being written, and the fields that ask for it.
 
 A draft keeps exactly what the person typed, so a rejected field never loses
-anything; `bot.features.log.rules.check_draft` turns it into a `CheckedAction` or a map
-of friendly errors.
+anything; `bot.features.log.rules` turns it into a `CheckedAction` or a map of
+friendly errors.
+
+A done deed is one screen of four inputs (what you did, what the customer needed, how
+it went, when); the details the standard's evidence needs (the situation, procedure or
+own initiative, whether the customer knew, the offer item) are one tap each after
+saving, or part of the form for a learner, whose portfolio needs them. An idea asks
+what feasibility needs: the cost, the time, an explanation, and one group of ticks.
 """
 
 from __future__ import annotations
@@ -10,12 +16,13 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.actions import NOT_COVERED, ActionStatus, Approach, Context
-from bot.domain.feasibility import Answer, money
+from bot.domain.feasibility import money
 from bot.domain.org import Organisation
 from bot.domain.text import clean
 from bot.messages import Choice, FieldKind, FormField
 
 MAX_TEXT = 1500
+MAX_EXPLANATION = 1000
 
 
 class ActionDraft(BaseModel):
@@ -23,22 +30,20 @@ class ActionDraft(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
+    status: str = ActionStatus.DONE
     occurred_on: str = ""
     customer_need: str = ""
-    offer_item: str = ""
     extra: str = ""
-    status: str = ""
+    result: str = ""
+    # The details (one tap each after saving; in the form for a learner).
     context: str = ""
     approach: str = ""
     customer_aware: str = ""
-    result: str = ""
+    offer_item: str = ""
     # The feasibility check, for an idea (P6-P9).
     cost: str = ""
     minutes: str = ""
-    within_authority: str = ""
-    within_guidelines: str = ""
-    within_regulations: str = ""
-    affects_others: str = ""
+    checked: str = ""  # the ticked CHECKS' values, comma-separated
     explanation: str = ""
 
     @property
@@ -47,42 +52,22 @@ class ActionDraft(BaseModel):
 
     def merged(self, values: dict[str, str]) -> ActionDraft:
         known = {k: clean(v) for k, v in values.items() if k in type(self).model_fields}
+        known.pop("status", None)  # set by which form it is, never by what was sent
         return self.model_copy(update=known)
 
 
 YES_NO = (Choice("yes", "Yes"), Choice("no", "No"))
-STATUS_CHOICES = (
-    Choice(ActionStatus.DONE, "I did it"),
-    Choice(ActionStatus.PROPOSED, "It's an idea I propose"),
+CONTEXT_CHOICES = tuple(Choice(c.value, c.label) for c in Context.given())
+APPROACH_CHOICES = tuple(Choice(a.value, a.label) for a in Approach.given())
+# The idea's check (P6-P8): each box ticked is a check made; one left unticked is a doubt.
+CHECKS = (
+    Choice("authority", "It's within my own authority"),
+    Choice("guidelines", "It's within our guidelines"),
+    Choice("regulations", "It's within the regulations"),
+    Choice("others", "It won't affect the service to other customers"),
 )
-CONTEXT_CHOICES = tuple(Choice(c.value, c.label) for c in Context)
-APPROACH_CHOICES = tuple(Choice(a.value, a.label) for a in Approach)
-ANSWER_CHOICES = tuple(Choice(a.value, a.label) for a in Answer)
-AFFECTS_CHOICES = (
-    Choice(Answer.NO, "No"),
-    Choice(Answer.YES, "Yes, it would"),
-    Choice(Answer.UNSURE, "Not sure"),
-)
-MAIN_FIELDS = (
-    "occurred_on",
-    "customer_need",
-    "offer_item",
-    "extra",
-    "status",
-    "context",
-    "approach",
-    "customer_aware",
-    "result",
-)
-CHECK_FIELDS = (
-    "cost",
-    "minutes",
-    "within_authority",
-    "within_guidelines",
-    "within_regulations",
-    "affects_others",
-)
-MAX_EXPLANATION = 1000
+DEED_FIELDS = ("extra", "customer_need", "result", "occurred_on")
+DETAIL_FIELDS = ("context", "approach", "customer_aware", "offer_item")
 
 
 def offer_choices(org: Organisation) -> tuple[Choice, ...]:
@@ -90,47 +75,48 @@ def offer_choices(org: Organisation) -> tuple[Choice, ...]:
     return (*items, Choice(NOT_COVERED, "Not covered by our routine offer"))
 
 
-def draft_fields(org: Organisation, draft: ActionDraft) -> tuple[FormField, ...]:
-    """The form, in the order the standard walks through it (P2, P1/P3, P4-P5, P10-P11)."""
-    return (
-        FormField(
-            "occurred_on",
-            "When was it?",
-            FieldKind.DATE,
-            required=False,
-            value=draft.occurred_on,
-            hint="today, yesterday, a weekday or 20/11/2026",
-        ),
-        FormField(
-            "customer_need",
-            "What did the customer need or expect?",
-            FieldKind.LONG_TEXT,
-            value=draft.customer_need,
-            max_length=MAX_TEXT,
-            hint="Their need and what they expected from us",
-        ),
-        FormField(
-            "offer_item",
-            "What does our routine service offer give them?",
-            FieldKind.CHOICE,
-            value=draft.offer_item,
-            options=offer_choices(org),
-        ),
+def deed_fields(org: Organisation, draft: ActionDraft, *, learner: bool) -> tuple[FormField, ...]:
+    """A done deed: four inputs, and for a learner the details as one-tap choices."""
+    fields = (
         FormField(
             "extra",
-            "What extra did you do, or propose?",
+            "What did you do?",
             FieldKind.LONG_TEXT,
             value=draft.extra,
             max_length=MAX_TEXT,
-            hint="What went beyond the routine offer",
+            hint="What went beyond our routine offer",
         ),
         FormField(
-            "status",
-            "Done, or an idea?",
-            FieldKind.CHOICE,
-            value=draft.status,
-            options=STATUS_CHOICES,
+            "customer_need",
+            "What did the customer need?",
+            FieldKind.LONG_TEXT,
+            value=draft.customer_need,
+            max_length=MAX_TEXT,
         ),
+        FormField(
+            "result",
+            "How did it go?",
+            FieldKind.LONG_TEXT,
+            required=False,
+            value=draft.result,
+            max_length=MAX_TEXT,
+            hint="What happened, what the customer said",
+        ),
+        FormField(
+            "occurred_on",
+            "When?",
+            FieldKind.DATE,
+            required=False,
+            value=draft.occurred_on,
+            hint="Today if you leave it",
+        ),
+    )
+    return (*fields, *detail_fields(org, draft)) if learner else fields
+
+
+def detail_fields(org: Organisation, draft: ActionDraft) -> tuple[FormField, ...]:
+    """The evidence's details (P1/P3, P10-P11 and CU801's situations), as choices."""
+    return (
         FormField(
             "context",
             "What was the situation?",
@@ -140,7 +126,7 @@ def draft_fields(org: Organisation, draft: ActionDraft) -> tuple[FormField, ...]
         ),
         FormField(
             "approach",
-            "Procedure or your own initiative?",
+            "Was it a procedure or your own initiative?",
             FieldKind.CHOICE,
             value=draft.approach,
             options=APPROACH_CHOICES,
@@ -149,85 +135,79 @@ def draft_fields(org: Organisation, draft: ActionDraft) -> tuple[FormField, ...]
             "customer_aware",
             "Did the customer know it was something extra?",
             FieldKind.CHOICE,
-            required=False,
             value=draft.customer_aware,
             options=YES_NO,
-            hint="Not needed for an idea",
         ),
         FormField(
-            "result",
-            "How did it go?",
-            FieldKind.LONG_TEXT,
-            required=False,
-            value=draft.result,
-            max_length=MAX_TEXT,
-            hint="What happened, what the customer said. Not needed for an idea",
+            "offer_item",
+            "Which part of our routine offer does it go beyond?",
+            FieldKind.CHOICE,
+            value=draft.offer_item,
+            options=offer_choices(org),
         ),
     )
 
 
-def check_fields(org: Organisation, draft: ActionDraft) -> tuple[FormField, ...]:
-    """The feasibility check (P6-P8), and the explanation for a supervisor (P9)."""
+def idea_fields(org: Organisation, draft: ActionDraft) -> tuple[FormField, ...]:
+    """An idea: what feasibility needs, with the organisation's rules shown as text."""
     authority = org.policy.staff_authority
-    limit = money(authority.max_cost, authority.currency)
-    answer = {"kind": FieldKind.CHOICE, "options": ANSWER_CHOICES}
+    rules = "\n".join(
+        [
+            f"You can spend up to {money(authority.max_cost, authority.currency)} and give "
+            f"up to {authority.max_minutes} minutes on your own authority.",
+            *(f"Guideline: {g}" for g in org.policy.guidelines),
+            *(f"Regulation: {r}" for r in org.policy.regulations),
+        ]
+    )
     return (
         FormField(
+            "extra",
+            "What's your idea?",
+            FieldKind.LONG_TEXT,
+            value=draft.extra,
+            max_length=MAX_TEXT,
+        ),
+        FormField(
+            "customer_need",
+            "What does the customer need?",
+            FieldKind.LONG_TEXT,
+            value=draft.customer_need,
+            max_length=MAX_TEXT,
+        ),
+        FormField(
             "cost",
-            "Idea: what would it cost?",
+            "What would it cost?",
             FieldKind.NUMBER,
-            required=False,
             value=draft.cost,
-            hint=f"In {authority.currency}, 0 if nothing. Staff can spend up to {limit}",
+            hint=f"In {authority.currency}; 0 if nothing",
         ),
         FormField(
             "minutes",
-            "Idea: how many minutes would it take?",
-            FieldKind.NUMBER,
-            required=False,
+            "How long would it take?",
+            FieldKind.TEXT,
             value=draft.minutes,
-            hint=f"Staff can give up to {authority.max_minutes} minutes",
-        ),
-        FormField(
-            "within_authority",
-            "Idea: is it within your own authority?",
-            value=draft.within_authority,
-            **answer,  # type: ignore[arg-type]
-        ),
-        FormField(
-            "within_guidelines",
-            "Idea: is it within our guidelines?",
-            value=draft.within_guidelines,
-            hint="; ".join(org.policy.guidelines),
-            **answer,  # type: ignore[arg-type]
-        ),
-        FormField(
-            "within_regulations",
-            "Idea: is it within the regulations?",
-            value=draft.within_regulations,
-            hint="; ".join(org.policy.regulations),
-            **answer,  # type: ignore[arg-type]
-        ),
-        FormField(
-            "affects_others",
-            "Idea: would it affect the service to other customers?",
-            FieldKind.CHOICE,
-            value=draft.affects_others,
-            options=AFFECTS_CHOICES,
+            hint="Like 10 min or an hour",
         ),
         FormField(
             "explanation",
-            "Idea: explain it for your supervisor",
+            "Why would it help the customer?",
             FieldKind.LONG_TEXT,
-            required=False,
             value=draft.explanation,
             max_length=MAX_EXPLANATION,
-            hint="Only if it goes beyond your authority: how it would impress the customer",
+            hint="Your supervisor reads this if it needs their OK",
+        ),
+        FormField("rules", "What our rules say", FieldKind.INFO, required=False, value=rules),
+        FormField(
+            "checked",
+            "I checked:",
+            FieldKind.CHECKBOXES,
+            required=False,
+            value=draft.checked,
+            options=CHECKS,
+            hint="Leave a box empty if you're not sure: your supervisor will check it",
         ),
     )
 
 
-def draft_field(org: Organisation, draft: ActionDraft, name: str) -> FormField:
-    """The field `name`, of the form or of the feasibility check."""
-    fields = (*draft_fields(org, draft), *check_fields(org, draft))
-    return next(f for f in fields if f.name == name)
+def label_of(field: FormField, value: str) -> str:
+    return next((o.label for o in field.options if o.value == value), value or "-")

@@ -1,129 +1,96 @@
-"""The rules of a log-action draft: friendly errors for what was typed, and once it
-passes, the checked values to store (the feasibility check, and the action itself)."""
+"""The rules of a deed or idea draft: friendly errors for what was typed, and once it
+passes, the checked values to store (the action itself, and an idea's feasibility check)."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from bot.domain.actions import ActionStatus, Approach, CheckedAction, Context
-from bot.domain.feasibility import Answer, FeasibilityCheck, assess
+from bot.domain.actions import UNSAID_OFFER, ActionStatus, Approach, CheckedAction, Context
+from bot.domain.feasibility import Answer, FeasibilityCheck
 from bot.domain.org import Organisation
+from bot.domain.quantities import parse_minutes, parse_money
 from bot.domain.redaction import redact
 from bot.domain.text import parse_day
 from bot.features.log.draft import (
-    AFFECTS_CHOICES,
-    ANSWER_CHOICES,
     APPROACH_CHOICES,
+    CHECKS,
     CONTEXT_CHOICES,
+    DETAIL_FIELDS,
     MAX_EXPLANATION,
     MAX_TEXT,
-    STATUS_CHOICES,
+    YES_NO,
     ActionDraft,
     offer_choices,
 )
 
+__all__ = ["check_draft", "parse_minutes", "parse_money", "to_check", "to_checked"]
 
-def check_draft(org: Organisation, draft: ActionDraft, today: date) -> dict[str, str]:
-    """Friendly messages keyed by field name; empty when the draft can be saved."""
+
+def check_draft(
+    org: Organisation,
+    draft: ActionDraft,
+    today: date,
+    *,
+    learner: bool = False,
+    one_line: bool = False,
+) -> dict[str, str]:
+    """Friendly messages keyed by field name; empty when the draft can be saved. A
+    learner's deed needs its details too: their portfolio rests on them. A one-line deed
+    is saved without the customer's need, which is one tap away afterwards."""
     errors: dict[str, str] = {}
-    when = parse_day(draft.occurred_on, today)
+    when = parse_day(draft.occurred_on or "today", today)
     if when is None:
         errors["occurred_on"] = "I couldn't read that date. Try today, yesterday or 20/11/2026."
     elif when > today:
         errors["occurred_on"] = "That date is in the future. Log it once it has happened."
-    for name, what in (
-        ("customer_need", "the customer's need"),
-        ("extra", "what extra you did or propose"),
-    ):
-        errors.update(_text_problem(name, getattr(draft, name), what, required=True))
-    if draft.offer_item not in {c.value for c in offer_choices(org)}:
-        errors["offer_item"] = "Pick the part of our offer it relates to, or 'Not covered'."
-    for name, choices, ask in (
-        ("status", STATUS_CHOICES, "Say whether you did it or it's an idea."),
-        ("context", CONTEXT_CHOICES, "Pick the situation it happened in."),
-        ("approach", APPROACH_CHOICES, "Pick procedure or own initiative."),
-    ):
-        if getattr(draft, name) not in {c.value for c in choices}:
-            errors[name] = ask
-    # Both optional, as labelled: an empty answer is no answer (issue 16).
-    if draft.customer_aware not in ("yes", "no", ""):
-        errors["customer_aware"] = "Say yes or no: did the customer know it was extra?"
-    errors.update(_text_problem("result", draft.result, "how it went", required=False))
-    if draft.is_idea:
-        errors.update(_check_problems(org, draft))
-    return errors
-
-
-def _check_problems(org: Organisation, draft: ActionDraft) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if parse_money(draft.cost) is None:
-        errors["cost"] = "Give the cost as a number, like 4.50 (0 if it costs nothing)."
-    if parse_minutes(draft.minutes) is None:
-        errors["minutes"] = "Give the time as a whole number of minutes, like 10."
-    for name, choices in (
-        ("within_authority", ANSWER_CHOICES),
-        ("within_guidelines", ANSWER_CHOICES),
-        ("within_regulations", ANSWER_CHOICES),
-        ("affects_others", AFFECTS_CHOICES),
-    ):
-        if getattr(draft, name) not in {c.value for c in choices}:
-            errors[name] = "Answer yes, no or not sure."
-    if errors:
-        return errors
-    verdict = assess(to_check(draft), org.policy.staff_authority)
-    if not verdict.go_ahead and not draft.explanation:
-        errors["explanation"] = (
-            "This needs your supervisor's OK, because "
-            + "; ".join(verdict.reasons)
-            + ". Explain the idea for them."
-        )
+    what = "your idea" if draft.is_idea else "what you did"
+    errors.update(_text_problem("extra", draft.extra, what, required=True))
     errors.update(
-        _text_problem("explanation", draft.explanation, "the explanation", required=False)
+        _text_problem(
+            "customer_need", draft.customer_need, "the customer's need", required=not one_line
+        )
+    )
+    errors.update(_text_problem("result", draft.result, "how it went", required=False))
+    details_needed = learner and not (draft.is_idea or one_line)
+    errors.update(_detail_problems(org, draft, required=details_needed))
+    if draft.is_idea:
+        errors.update(_idea_problems(draft))
+    return errors
+
+
+def _detail_problems(org: Organisation, draft: ActionDraft, *, required: bool) -> dict[str, str]:
+    asks = {
+        "context": (CONTEXT_CHOICES, "Pick the situation it happened in."),
+        "approach": (APPROACH_CHOICES, "Pick procedure or own initiative."),
+        "customer_aware": (YES_NO, "Say yes or no: did the customer know it was extra?"),
+        "offer_item": (offer_choices(org), "Pick the part of our offer, or 'Not covered'."),
+    }
+    errors: dict[str, str] = {}
+    for name in DETAIL_FIELDS:
+        choices, ask = asks[name]
+        value = getattr(draft, name)
+        if (value or required) and value not in {c.value for c in choices}:
+            errors[name] = ask
+    return errors
+
+
+def _idea_problems(draft: ActionDraft) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not draft.cost or parse_money(draft.cost) is None:
+        errors["cost"] = "Give the cost as a number, like 4.50 (0 if it costs nothing)."
+    if not draft.minutes or parse_minutes(draft.minutes) is None:
+        errors["minutes"] = "Give the time in minutes or hours, like 10 min or an hour."
+    if unknown := set(ticked(draft)) - {c.value for c in CHECKS}:
+        errors["checked"] = f"I don't know the box {sorted(unknown)[0]!r}; tick the ones shown."
+    errors.update(
+        _text_problem("explanation", draft.explanation, "why it would help", required=True)
     )
     return errors
 
 
-def parse_money(text: str) -> Decimal | None:
-    cleaned = text.strip().lstrip("£€$").replace(",", "") or "0"
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    if not amount.is_finite() or amount < 0 or amount > 1_000_000:
-        return None
-    return amount.quantize(Decimal("0.01"))
-
-
-_MINUTES = re.compile(r"^(\d{1,4})\s*(?:minutes?|mins?|m)?$", re.ASCII)  # not "²"
-_HOURS = re.compile(r"^(an|one|\d{1,2})\s*(?:hours?|hrs?|h)$", re.ASCII)
-
-
-def parse_minutes(text: str) -> int | None:
-    """ "20", "20 min", "an hour", "2 hours"; None for "about an hour" (asked again)."""
-    cleaned = text.strip().lower() or "0"
-    if hours := _HOURS.match(cleaned):
-        minutes = 60 * (1 if hours[1] in ("an", "one") else int(hours[1]))
-    elif found := _MINUTES.match(cleaned):
-        minutes = int(found[1])
-    else:
-        return None
-    return minutes if minutes <= 24 * 60 else None
-
-
-def to_check(draft: ActionDraft) -> FeasibilityCheck:
-    """Only call once the check's fields passed `check_draft`."""
-    cost, minutes = parse_money(draft.cost), parse_minutes(draft.minutes)
-    assert cost is not None and minutes is not None
-    return FeasibilityCheck(
-        cost=cost,
-        minutes=minutes,
-        within_authority=Answer(draft.within_authority),
-        within_guidelines=Answer(draft.within_guidelines),
-        within_regulations=Answer(draft.within_regulations),
-        affects_others=Answer(draft.affects_others),
-    )
+def ticked(draft: ActionDraft) -> list[str]:
+    return [value for value in draft.checked.split(",") if value]
 
 
 def _text_problem(name: str, value: str, what: str, *, required: bool) -> dict[str, str]:
@@ -135,21 +102,45 @@ def _text_problem(name: str, value: str, what: str, *, required: bool) -> dict[s
     return {}
 
 
+def to_check(draft: ActionDraft) -> FeasibilityCheck:
+    """Only call once the idea passed `check_draft`. An unticked box is a doubt."""
+    cost, minutes = parse_money(draft.cost), parse_minutes(draft.minutes)
+    assert cost is not None and minutes is not None
+    boxes = set(ticked(draft))
+
+    def made(check: str) -> Answer:
+        return Answer.YES if check in boxes else Answer.UNSURE
+
+    return FeasibilityCheck(
+        cost=cost,
+        minutes=minutes,
+        within_authority=made("authority"),
+        within_guidelines=made("guidelines"),
+        within_regulations=made("regulations"),
+        affects_others=Answer.NO if "others" in boxes else Answer.UNSURE,
+    )
+
+
 def to_checked(draft: ActionDraft, today: date) -> CheckedAction:
     """Only call after `check_draft` returned no errors. The free text is redacted here,
     on its way to being stored: no customer's phone number or address is kept."""
-    when = parse_day(draft.occurred_on, today)
+    when = parse_day(draft.occurred_on or "today", today)
     assert when is not None
-    status = ActionStatus(draft.status)
-    aware = {"yes": True, "no": False}.get(draft.customer_aware)
     return CheckedAction(
         occurred_on=when,
         customer_need=redact(draft.customer_need),
-        offer_item_id=draft.offer_item,
+        offer_item_id=draft.offer_item or UNSAID_OFFER,
         extra=redact(draft.extra),
-        status=status,
+        status=ActionStatus(draft.status),
         context=Context(draft.context),
         approach=Approach(draft.approach),
-        customer_aware=aware,
+        customer_aware={"yes": True, "no": False}.get(draft.customer_aware),
         result=redact(draft.result),
+    )
+
+
+def costs(draft: ActionDraft) -> tuple[Decimal | None, int | None]:
+    """A deed's cost and time, where the one-line path found them."""
+    return parse_money(draft.cost) if draft.cost else None, (
+        parse_minutes(draft.minutes) if draft.minutes else None
     )

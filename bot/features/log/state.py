@@ -1,7 +1,8 @@
 """The log flow's state between turns, and its buttons.
 
-The draft lives in the database (flow "log"), so a conversation resumes after a restart
-and on any worker.
+A form sent back with errors keeps its draft in the database (flow "log", step "form"
+or "idea"), so what was typed survives a restart, another worker, and the form being
+closed and opened again.
 """
 
 from __future__ import annotations
@@ -16,12 +17,9 @@ FLOW = "log"
 
 
 class LogButton(ActionId):
-    ANSWER = "log.answer"  # value: "<question>=<choice>"
-    SAVE = "log.save"
-    EDIT = "log.edit"
-    CANCEL = "log.cancel"
+    DETAIL = "log.detail"  # value: "<action id>:<detail>=<choice>", saved at once
     CANCEL_YES = "log.cancel.yes"  # confirmed: the answers are thrown away
-    KEEP_GOING = "log.keep-going"  # not cancelled after all: the question again
+    KEEP_GOING = "log.keep-going"  # not cancelled after all: the form again
 
 
 async def current_draft(turn: Turn) -> ActionDraft | None:
@@ -31,11 +29,5 @@ async def current_draft(turn: Turn) -> ActionDraft | None:
     return ActionDraft.model_validate(state.data)
 
 
-async def keep(turn: Turn, step: str, draft: ActionDraft, skipped: tuple[str, ...] = ()) -> None:
-    """`skipped`: the optional questions the quick path was told to skip, not asked again."""
-    data = {**draft.model_dump(), "skipped": ",".join(skipped)} if skipped else draft.model_dump()
-    await save_state(turn.uow, turn.person.id, ConversationState(FLOW, step, data))
-
-
-def skipped_of(state: ConversationState) -> tuple[str, ...]:
-    return tuple(name for name in state.data.get("skipped", "").split(",") if name)
+async def keep(turn: Turn, step: str, draft: ActionDraft) -> None:
+    await save_state(turn.uow, turn.person.id, ConversationState(FLOW, step, draft.model_dump()))

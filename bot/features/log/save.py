@@ -1,0 +1,51 @@
+"""Saving: a deed is stored at once and answered with its details card; an idea goes
+ahead or to the supervisor (bot.features.approvals)."""
+
+from __future__ import annotations
+
+from bot.context import Turn
+from bot.domain.redaction import redact
+from bot.features.approvals import request as approvals
+from bot.features.log.details import details_card
+from bot.features.log.draft import ActionDraft
+from bot.features.log.rules import costs, to_check, to_checked
+from bot.features.nominations.practices import ask_practice
+from bot.messages import Outbound
+from storage.action_details import deed_details
+from storage.actions import add_action, count_actions
+from storage.conversations import clear_state
+from storage.events import audit
+
+
+async def save_deed(turn: Turn, draft: ActionDraft) -> list[Outbound]:
+    """Only call once `check_draft` passed."""
+    checked = to_checked(draft, turn.today)
+    cost, minutes = costs(draft)
+    action = await add_action(turn.uow, turn.person.id, checked, cost=cost, minutes=minutes)
+    await audit(
+        turn.uow,
+        actor_id=turn.person.id,
+        action="action.logged",
+        subject_type="action",
+        subject_id=str(action.id),
+    )
+    await clear_state(turn.uow, turn.person.id)
+    total = await count_actions(turn.uow, turn.person.id)
+    deed = await deed_details(turn.uow, action.id)
+    assert deed is not None
+    title = f"Saved: your {ordinal(total)} extra-mile action. Thank you!"
+    card = details_card(turn, deed, title, learner=turn.person.learner)
+    return [card, *await ask_practice(turn, action.id, action.extra)]
+
+
+async def save_idea(turn: Turn, draft: ActionDraft) -> list[Outbound]:
+    """Only call once `check_draft` passed."""
+    await clear_state(turn.uow, turn.person.id)
+    explanation = redact(draft.explanation)  # stored, and quoted to the supervisor
+    checked = to_checked(draft, turn.today)
+    return await approvals.submit_idea(turn, checked, to_check(draft), explanation)
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

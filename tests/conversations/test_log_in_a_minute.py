@@ -169,3 +169,17 @@ async def test_a_learner_is_asked_the_details_in_the_form(engine: Engine) -> Non
 def _buttons(chat: Chat) -> list:  # type: ignore[type-arg]
     cards = [r.card if isinstance(r, CardUpdate) else r for r in chat.last]
     return [b for c in cards if isinstance(c, Card) for b in c.all_buttons]
+
+
+async def test_the_test_helpers_log_a_deed_with_details_and_propose_an_idea(
+    engine: Engine,
+) -> None:
+    from tests.fakes.deeds import DETAILS, log_deed, propose_idea
+
+    final = await log_deed(Chat(engine, "asha"), DETAILS | {"offer": "not-covered"})
+    assert "All the details are in" in final
+    sent = await propose_idea(Chat(engine, "tom"))
+    assert "Sam" in sent
+    [deed, idea] = await actions(engine)
+    assert (deed.context, deed.approach, deed.customer_aware) == ("quiet", "initiative", True)
+    assert deed.offer_item_id == "not-covered" and idea.status == "pending_approval"

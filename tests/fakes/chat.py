@@ -67,18 +67,24 @@ class Chat:
     async def say(self, text: str) -> str:
         return text_of(await self.send(TextMessage(self.sender, text, self._key())))
 
-    def button(self, label: str) -> Button:
+    def visible_buttons(self) -> list[Button]:
+        """Every button of the last replies' cards (and updated cards), rows included."""
         cards = [r.card if isinstance(r, CardUpdate) else r for r in self.last]
-        buttons = [b for r in cards if isinstance(r, Card) for b in r.all_buttons]
+        return [b for r in cards if isinstance(r, Card) for b in r.all_buttons]
+
+    def button(self, label: str) -> Button:
+        buttons = self.visible_buttons()
         matches = [b for b in buttons if b.label == label]
         assert matches, f"no button {label!r} in {[b.label for b in buttons]}"
         return matches[0]
 
-    async def click(self, label: str) -> str:
-        button = self.button(label)
-        return text_of(
-            await self.send(ButtonClick(self.sender, button.action_id, button.value, self._key()))
+    async def press(self, button: Button) -> list[Outbound]:
+        return await self.send(
+            ButtonClick(self.sender, button.action_id, button.value, self._key())
         )
+
+    async def click(self, label: str) -> str:
+        return text_of(await self.press(self.button(label)))
 
     @property
     def form(self) -> Form:

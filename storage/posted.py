@@ -45,3 +45,16 @@ async def find_posted(
         )
     ).all()
     return [dict(row.address) for row in rows]
+
+
+async def posted_on(uow: UnitOfWork, card_key: str, person_id: str) -> set[str]:
+    """The platforms where the person has a copy of the card."""
+    rows = (
+        await uow.session.exec(
+            select(PostedCardRow.platform)
+            .where(PostedCardRow.card_key == card_key)
+            .where(PostedCardRow.person_id == person_id)
+            .distinct()
+        )
+    ).all()
+    return set(rows)

@@ -28,7 +28,7 @@ from bot.delivery.pacing import Gate
 from bot.delivery.trouble import tell_admins
 from bot.domain.org import Organisation, Person
 from bot.domain.records import OutboxItem
-from bot.messages import Outbound
+from bot.messages import CardUpdate, Outbound
 from bot.reports.attachments import inlined
 from storage.addresses import last_heard
 from storage.database import Database
@@ -39,6 +39,7 @@ from storage.outbox import (
     mark_sent,
     release,
 )
+from storage.posted import posted_on
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -155,12 +156,12 @@ class Dispatcher:
         done: set[str] = set()  # the platforms that took it, when it goes to several
         if item.person_id:
             person = self.org.person(item.person_id)
-            messengers = self._where_heard(item, heard)
+            message = load_outbound(item.payload)
+            messengers = await self._targets(item, message, heard)
             if person is None or not messengers:
                 await self._fail(item.id, "no platform can reach this person")
                 log.warning("outbox %s: nobody to deliver to (%s)", item.id, item.person_id)
                 return None
-            message = load_outbound(item.payload)
             platform = messengers[0].platform
 
             async def attempt() -> None:
@@ -234,6 +235,22 @@ class Dispatcher:
 
     async def _release(self, item_id: int, at: datetime) -> None:
         await committed(self.database, lambda uow: release(uow, item_id, at=at))
+
+    async def _targets(
+        self, item: OutboxItem, message: Outbound, heard: Mapping[str, str]
+    ) -> list[Messenger]:
+        """Where a person's message goes. A card's new state goes to every platform that
+        holds a copy of it, wherever they last wrote from: a copy left on the other
+        platform would keep its buttons live. Anything else: where they last wrote."""
+        person_id = item.person_id or ""
+        messengers = self._messengers_for(person_id)
+        if isinstance(message, CardUpdate) and len(messengers) > 1:
+            key = message.card_key
+            where = await committed(self.database, lambda uow: posted_on(uow, key, person_id))
+            copies = [m for m in messengers if m.platform in where]
+            if copies:
+                return copies
+        return self._where_heard(item, heard)
 
     def _where_heard(self, item: OutboxItem, heard: Mapping[str, str]) -> list[Messenger]:
         """Where the person last wrote from, if it can reach them; else all that can."""

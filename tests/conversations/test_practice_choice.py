@@ -15,6 +15,7 @@ from bot.features.nominations.learning import fit_threshold
 from bot.features.nominations.titles import MAX_TITLE, phrase, title_for
 from bot.messages import ButtonClick, FieldKind, FormSubmission, Refusal, Sender
 from storage.actions import add_action
+from storage.database import Database
 from storage.practice_labels import add_label
 from storage.practices import create_practice, practice_of
 from storage.tables import ActionRow, PracticeLabelRow, PracticeRow
@@ -46,14 +47,19 @@ async def log_deed(chat: Chat, extra: str) -> str:
 
 
 async def three_practices(engine: Engine) -> dict[str, int]:
+    return await seed_three(engine.database)
+
+
+async def seed_three(database: Database) -> dict[str, int]:
+    """Three practices of one deed each (Tom's): carrying shopping, an umbrella, a taxi."""
     ids = {}
     for title, words in (
         (CARRY, "Carried the shopping to the car"),
         ("Lent an umbrella in the rain", "Lent her my umbrella as it was pouring"),
         ("Called a taxi for an elderly customer", "Rang a taxi and waited with him"),
     ):
-        ids[title] = await seed_practice(engine.database, [("tom", MONDAY)], title=title)
-        async with UnitOfWork(engine.database) as uow:
+        ids[title] = await seed_practice(database, [("tom", MONDAY)], title=title)
+        async with UnitOfWork(database) as uow:
             row = await uow.session.get(ActionRow, await _latest_action(uow))
             assert row is not None
             row.extra = words

@@ -130,3 +130,26 @@ async def test_staff_cannot_edit_practices(engine: Engine) -> None:
         "Carry heavy shopping to the customer's car",
         "Other",
     }
+
+
+async def test_the_managers_card_and_forms_render_valid_on_slack_and_teams(engine: Engine) -> None:
+    from slack_sdk.models.blocks import Block
+
+    from adapters.slack.render import card_blocks, form_view
+    from adapters.teams.cards import card_json, form_json
+    from bot.messages import Card, Form
+    from tests.fakes.teams_harness import assert_valid_card
+
+    await seed_practice(engine.database, ENOUGH)
+    await seed_practice(engine.database, [("tom", MONDAY)], title="Other")
+    maria = Chat(engine, "maria")
+    await maria.say("practices")
+    [card] = [r for r in maria.last if isinstance(r, Card)]
+    for block in Block.parse_all([b.to_dict() for b in card_blocks(card)]):
+        block.to_dict()
+    assert_valid_card(card_json(card))
+    for command in ("rename practice", "merge practices", "split practice"):
+        await maria.say(command)
+        [form] = [r for r in maria.last if isinstance(r, Form)]
+        form_view(form).validate_json()
+        assert_valid_card(form_json(form))

@@ -429,6 +429,7 @@ MARIA, SAM = "U0MARIA1", "U0SAM001"
         (ASHA, "practice.pick", "{}:1"),
         (ASHA, "practice.pick", "1:{}"),
         (ASHA, "practice.new", "{}"),
+        (ASHA, "form.open", "practice-choose:{}"),
         (MARIA, "nomination.adopt", "{}"),
         (MARIA, "nomination.dismiss", "{}"),
     ],
@@ -472,6 +473,10 @@ def _replies(slack: SlackDriver) -> list[str]:
         (MARIA, f"nomination-adopt:{HUGE}"),
         (MARIA, f"nomination-dismiss:{HUGE}"),
         (ASHA, "practice-suggest"),
+        (ASHA, f"practice-choose:{HUGE}"),
+        (MARIA, "practice-rename"),
+        (MARIA, "practice-merge"),
+        (MARIA, "practice-split"),
     ],
 )
 async def test_a_form_naming_an_id_too_large_gets_a_polite_answer(
@@ -493,7 +498,10 @@ async def test_a_form_naming_an_id_too_large_gets_a_polite_answer(
                         name: {"a": {"type": "plain_text_input", "value": "Because"}}
                         for name in ("reason", "question", "answer", "wording", "feedback_since")
                     }
-                    | {"practice": {"a": {"type": "plain_text_input", "value": HUGE}}}
+                    | {
+                        name: {"a": {"type": "plain_text_input", "value": HUGE}}
+                        for name in ("practice", "into", "action", "title")
+                    }
                 },
             },
         }

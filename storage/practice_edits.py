@@ -11,7 +11,8 @@ from sqlalchemy import delete, func, update
 from sqlmodel import col, select
 
 from bot.domain.actions import NominationStatus
-from storage.tables import ActionRow, NominationRow, PracticeLabelRow, PracticeRow
+from storage.practice_labels import PracticeLabelRow
+from storage.tables import ActionRow, NominationRow, PracticeRow
 from storage.uow import UnitOfWork
 
 
@@ -125,16 +126,10 @@ async def splittable(uow: UnitOfWork, limit: int = 100) -> list[tuple[int, str, 
         .having(func.count() > 1)
     )
     rows = await uow.session.exec(
-        select(
-            ActionRow.id,
-            ActionRow.person_id,
-            ActionRow.occurred_on,
-            ActionRow.extra,
-            PracticeRow.title,
-        )
+        select(ActionRow, PracticeRow.title)
         .join(PracticeRow, col(PracticeRow.id) == ActionRow.practice_id)
         .where(col(ActionRow.practice_id).in_(crowded))
         .order_by(col(ActionRow.id).desc())
         .limit(limit)
     )
-    return [(int(i or 0), p, day, extra, title) for i, p, day, extra, title in rows.all()]
+    return [(a.id or 0, a.person_id, a.occurred_on, a.extra, title) for a, title in rows.all()]

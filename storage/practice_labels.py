@@ -7,10 +7,29 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import col, select
+from sqlmodel import Field, SQLModel, col, select
 
-from storage.tables import PracticeLabelRow
+import storage.tables  # noqa: F401  (the tables it refers to)
 from storage.uow import UnitOfWork
+
+
+class PracticeLabelRow(SQLModel, table=True):
+    """A person's answer to "which practice is this?" after logging (issue 17): a pick of
+    an existing practice (`same`, a positive label) or "It's something new" (a negative),
+    with the best score the ranking gave then; the threshold for showing practices as
+    buttons is re-fitted from these, per ranking method."""
+
+    __tablename__ = "practice_label"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="extra_mile_action.id", unique=True)
+    practice_id: int = Field(foreign_key="practice.id", index=True)
+    same: bool
+    via: str = Field(max_length=10)  # button, select or new
+    top_score: float
+    picked_score: float | None = None
+    method: str = Field(max_length=40)
+    created_at: datetime
 
 
 async def add_label(

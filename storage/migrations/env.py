@@ -3,6 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
+import storage.practice_labels  # noqa: F401  (a table of its own module)
 import storage.tables  # noqa: F401  (registers every table on the metadata)
 
 connection = context.config.attributes.get("connection")

@@ -16,9 +16,9 @@ from bot.features.nominations.titles import MAX_TITLE, phrase, title_for
 from bot.messages import ButtonClick, FieldKind, FormSubmission, Refusal, Sender
 from storage.actions import add_action
 from storage.database import Database
-from storage.practice_labels import add_label
+from storage.practice_labels import PracticeLabelRow, add_label
 from storage.practices import create_practice, practice_of
-from storage.tables import ActionRow, PracticeLabelRow, PracticeRow
+from storage.tables import ActionRow, PracticeRow
 from storage.uow import UnitOfWork
 from tests.conftest import NOW
 from tests.conversations.test_nominations import MONDAY, deed, seed_practice

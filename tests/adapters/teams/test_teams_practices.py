@@ -12,7 +12,8 @@ from sqlmodel import select
 
 from adapters.state import RUNTIME
 from storage.database import Database
-from storage.tables import ActionRow, PracticeLabelRow, PracticeRow
+from storage.practice_labels import PracticeLabelRow
+from storage.tables import ActionRow, PracticeRow
 from storage.uow import UnitOfWork
 from tests.adapters.teams.test_teams_approvals import _card_sent
 from tests.conversations.test_practice_choice import ANOTHER, CARRY, NEW, seed_three

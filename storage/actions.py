@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from bot.domain.actions import (
@@ -15,6 +17,7 @@ from bot.domain.actions import (
     LoggedAction,
 )
 from storage.database import utc_now
+from storage.summary import count_action
 from storage.tables import ActionRow
 from storage.uow import UnitOfWork
 
@@ -26,8 +29,9 @@ async def add_action(
     *,
     cost: Decimal | None = None,
     minutes: int | None = None,
+    now: datetime | None = None,
 ) -> LoggedAction:
-    now = utc_now()
+    now = now or utc_now()
     row = ActionRow(
         person_id=person_id,
         occurred_on=action.occurred_on,
@@ -46,6 +50,7 @@ async def add_action(
     )
     uow.session.add(row)
     await uow.session.flush()
+    await count_action(uow, person_id, now, row.context)  # the digest's summary, same transaction
     return _to_domain(row)
 
 
@@ -85,8 +90,10 @@ async def get_extra(uow: UnitOfWork, action_id: int) -> str | None:
 
 
 async def count_actions(uow: UnitOfWork, person_id: str) -> int:
-    query = select(ActionRow.id).where(ActionRow.person_id == person_id)
-    return len((await uow.session.exec(query)).all())
+    """COUNT over the person's index entries: no row is loaded, and the cost is the
+    person's own actions, whatever the table holds."""
+    query = select(func.count()).select_from(ActionRow).where(ActionRow.person_id == person_id)
+    return int((await uow.session.exec(query)).one())
 
 
 def _to_domain(row: ActionRow) -> LoggedAction:

@@ -1,20 +1,19 @@
-"""Read-only figures for prompts, summaries and the digest."""
+"""Read-only figures for the prompts and the supervisors' summary (the digest: storage.digest)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Label, func, literal_column, true
+from sqlalchemy import ColumnElement, func, true
 from sqlmodel import col, select
 
-from bot.domain.actions import Context, RequestStatus, Sentiment
-from bot.domain.records import ActionFact, Decision, Praise
+from bot.domain.actions import Context, Sentiment
+from bot.domain.records import ActionFact, Praise
 from storage.tables import (
     ActionRow,
     CustomerFeedbackRow,
-    FeasibilityRequestRow,
     PersonRow,
 )
 from storage.uow import UnitOfWork
@@ -80,24 +79,6 @@ async def pause_prompts(uow: UnitOfWork, person_id: str, until: date | None) -> 
     uow.session.add(row)
 
 
-async def decisions_between(
-    uow: UnitOfWork, team: Team, start: datetime, end: datetime
-) -> list[Decision]:
-    rows = (
-        await uow.session.exec(
-            select(FeasibilityRequestRow)
-            .where(team.where(FeasibilityRequestRow.requester_id))
-            .where(col(FeasibilityRequestRow.decided_at) >= start)
-            .where(col(FeasibilityRequestRow.decided_at) < end)
-        )
-    ).all()
-    return [
-        Decision(RequestStatus(r.status), r.created_at, r.decided_at)
-        for r in rows
-        if r.decided_at and r.requester_id in team.members
-    ]
-
-
 async def praise_between(
     uow: UnitOfWork, team: Team, start: datetime, end: datetime
 ) -> list[Praise]:
@@ -129,109 +110,6 @@ async def unanswered_follow_ups(uow: UnitOfWork, people: list[str]) -> list[Acti
         )
     ).all()
     return [_fact(r) for r in rows]
-
-
-# Which week of the span an action falls in, counted from the span's start (seconds
-# since the epoch, computed here, never user input), per dialect.
-_WEEK_OF_SPAN = {
-    "sqlite": "CAST((CAST(strftime('%s', extra_mile_action.created_at) AS INTEGER) "
-    "- {start!r}) / 604800 AS INTEGER)",
-    "postgresql": "FLOOR((EXTRACT(EPOCH FROM extra_mile_action.created_at) - {start!r}) / 604800)",
-}
-
-
-async def weekly_counts(uow: UnitOfWork, team: Team, end: datetime, weeks: int) -> list[int]:
-    """Actions logged in each of the `weeks` seven-day weeks before `end`, oldest first:
-    one pass over the span, grouped by week in SQL."""
-    start = end - timedelta(days=7 * weeks)
-    week: Label[int] = literal_column(
-        _WEEK_OF_SPAN[uow.dialect].format(start=start.timestamp())
-    ).label("week")
-    columns = [week, func.count()] if team.exact else [week, ActionRow.person_id, func.count()]
-    query = (
-        select(*columns)
-        .where(team.where(ActionRow.person_id))
-        .where(col(ActionRow.created_at) >= start)
-        .where(col(ActionRow.created_at) < end)
-        .group_by(*columns[:-1])
-    )
-    counts = [0] * weeks
-    for row in (await uow.session.exec(query)).all():
-        if not team.exact and row[1] not in team.members:
-            continue
-        if 0 <= int(row[0]) < weeks:
-            counts[int(row[0])] += int(row[-1])
-    return counts
-
-
-async def counts_by_team_and_context(
-    uow: UnitOfWork, team: Team, start: datetime, end: datetime
-) -> dict[tuple[str | None, str], int]:
-    """Actions logged in [start, end) by these people, per supervisor (their team) and
-    context: grouped in SQL, through each person's recorded supervisor (erased people
-    keep theirs, so their actions still count in their old team)."""
-    window = (col(ActionRow.created_at) >= start, col(ActionRow.created_at) < end)
-    joined = col(PersonRow.id) == ActionRow.person_id
-    counts: dict[tuple[str | None, str], int] = {}
-    if team.exact:
-        rows = (
-            await uow.session.exec(
-                select(PersonRow.supervisor_id, ActionRow.context, func.count())
-                .join(PersonRow, joined)
-                .where(team.where(ActionRow.person_id), *window)
-                .group_by(col(PersonRow.supervisor_id), col(ActionRow.context))
-            )
-        ).all()
-        return {(boss, context): int(n) for boss, context, n in rows}
-    for person, boss, context, n in (
-        await uow.session.exec(
-            select(ActionRow.person_id, PersonRow.supervisor_id, ActionRow.context, func.count())
-            .join(PersonRow, joined)
-            .where(*window)
-            .group_by(
-                col(ActionRow.person_id), col(PersonRow.supervisor_id), col(ActionRow.context)
-            )
-        )
-    ).all():
-        if person in team.members:
-            counts[(boss, context)] = counts.get((boss, context), 0) + int(n)
-    return counts
-
-
-async def stand_outs_between(
-    uow: UnitOfWork,
-    team: Team,
-    start: datetime,
-    end: datetime,
-    praised: set[int],
-    limit: int = 3,
-) -> list[ActionFact]:
-    """The first actions of the window that customers praised, then those the customer
-    knew about: at most `limit`, read a few at a time rather than the whole week."""
-    window = (
-        select(ActionRow)
-        .where(team.where(ActionRow.person_id))
-        .where(col(ActionRow.created_at) >= start)
-        .where(col(ActionRow.created_at) < end)
-        .order_by(col(ActionRow.created_at))
-    )
-    found: list[ActionFact] = []
-    for query in (
-        window.where(col(ActionRow.id).in_(sorted(praised))),
-        window.where(col(ActionRow.customer_aware).is_(True)),
-    ):
-        offset = 0
-        while len(found) < limit:
-            rows = (await uow.session.exec(query.offset(offset).limit(200))).all()
-            found += [
-                _fact(r)
-                for r in rows
-                if r.person_id in team.members and r.id not in {f.id for f in found}
-            ]
-            if len(rows) < 200:
-                break
-            offset += 200
-    return found[:limit]
 
 
 def _fact(row: ActionRow) -> ActionFact:

@@ -11,6 +11,7 @@ from bot.domain.actions import OfferSource
 from bot.domain.org import Organisation
 from bot.domain.records import AdoptedOfferItem
 from storage.database import utc_now
+from storage.summary import move_person
 from storage.tables import AuditLogRow, PersonRow, PlatformIdentityRow, ServiceOfferItemRow
 from storage.uow import UnitOfWork
 
@@ -51,6 +52,8 @@ async def _sync_people(uow: UnitOfWork, org: Organisation) -> None:
             )
         row.name = person.name
         row.role = person.role.value
+        if row.role:  # stored before: their figures follow them to their new team
+            await move_person(uow, person.id, row.supervisor_id, person.supervisor)
         row.supervisor_id = person.supervisor
         row.timezone = person.timezone
         row.active = True

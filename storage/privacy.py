@@ -13,6 +13,7 @@ from sqlmodel import SQLModel, col, or_, select
 
 from bot.domain.records import AuditEntry
 from storage.blobs import blobs_of, erase_blobs_of
+from storage.summary import rekey_supervisor
 from storage.tables import (
     ActionRow,
     AuditLogRow,
@@ -143,6 +144,7 @@ async def erase_person(uow: UnitOfWork, person_id: str, names: list[str]) -> str
         await s.exec(
             update(table).where(getattr(table, column) == person_id).values({column: alias})
         )
+    await rekey_supervisor(uow, person_id, alias)  # their team's figures stay, unnamed
     card_sent = (await s.exec(select(FeasibilityRequestRow))).all()
     for request in card_sent:
         if person_id in request.card_sent_to:

@@ -1,98 +1,192 @@
-"""The digest's counts come from SQL aggregates (storage.activity): checked against a
-count by hand on both databases, at the exact edges of each week, for a team given
-as a short list and as "everyone but a few"."""
+"""The digest's counts come from the daily summary (storage.summary) plus the part days
+at each week's edges (storage.digest): checked against a count by hand on both
+databases, at the exact edges of each week, for a week ending in the afternoon, in the
+small hours and at midnight, for a few teams and for "everyone" given as a list too
+long for SQL. The summary itself equals a count by hand after actions are added, a
+person moves team, a request is decided, and people (staff and a supervisor) are erased;
+erasure keeps the figures."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
-from sqlmodel import select
+import pytest
+import yaml
+from sqlalchemy import select, text
 
+from bot.domain.actions import ActionStatus, Approach, CheckedAction, Context
 from bot.domain.org import Organisation
-from storage.activity import LONG_LIST, counts_by_team_and_context, team_of, weekly_counts
+from bot.domain.orgfile import load_organisation
+from bot.settings import EXAMPLE_ORG_FILE
+from storage.actions import add_action
 from storage.database import Database
+from storage.digest import LONG_LIST, Bosses, weeks_of
 from storage.people import sync_organisation
+from storage.privacy import erase_person
+from storage.summary import NO_TEAM, ActionDayRow, day_of, rebuild_sql
 from storage.tables import ActionRow, PersonRow
 from storage.uow import UnitOfWork
 
-END = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 WEEK = timedelta(days=7)
+STAFF = ["asha", "tom", "chen", "gosia"]  # asha and tom report to sam; chen and gosia to priya
+ENDS = [
+    datetime(2026, 11, 20, 16, 0, tzinfo=UTC),  # Friday afternoon: edges counted back to midnight
+    datetime(2026, 11, 20, 4, 30, tzinfo=UTC),  # small hours: counted on from midnight
+    datetime(2026, 11, 20, 0, 0, tzinfo=UTC),  # midnight: whole days only
+]
 
 
-async def test_weekly_and_team_counts_match_a_count_by_hand(
-    database: Database, org: Organisation
+def _action(n: int) -> CheckedAction:
+    return CheckedAction(
+        occurred_on=date(2026, 11, 1),
+        customer_need="need",
+        offer_item_id="carry-out",
+        extra=f"extra {n}",
+        status=ActionStatus.DONE,
+        context=Context.BUSY if n % 3 else Context.QUIET,
+        approach=Approach.INITIATIVE,
+        customer_aware=True,
+        result="",
+    )
+
+
+def _moments(end: datetime) -> list[datetime]:
+    ms, second = timedelta(milliseconds=1), timedelta(seconds=1)
+    edges = [end - k * WEEK for k in range(9)]
+    around = [m for edge in edges for m in (edge - ms, edge, edge + ms)]
+    # ... and either side of the midnights next to them, and of the span.
+    midnights = [datetime.combine(day_of(e), datetime.min.time(), UTC) for e in edges]
+    near = [m + d for m in midnights for d in (-second, timedelta(0), second, timedelta(days=1))]
+    return [*around, *near, end - 3 * WEEK + timedelta(days=2, hours=5)]
+
+
+async def _hand_counts(
+    uow: UnitOfWork, bosses: set[str], end: datetime
+) -> tuple[list[int], Counter[tuple[str | None, str]]]:
+    rows = (
+        await uow.session.execute(
+            select(ActionRow.created_at, ActionRow.context, PersonRow.supervisor_id).join(  # type: ignore[call-overload]
+                PersonRow, PersonRow.id == ActionRow.person_id
+            )
+        )
+    ).all()
+    weeks, last = [0] * 8, Counter[tuple[str | None, str]]()
+    for at, context, boss in rows:
+        at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
+        if (boss or NO_TEAM) in bosses and end - 8 * WEEK <= at < end:
+            weeks[int((at - (end - 8 * WEEK)) / WEEK)] += 1
+            if at >= end - WEEK:
+                last[(boss, context)] += 1
+    return weeks, last
+
+
+@pytest.mark.parametrize("end", ENDS, ids=["afternoon", "small-hours", "midnight"])
+async def test_weeks_match_a_count_by_hand(
+    database: Database, org: Organisation, end: datetime
 ) -> None:
-    moments = [
-        END - 8 * WEEK,  # the first instant of the span: week 0
-        END - 8 * WEEK - timedelta(seconds=1),  # before the span
-        # (SQLite's date functions work to the millisecond, so "just before" is 1 ms.)
-        END - 7 * WEEK - timedelta(milliseconds=1),  # the last instant of week 0
-        END - 7 * WEEK,  # week 1 starts
-        END - WEEK - timedelta(seconds=1),  # week 6
-        END - WEEK,  # week 7 (the last)
-        END - timedelta(milliseconds=1),  # week 7
-        END,  # after the span
-    ]
-    staff = ["asha", "tom", "chen", "gosia"]
     async with UnitOfWork(database) as uow:
         await sync_organisation(uow, org)
-        for n, at in enumerate(moments * 2):
-            uow.session.add(
-                ActionRow(
-                    person_id=staff[n % len(staff)],
-                    occurred_on=at.date(),
-                    customer_need="need",
-                    offer_item_id="carry-out",
-                    extra="extra",
-                    status="done",
-                    context="busy" if n % 3 else "quiet",
-                    approach="initiative",
-                    created_at=at,
-                    updated_at=at,
-                )
-            )
+        for n, at in enumerate(_moments(end) * 2):
+            await add_action(uow, STAFF[n % len(STAFF)], _action(n), now=at)
         await uow.commit()
 
-    team = ["asha", "tom", "chen"]  # gosia's actions must not count
-    everyone = [p.id for p in org.people]
     async with UnitOfWork(database) as uow:
-        actions = (await uow.session.exec(select(ActionRow))).all()
-        rows = [(r.person_id, r.created_at, r.context) for r in actions]
-        bosses = {p.id: p.supervisor_id for p in (await uow.session.exec(select(PersonRow))).all()}
-        for members in (team, everyone):
-            by_hand = [0] * 8
-            for person, at, _ in rows:
-                at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
-                if person in members and END - 8 * WEEK <= at < END:
-                    by_hand[int((at - (END - 8 * WEEK)) / WEEK)] += 1
-            assert await weekly_counts(uow, await team_of(uow, members), END, 8) == by_hand, members
+        for bosses in ({"sam"}, {"priya"}, {"maria", "sam", "priya"}):
+            weeks, last = await _hand_counts(uow, bosses, end)
+            assert sum(weeks) > 10, "the moments must land in the span"
+            figures = await weeks_of(uow, Bosses(frozenset(bosses)), end, 8)
+            assert figures.totals == weeks, bosses
+            assert figures.last == dict(last), bosses
 
-            start = END - WEEK
-            teams: dict[tuple[str | None, str], int] = {}
-            for person, at, context in rows:
-                at = at.replace(tzinfo=UTC) if at.tzinfo is None else at
-                if person in members and start <= at < END:
-                    key = (bosses[person], context)
-                    teams[key] = teams.get(key, 0) + 1
-            assert (
-                await counts_by_team_and_context(uow, await team_of(uow, members), start, END)
-                == teams
+        # A part of the organisation with more teams than an IN list takes: same answer.
+        crowd = frozenset({"sam", *(f"nobody{n}" for n in range(LONG_LIST))})
+        assert not Bosses(crowd).exact
+        assert await weeks_of(uow, Bosses(crowd), end, 8) == await weeks_of(
+            uow, Bosses(frozenset({"sam"})), end, 8
+        )
+
+
+async def _summary(uow: UnitOfWork) -> Counter[tuple[date, str, str]]:
+    rows = (await uow.session.execute(select(ActionDayRow))).scalars().all()
+    return Counter({(r.day, r.supervisor_id, r.context): r.actions for r in rows if r.actions})
+
+
+async def _by_hand(uow: UnitOfWork) -> Counter[tuple[date, str, str]]:
+    rows = (
+        await uow.session.execute(
+            select(ActionRow.created_at, PersonRow.supervisor_id, ActionRow.context).join(  # type: ignore[call-overload]
+                PersonRow, PersonRow.id == ActionRow.person_id
             )
+        )
+    ).all()
+    return Counter(
+        (day_of(at.replace(tzinfo=at.tzinfo or UTC)), b or NO_TEAM, c) for at, b, c in rows
+    )
 
-        # Everyone's weeks, as the moments above were chosen: edges land where they should.
-        assert await weekly_counts(uow, await team_of(uow, everyone), END, 8) == [
-            4,
-            2,
-            0,
-            0,
-            0,
-            0,
-            2,
-            4,
+
+async def test_the_summary_equals_a_count_by_hand_after_adds_moves_and_erasures(
+    database: Database, org: Organisation, tmp_path: Path
+) -> None:
+    end = ENDS[0]
+    async with UnitOfWork(database) as uow:
+        await sync_organisation(uow, org)
+        for n, at in enumerate(_moments(end)):
+            await add_action(uow, [*STAFF, "sam", "maria"][n % 6], _action(n), now=at)
+        await uow.commit()
+    async with UnitOfWork(database) as uow:
+        assert await _summary(uow) == await _by_hand(uow)
+        before = await weeks_of(uow, Bosses(frozenset({"maria", "sam", "priya"})), end, 8)
+
+    # The organisation file moves tom to priya's team: his actions go with him.
+    data = yaml.safe_load(EXAMPLE_ORG_FILE.read_text(encoding="utf-8"))
+    for person in data["people"]:
+        if person["id"] == "tom":
+            person["supervisor"] = "priya"
+    moved = tmp_path / "moved.yml"
+    moved.write_text(yaml.safe_dump(data), encoding="utf-8")
+    async with UnitOfWork(database) as uow:
+        await sync_organisation(uow, load_organisation(moved))
+        await uow.commit()
+    async with UnitOfWork(database) as uow:
+        assert await _summary(uow) == await _by_hand(uow)
+        sams = await weeks_of(uow, Bosses(frozenset({"sam"})), end, 8)
+        priyas = await weeks_of(uow, Bosses(frozenset({"priya"})), end, 8)
+        assert [a + b for a, b in zip(sams.totals, priyas.totals, strict=True)] == [
+            a - b
+            for a, b in zip(
+                before.totals,
+                (await weeks_of(uow, Bosses(frozenset({"maria"})), end, 8)).totals,
+                strict=True,
+            )
         ]
 
-        # A team given by a list too long for IN (selected as "everyone but"): same answer.
-        crowd = [*team, *(f"nobody{n}" for n in range(LONG_LIST))]
-        assert await weekly_counts(uow, await team_of(uow, crowd), END, 8) == await weekly_counts(
-            uow, await team_of(uow, team), END, 8
+    # An edit that changes no figure (a status, as a decision makes) leaves it alone.
+    async with UnitOfWork(database) as uow:
+        await uow.session.execute(
+            text("UPDATE extra_mile_action SET status = 'approved' WHERE person_id = 'chen'")
         )
+        await uow.commit()
+
+    # Erasure: a staff member, then a supervisor (whose team's figures go on under their
+    # pseudonym). The figures stay as they were.
+    for person in ("asha", "sam"):
+        async with UnitOfWork(database) as uow:
+            await erase_person(uow, person, [person.title()])
+            await uow.commit()
+        async with UnitOfWork(database) as uow:
+            assert await _summary(uow) == await _by_hand(uow)
+    async with UnitOfWork(database) as uow:
+        aliases = [r for r in (await uow.session.execute(select(PersonRow.id))).scalars()]  # type: ignore[call-overload]
+        erased = {a for a in aliases if a.startswith("erased-")}
+        after = await weeks_of(uow, Bosses(frozenset({"maria", "priya", *erased})), end, 8)
+        assert after.totals == before.totals
+        assert sum(after.last.values()) == sum(before.last.values())
+
+    # The migration's backfill (the same SQL as storage.summary.rebuild) makes the same table.
+    async with UnitOfWork(database) as uow:
+        kept = await _summary(uow)
+        for statement in rebuild_sql(uow.dialect):
+            await uow.session.execute(text(statement))
+        assert await _summary(uow) == kept

@@ -19,15 +19,7 @@ from bot.features.general.flow import Menu
 from bot.messages import Button, Card, CardField
 from bot.reports.attachments import draw
 from bot.reports.chart import trend_line, trend_png
-from storage.activity import (
-    Team,
-    counts_by_team_and_context,
-    decisions_between,
-    praise_between,
-    stand_outs_between,
-    team_of,
-    weekly_counts,
-)
+from storage.digest import Bosses, decisions, praise, stand_outs, weeks_of
 from storage.nominations import nominations
 from storage.privacy import erased_people
 
@@ -51,44 +43,39 @@ class Digest:
 
 
 async def build_digest(scene: Scene, manager: Person, end: datetime) -> Digest:
-    team = await _team(scene, manager)
+    """The figures: the week and its trend from the daily summary (storage.summary), the
+    rest from short index reads; nothing reads a week of actions row by row."""
+    bosses = await _bosses(scene, manager)
     start = end - timedelta(days=7)
-    # Aggregates, not rows: a week of a large organisation is tens of thousands of actions.
-    counts = await counts_by_team_and_context(scene.uow, team, start, end)
-    decisions = await decisions_between(scene.uow, team, start, end)
-    praise = await praise_between(scene.uow, team, start, end)
-    praised = {p.action_id for p in praise if p.action_id}
-    stand_outs = await stand_outs_between(scene.uow, team, start, end, praised)
-    trend = await weekly_counts(scene.uow, team, end, WEEKS)
-    hours = [(d.decided_at - d.created_at).total_seconds() / 3600 for d in decisions]
+    weeks = await weeks_of(scene.uow, bosses, end, WEEKS)
+    decided = await decisions(scene.uow, bosses, start, end)
+    praise_count, quotes = await praise(scene.uow, bosses, start, end)
+    hours = [(d.decided_at - d.created_at).total_seconds() / 3600 for d in decided]
     return Digest(
-        total=sum(counts.values()),
-        by_context=_by_context(counts),
-        by_team=_by_team(scene.org, counts),
-        approved=sum(1 for d in decisions if d.status == RequestStatus.APPROVED),
-        declined=sum(1 for d in decisions if d.status == RequestStatus.DECLINED),
+        total=sum(weeks.last.values()),
+        by_context=_by_context(weeks.last),
+        by_team=_by_team(scene.org, weeks.last),
+        approved=sum(1 for d in decided if d.status == RequestStatus.APPROVED),
+        declined=sum(1 for d in decided if d.status == RequestStatus.DECLINED),
         median_hours_to_decide=statistics.median(hours) if hours else None,
-        praise_count=len(praise),
-        quotes=_quotes(scene.org, praise),
-        stand_outs=_stand_outs(scene.org, stand_outs),
+        praise_count=praise_count,
+        quotes=_quotes(scene.org, quotes),
+        stand_outs=_stand_outs(scene.org, await stand_outs(scene.uow, bosses, start, end)),
         nominations=[n.title for n in await nominations(scene.uow, NominationStatus.OPEN)],
-        trend=trend,
+        trend=weeks.totals,
         week_labels=_week_labels(end),
     )
 
 
-async def _team(scene: Scene, manager: Person) -> Team:
-    """Whose actions the digest counts: everyone below the manager, and those erased since."""
-    people = below(scene.org, manager.id)
-    ids = [p.id for p in people]
-    # People erased since (UK GDPR) still count, under a pseudonym, in their old team.
-    erased = {
-        alias: boss
-        for alias, boss in (await erased_people(scene.uow)).items()
-        if boss in {*ids, manager.id}
-    }
-    ids += list(erased)
-    return await team_of(scene.uow, ids)
+async def _bosses(scene: Scene, manager: Person) -> Bosses:
+    """Whose actions the digest counts, by team: the people of the teams of the manager
+    and of every supervisor below them, and of those erased since (UK GDPR: they still
+    count, under a pseudonym, in their old team; an erased supervisor's team goes on
+    under theirs). Only people with a team of their own are named."""
+    ids = {manager.id, *(p.id for p in below(scene.org, manager.id))}
+    erased = {alias for alias, boss in (await erased_people(scene.uow)).items() if boss in ids}
+    leading = {p.supervisor for p in scene.org.people if p.supervisor}
+    return Bosses(frozenset((ids & leading) | erased | {manager.id}))
 
 
 def _by_context(counts: dict[tuple[str | None, str], int]) -> dict[str, int]:

@@ -19,7 +19,7 @@ from bot.settings import EXAMPLE_ORG_FILE, Settings
 from storage.outbox import enqueue
 from storage.uow import UnitOfWork
 from tests.adapters.slack.test_slack_approvals import _posts_to, _wait_for_post
-from tests.adapters.teams.test_teams_approvals import _propose as propose_on_teams
+from tests.adapters.teams.test_teams_notification_line import propose as propose_on_teams
 from tests.fakes.fake_connector import FakeConnector
 from tests.fakes.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack
 from tests.fakes.settle import server_settled

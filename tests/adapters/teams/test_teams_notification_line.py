@@ -6,13 +6,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.adapters.teams.test_teams_approvals import SAMS_CHATS, _propose
+from adapters.state import RUNTIME
+from tests.adapters.teams.test_teams_approvals import SAMS_CHATS, _card_sent
+from tests.fakes.chat import Chat
+from tests.fakes.deeds import propose_idea
 from tests.fakes.fake_connector import ConnectorCall
 from tests.fakes.teams_harness import ASHA, SAM, TeamsDriver, action_titled, card_text
 
 # The first line of the supervisor's card (tests/conversations/test_approval_card.py), for
 # the idea's own day (the real clock's, here).
 FIRST_LINE = "Asha asks to spend £18 and 10 min, for "
+
+
+async def propose(teams: TeamsDriver) -> dict[str, Any]:
+    """Asha proposes an idea beyond her authority (through the app's engine); the card
+    Sam gets on Teams, from the outbox (a chat opened with him)."""
+    await teams.say(ASHA, "hi")  # the tenant is known from then on
+    await teams.connector.wait_for_sent()
+    engine = teams.client.server.app[RUNTIME].engine
+    assert "Sent to Sam Okafor" in await propose_idea(Chat(engine, "asha"))
+    _, card = await _card_sent(teams, SAM["aadObjectId"], FIRST_LINE)
+    return card
 
 
 def _with_cards(teams: TeamsDriver) -> list[ConnectorCall]:
@@ -29,7 +43,7 @@ def _title(card: dict[str, Any]) -> str:
 
 
 async def test_the_supervisors_card_notifies_with_its_first_line(teams: TeamsDriver) -> None:
-    await _propose(teams)
+    await propose(teams)
     [call] = [
         c
         for c in teams.connector.sent()
@@ -44,7 +58,7 @@ async def test_the_supervisors_card_notifies_with_its_first_line(teams: TeamsDri
 
 
 async def test_every_activity_carrying_a_card_has_its_line(teams: TeamsDriver) -> None:
-    card = await _propose(teams)
+    card = await propose(teams)
     await teams.execute(SAM, action_titled(card, "Approve"))
     await teams.connector.wait_until(lambda: any(c.verb == "PUT" for c in teams.connector.calls))
     await teams.say(ASHA, "mine")

@@ -10,99 +10,46 @@ to Slack's limits with a visible "…" rather than failing.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    CheckboxesElement,
     ContextBlock,
-    DatePickerElement,
     DividerBlock,
     HeaderBlock,
-    InputBlock,
-    InputInteractiveElement,
     MarkdownTextObject,
-    Option,
-    PlainTextInputElement,
-    PlainTextObject,
-    RadioButtonsElement,
     SectionBlock,
-    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
-from bot.domain.text import lines_of, one_line, strip_invisible, tidy
+from adapters.slack.escaping import cut, escape, inert, mrkdwn, plain, unescape
+from adapters.slack.modal_fields import form_block
+from bot.domain.text import lines_of, one_line, tidy
 from bot.messages import (
     Button,
     ButtonStyle,
     Card,
     CardField,
-    FieldKind,
     Form,
-    FormField,
     Text,
 )
+
+# `escape`, `unescape`, `cut` and `inert` live in adapters.slack.escaping; kept here too.
+__all__ = ["cut", "escape", "inert", "unescape"]
 
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
 SECTION_TEXT = 3000
 HEADER_TEXT = 150
 BUTTON_TEXT = 75
-OPTION_TEXT = 75
 VIEW_TITLE = 24
 BUTTONS_PER_BLOCK = 25
-SELECT_OPTIONS = 100
 ACTION_SEPARATOR = "|"
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LABEL_TEXT = 200
 FIELD_TEXT = 2000  # a field's value: what a person typed is at most 2,000 characters
 FIELD_LINES = 20
-
-# Slack has no escape for its formatting characters: inside mrkdwn a typed *word* is
-# bold, _word_ italic, ~word~ struck out and `word` code, whatever `verbatim` says. So
-# they never reach Slack as typed: each becomes the character that looks most like it
-# and that Slack's parser ignores (∗ U+2217, ˍ U+02CD, ∼ U+223C, ˋ U+02CB). The reader
-# sees the text as it was written; nothing invisible is slipped in (zero-width
-# characters are what we strip), and no entity is used (Slack shows &#42; literally).
-_INERT = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
-# An emoji Slack sent by its name (:slightly_smiling_face:) keeps its underscores: they
-# sit between letters, where Slack never reads them as italics.
-_EMOJI_NAME = re.compile(r"(:[a-z0-9+'-]+(?:_[a-z0-9+'-]+)+:)")
-
-
-def escape(text: str) -> str:
-    """Slack's three control characters; nothing the person typed becomes markup."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def inert(text: str) -> str:
-    """Plain text as mrkdwn that shows it and formats nothing: escaped, and with
-    *, _, ~ and ` swapped for look-alikes Slack does not act on (see `_INERT`)."""
-    parts = _EMOJI_NAME.split(text)
-    return escape(
-        "".join(part if i % 2 else part.translate(_INERT) for i, part in enumerate(parts))
-    )
-
-
-def unescape(text: str) -> str:
-    """What Slack sends for typed text has the same three characters escaped."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _mrkdwn(text: str, limit: int = SECTION_TEXT) -> MarkdownTextObject:
-    return MarkdownTextObject(text=cut(inert(tidy(text)), limit), verbatim=True)
-
-
-def _plain(text: str, limit: int) -> PlainTextObject:
-    # plain_text is never formatted; it still must not carry bidi or invisible padding.
-    return PlainTextObject(text=cut(strip_invisible(text), limit), emoji=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +72,7 @@ def combine(messages: list[SlackMessage]) -> SlackMessage:
 
 def text_message(message: Text) -> SlackMessage:
     text = tidy(message.text)
-    blocks: list[Block] = [SectionBlock(text=_mrkdwn(chunk)) for chunk in _chunks(text)]
+    blocks: list[Block] = [SectionBlock(text=mrkdwn(chunk)) for chunk in _chunks(text)]
     return SlackMessage(text=cut(inert(text), 3000), blocks=_fit(blocks, MESSAGE_BLOCKS))
 
 
@@ -137,10 +84,10 @@ def card_message(card: Card) -> SlackMessage:
 
 
 def card_blocks(card: Card) -> list[Block]:
-    blocks: list[Block] = [HeaderBlock(text=_plain(one_line(card.title, 3000), HEADER_TEXT))]
+    blocks: list[Block] = [HeaderBlock(text=plain(one_line(card.title, 3000), HEADER_TEXT))]
     text = tidy(card.text)
     if text:
-        blocks += [SectionBlock(text=_mrkdwn(chunk)) for chunk in _chunks(text)]
+        blocks += [SectionBlock(text=mrkdwn(chunk)) for chunk in _chunks(text)]
     blocks += _field_sections(card.fields)
     offset = 0  # button indices run on across the rows: action_ids unique in a message
     for row in card.rows:
@@ -199,7 +146,7 @@ def _button(button: Button, index: int) -> ButtonElement:
     # `engine_action_id` takes it off again.
     style = None if button.style is ButtonStyle.DEFAULT else button.style.value
     return ButtonElement(
-        text=_plain(button.label, BUTTON_TEXT),
+        text=plain(button.label, BUTTON_TEXT),
         action_id=f"{button.action_id}{ACTION_SEPARATOR}{index}",
         value=button.value or "-",
         style=style,
@@ -225,7 +172,7 @@ def _fit(blocks: list[Block], limit: int) -> list[Block]:
         return blocks
     kept = blocks[: limit - 1]
     left = len(blocks) - len(kept)
-    note = ContextBlock(elements=[_mrkdwn(f"…and {left} more not shown here.")])
+    note = ContextBlock(elements=[mrkdwn(f"…and {left} more not shown here.")])
     return [*kept, note]
 
 
@@ -235,86 +182,17 @@ def _fit(blocks: list[Block], limit: int) -> list[Block]:
 def form_view(form: Form) -> View:
     blocks: list[Block] = []
     if form.intro:
-        blocks.append(SectionBlock(text=_mrkdwn(form.intro)))
-    blocks += [_form_block(field) for field in form.fields]
+        blocks.append(SectionBlock(text=mrkdwn(form.intro)))
+    blocks += [form_block(field) for field in form.fields]
     return View(
         type="modal",
         callback_id=form.form_id,
         private_metadata=form.form_id,
-        title=_plain(form.title, VIEW_TITLE),
-        submit=_plain(form.submit_label, VIEW_TITLE),
-        close=_plain("Cancel", VIEW_TITLE),
+        title=plain(form.title, VIEW_TITLE),
+        submit=plain(form.submit_label, VIEW_TITLE),
+        close=plain("Cancel", VIEW_TITLE),
         blocks=_fit(blocks, VIEW_BLOCKS),
     )
-
-
-def _form_block(field: FormField) -> Block:
-    if field.kind is FieldKind.INFO:
-        # Words to read; the bot's label bold, the organisation's text as it is.
-        words = "\n".join(
-            inert(line) for line in lines_of(field.value, max_lines=FIELD_LINES, limit=FIELD_TEXT)
-        )
-        return SectionBlock(
-            block_id=field.name,
-            text=MarkdownTextObject(
-                text=cut(f"*{inert(one_line(field.label, LABEL_TEXT))}*\n{words}", SECTION_TEXT),
-                verbatim=True,
-            ),
-        )
-    return _input(field)
-
-
-def _input(field: FormField) -> InputBlock:
-    return InputBlock(
-        block_id=field.name,
-        label=_plain(field.label, 2000),
-        element=_element(field),
-        optional=not field.required,
-        hint=_plain(field.hint, 2000) if field.hint else None,
-    )
-
-
-RADIO_OPTIONS = 4  # up to four choices are radio buttons: one tap, all in sight
-
-
-def _element(field: FormField) -> InputInteractiveElement:
-    match field.kind:
-        case FieldKind.CHECKBOXES:
-            ticks = [
-                Option(value=o.value, text=_plain(o.label, OPTION_TEXT)) for o in field.options[:10]
-            ]
-            ticked = set(field.value.split(","))
-            return CheckboxesElement(
-                action_id=field.name,
-                options=ticks,
-                initial_options=[o for o in ticks if o.value in ticked] or None,
-            )
-        case FieldKind.CHOICE:
-            options = [
-                Option(value=o.value, text=_plain(o.label, OPTION_TEXT))
-                for o in field.options[:SELECT_OPTIONS]
-            ]
-            chosen = next((o for o in options if o.value == field.value), None)
-            if len(options) <= RADIO_OPTIONS:
-                return RadioButtonsElement(
-                    action_id=field.name, options=options, initial_option=chosen
-                )
-            return StaticSelectElement(
-                action_id=field.name,
-                placeholder=_plain("Choose…", 150),
-                options=options,
-                initial_option=chosen,
-            )
-        case FieldKind.DATE:
-            initial = field.value if _ISO_DATE.match(field.value) else None
-            return DatePickerElement(action_id=field.name, initial_date=initial)
-        case _:
-            return PlainTextInputElement(
-                action_id=field.name,
-                multiline=field.kind is FieldKind.LONG_TEXT,
-                initial_value=field.value or None,
-                max_length=field.max_length,
-            )
 
 
 def form_errors(form: Form) -> dict[str, str]:

@@ -8,9 +8,9 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bot.context import Scene
 from bot.domain.actions import (
@@ -28,6 +28,9 @@ from bot.domain.records import ActionRecord
 from bot.domain.standard import CU801, KNOWLEDGE, PERFORMANCE, UNIT
 from bot.reports.attachments import draw
 from storage.portfolio import portfolio_data
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,13 +260,18 @@ def _accounts(numbers: list[int]) -> str:
     return ", ".join(f"#{n}" for n in numbers) if numbers else "not yet"
 
 
-_TEMPLATES = Environment(
-    loader=PackageLoader("bot.reports", "templates"), autoescape=select_autoescape(["html"])
-)
+@cache
+def _templates() -> Environment:
+    # Imported on first use, like xhtml2pdf below: only portfolios need templates.
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    return Environment(
+        loader=PackageLoader("bot.reports", "templates"), autoescape=select_autoescape(["html"])
+    )
 
 
 def portfolio_html(portfolio: Portfolio) -> str:
-    return _TEMPLATES.get_template("portfolio.html").render(p=portfolio)
+    return _templates().get_template("portfolio.html").render(p=portfolio)
 
 
 async def portfolio_pdf_of(portfolio: Portfolio) -> bytes:

@@ -228,8 +228,10 @@ def all_text(blocks: list[dict[str, Any]]) -> str:
 
 
 def _initial(element: dict[str, Any]) -> str:
-    if element["type"] == "static_select":
+    if element["type"] in ("static_select", "radio_buttons"):
         return (element.get("initial_option") or {}).get("value", "")
+    if element["type"] == "checkboxes":
+        return ",".join(o["value"] for o in element.get("initial_options") or [])
     if element["type"] == "datepicker":
         return element.get("initial_date", "")
     return element.get("initial_value", "")
@@ -237,9 +239,15 @@ def _initial(element: dict[str, Any]) -> str:
 
 def _state_of(element: dict[str, Any], typed: str) -> dict[str, Any]:
     kind = element["type"]
-    if kind == "static_select":
+    if kind in ("static_select", "radio_buttons"):
         option = next((o for o in element["options"] if o["value"] == typed), None)
         return {"type": kind, "selected_option": option}
+    if kind == "checkboxes":  # `typed`: the ticked options' values, comma-separated
+        ticked = set(typed.split(","))
+        return {
+            "type": kind,
+            "selected_options": [o for o in element["options"] if o["value"] in ticked],
+        }
     if kind == "datepicker":
         return {"type": kind, "selected_date": typed or None}
     return {"type": kind, "value": typed or None}

@@ -1,28 +1,29 @@
-"""Logging an extra-mile action through the engine: both paths, every check, the edges."""
+"""Logging an extra-mile action through the engine: both paths (the deed form, saved on
+submit, and a deed in one line, saved at once), the details one tap each, every check,
+the edges."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from pytest_mock import MockerFixture
+from sqlmodel import select
 
 from bot.engine import Engine
-from bot.messages import ButtonClick, Form, Sender, TextMessage
+from bot.messages import ButtonClick, CardUpdate, FormSubmission, Sender, TextMessage
 from storage.actions import recent_actions
 from storage.conversations import load_state
+from storage.tables import ActionRow
 from storage.uow import UnitOfWork
 from tests.fakes.chat import Chat, text_of
+from tests.fakes.deeds import EVERY_BOX
 
 FORM = {
     "occurred_on": "yesterday",
     "customer_need": "Lost her bus pass and was upset 🚌",
-    "offer_item": "not-covered",
     "extra": "Rang the bus depot, who had it; walked her to the stop",
-    "status": "done",
-    "context": "quiet",
-    "approach": "initiative",
-    "customer_aware": "yes",
     "result": "She hugged me",
 }
 
@@ -32,71 +33,87 @@ async def _saved(engine: Engine, person: str = "asha") -> list:  # type: ignore[
         return await recent_actions(uow, person)
 
 
-async def test_quick_path_asks_only_for_what_is_missing_then_saves(engine: Engine) -> None:
+async def _state(engine: Engine, person: str = "asha"):  # type: ignore[no-untyped-def]
+    async with UnitOfWork(engine.database) as uow:
+        return await load_state(uow, person)
+
+
+async def test_one_line_saves_at_once_then_asks_only_what_is_missing(engine: Engine) -> None:
+    # Was the question-by-question quick path; now the line is saved as it stands and
+    # only what it left out is offered, each a tap (or one short form for the need).
     chat = Chat(engine, "asha")
-    reply = await chat.say('log yesterday: carried a 55" TV to her car')
-    assert "What did the customer need" in reply and "(1 of 7)" in reply
-    assert "The extra" not in reply
-    await chat.say("Couldn't lift a TV into her car")
-    await chat.click("Help to the car with bulky items on request")
-    await chat.click("I did it")
-    await chat.say("busy")  # typed instead of clicked
-    await chat.say("2")  # a number picks the second option
-    await chat.click("Yes")
-    review = await chat.say("She said she'd come back")
-    assert "Check before I save it" in review
-    assert "Sat 21 Nov 2026" in review
-    assert "Approach: My own initiative" in review
-    saved = await chat.click("Save")
+    saved = await chat.say('log yesterday: carried a 55" TV to her car')
     assert "Saved: your 1st extra-mile action" in saved
-    assert "P2, P3, P4, P5, P10, P11" not in saved
+    assert 'What you did: carried a 55" TV to her car' in saved  # not asked again
+    assert "Add the customer's need" in saved
     [action] = await _saved(engine)
     assert action.occurred_on == date(2026, 11, 21)
     assert action.extra == 'carried a 55" TV to her car'
+    await chat.click("Add the customer's need")
+    need = await chat.submit(customer_need="Couldn't lift a TV into her car")
+    assert "The customer's need: Couldn't lift a TV into her car" in need
+    assert "Add the customer's need" not in need
+    await chat.click("Busy time")
+    await chat.click("My own initiative")
+    await chat.click("Yes")
+    card = await chat.click("Help to the car with bulky items on…")
+    assert "All the details are in" in card
+    assert "The situation: A busy time" in card and "How: My own initiative" in card
+    assert "P2, P3, P4, P5, P10, P11" not in card and "P10" not in card
+    [action] = await _saved(engine)
+    assert action.occurred_on == date(2026, 11, 21)
+    assert action.customer_need == "Couldn't lift a TV into her car"
     assert action.context == "busy" and action.approach == "initiative"
-    assert action.customer_aware is True
+    assert action.customer_aware is True and action.offer_item_id == "carry-out"
 
 
 async def test_an_idea_gets_the_feasibility_check_instead_of_the_result(engine: Engine) -> None:
     chat = Chat(engine, "tom")
-    await chat.say("log offer a free coffee while they wait for the repair")
-    await chat.say("Waiting 40 minutes for a phone repair")
-    await chat.click("Not covered by our routine offer")
-    await chat.click("It's an idea I propose")
-    await chat.click("A quiet time")
-    cost_question = await chat.click("My own initiative")
-    assert "Idea: what would it cost? (6 of 11)" in cost_question
-    await chat.say("£1.20")
-    await chat.say("5")
-    for answer in ("Yes", "Yes", "Yes", "No"):
-        review = await chat.click(answer)
-    assert "Check before I save it" in review
-    assert "How it went" not in review and "Cost and time: £1.20 · 5 min" in review
-    assert "saving lets you go ahead" in review
-    assert "Go ahead: it's within your authority" in await chat.click("Save")
+    await chat.say("idea")
+    assert chat.form.form_id == "log-idea"
+    names = {f.name for f in chat.form.fields}
+    assert {"cost", "minutes", "explanation", "checked"} <= names
+    assert "result" not in names and "occurred_on" not in names
+    reply = await chat.submit(
+        extra="Offer a free coffee while they wait for the repair",
+        customer_need="Waiting 40 minutes for a phone repair",
+        cost="£1.20",
+        minutes="5",
+        explanation="A long wait; a coffee makes it feel shorter",
+        checked=EVERY_BOX,
+    )
+    assert "Go ahead: it's within your authority" in reply
+    assert "£1.20 and 5 minutes" in reply
     [idea] = await _saved(engine, "tom")
     assert idea.status == "done" and idea.approach == "procedure"
+    assert idea.result == ""
 
 
 async def test_form_path_with_errors_keeps_everything_typed(engine: Engine) -> None:
     chat = Chat(engine, "asha")
     await chat.say("log")
     assert chat.form.form_id == "log-action"
-    assert {f.name for f in chat.form.fields} >= set(FORM)
+    assert {f.name for f in chat.form.fields} == set(FORM)
     long_need = "x" * 1600
     reply = await chat.submit(**(FORM | {"occurred_on": "2026-12-25", "customer_need": long_need}))
     errors = chat.form.errors
     assert errors["occurred_on"] == "That date is in the future. Log it once it has happened."
     assert "1,600 characters" in errors["customer_need"]
     assert set(errors) == {"occurred_on", "customer_need"}
-    assert "Log an extra-mile action" in reply
+    assert "Log an extra mile" in reply
     kept = {f.name: f.value for f in chat.form.fields}
     assert kept["extra"] == FORM["extra"] and kept["customer_need"] == long_need
-    review = await chat.submit(occurred_on="today", customer_need="Lost her bus pass")
-    assert "Check before I save it" in review
-    assert "Rang the bus depot" in review
-    assert "Saved" in await chat.click("Save")
-    assert (await _saved(engine))[0].customer_need == "Lost her bus pass"
+    state = await _state(engine)
+    assert state is not None and state.step == "form"  # kept in the conversation too
+    assert state.data["customer_need"] == long_need
+    assert await _saved(engine) == []
+    saved = await chat.submit(occurred_on="today", customer_need="Lost her bus pass")
+    assert "Saved: your 1st extra-mile action" in saved  # at once: no review, no Save
+    assert "Rang the bus depot" in saved
+    [action] = await _saved(engine)
+    assert action.customer_need == "Lost her bus pass"
+    assert action.occurred_on == date(2026, 11, 22)
+    assert await _state(engine) is None
 
 
 async def test_missing_fields_are_named_kindly(engine: Engine) -> None:
@@ -106,21 +123,36 @@ async def test_missing_fields_are_named_kindly(engine: Engine) -> None:
     errors = chat.form.errors
     assert errors["occurred_on"].startswith("I couldn't read that date")
     assert errors["customer_need"] == "Please tell me the customer's need."
-    assert errors["offer_item"].startswith("Pick the part of our offer")
-    assert errors["extra"] == "Please tell me what extra you did or propose."
-    assert "status" in errors
-    assert "result" not in errors and "customer_aware" not in errors  # depend on status
+    assert errors["extra"] == "Please tell me what you did."
+    assert set(errors) == {"occurred_on", "customer_need", "extra"}  # the rest is optional
+    await chat.say("cancel")
+    await chat.say("idea")
+    await chat.submit()
+    errors = chat.form.errors
+    assert errors["extra"] == "Please tell me your idea."
+    assert errors["customer_need"] == "Please tell me the customer's need."
+    assert errors["cost"].startswith("Give the cost as a number")
+    assert errors["minutes"].startswith("Give the time in minutes or hours")
+    assert errors["explanation"] == "Please tell me why it would help."
+    assert "checked" not in errors  # an unticked box is a doubt, not a mistake
 
 
-async def test_review_edit_returns_the_form_filled_in(engine: Engine) -> None:
+async def test_a_sent_back_form_opens_again_filled_in(engine: Engine) -> None:
+    # Was "Edit on the review card returns the form filled in": there is no review
+    # card now; what was typed comes back whenever the form is opened again.
     chat = Chat(engine, "asha")
     await chat.say("log")
-    await chat.submit(**FORM)
-    await chat.click("Edit")
+    await chat.submit(**(FORM | {"occurred_on": "next week"}))
+    await chat.say("mine")  # the form closed, something else done meanwhile
+    await chat.say("log")
     values = {f.name: f.value for f in chat.form.fields}
-    assert values == FORM
-    review = await chat.submit(result="She came back with flowers 💐")
-    assert "She came back with flowers 💐" in review
+    assert values == FORM | {"occurred_on": "next week"}
+    assert chat.form.errors == {}
+    saved = await chat.submit(occurred_on="yesterday", result="She came back with flowers 💐")
+    assert "Saved" in saved
+    [action] = await _saved(engine)
+    assert action.result == "She came back with flowers 💐"
+    assert action.extra == FORM["extra"]
 
 
 async def test_emoji_rtl_and_markup_are_kept_as_typed(engine: Engine) -> None:
@@ -128,51 +160,68 @@ async def test_emoji_rtl_and_markup_are_kept_as_typed(engine: Engine) -> None:
     need = "<!channel> <@U0SAM001> wanted مساعدة with a parcel 📦"
     await chat.say("log")
     await chat.submit(**(FORM | {"customer_need": need}))
-    await chat.click("Save")
     assert (await _saved(engine))[0].customer_need == need
 
 
 async def test_cancel_discards_the_draft(engine: Engine) -> None:
     chat = Chat(engine, "asha")
-    await chat.say("log gave directions")
+    await chat.say("log")
+    await chat.submit(occurred_on="someday")  # sent back; nothing typed but the date
+    assert await _state(engine) is not None
     assert "Cancelled. Nothing was saved." in await chat.say("cancel")
     assert await _saved(engine) == []
+    assert await _state(engine) is None
     assert "Nothing to cancel" in await chat.say("cancel")
 
 
-async def test_a_stale_save_button_does_nothing_twice(engine: Engine) -> None:
+async def test_a_stale_detail_button_saves_nothing_twice(engine: Engine) -> None:
+    # Was "a stale Save button": saving is the form's submit now; the buttons left on
+    # the saved card are the details, and one pressed again changes nothing more.
     chat = Chat(engine, "asha")
     await chat.say("log")
     await chat.submit(**FORM)
-    save = chat.button("Save")
-    await chat.click("Save")
-    again = await chat.send(ButtonClick(chat.sender, save.action_id, save.value, "test:again"))
-    assert "nothing waiting to be saved" in text_of(again)
-    assert len(await _saved(engine)) == 1
+    busy = chat.button("Busy time")
+    await chat.click("Busy time")
+    again = await chat.send(ButtonClick(chat.sender, busy.action_id, busy.value, "test:again"))
+    [update] = again
+    assert isinstance(update, CardUpdate)
+    assert "What was the situation?" not in text_of(again)
+    assert "The situation: A busy time" in text_of(again)
+    [action] = await _saved(engine)
+    assert action.context == "busy"
 
 
-async def test_a_stale_answer_button_cannot_answer_another_question(engine: Engine) -> None:
+async def test_a_stale_detail_button_answers_only_its_own_deed(engine: Engine) -> None:
+    # Was "a stale answer button cannot answer another question": each tap carries its
+    # deed and its detail, so an older card's button changes that deed's detail only.
     chat = Chat(engine, "asha")
-    await chat.say("log walked him to the right aisle")
-    await chat.say("Could not find the batteries")
-    offer_card_button = chat.button("Not covered by our routine offer")
-    await chat.click("Not covered by our routine offer")
-    stale = await chat.send(
-        ButtonClick(chat.sender, offer_card_button.action_id, offer_card_button.value, "test:stale")
-    )
-    assert "already been answered" in text_of(stale)
-    assert "Done, or an idea?" in text_of(stale)
+    await chat.say("log")
+    await chat.submit(**FORM)
+    first_card = chat.button("Quiet time")
+    await chat.say("log")
+    await chat.submit(**(FORM | {"extra": "Walked him to the right aisle"}))
+    stale = await chat.press(first_card)
+    [update] = stale
+    assert isinstance(update, CardUpdate)
+    assert "What you did: Rang the bus depot" in text_of(stale)
+    second, first = await _saved(engine)
+    assert first.extra == FORM["extra"] and first.context == "quiet"
+    assert second.extra == "Walked him to the right aisle" and second.context == ""
 
 
 async def test_the_same_event_twice_changes_nothing(engine: Engine) -> None:
     chat = Chat(engine, "asha")
     await chat.say("log")
-    await chat.submit(**FORM)
-    click = ButtonClick(chat.sender, "log.save", "", "slack:retry-1")
-    first = await engine.handle(click)
-    second = await engine.handle(click)
+    submission = FormSubmission(chat.sender, "log-action", FORM, "slack:retry-1")
+    first = await engine.handle(submission)
+    second = await engine.handle(submission)
     assert "Saved" in text_of(first)
     assert second == []
+    assert len(await _saved(engine)) == 1
+    tap = next(b for r in first if hasattr(r, "rows") for row in r.rows for b in row.buttons)
+    click = ButtonClick(chat.sender, tap.action_id, tap.value, "slack:retry-2")
+    assert isinstance((await engine.handle(click))[0], CardUpdate)
+    assert await engine.handle(click) == []
     assert len(await _saved(engine)) == 1
 
 
@@ -186,8 +235,6 @@ async def test_unknown_button_and_unknown_form_get_friendly_replies(engine: Engi
     chat = Chat(engine, "asha")
     reply = await chat.send(ButtonClick(chat.sender, "approve.forged", "1", "k2"))
     assert "I don't recognise that button" in text_of(reply)
-    from bot.messages import FormSubmission
-
     reply = await chat.send(FormSubmission(chat.sender, "nope", {"a": "b"}, "k3"))
     assert "I don't recognise that form" in text_of(reply)
 
@@ -196,6 +243,7 @@ async def test_an_over_long_message_is_refused_kindly(engine: Engine) -> None:
     chat = Chat(engine, "asha")
     reply = await chat.say("log " + "very kind " * 500)
     assert "I can take up to 4,000" in reply
+    assert await _saved(engine) == []
 
 
 async def test_unexpected_failure_apologises_with_a_reference_and_writes_nothing(
@@ -203,17 +251,17 @@ async def test_unexpected_failure_apologises_with_a_reference_and_writes_nothing
 ) -> None:
     chat = Chat(engine, "asha")
     await chat.say("log")
-    await chat.submit(**FORM)
-    save = chat.button("Save")
-    mocker.patch("bot.features.log.flow.count_actions", side_effect=RuntimeError("db exploded"))
-    reply = await chat.click("Save")
+    form = chat.form
+    mocker.patch("bot.features.log.save.count_actions", side_effect=RuntimeError("db exploded"))
+    reply = await chat.submit(**FORM)
     assert "Sorry, something went wrong on my side" in reply and "ref " in reply
     assert "db exploded" not in reply
     assert await _saved(engine) == []
     mocker.stopall()
-    # The draft survived: pressing the same Save again (a new event) works.
-    retry = await chat.send(ButtonClick(chat.sender, save.action_id, save.value, "test:retry"))
-    assert "Saved" in text_of(retry)
+    # Nothing half-written: the same form sent again (a new event) saves it, once.
+    retry = await chat.send(FormSubmission(chat.sender, form.form_id, FORM, "test:retry"))
+    assert "Saved: your 1st extra-mile action" in text_of(retry)
+    assert len(await _saved(engine)) == 1
 
 
 async def test_mine_lists_recent_actions_and_offer_lists_the_offer(engine: Engine) -> None:
@@ -221,7 +269,6 @@ async def test_mine_lists_recent_actions_and_offer_lists_the_offer(engine: Engin
     assert "haven't logged" in await chat.say("mine")
     await chat.say("log")
     await chat.submit(**FORM)
-    await chat.click("Save")
     mine = await chat.say("mine")
     assert "Sat 21 Nov · Done: Rang the bus depot" in mine
     offer = await chat.say("offer")
@@ -229,28 +276,49 @@ async def test_mine_lists_recent_actions_and_offer_lists_the_offer(engine: Engin
     assert "Price match against local stores" in offer
 
 
-async def test_text_in_the_middle_of_a_question_answers_it_but_help_does_not(
-    engine: Engine,
-) -> None:
+async def test_help_in_the_middle_of_a_draft_keeps_it(engine: Engine) -> None:
+    # Was "text in the middle of a question answers it but help does not": there are no
+    # typed answers now; `help` with a sent-back draft shows help and loses nothing, and
+    # other words bring the draft back rather than starting something else.
     chat = Chat(engine, "asha")
-    await chat.say("log gift wrapped for free")
+    await chat.say("log")
+    await chat.submit(**(FORM | {"customer_need": ""}))
     reply = await chat.say("help")
-    assert "What I can do" in reply and "What did the customer need" in reply
-    async with UnitOfWork(engine.database) as uow:
-        state = await load_state(uow, "asha")
-    assert state is not None and state.step == "ask:customer_need"
+    assert "What I can do" in reply
+    state = await _state(engine)
+    assert state is not None and state.step == "form"
+    assert state.data["extra"] == FORM["extra"]
+    back = await chat.say("gift wrapped it for free")
+    assert "We're in the middle of logging an action" in back
+    assert {f.name: f.value for f in chat.form.fields}["extra"] == FORM["extra"]
+    assert await _saved(engine) == []
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "\x00\x07"])
 async def test_an_empty_answer_is_asked_again(engine: Engine, bad: str) -> None:
     chat = Chat(engine, "asha")
-    await chat.say("log gift wrapped for free")
-    reply = await chat.say(bad)
-    assert "Please tell me the customer's need." in reply
+    await chat.say("log")
+    await chat.submit(**(FORM | {"extra": bad, "customer_need": bad}))
+    assert chat.form.errors["extra"] == "Please tell me what you did."
+    assert chat.form.errors["customer_need"] == "Please tell me the customer's need."
+    await chat.say(f"log {bad}")  # nothing after `log`: the form, never an empty deed
+    assert chat.form.form_id == "log-action"
+    assert await _saved(engine) == []
 
 
-async def test_a_future_date_on_the_quick_path_is_refused(engine: Engine) -> None:
+async def test_a_one_line_deed_reads_its_cost_and_time(engine: Engine) -> None:
+    chat = Chat(engine, "asha")
+    await chat.say("log wrapped her present, £3 of paper and half an hour")
+    [action] = await _saved(engine)
+    assert action.extra == "wrapped her present, £3 of paper and half an hour"
+    assert action.occurred_on == date(2026, 11, 22)
+    async with UnitOfWork(engine.database) as uow:
+        row = (await uow.session.exec(select(ActionRow))).one()
+    assert (row.cost, row.minutes) == (Decimal("3.00"), 30)
+
+
+async def test_a_future_date_on_the_one_line_path_is_refused(engine: Engine) -> None:
     chat = Chat(engine, "asha")
     reply = await chat.say("log 30/12/2026: carried bags")
     assert "future" in reply
-    assert not any(isinstance(r, Form) for r in chat.last)
+    assert await _saved(engine) == []

@@ -18,6 +18,8 @@ run, so the ratio holds on a noisy machine. Results are printed, never asserted.
 - A generated year (bench/year.py): the digest and the nomination check beside plain SQL.
 - The manager-digest job for BENCH_MANAGERS managers (30; bench/digest_loop.py): the
   longest the event loop went unserved while it ran (its charts are drawn off the loop).
+- Practice matching (bench/matching.py; alone: `python -m bench matching`): start-up,
+  resident memory and time per deed with the method before issue 17 and after it.
 
 PostgreSQL rows need EXTRAMILE_TEST_POSTGRES_URL (as in CI). The load generator and the
 fake Slack run in this process; each server under test runs in its own.
@@ -26,6 +28,7 @@ fake Slack run in this process; each server under test runs in its own.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -34,6 +37,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -45,14 +49,17 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import targets  # noqa: E402
 from bench.digest_loop import MANAGERS as DIGEST_MANAGERS  # noqa: E402
 from bench.digest_loop import digest_loop  # noqa: E402
-from bench.servers import bare, extramile  # noqa: E402
-from bench.year import year_of_data  # noqa: E402
+from bench.matching import matching_only  # noqa: E402
+from bench.servers import Server, bare, extramile  # noqa: E402
+from bench.targets import record  # noqa: E402
+from bench.year import log_one, year_of_data  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.domain.orgfile import load_organisation  # noqa: E402
 from bot.engine import Engine  # noqa: E402
-from bot.messages import ButtonClick, FormSubmission, Sender, TextMessage  # noqa: E402
+from bot.messages import Sender  # noqa: E402
 from bot.settings import EXAMPLE_ORG_FILE, Settings  # noqa: E402
 from storage.database import open_database  # noqa: E402
 from storage.people import sync_organisation  # noqa: E402
@@ -151,6 +158,94 @@ def _row(name: str, measured: Latencies, baseline: Latencies | None = None) -> s
 HEADER = f"  {'':<44} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'ratio':>7}"
 
 
+REPLIES = ("chat.postMessage", "chat.postEphemeral", "response_url")
+
+
+class Replies:
+    """How many replies the fake Slack has received, counted as they arrive (cheap
+    enough to ask on every call)."""
+
+    def __init__(self, fake: FakeSlack) -> None:
+        self.fake, self.seen, self.count = fake, 0, 0
+
+    def __call__(self) -> int:
+        calls = self.fake.calls
+        self.count += sum(1 for call in calls[self.seen :] if call.method in REPLIES)
+        self.seen = len(calls)
+        return self.count
+
+
+def _replies(fake: FakeSlack) -> int:
+    return sum(1 for call in fake.calls if call.method in REPLIES)
+
+
+@dataclass
+class Measured:
+    latencies: list[float]
+    acks: float  # acknowledged requests a second
+    end_to_end: float  # requests a second until their replies reached the fake Slack
+    cpu_ms: float  # the server's CPU per request, until then
+
+    @property
+    def p99(self) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[max(int(len(ordered) * 0.99) - 1, 0)] * 1000
+
+
+async def _posts(server: Server, fake: FakeSlack) -> bool:
+    """Whether `server` answers /extramile help through the Web API (else in the ack)."""
+    before = _replies(fake)
+    body, headers = _signed_command("help")
+    async with aiohttp.ClientSession() as session:
+        await session.post(f"{server.url}/slack/events", data=body, headers=headers)
+    with contextlib.suppress(TimeoutError):
+        await fake.wait_until(lambda: _replies(fake) > before, within=3)
+    return _replies(fake) > before
+
+
+async def _measure(server: Server, fake: FakeSlack, total: int, in_flight: int) -> Measured:
+    """Signed /extramile help: acks, and (for a server that posts its reply) the time
+    until every reply has reached the fake Slack; the server's CPU meanwhile."""
+    posts = await _posts(server, fake)
+    url = [f"{server.url}/slack/events"]
+    await _load(url, lambda: _signed_command("help"), total=200, in_flight=in_flight)  # warm up
+    if posts:
+        await _settle(fake)
+    replies, cpu = _replies(fake), server.cpu_seconds()
+    started = time.perf_counter()
+    latencies, acks = await _load(
+        url, lambda: _signed_command("help"), total=total, in_flight=in_flight
+    )
+    if posts:
+        counted = Replies(fake)
+        with contextlib.suppress(TimeoutError):
+            await fake.wait_until(lambda: counted() >= replies + total, within=300)
+    elapsed = time.perf_counter() - started
+    used = server.cpu_seconds() - cpu
+    return Measured(latencies, acks, total / elapsed, used * 1000 / total)
+
+
+async def _settle(fake: FakeSlack) -> None:
+    """Until no reply has arrived for half a second (the warm-up's are all in)."""
+    seen = -1
+    while seen != _replies(fake):
+        seen = _replies(fake)
+        await asyncio.sleep(0.5)
+
+
+def _slack_row(name: str, m: Measured, ratios: str = "") -> str:
+    p50 = statistics.median(m.latencies) * 1000
+    return (
+        f"  {name:<34} {p50:8.1f} {m.p99:8.1f} {m.acks:8.0f} {m.end_to_end:9.0f} "
+        f"{m.cpu_ms:7.2f}  {ratios}"
+    )
+
+
+SLACK_HEADER = (
+    f"  {'':<34} {'p50 ms':>8} {'p99 ms':>8} {'acks/s':>8} {'replies/s':>9} {'CPU ms':>7}  ratios"
+)
+
+
 async def front_doors(tmp: Path) -> None:
     fake = FakeSlack()
     await fake.start()
@@ -159,26 +254,44 @@ async def front_doors(tmp: Path) -> None:
     ours = await extramile(
         "extramile", tmp, database_url=f"sqlite:///{tmp / 'serve.db'}", slack_api=fake.api_url
     )
+    # The reply Extra Mile posts for /extramile help, for the baselines to post the same.
+    posted = await _posts(ours, fake)
+    reply = tmp / "reply.json"
+    answers = [c.params for c in fake.calls if c.method in REPLIES]
+    reply.write_text(json.dumps(answers[-1] if answers else {"text": "What I can do"}))
     bare_slack = await bare("slack", tmp, slack_api=fake.api_url)
+    bare_post = await bare("slack-post", tmp, slack_api=fake.api_url, reply=reply)
+    bare_ack = await bare("slack-ack", tmp, slack_api=fake.api_url, reply=reply)
     bare_teams = await bare("teams", tmp)
-    servers = (bare_slack, bare_teams, ours)
+    servers = (bare_slack, bare_post, bare_ack, bare_teams, ours)
     try:
         await asyncio.sleep(2)
         idle = {s.name: s.rss_mb() for s in servers}
-
-        def command() -> tuple[bytes, dict[str, str]]:
-            return _signed_command("help")
-
-        print(f"Slack ack path: {REQUESTS} signed /extramile help per row (SQLite)")
-        print(HEADER)
+        how = "posted through chat.postMessage" if posted else "in the ack"
+        print(
+            f"Slack: {REQUESTS} signed /extramile help per row (SQLite); Extra Mile's reply {how}"
+        )
+        print("  ratios: Extra Mile's acks/s to the no-op's and the in-ack app's; its replies/s")
+        print("  (ack + reply received by the fake Slack) to the app posting the same reply")
         for in_flight in (50, 200):
-            measured = {}
-            for server in (bare_slack, ours):
-                url = [f"{server.url}/slack/events"]
-                await _load(url, command, total=200, in_flight=in_flight)  # warm up
-                measured[server] = await _load(url, command, total=REQUESTS, in_flight=in_flight)
-            print(_row(f"bare slack-bolt AsyncApp, {in_flight} in flight", measured[bare_slack]))
-            print(_row(f"Extra Mile, {in_flight} in flight", measured[ours], measured[bare_slack]))
+            print(f"{in_flight} in flight")
+            print(SLACK_HEADER)
+            m = {s: await _measure(s, fake, REQUESTS, in_flight) for s in (*servers[:3], ours)}
+            print(_slack_row("bare bolt, no-op", m[bare_slack]))
+            print(_slack_row("bare bolt, posts the same reply", m[bare_post]))
+            print(_slack_row("bare bolt, the reply in the ack", m[bare_ack]))
+            vs_noop = m[ours].acks / m[bare_slack].acks
+            vs_ack = m[ours].acks / m[bare_ack].acks
+            vs_post = m[ours].end_to_end / m[bare_post].end_to_end
+            print(
+                _slack_row(
+                    "Extra Mile",
+                    m[ours],
+                    f"no-op {vs_noop:.2f}, in-ack {vs_ack:.2f}, posting {vs_post:.2f}",
+                )
+            )
+            if in_flight == 50:
+                _slack_targets(m[ours], m[bare_slack], m[bare_post])
         print()
         print(f"Teams: {REQUESTS // 2} message activities per row, 50 in flight")
         print(HEADER)
@@ -193,17 +306,30 @@ async def front_doors(tmp: Path) -> None:
             measured[server] = await _load(url, activity, total=REQUESTS // 2, in_flight=50)
         print(_row("bare ActivityHandler", measured[bare_teams]))
         print(_row("Extra Mile (answers each)", measured[ours], measured[bare_teams]))
+        teams = measured[ours][1] / measured[bare_teams][1]
+        record(targets.TEAMS, f"{teams:.2f}", f"{measured[bare_teams][1]:.0f}/s", teams >= 0.9)
         await asyncio.sleep(1)
         print()
         print("Memory: resident size (MB)")
         print(f"  {'':<44} {'idle':>8} {'loaded':>8}")
         for server in servers:
             print(f"  {server.name:<44} {idle[server.name]:8.1f} {server.rss_mb():8.1f}")
+        rss = idle[ours.name] / idle[bare_slack.name]
+        record(targets.RSS, f"{rss:.2f}x", f"{idle[bare_slack.name]:.0f} MB", rss <= 1.4)
     finally:
         for server in servers:
             await server.stop()
         await fake.close()
         await connector.close()
+
+
+def _slack_targets(ours: Measured, noop: Measured, posting: Measured) -> None:
+    ratio = ours.acks / noop.acks
+    record(targets.ACK, f"{ratio:.2f}", f"{noop.acks:.0f}/s", ratio >= 1.0)
+    record(targets.P99, f"{ours.p99:.0f} ms", f"{noop.p99:.0f} ms", ours.p99 <= 2 * noop.p99)
+    ratio = ours.end_to_end / posting.end_to_end
+    record(targets.END_TO_END, f"{ratio:.2f}", f"{posting.end_to_end:.0f}/s", ratio >= 0.8)
+    record(targets.CPU, f"{ours.cpu_ms:.2f} ms", f"{noop.cpu_ms:.2f} ms", ours.cpu_ms <= 1.5)
 
 
 async def scale_out(tmp: Path, postgres: str) -> None:
@@ -296,7 +422,9 @@ async def fan_out(tmp: Path, people: int, per_second: int) -> list[str]:
     ]
 
 
-async def engine_throughput(url: str, label: str, count: int = 300) -> str:
+async def engine_throughput(url: str, label: str, count: int = 300) -> tuple[str, float]:
+    """Actions logged end to end (bench.year.log_one: `log`, the form submitted) on an
+    empty database with the example shop; the line to print and the rate."""
     database = open_database(url)
     await database.upgrade()
     org = load_organisation(EXAMPLE_ORG_FILE)
@@ -305,25 +433,13 @@ async def engine_throughput(url: str, label: str, count: int = 300) -> str:
         await uow.commit()
     engine = Engine(org=org, database=database, clock=SystemClock())
     sender = Sender("console", "asha")
-    values = {
-        "occurred_on": "today",
-        "customer_need": "Needed help",
-        "offer_item": "carry-out",
-        "extra": "Carried it to the car",
-        "status": "done",
-        "context": "busy",
-        "approach": "initiative",
-        "customer_aware": "yes",
-        "result": "Happy",
-    }
+    await log_one(engine, sender)  # warm: first-use imports
     started = time.perf_counter()
     for _ in range(count):
-        await engine.handle(TextMessage(sender, "log", f"b:{uuid.uuid4().hex}"))
-        await engine.handle(FormSubmission(sender, "log-action", values, f"b:{uuid.uuid4().hex}"))
-        await engine.handle(ButtonClick(sender, "log.save", "", f"b:{uuid.uuid4().hex}"))
-    elapsed = time.perf_counter() - started
+        await log_one(engine, sender)
+    rate = count / (time.perf_counter() - started)
     await database.close()
-    return f"  actions logged end to end, {label:<17} {count / elapsed:8.0f} /s"
+    return f"  actions logged end to end, {label:<17} {rate:8.0f} /s", rate
 
 
 async def _scratch_postgres(postgres: str) -> tuple[str, Callable[[], Awaitable[None]]]:
@@ -364,26 +480,48 @@ async def main() -> None:
             print(" ", line)
         print()
         print("Engine (in process, no HTTP)")
-        print(await engine_throughput(f"sqlite:///{tmp / 'engine.db'}", "SQLite"))
+        line, rate = await engine_throughput(f"sqlite:///{tmp / 'engine.db'}", "SQLite")
+        print(line)
+        record(targets.SAVES, f"{rate:.0f}/s", "", rate >= 300)
         if POSTGRES:
             url, drop = await _scratch_postgres(POSTGRES)
-            print(await engine_throughput(url, "PostgreSQL"))
+            print((await engine_throughput(url, "PostgreSQL"))[0])
             await drop()
         print()
-        print("A generated year: digest and nominations beside one plain SQL aggregate")
-        for line in await year_of_data(
-            tmp, f"sqlite:///{tmp / 'year.db'}", "SQLite", YEAR_ACTIONS, YEAR_PEOPLE
-        ):
-            print(" ", line)
-        if POSTGRES:
-            url, drop = await _scratch_postgres(POSTGRES)
-            for line in await year_of_data(tmp, url, "PostgreSQL", YEAR_ACTIONS, YEAR_PEOPLE):
-                print(" ", line)
-            await drop()
+        await years(tmp)
         print()
         print(f"The manager-digest job for {DIGEST_MANAGERS} managers: the event loop meanwhile")
         for line in await digest_loop(tmp, DIGEST_MANAGERS):
             print(" ", line)
+        print()
+        await matching_only()
+    print()
+    print("Issue 18's targets, each beside its baseline from this run")
+    for line in targets.table():
+        print(line)
+
+
+async def years(tmp: Path) -> None:
+    print(
+        "A generated year: digest and nominations beside one plain SQL aggregate; actions "
+        "logged before and after it is stored"
+    )
+    figures: dict[str, float] = {}
+    for line in await year_of_data(
+        tmp, f"sqlite:///{tmp / 'year.db'}", "SQLite", YEAR_ACTIONS, YEAR_PEOPLE, figures
+    ):
+        print(" ", line)
+    ratio = figures["digest"] / figures["digest_sql"]
+    sql = f"{figures['digest_sql'] * 1000:.0f} ms ({YEAR_ACTIONS:,})"
+    record(targets.DIGEST, f"{ratio:.2f}x", sql, ratio <= 1.5)
+    ratio = figures["saves_full"] / figures["saves_empty"]
+    empty = f"{figures['saves_empty']:.0f}/s empty"
+    record(targets.SAVES_STORED, f"{ratio:.2f} x empty", empty, ratio >= 0.9)
+    if POSTGRES:
+        url, drop = await _scratch_postgres(POSTGRES)
+        for line in await year_of_data(tmp, url, "PostgreSQL", YEAR_ACTIONS, YEAR_PEOPLE, {}):
+            print(" ", line)
+        await drop()
 
 
 async def overload_only() -> None:
@@ -406,6 +544,7 @@ async def front_doors_only() -> None:
 
 if __name__ == "__main__":
     # `python -m bench overload`: only the overload rows (bench/overload.py);
-    # `python -m bench doors`: only Slack, Teams and memory beside their bare apps.
-    only = {"overload": overload_only, "doors": front_doors_only}
+    # `python -m bench doors`: only Slack, Teams and memory beside their bare apps;
+    # `python -m bench matching`: only practice matching before and after issue 17.
+    only = {"overload": overload_only, "doors": front_doors_only, "matching": matching_only}
     asyncio.run(only[sys.argv[1]]() if sys.argv[1:2] and sys.argv[1] in only else main())

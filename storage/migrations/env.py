@@ -3,7 +3,8 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-import storage.practice_labels  # noqa: F401  (a table of its own module)
+import storage.action_vectors  # registers its own table on the metadata
+import storage.practice_labels
 import storage.tables  # noqa: F401  (registers every table on the metadata)
 
 connection = context.config.attributes.get("connection")

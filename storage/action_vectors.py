@@ -1,0 +1,81 @@
+"""Each action's embedding (issue 17), stored once, when the action is saved, and read back
+by the practice ranking: per practice, its latest actions' vectors.
+
+A vector is float32 bytes (bot.domain.embedding), kept with the model that made it, so a
+change of model is never mixed with the old vectors (they are simply not read).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import sqlalchemy as sa
+from sqlmodel import SQLModel, select
+
+from bot.domain import embedding
+from storage.tables import ActionRow
+from storage.uow import UnitOfWork
+
+action_vector_table = sa.Table(
+    "action_vector",
+    SQLModel.metadata,
+    sa.Column(
+        "action_id",
+        sa.Integer,
+        sa.ForeignKey("extra_mile_action.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("model", sa.String(60), nullable=False),
+    sa.Column("vector", sa.LargeBinary, nullable=False),
+)
+_v = action_vector_table.c
+_a = ActionRow.__table__.c  # type: ignore[attr-defined]
+LATEST = 20  # a practice's vectors read for its centroid: its latest actions'
+
+
+async def remember_text(uow: UnitOfWork, action_id: int, text: str) -> bytes | None:
+    """The action's vector: the one stored already, or worked out (off the event loop) and
+    stored now. None when no embedding model is installed (nothing is stored)."""
+    stored = await vector_of(uow, action_id)
+    if stored is not None:
+        return stored
+    vector = await asyncio.to_thread(embedding.embed, text)
+    if vector is not None:
+        await remember_vector(uow, action_id, vector)
+    return vector
+
+
+async def remember_vector(uow: UnitOfWork, action_id: int, vector: bytes) -> None:
+    await uow.session.exec(
+        sa.insert(action_vector_table).values(
+            action_id=action_id, model=embedding.MODEL, vector=vector
+        )
+    )
+
+
+async def vector_of(uow: UnitOfWork, action_id: int) -> bytes | None:
+    found = await uow.session.exec(
+        select(_v.vector).where(_v.action_id == action_id, _v.model == embedding.MODEL)
+    )
+    vector = found.first()
+    return None if vector is None else bytes(vector)
+
+
+async def practice_vectors(uow: UnitOfWork, latest: int = LATEST) -> dict[int, tuple[bytes, ...]]:
+    """Per practice, the stored vectors of its latest `latest` actions (newest first)."""
+    place = sa.func.row_number().over(partition_by=_a.practice_id, order_by=_a.id.desc()).label("n")
+    ranked = (
+        select(_a.practice_id, _v.vector, place)
+        .join(action_vector_table, _v.action_id == _a.id)
+        .where(_a.practice_id.is_not(None), _v.model == embedding.MODEL)
+        .subquery()
+    )
+    rows = await uow.session.exec(
+        select(ranked.c.practice_id, ranked.c.vector)
+        .where(ranked.c.n <= latest)
+        .order_by(ranked.c.practice_id, ranked.c.n)
+    )
+    found: dict[int, list[bytes]] = {}
+    for practice_id, vector in rows.all():
+        found.setdefault(int(practice_id), []).append(bytes(vector))
+    return {practice_id: tuple(vectors) for practice_id, vectors in found.items()}

@@ -1,0 +1,109 @@
+"""Each action's embedding is stored once, when saved, and read back per practice for the
+ranking (issue 17); on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from bot.domain import embedding
+from bot.domain.actions import ActionStatus, Approach, CheckedAction, Context
+from bot.domain.org import Organisation
+from bot.domain.practice_matching import PracticeText, rank
+from storage.action_vectors import (
+    action_vector_table,
+    practice_vectors,
+    remember_text,
+    remember_vector,
+    vector_of,
+)
+from storage.actions import add_action
+from storage.database import Database
+from storage.people import sync_organisation
+from storage.practices import assign_practice, create_practice
+from storage.uow import UnitOfWork
+
+NOW = datetime.fromisoformat("2026-11-20T12:00:00+00:00")
+
+
+async def _action(uow: UnitOfWork, extra: str) -> int:
+    action = await add_action(
+        uow,
+        "asha",
+        CheckedAction(
+            occurred_on=date(2026, 11, 20),
+            customer_need="Rain",
+            offer_item_id="carry-out",
+            extra=extra,
+            status=ActionStatus.DONE,
+            context=Context.BUSY,
+            approach=Approach.INITIATIVE,
+            customer_aware=True,
+            result="",
+        ),
+        cost=Decimal("0"),
+    )
+    return action.id
+
+
+async def test_a_vector_is_stored_once_and_read_back_per_practice(
+    database: Database, org: Organisation
+) -> None:
+    async with UnitOfWork(database) as uow:
+        await sync_organisation(uow, org)
+        umbrella = await create_practice(uow, "Lend an umbrella", "asha", NOW)
+        taxi = await create_practice(uow, "Call a taxi", "asha", NOW)
+        texts = {
+            umbrella: ["lent my brolly, pouring down", "gave her the spare umbrella"],
+            taxi: ["rang a cab for an old gent"],
+        }
+        ids = {}
+        for practice, words in texts.items():
+            for text in words:
+                ids[text] = await _action(uow, text)
+                await assign_practice(uow, ids[text], practice)
+                stored = await remember_text(uow, ids[text], text)
+                assert stored == embedding.embed(text)
+        await uow.commit()
+
+    async with UnitOfWork(database) as uow:
+        first = ids["lent my brolly, pouring down"]
+        again = await remember_text(uow, first, "other words: the stored one stands")
+        assert again == embedding.embed("lent my brolly, pouring down")
+        count = (
+            await uow.session.execute(sa.select(sa.func.count()).select_from(action_vector_table))
+        ).scalar()
+        assert count == 3
+        found = await practice_vectors(uow)
+        assert set(found) == {umbrella, taxi}
+        assert found[umbrella] == (  # newest first
+            embedding.embed("gave her the spare umbrella"),
+            embedding.embed("lent my brolly, pouring down"),
+        )
+        assert len(await practice_vectors(uow, latest=1)) == 2
+        assert len((await practice_vectors(uow, latest=1))[umbrella]) == 1
+
+        deed = "customer had no brolly so I lent ours"
+        vector = embedding.embed(deed)
+        practices = [PracticeText(p, t[0], tuple(t), found[p]) for p, t in texts.items()]
+        assert rank(deed, practices, vector=vector)[0].practice_id == umbrella
+
+
+async def test_vectors_of_another_model_are_not_read(database: Database, org: Organisation) -> None:
+    async with UnitOfWork(database) as uow:
+        await sync_organisation(uow, org)
+        practice = await create_practice(uow, "Lend an umbrella", "asha", NOW)
+        action = await _action(uow, "lent an umbrella")
+        await assign_practice(uow, action, practice)
+        await uow.session.execute(
+            sa.insert(action_vector_table).values(
+                action_id=action, model="old-model", vector=b"\0" * 8
+            )
+        )
+        assert await vector_of(uow, action) is None
+        assert await practice_vectors(uow) == {}
+        other = await _action(uow, "brolly")
+        await remember_vector(uow, other, b"\0" * 8)
+        assert await vector_of(uow, other) == b"\0" * 8

@@ -19,6 +19,7 @@ from storage.tables import ActionRow, NominationRow, OutboxRow, PracticeRow, Ser
 from storage.uow import UnitOfWork
 from tests.conftest import NOW
 from tests.fakes.chat import Chat, text_of
+from tests.fakes.deeds import log_deed
 
 MONDAY = date(2026, 11, 16)
 
@@ -183,19 +184,7 @@ async def test_only_managers_decide(engine: Engine) -> None:
 async def test_logging_suggests_a_similar_practice_and_the_choice_counts(engine: Engine) -> None:
     await seed_practice(engine.database, [("tom", MONDAY)])
     chat = Chat(engine, "asha")
-    await chat.say("log")
-    await chat.submit(
-        occurred_on="today",
-        customer_need="Heavy bags",
-        offer_item="carry-out",
-        extra="carried her shopping bags out to the car",
-        status="done",
-        context="busy",
-        approach="initiative",
-        customer_aware="yes",
-        result="Thanked me",
-    )
-    reply = await chat.click("Save")
+    reply = await log_deed(chat, extra="carried her shopping bags out to the car")
     assert "Is this the same as one of these?" in reply
     assert "Carry heavy shopping to the customer's car" in reply  # its title, no count (issue 17)
     assert "noted as the same kind" in await chat.click(

@@ -22,6 +22,7 @@ from storage.tables import ActionRow, PracticeRow
 from storage.uow import UnitOfWork
 from tests.conftest import NOW
 from tests.conversations.test_nominations import MONDAY, deed, seed_practice
+from tests.fakes import deeds
 from tests.fakes.chat import Chat
 
 CARRY = "Carry heavy shopping to the customer's car"
@@ -30,20 +31,8 @@ NEW = "It's something new"
 
 
 async def log_deed(chat: Chat, extra: str) -> str:
-    """Log a deed through the form and save it; what the person is told."""
-    await chat.say("log")
-    await chat.submit(
-        occurred_on="today",
-        customer_need="Needed a hand",
-        offer_item="carry-out",
-        extra=extra,
-        status="done",
-        context="busy",
-        approach="initiative",
-        customer_aware="yes",
-        result="Thanked me",
-    )
-    return await chat.click("Save")
+    """Log a deed through the form (saved on submit); what the person is told."""
+    return await deeds.log_deed(chat, extra=extra)
 
 
 async def three_practices(engine: Engine) -> dict[str, int]:

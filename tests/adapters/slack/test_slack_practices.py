@@ -16,7 +16,9 @@ from storage.practice_labels import PracticeLabelRow
 from storage.tables import ActionRow, PracticeRow
 from storage.uow import UnitOfWork
 from tests.adapters.slack.test_slack_approvals import _wait_for_post
+from tests.conversations.test_nominations import MONDAY, seed_practice
 from tests.conversations.test_practice_choice import ANOTHER, CARRY, NEW, seed_three
+from tests.fakes import deeds
 from tests.fakes.slack_harness import SlackDriver, all_text
 
 ASHA, TOM, DM = "U0ASHA01", "U0TOM001", "D0ASHA01"
@@ -28,27 +30,11 @@ def _database(slack: SlackDriver) -> Database:
 
 
 async def _log(slack: SlackDriver, extra: str) -> dict[str, Any]:
-    """Asha logs a deed through the modal and saves it: the practice card she gets."""
+    """Asha logs a deed through the modal (saved on submit): the practice card she gets."""
     opened_before = len(slack.fake.of("views.open"))
     await slack.command(ASHA, "")
     opened = (await slack.fake.wait_for("views.open", opened_before + 1))[-1]
-    await slack.submit_view(
-        ASHA,
-        opened.params["view"],
-        {
-            "occurred_on": "2026-11-20",
-            "customer_need": "Needed a hand",
-            "offer_item": "carry-out",
-            "extra": extra,
-            "status": "done",
-            "context": "busy",
-            "approach": "initiative",
-            "customer_aware": "yes",
-            "result": "Thanked me",
-        },
-    )
-    review = await _wait_for_post(slack, DM, "Check before I save it")
-    await slack.click(ASHA, review, "Save")
+    await slack.submit_view(ASHA, opened.params["view"], deeds.DEED | {"extra": extra})
     return await _wait_for_post(slack, DM, ANOTHER)  # the practice card, whatever its title
 
 
@@ -98,6 +84,7 @@ async def test_pick_from_the_three_buttons_on_slack(slack: SlackDriver) -> None:
 
 async def test_pick_from_the_select_in_a_modal_on_slack(slack: SlackDriver) -> None:
     ids = await seed_three(_database(slack))
+    await seed_practice(_database(slack), [("tom", MONDAY)], title="Found a lost dog's owner")
     card = await _log(slack, "Phoned for a taxi for an old gentleman and waited with him")
     before = len(slack.fake.of("views.open"))
     await slack.click(ASHA, card, ANOTHER)
@@ -106,7 +93,7 @@ async def test_pick_from_the_select_in_a_modal_on_slack(slack: SlackDriver) -> N
     [select_block] = [b for b in view["blocks"] if b["type"] == "input"]
     options = [o["text"]["text"] for o in select_block["element"]["options"]]
     assert select_block["element"]["type"] == "static_select"
-    assert options[0] == TAXI and len(options) == 4 and "something new" in options[-1]
+    assert options[0] == TAXI and len(options) == 5 and "something new" in options[-1]
     response = await slack.submit_view(
         ASHA, view, {"practice": str(ids["Lent an umbrella in the rain"])}
     )

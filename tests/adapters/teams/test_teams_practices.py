@@ -17,6 +17,7 @@ from storage.tables import ActionRow, PracticeRow
 from storage.uow import UnitOfWork
 from tests.adapters.teams.test_teams_approvals import _card_sent
 from tests.conversations.test_practice_choice import ANOTHER, CARRY, NEW, seed_three
+from tests.fakes import deeds
 from tests.fakes.teams_harness import (
     ASHA,
     SAM,
@@ -36,27 +37,11 @@ def _database(teams: TeamsDriver) -> Database:
 
 
 async def _log(teams: TeamsDriver, extra: str) -> dict[str, Any]:
-    """Asha logs a deed with the form card and saves it: the practice card she gets."""
+    """Asha logs a deed with the form card (saved on submit): the practice card she gets."""
     await teams.say(ASHA, "log")
     await teams.connector.wait_for_sent()
     form = teams.last_card()
-    await teams.execute(
-        ASHA,
-        action_titled(form, "Next"),
-        {
-            "occurred_on": "2026-11-20",
-            "customer_need": "Needed a hand",
-            "offer_item": "carry-out",
-            "extra": extra,
-            "status": "done",
-            "context": "busy",
-            "approach": "initiative",
-            "customer_aware": "yes",
-            "result": "Thanked me",
-        },
-    )
-    _, review = await _card_sent(teams, ASHA["id"], "Check before I save it")
-    await teams.execute(ASHA, action_titled(review, "Save"))
+    await teams.execute(ASHA, action_titled(form, "Save"), deeds.DEED | {"extra": extra})
     _, card = await _card_sent(teams, ASHA["id"], ANOTHER)
     assert_valid_card(card)
     return card

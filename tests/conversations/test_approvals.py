@@ -12,25 +12,10 @@ from bot.messages import ButtonClick, Card, CardUpdate, Outbound, Refusal, Sende
 from storage.tables import AuditLogRow, FeasibilityRequestRow, OutboxRow
 from storage.uow import UnitOfWork
 from tests.fakes.chat import Chat, text_of
+from tests.fakes.deeds import EVERY_BOX, propose_idea
 
-IDEA = {
-    "occurred_on": "today",
-    "customer_need": "Her daughter's birthday cake was ruined in the rain",
-    "offer_item": "returns",
-    "extra": "Give her a new cake and a card from us, free",
-    "status": "proposed",
-    "context": "busy",
-    "approach": "initiative",
-}
-OVER_AUTHORITY = {
-    "cost": "18.00",
-    "minutes": "10",
-    "within_authority": "unsure",
-    "within_guidelines": "yes",
-    "within_regulations": "yes",
-    "affects_others": "no",
-    "explanation": "A loyal customer; it was our wet floor mat that tripped her",
-}
+# The idea (tests/fakes/deeds.py IDEA): £18 and 10 minutes, over staff authority, the
+# authority box left unticked (not sure), guidelines, regulations and others ticked.
 
 
 async def outbox_for(engine: Engine, person: str) -> list[Outbound]:
@@ -48,13 +33,9 @@ async def request_row(engine: Engine) -> FeasibilityRequestRow:
         return (await uow.session.exec(select(FeasibilityRequestRow))).one()
 
 
-async def propose(engine: Engine, person: str = "asha", **check: str) -> str:
-    chat = Chat(engine, person)
-    await chat.say("log")
-    await chat.submit(**IDEA)
-    assert chat.form.form_id == "log-check"
-    await chat.submit(**(OVER_AUTHORITY | check))
-    return await chat.click("Save")
+async def propose(engine: Engine, person: str = "asha", **values: str) -> str:
+    """The idea form filled in and sent: what the proposer read."""
+    return await propose_idea(Chat(engine, person), **values)
 
 
 def request_click(card: Card, label: str, who: str, key: str) -> ButtonClick:
@@ -71,7 +52,7 @@ async def sams_card(engine: Engine) -> Card:
 
 
 async def test_an_idea_inside_authority_goes_ahead_with_no_request(engine: Engine) -> None:
-    reply = await propose(engine, cost="4", within_authority="yes", explanation="")
+    reply = await propose(engine, cost="4", checked=EVERY_BOX)
     assert "Go ahead: it's within your authority" in reply
     async with UnitOfWork(engine.database) as uow:
         assert (await uow.session.exec(select(FeasibilityRequestRow))).all() == []

@@ -11,7 +11,8 @@ import pytest
 from sqlmodel import col, select
 
 from bot.engine import Engine
-from bot.features.nominations.learning import fit_threshold
+from bot.domain.practice_matching import method_in_use
+from bot.domain.practice_threshold import fit_threshold
 from bot.features.nominations.titles import MAX_TITLE, phrase, title_for
 from bot.messages import ButtonClick, FieldKind, FormSubmission, Refusal, Sender
 from storage.actions import add_action
@@ -255,9 +256,9 @@ async def test_the_threshold_for_buttons_is_learnt_from_the_answers(engine: Engi
                 practice,
                 same=n % 3 == 0,
                 via="button" if n % 3 == 0 else "new",
-                top_score=0.9 if n % 3 == 0 else 0.5,
+                top_score=2.0 if n % 3 == 0 else 1.0,  # above any score the ranking gives
                 picked_score=None,
-                method="tfidf-char",
+                method=method_in_use(),
                 now=NOW,
             )
         await uow.commit()

@@ -5,7 +5,7 @@ first deed starts a practice without asking (there is nothing to choose from).
 
 The pick counts, and teaches: each answer is stored with the best score the ranking gave
 (a pick a positive label, "It's something new" a negative), and the threshold for showing
-buttons is re-fitted from them (learning.fit_threshold)."""
+buttons is re-fitted from them (bot.domain.practice_threshold.fit_threshold)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ from dataclasses import dataclass
 
 from bot.context import Turn
 from bot.domain.ids import parse_id
-from bot.domain.practice_matching import DEFAULT_METHOD, THRESHOLDS, PracticeText, suggest
-from bot.domain.records import PracticeView
+from bot.domain.practice_matching import THRESHOLDS, PracticeText, method_in_use, rank
+from bot.domain.practice_threshold import fit_threshold
 from bot.domain.text import shorten
 from bot.errors import UserError
 from bot.features.nominations.buttons import NominationButton
-from bot.features.nominations.learning import fit_threshold
 from bot.features.nominations.titles import MAX_TITLE, phrase, title_for
 from bot.messages import Button, Card, Choice, FieldKind, Form, FormField, Outbound, Refusal, Text
 from bot.routes import OPEN_FORM, FormId, form_about
+from storage.action_vectors import practice_vectors, remember_text
 from storage.actions import get_extra
 from storage.practice_edits import practice_words, retitle
 from storage.practice_labels import add_label, labels
@@ -59,25 +59,37 @@ def button_title(title: str) -> str:
     return title if len(title) <= MAX_TITLE else phrase(title)
 
 
-def rank(extra: str, known: list[PracticeView]) -> list[Ranked]:
-    """Every practice, the likeliest first, with its score."""
-    texts = [PracticeText(p.id, p.title, p.examples) for p in known]
-    found = suggest(extra, texts, limit=len(texts), threshold=float("-inf"))
-    return [Ranked(int(s.practice_id), button_title(s.title), s.score) for s in found]
+async def ranked(turn: Turn, action_id: int, extra: str) -> list[Ranked]:
+    """Every practice, the likeliest first, with its score. The action's embedding is
+    worked out and stored once (the first time it is ranked: when it is saved)."""
+    known = await practices(turn.uow)
+    if not known:
+        return []
+    vector = await remember_text(turn.uow, action_id, extra)
+    vectors = await practice_vectors(turn.uow)
+    texts = [PracticeText(p.id, p.title, p.examples, vectors.get(p.id, ())) for p in known]
+    return [
+        Ranked(int(s.practice_id), button_title(s.title), s.score)
+        for s in rank(extra, texts, vector=vector)
+    ]
 
 
 async def threshold(turn: Turn) -> float:
-    return fit_threshold(await labels(turn.uow, DEFAULT_METHOD), THRESHOLDS[DEFAULT_METHOD])
+    """The score from which a practice is a button, fitted from people's answers under
+    the method in use (the shipped one until there are enough)."""
+    method = method_in_use()
+    return fit_threshold(await labels(turn.uow, method), THRESHOLDS[method])
 
 
 async def ask_practice(turn: Turn, action_id: int, extra: str) -> list[Outbound]:
-    known = await practices(turn.uow)
-    if not known:  # the very first deed: nothing to choose from
+    found = await ranked(turn, action_id, extra)
+    if not found:  # the very first deed: nothing to choose from
         practice = await create_practice(turn.uow, phrase(extra), turn.person.id, turn.now)
         await assign_practice(turn.uow, action_id, practice)
+        await remember_text(turn.uow, action_id, extra)
         return []
     floor = await threshold(turn)
-    likely = [r for r in rank(extra, known)[:BUTTONS] if r.score >= floor]
+    likely = [r for r in found[:BUTTONS] if r.score >= floor]
     buttons = tuple(
         Button(r.title, NominationButton.PICK_PRACTICE, f"{action_id}:{r.practice_id}")
         for r in likely
@@ -108,7 +120,7 @@ async def _unplaced(turn: Turn, action_id: int | None) -> tuple[str, list[Ranked
     if await practice_of(turn.uow, action_id) is not None:
         return Refusal(RECORDED)
     extra = await get_extra(turn.uow, action_id) or ""
-    return extra, rank(extra, await practices(turn.uow))
+    return extra, await ranked(turn, action_id, extra)
 
 
 async def pick(turn: Turn, value: str) -> list[Outbound]:
@@ -176,7 +188,7 @@ async def _join(
         via=via,
         top_score=ranked[0].score,
         picked_score=scores[practice_id],
-        method=DEFAULT_METHOD,
+        method=method_in_use(),
         now=turn.now,
     )
     await retitle(turn.uow, practice_id, title_for(await practice_words(turn.uow, practice_id)))
@@ -200,7 +212,7 @@ async def _start_new(turn: Turn, action_id: int | None) -> list[Outbound]:
         via="new",
         top_score=ranked[0].score if ranked else 0.0,
         picked_score=None,
-        method=DEFAULT_METHOD,
+        method=method_in_use(),
         now=turn.now,
     )
     return [Text("Thanks, noted as a new kind of extra mile.")]

@@ -32,8 +32,9 @@ def _labels_before_buttons(blocks: list[dict[str, Any]]) -> list[str]:
 
 async def test_the_notification_says_what_is_asked_and_for_when(slack: SlackDriver) -> None:
     card = await _propose(slack)
-    # The message's text is what the phone's notification shows.
-    assert card["text"] == "Asha asks to spend £18 and 10 min, for Fri 20 Nov"
+    # The message's text is what the phone's notification shows. The idea form asks no
+    # date (issue 16): an idea is for today.
+    assert card["text"] == "Asha asks to spend £18 and 10 min, for today"
     for block in Block.parse_all(card["blocks"]):
         block.to_dict()
     assert _buttons(card["blocks"]) == [

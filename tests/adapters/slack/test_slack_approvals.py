@@ -14,24 +14,17 @@ from storage.uow import UnitOfWork
 from tests.fakes.slack_harness import SlackDriver, all_text
 
 ASHA, SAM = "U0ASHA01", "U0SAM001"
+# The idea form (issue 16): what it is, the customer's need, the cost, the time, why, and
+# one group of ticks. Not sure it's within authority: that box is left unticked.
 IDEA = {
-    "occurred_on": "2026-11-20",
-    "customer_need": "Her cake was ruined in the rain",
-    "offer_item": "returns",
     "extra": "A new cake and a card, free",
-    "status": "proposed",
-    "context": "busy",
-    "approach": "initiative",
-}
-CHECK = {
+    "customer_need": "Her cake was ruined in the rain",
     "cost": "18",
     "minutes": "10",
-    "within_authority": "unsure",
-    "within_guidelines": "yes",
-    "within_regulations": "yes",
-    "affects_others": "no",
     "explanation": "A loyal customer; our wet mat tripped her",
+    "checked": "guidelines,regulations,others",
 }
+EVERY_BOX = "authority,guidelines,regulations,others"
 
 
 def _posts_to(slack: SlackDriver, channel: str) -> list[dict[str, Any]]:
@@ -56,18 +49,12 @@ async def _wait_for_post(slack: SlackDriver, channel: str, text: str) -> dict[st
 
 
 async def _propose(slack: SlackDriver) -> dict[str, Any]:
-    """Asha proposes through the modal; returns the card Sam received."""
-    await slack.command(ASHA, "")
+    """Asha proposes through the idea modal; returns the card Sam received."""
+    await slack.command(ASHA, "idea")
     [opened] = await slack.fake.wait_for("views.open")
+    assert opened.params["view"]["callback_id"] == "log-idea"
     response = await slack.submit_view(ASHA, opened.params["view"], IDEA)
-    body = await response.json()
-    assert body["response_action"] == "update"  # the feasibility check replaces the form
-    assert body["view"]["title"]["text"] == "Check your idea"
-    response = await slack.submit_view(ASHA, body["view"], CHECK)
-    assert await response.text() == ""
-    review = await _wait_for_post(slack, "D0ASHA01", "Check before I save it")
-    assert "Saving sends it to your supervisor" in all_text(review["blocks"])
-    await slack.click(ASHA, review, "Save")
+    assert await response.text() == ""  # sent on submit: no second step, no review
     await _wait_for_post(slack, "D0ASHA01", "Sent to Sam Okafor to check")
     return await _wait_for_post(slack, "D0SAM001", "Asha asks to spend £18 and 10 min")
 
@@ -160,16 +147,15 @@ async def test_an_unauthorised_click_changes_nothing(slack: SlackDriver) -> None
 
 
 async def test_an_idea_inside_authority_goes_ahead_with_no_request(slack: SlackDriver) -> None:
-    await slack.command(ASHA, "")
+    await slack.command(ASHA, "idea")
     [opened] = await slack.fake.wait_for("views.open")
-    body = await (await slack.submit_view(ASHA, opened.params["view"], IDEA)).json()
-    inside = CHECK | {"cost": "3.50", "within_authority": "yes", "explanation": ""}
-    await slack.submit_view(ASHA, body["view"], inside)
-    review = await _wait_for_post(slack, "D0ASHA01", "Check before I save it")
-    assert "saving lets you go ahead" in all_text(review["blocks"])
-    await slack.click(ASHA, review, "Save")
-    await _wait_for_post(slack, "D0ASHA01", "Go ahead: it's within your authority")
+    inside = IDEA | {"cost": "3.50", "checked": EVERY_BOX}
+    response = await slack.submit_view(ASHA, opened.params["view"], inside)
+    assert await response.text() == ""
+    went = await _wait_for_post(slack, "D0ASHA01", "Go ahead: it's within your authority")
+    assert "£3.50 and 10 minutes" in all_text(went["blocks"])
     assert [c for c in slack.fake.of("conversations.open") if c.params["users"] == SAM] == []
+    assert not [p for p in _posts_to(slack, "D0SAM001")]
 
 
 async def test_a_click_that_opens_a_form_leaves_the_card_clickable(slack: SlackDriver) -> None:

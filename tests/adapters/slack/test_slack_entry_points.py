@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlmodel import select
 
@@ -23,6 +25,34 @@ async def _actions(settings: Settings) -> list[ActionRow]:
         await database.close()
 
 
+def _buttons(blocks: list[dict[str, Any]]) -> list[str]:
+    return [
+        e["text"]["text"]
+        for b in blocks
+        for e in b.get("elements", [])
+        if e.get("type") == "button"
+    ]
+
+
+def _updates_of(slack: SlackDriver, message: dict[str, Any]) -> list[dict[str, Any]]:
+    """chat.update calls on that message, with the blocks they set."""
+    return [u.params for u in slack.fake.of("chat.update") if u.params["ts"] == message["ts"]]
+
+
+async def _posted_to(slack: SlackDriver, channel: str, count: int = 1) -> list[dict[str, Any]]:
+    """Messages Slack delivered to a channel (the outbox may address a DM by user id)."""
+
+    def delivered() -> list[dict[str, Any]]:
+        return [
+            {**c.params, "channel": c.response["channel"], "ts": c.response["ts"]}
+            for c in slack.fake.of("chat.postMessage")
+            if c.response.get("ok") and c.response.get("channel") == channel
+        ]
+
+    await slack.fake.wait_until(lambda: len(delivered()) >= count)
+    return delivered()
+
+
 async def test_slash_command_alone_opens_the_log_form_and_the_modal_saves_an_action(
     slack: SlackDriver, slack_settings: Settings
 ) -> None:
@@ -31,9 +61,11 @@ async def test_slash_command_alone_opens_the_log_form_and_the_modal_saves_an_act
     [opened] = await slack.fake.wait_for("views.open")
     view = opened.params["view"]
     assert view["type"] == "modal" and view["callback_id"] == "log-action"
-    assert view["title"]["text"] == "Log an extra-mile action"
-    block_ids = [b.get("block_id") for b in view["blocks"] if b["type"] == "input"]
-    assert block_ids[:4] == ["occurred_on", "customer_need", "offer_item", "extra"]
+    assert view["title"]["text"] == "Log an extra mile"
+    inputs = [b for b in view["blocks"] if b["type"] == "input"]
+    # One screen of four inputs (issue 16); the details come after saving.
+    assert [b["block_id"] for b in inputs] == ["extra", "customer_need", "result", "occurred_on"]
+    assert [b.get("optional", False) for b in inputs] == [False, False, True, True]
 
     response = await slack.submit_view(
         ASHA,
@@ -41,32 +73,33 @@ async def test_slash_command_alone_opens_the_log_form_and_the_modal_saves_an_act
         {
             "occurred_on": "2026-11-20",
             "customer_need": "Needed a heavy TV carried",
-            "offer_item": "carry-out",
             "extra": "Carried it and strapped it in",
-            "status": "done",
-            "context": "busy",
-            "approach": "initiative",
-            "customer_aware": "yes",
             "result": "She was delighted",
         },
     )
     assert response.status == 200
-    assert await response.text() == ""  # closes the modal
-    [review] = await slack.fake.wait_for("chat.postMessage")
-    assert review.params["channel"] == "D0ASHA01"
-    assert "Check before I save it" in all_text(review.params["blocks"])
+    assert await response.text() == ""  # closes the modal: saved on submit
+    [saved] = await _posted_to(slack, "D0ASHA01")
+    assert "Saved: your 1st extra-mile action" in all_text(saved["blocks"])
     assert [c.params["users"] for c in slack.fake.of("conversations.open")] == [ASHA]
-
-    await slack.click(ASHA, slack.posted(), "Save")
-    [_, saved] = await slack.fake.wait_for("chat.postMessage", 2)
-    assert "Saved: your 1st extra-mile action" in all_text(saved.params["blocks"])
     [action] = await _actions(slack_settings)
     assert action.extra == "Carried it and strapped it in" and action.person_id == "asha"
-    # The clicked review card loses its buttons and shows the choice.
-    [update] = await slack.fake.wait_for("chat.update")
-    assert not [b for b in update.params["blocks"] if b["type"] == "actions"]
-    assert "✓ Save" in all_text(update.params["blocks"])
-    # The DM channel was opened once and remembered.
+    assert str(action.occurred_on) == "2026-11-20" and action.result == "She was delighted"
+
+    # A detail is one tap, saved at once: the clicked card is updated in place.
+    assert "Busy time" in _buttons(saved["blocks"])
+    await slack.click(ASHA, saved, "Busy time")
+    await slack.fake.wait_until(lambda: bool(_updates_of(slack, saved)))
+    [update] = _updates_of(slack, saved)
+    assert update["channel"] == "D0ASHA01"
+    assert "The situation" in all_text(update["blocks"])
+    assert "What was the situation?" not in all_text(update["blocks"])
+    assert "Busy time" not in _buttons(update["blocks"])
+    assert "My own initiative" in _buttons(update["blocks"])  # the rest still one tap away
+    [action] = await _actions(slack_settings)
+    assert action.context == "busy"
+    # No new message for a tap, and the DM channel was opened once and remembered.
+    assert len(await _posted_to(slack, "D0ASHA01")) == 1
     assert len(slack.fake.of("conversations.open")) == 1
 
 
@@ -91,32 +124,94 @@ async def test_modal_errors_come_back_on_the_right_fields(slack: SlackDriver) ->
     assert slack.fake.of("chat.postMessage") == []
 
 
-async def test_quick_log_by_command_then_answers_in_the_dm(
+async def test_quick_log_by_command_saves_at_once_and_the_rest_is_taps(
     slack: SlackDriver, slack_settings: Settings
 ) -> None:
+    """The quick path (issue 16): one line saved at once; the customer's need, how it went
+    and the details are then taps on the saved card (they were seven questions)."""
     await slack.command(ASHA, "log carried bags to the car &amp; loaded them")
-    [question] = await slack.fake.wait_for("chat.postMessage")
-    assert "What did the customer need or expect? (1 of 7)" in all_text(question.params["blocks"])
-    await slack.dm(ASHA, "Had a bad back")
-    await slack.fake.wait_for("chat.postMessage", 2)
-    await slack.click(ASHA, slack.posted(), "Help to the car with bulky items on request")
-    await slack.fake.wait_for("chat.postMessage", 3)
-    await slack.click(ASHA, slack.posted(), "I did it")
-    await slack.fake.wait_for("chat.postMessage", 4)
-    await slack.click(ASHA, slack.posted(), "A busy time")
-    await slack.fake.wait_for("chat.postMessage", 5)
-    await slack.click(ASHA, slack.posted(), "My own initiative")
-    await slack.fake.wait_for("chat.postMessage", 6)
-    await slack.click(ASHA, slack.posted(), "Yes")
-    await slack.fake.wait_for("chat.postMessage", 7)
-    await slack.dm(ASHA, "Her back felt better already")
-    await slack.fake.wait_for("chat.postMessage", 8)
-    assert "Check before I save it" in all_text(slack.posted()["blocks"])
-    await slack.click(ASHA, slack.posted(), "Save")
-    await slack.fake.wait_for("chat.postMessage", 9)
+    [saved] = await _posted_to(slack, "D0ASHA01")
+    assert "Saved: your 1st extra-mile action" in all_text(saved["blocks"])
     [action] = await _actions(slack_settings)
     assert action.extra == "carried bags to the car & loaded them"
-    assert action.status == "done" and action.result == "Her back felt better already"
+    assert action.status == "done" and action.customer_need == ""
+
+    # Each tap updates the card it was made on; the next tap is on that updated card.
+    card = saved
+    for label in ("Busy time", "My own initiative", "Yes"):
+        before = len(_updates_of(slack, saved))
+        await slack.click(ASHA, card, label)
+        await slack.fake.wait_until(lambda n=before: len(_updates_of(slack, saved)) > n)
+        card = {**_updates_of(slack, saved)[-1], "ts": saved["ts"]}
+    assert "Help to the car with bulky items on…" in _buttons(card["blocks"])
+    await slack.click(ASHA, card, "Help to the car with bulky items on…")
+    await slack.fake.wait_until(lambda: len(_updates_of(slack, saved)) == 4)
+    card = {**_updates_of(slack, saved)[-1], "ts": saved["ts"]}
+    assert "All the details are in" in all_text(card["blocks"])
+
+    # The customer's need (and how it went) is a short modal away.
+    await slack.click(ASHA, card, "Add the customer's need")
+    [opened] = await slack.fake.wait_for("views.open")
+    response = await slack.submit_view(
+        ASHA,
+        opened.params["view"],
+        {"customer_need": "Had a bad back", "result": "Her back felt better already"},
+    )
+    assert await response.text() == ""
+    [action] = await _actions(slack_settings)
+    assert (action.context, action.approach, action.customer_aware) == ("busy", "initiative", True)
+    assert action.offer_item_id == "carry-out" and action.customer_need == "Had a bad back"
+    assert action.result == "Her back felt better already"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: the saved card reaches Slack inside a turn's Replies, whose cards' keys "
+    "adapters/slack/messenger.py (_remember_copy) never records; so the CardUpdate that "
+    "answers the customer's-need modal finds no copy to edit, and nothing is shown",
+)
+async def test_the_customers_need_from_its_modal_updates_the_saved_card(
+    slack: SlackDriver, slack_settings: Settings
+) -> None:
+    await slack.command(ASHA, "log carried bags to the car and loaded them")
+    [saved] = await _posted_to(slack, "D0ASHA01")
+    await slack.click(ASHA, saved, "Add the customer's need")
+    [opened] = await slack.fake.wait_for("views.open")
+    response = await slack.submit_view(
+        ASHA, opened.params["view"], {"customer_need": "Had a bad back"}
+    )
+    assert await response.text() == ""
+    [action] = await _actions(slack_settings)
+    assert action.customer_need == "Had a bad back"
+    # The saved card itself shows the need now: updated in place, no new message.
+    await slack.fake.wait_until(lambda: bool(_updates_of(slack, saved)), within=3)
+    assert "Had a bad back" in all_text(_updates_of(slack, saved)[-1]["blocks"])
+    assert "Add the customer's need" not in _buttons(_updates_of(slack, saved)[-1]["blocks"])
+    assert len(await _posted_to(slack, "D0ASHA01")) == 1
+
+
+async def test_slash_command_with_a_line_saves_it_at_once(
+    slack: SlackDriver, slack_settings: Settings
+) -> None:
+    await slack.command(ASHA, "gave her a £15 voucher yesterday, took 20 min")
+    [saved] = await _posted_to(slack, "D0ASHA01")
+    assert "Saved: your 1st extra-mile action" in all_text(saved["blocks"])
+    assert slack.fake.of("views.open") == []  # no form: one message, nothing more typed
+    [action] = await _actions(slack_settings)
+    assert (str(action.cost), action.minutes) == ("15.00", 20)
+
+
+async def test_a_dm_that_reads_as_a_deed_is_saved_and_chat_is_not(
+    slack: SlackDriver, slack_settings: Settings
+) -> None:
+    await slack.dm(ASHA, "Yesterday I carried a TV to a lady's car")
+    [saved] = await _posted_to(slack, "D0ASHA01")
+    assert "Saved: your 1st extra-mile action" in all_text(saved["blocks"])
+    await slack.dm(ASHA, "thanks a lot for that")
+    [_, chat] = await _posted_to(slack, "D0ASHA01", 2)
+    assert "Saved" not in all_text(chat["blocks"])
+    [action] = await _actions(slack_settings)
+    assert action.extra == "I carried a TV to a lady's car"
 
 
 @pytest.mark.parametrize(

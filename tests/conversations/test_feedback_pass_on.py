@@ -13,8 +13,11 @@ from bot.messages import ButtonClick, Card, Refusal, Text
 from storage.tables import ActionRow, OutboxRow
 from storage.uow import UnitOfWork
 from tests.conftest import NOW
-from tests.conversations.test_log_action import FORM
 from tests.fakes.chat import Chat, text_of
+from tests.fakes.deeds import DETAILS, log_deed
+
+# Every detail tapped after saving, as the old form held them.
+FULL_DETAILS = DETAILS | {"offer": "not-covered"}
 
 
 async def _outbox(engine: Engine) -> list[OutboxRow]:
@@ -30,9 +33,7 @@ async def _to(engine: Engine, person: str) -> str:
 
 async def _log_done(engine: Engine, person: str = "asha") -> Chat:
     chat = Chat(engine, person)
-    await chat.say("log")
-    await chat.submit(**(FORM | {"occurred_on": "today"}))
-    await chat.click("Save")
+    await log_deed(chat, FULL_DETAILS, occurred_on="today")
     return chat
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlmodel import select
 
@@ -10,22 +11,65 @@ from adapters.state import RUNTIME
 from app.jobs import run_job
 from storage.tables import ActionRow, CustomerFeedbackRow
 from storage.uow import UnitOfWork
-from tests.adapters.slack.test_slack_approvals import _wait_for_post
-from tests.adapters.teams.test_teams_approvals import SAMS_CHATS, _card_sent
+from tests.fakes.fake_connector import ConnectorCall
 from tests.fakes.slack_harness import SlackDriver, all_text
-from tests.fakes.teams_harness import ASHA, TeamsDriver, action_titled, assert_valid_card, card_text
+from tests.fakes.teams_harness import (
+    ASHA,
+    SAM,
+    TeamsDriver,
+    action_titled,
+    assert_valid_card,
+    card_text,
+)
 
+# The deed form (issue 16): four inputs, saved on submit; the date left as today.
 DONE = {
     "occurred_on": "",
     "customer_need": "Needed a gift wrapped",
-    "offer_item": "gift-wrap",
     "extra": "Wrapped it free while the desk was shut",
-    "status": "done",
-    "context": "let_down",
-    "approach": "initiative",
-    "customer_aware": "yes",
     "result": "She made her train",
 }
+SAMS_CHATS = (SAM["aadObjectId"], SAM["id"])  # the chat the bot opened, the one Sam writes in
+
+
+def _posts_to(slack: SlackDriver, channel: str) -> list[dict[str, Any]]:
+    """Messages posted to a channel, with the channel Slack's answer names."""
+    return [
+        {**c.params, "channel": c.response.get("channel"), "ts": c.response.get("ts")}
+        for c in slack.fake.of("chat.postMessage")
+        if c.response.get("channel") == channel
+    ]
+
+
+async def _wait_for_post(slack: SlackDriver, channel: str, text: str) -> dict[str, Any]:
+    for _ in range(100):
+        for post in reversed(_posts_to(slack, channel)):
+            if text in all_text(post["blocks"]):
+                return post
+        await slack.fake.wait_for(
+            "chat.postMessage", len(slack.fake.of("chat.postMessage")) + 1, within=5
+        )
+    raise AssertionError(f"nothing with {text!r} posted to {channel}")
+
+
+async def _card_sent(
+    teams: TeamsDriver, conversation: str | tuple[str, ...], text: str, within: float = 5.0
+) -> tuple[ConnectorCall, dict[str, Any]]:
+    """The first card containing `text` sent to a conversation, waiting as calls arrive."""
+    parts = (conversation,) if isinstance(conversation, str) else conversation
+    found: list[tuple[ConnectorCall, dict[str, Any]]] = []
+
+    def sent() -> bool:
+        for call in reversed(teams.connector.sent()):
+            if any(part in call.conversation_id for part in parts):
+                for card in teams.connector.cards(call):
+                    if text in card_text(card):
+                        found.append((call, card))
+                        return True
+        return False
+
+    await teams.connector.wait_until(sent, within)
+    return found[0]
 
 
 async def _follow_up_job(app: object, days: int) -> str:
@@ -81,9 +125,9 @@ async def test_slack_message_shortcut_praise_reaches_supervisor_and_channel(
 async def test_slack_follow_up_asked_and_answered(slack: SlackDriver) -> None:
     await slack.command("U0ASHA01", "")
     [opened] = await slack.fake.wait_for("views.open")
-    await slack.submit_view("U0ASHA01", opened.params["view"], DONE)
-    review = await _wait_for_post(slack, "D0ASHA01", "Check before I save it")
-    await slack.click("U0ASHA01", review, "Save")
+    assert opened.params["view"]["callback_id"] == "log-action"
+    response = await slack.submit_view("U0ASHA01", opened.params["view"], DONE)
+    assert await response.text() == ""  # saved on submit: no review to click through
     await _wait_for_post(slack, "D0ASHA01", "Saved: your 1st")
     app = slack.client.server.app
     assert await _follow_up_job(app, 2) == "asked 0"
@@ -146,9 +190,7 @@ async def test_teams_feedback_praise_reaches_supervisor_and_channel(teams: Teams
 async def test_teams_follow_up_asked_and_answered(teams: TeamsDriver) -> None:
     await teams.say(ASHA, "log")
     await teams.connector.wait_for_sent()
-    await teams.execute(ASHA, action_titled(teams.last_card(), "Next"), DONE)
-    _, review = await _card_sent(teams, ASHA["id"], "Check before I save it")
-    await teams.execute(ASHA, action_titled(review, "Save"))
+    await teams.execute(ASHA, action_titled(teams.last_card(), "Save"), DONE)
     await _card_sent(teams, ASHA["id"], "Saved: your 1st")
     assert await _follow_up_job(teams.client.server.app, 3) == "asked 1"
     _, ask = await _card_sent(teams, ASHA["id"], "Did the customer notice?")

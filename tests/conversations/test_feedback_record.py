@@ -11,6 +11,7 @@ from bot.messages import QuotedMessage
 from storage.tables import CustomerFeedbackRow
 from storage.uow import UnitOfWork
 from tests.fakes.chat import Chat, text_of
+from tests.fakes.deeds import log_deed
 
 
 async def _stored(engine: Engine) -> list[CustomerFeedbackRow]:
@@ -34,19 +35,19 @@ def test_redaction(said: str, stored: str) -> None:
 
 async def test_feedback_is_saved_redacted_and_shown_as_stored(engine: Engine) -> None:
     chat = Chat(engine, "asha")
-    await chat.say("log")
-    await chat.submit(
+    await log_deed(
+        chat,
+        {
+            "context": "busy",
+            "approach": "initiative",
+            "customer_aware": "yes",
+            "offer": "gift-wrap",
+        },
         occurred_on="today",
         customer_need="Needed a parcel wrapped",
-        offer_item="gift-wrap",
         extra="Wrapped it free",
-        status="done",
-        context="busy",
-        approach="initiative",
-        customer_aware="yes",
         result="Happy",
     )
-    await chat.click("Save")
     await chat.say("feedback")
     action_choice = chat.form.fields[0].options[0]
     assert "Wrapped it free" in action_choice.label

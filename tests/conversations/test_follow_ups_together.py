@@ -14,8 +14,8 @@ from bot.messages import Card
 from storage.tables import ActionRow, OutboxRow
 from storage.uow import UnitOfWork
 from tests.conftest import NOW
-from tests.conversations.test_log_action import FORM
 from tests.fakes.chat import Chat
+from tests.fakes.deeds import log_deed
 
 DEEDS = (
     "Rang the bus depot, who had it",
@@ -34,9 +34,7 @@ async def _asks(engine: Engine, person: str) -> list[Card]:
 async def test_three_follow_ups_due_at_once_come_as_one_message(engine: Engine) -> None:
     chat = Chat(engine, "asha")
     for extra in DEEDS:
-        await chat.say("log")
-        await chat.submit(**(FORM | {"occurred_on": "today", "extra": extra}))
-        await chat.click("Save")
+        await log_deed(chat, occurred_on="today", extra=extra)
     report = await run_job(
         "follow-up", org=engine.org, database=engine.database, at=NOW + timedelta(days=3)
     )
@@ -67,9 +65,7 @@ async def test_three_follow_ups_due_at_once_come_as_one_message(engine: Engine) 
 
 async def test_a_single_follow_up_keeps_its_own_card(engine: Engine) -> None:
     chat = Chat(engine, "asha")
-    await chat.say("log")
-    await chat.submit(**(FORM | {"occurred_on": "today"}))
-    await chat.click("Save")
+    await log_deed(chat, occurred_on="today")
     await run_job("follow-up", org=engine.org, database=engine.database, at=NOW + timedelta(3))
     [card] = await _asks(engine, "asha")
     assert card.title == "How did it go?" and [b.label for b in card.buttons] == ["Tell me"]

@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 from sqlmodel import col, select
 
-from bot.engine import Engine
 from bot.domain.practice_matching import method_in_use
 from bot.domain.practice_threshold import fit_threshold
+from bot.engine import Engine
 from bot.features.nominations.titles import MAX_TITLE, phrase, title_for
 from bot.messages import ButtonClick, FieldKind, FormSubmission, Refusal, Sender
 from storage.actions import add_action

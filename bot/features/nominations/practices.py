@@ -42,6 +42,7 @@ NOT_YOURS = "That choice is for the person who logged the action."
 RECORDED = "That's recorded already. Thank you!"
 UNKNOWN = "I don't recognise that choice."
 BUTTONS = 3
+CHOICES = 100  # in the select, "none of these" included (Slack shows no more)
 WHY = (
     "Picking one helps spot what works again and again; it could become part of our routine offer."
 )
@@ -142,7 +143,7 @@ async def open_choice(turn: Turn, form: FormId) -> list[Outbound]:
         return [found]
     extra, ranked = found
     options = (
-        *(Choice(str(r.practice_id), r.title) for r in ranked),
+        *(Choice(str(r.practice_id), r.title) for r in ranked[: CHOICES - 1]),
         Choice(NEW_CHOICE, "None of these: it's something new"),
     )
     return [

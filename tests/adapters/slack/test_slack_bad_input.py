@@ -148,38 +148,24 @@ async def test_a_stranger_opening_app_home_sees_the_same(slack: SlackDriver) -> 
 
 
 async def test_markup_typed_by_a_person_never_pings_or_links(slack: SlackDriver) -> None:
+    """What a person typed shows as they typed it on the saved card (issue 16: a one-line
+    deed is saved at once; this was the review card) and on its every update."""
     text = "<!channel> <!here> <@U0SAM001> <https://evil.example|click> & 🎉 مرحبا"
     await slack.dm(ASHA, f"log {text}".replace("<", "&lt;").replace(">", "&gt;"))
-    await slack.fake.wait_for("chat.postMessage")
-    await slack.dm(ASHA, "Needed help")
-    await slack.fake.wait_for("chat.postMessage", 2)
-    for label in (
-        "Not covered by our routine offer",
-        "It's an idea I propose",
-        "A quiet time",
-        "My own initiative",
-        "0",
-        "5",
-        "Yes",
-        "Yes",
-        "Yes",
-        "No",
-    ):
-        count = len(slack.fake.of("chat.postMessage"))
-        if label.isdigit():
-            await slack.dm(ASHA, label)  # the cost, then the minutes, are typed
-        else:
-            await slack.click(ASHA, slack.posted(), label)
-        await slack.fake.wait_for("chat.postMessage", count + 1)
-    review = slack.posted()
-    rendered = json.dumps(review["blocks"]) + review["text"]
-    for markup in ("<!channel>", "<!here>", "<@U0SAM001>", "<https://"):
-        assert markup not in rendered
-    assert "&lt;!channel&gt; &lt;!here&gt; &lt;@U0SAM001&gt;" in all_text(review["blocks"])
-    assert "🎉 مرحبا" in all_text(review["blocks"])
-    sections = [b for b in review["blocks"] if b["type"] == "section"]
-    assert all(b["text"].get("verbatim") is True for b in sections)
-    assert slack.fake.of("chat.postMessage")[-1].params["unfurl_links"] in (False, "0", "false")
+    [posted] = await slack.fake.wait_for("chat.postMessage")
+    saved = slack.posted()
+    assert "Saved: your 1st extra-mile action" in all_text(saved["blocks"])
+    await slack.click(ASHA, saved, "Quiet time")  # a detail tap: the card is edited
+    [update] = await slack.fake.wait_for("chat.update")
+    for card in (saved, update.params):
+        rendered = json.dumps(card["blocks"]) + card["text"]
+        for markup in ("<!channel>", "<!here>", "<@U0SAM001>", "<https://"):
+            assert markup not in rendered
+        assert "&lt;!channel&gt; &lt;!here&gt; &lt;@U0SAM001&gt;" in all_text(card["blocks"])
+        assert "🎉 مرحبا" in all_text(card["blocks"])
+        sections = [b for b in card["blocks"] if b["type"] == "section"]
+        assert all(b["text"].get("verbatim") is True for b in sections)
+    assert posted.params["unfurl_links"] in (False, "0", "false")
 
 
 def test_escape_only_touches_slack_control_characters() -> None:

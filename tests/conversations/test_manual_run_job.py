@@ -12,17 +12,15 @@ from app import cli
 from app.jobs import run_job
 from bot.engine import Engine
 from bot.settings import EXAMPLE_ORG_FILE
-from tests.conversations.test_log_action import FORM
 from tests.fakes.chat import Chat
+from tests.fakes.deeds import log_deed
 
 WEDNESDAY = datetime(2026, 11, 25, 14, 0, tzinfo=UTC)  # two days after Monday's 09:30
 
 
 async def test_by_hand_on_a_wednesday_the_weeks_prompt_goes_out(engine: Engine) -> None:
     chat = Chat(engine, "asha")  # logs an action at the test clock's now (Sun 22 Nov 15:00)
-    await chat.say("log")
-    await chat.submit(**FORM)
-    await chat.click("Save")
+    await log_deed(chat)
     database = engine.database
     # The scheduler's catch-up, two days late, still sends nothing.
     late = await run_job("weekly-prompt", org=engine.org, database=database, at=WEDNESDAY)

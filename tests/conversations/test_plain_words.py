@@ -10,9 +10,9 @@ from datetime import datetime
 from bot.engine import Engine
 from bot.features.digest.report import said_duration
 from bot.features.prompts.flow import opening
-from tests.conversations.test_log_action import FORM
 from tests.conversations.test_nominations import ENOUGH, _maria_card, nominated, seed_practice
 from tests.fakes.chat import Chat, text_of
+from tests.fakes.deeds import DEED, DETAILS, tap_detail
 
 CODES = re.compile(r"\b(P1[0-4]|P[1-9]|K[1-9])\b|\(K\d\)|Evidence for")
 
@@ -20,10 +20,18 @@ CODES = re.compile(r"\b(P1[0-4]|P[1-9]|K[1-9])\b|\(K\d\)|Evidence for")
 async def test_saving_a_deed_shows_no_criteria_codes(engine: Engine) -> None:
     chat = Chat(engine, "asha")
     await chat.say("log")
-    await chat.submit(**FORM)
-    saved = await chat.click("Save")
+    saved = await chat.submit(**DEED)
     assert "Saved: your 1st extra-mile action" in saved
     assert not CODES.search(saved), saved
+    # Nor the card as each detail is tapped, up to every detail in.
+    for detail, value in (DETAILS | {"offer": "not-covered"}).items():
+        updated = await tap_detail(chat, detail, value)
+        assert not CODES.search(updated), updated
+    assert "All the details are in" in updated
+    # Nor a deed saved from one line.
+    line = await chat.say("log carried her shopping to the car in the rain")
+    assert "Saved: your 2nd extra-mile action" in line
+    assert not CODES.search(line), line
 
 
 async def test_the_managers_nomination_card_shows_no_criteria_codes(engine: Engine) -> None:

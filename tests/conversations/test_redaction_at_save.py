@@ -7,9 +7,9 @@ from sqlmodel import select
 from bot.engine import Engine
 from storage.tables import ActionRow, FeasibilityRequestRow
 from storage.uow import UnitOfWork
-from tests.conversations.test_approvals import IDEA, OVER_AUTHORITY, sams_card
-from tests.conversations.test_log_action import FORM
+from tests.conversations.test_approvals import sams_card
 from tests.fakes.chat import Chat
+from tests.fakes.deeds import log_deed, propose_idea
 
 TYPED = {
     "customer_need": "Mrs J Brown (07700 900123.) needed her parcel at 12 Acacia Avenue",
@@ -25,23 +25,37 @@ async def _rows(engine: Engine, table: type) -> list:  # type: ignore[type-arg]
 
 async def test_a_logged_action_is_stored_without_the_customer_s_details(engine: Engine) -> None:
     chat = Chat(engine, "asha")
-    await chat.say("log")
-    await chat.submit(**(FORM | TYPED))
-    assert "Saved: your 1st" in await chat.click("Save")
+    saved = await log_deed(chat, **TYPED)
+    assert "Saved: your 1st" in saved
+    assert "07700" not in saved and "4111" not in saved  # the card shows what was stored
     [row] = await _rows(engine, ActionRow)
     assert row.customer_need == "[name] ([phone].) needed her parcel at [address]"
     assert row.extra == "Drove it round; she paid by card [card number]."
     assert row.result == "She wrote to [email] to say thanks, ring [phone]."
 
 
+async def test_a_one_line_deed_and_its_need_added_later_are_stored_redacted(
+    engine: Engine,
+) -> None:
+    chat = Chat(engine, "asha")
+    saved = await chat.say("log " + TYPED["extra"])
+    assert "Saved: your 1st" in saved and "4111" not in saved
+    await chat.click("Add the customer's need")
+    await chat.submit(customer_need=TYPED["customer_need"], result=TYPED["result"])
+    [row] = await _rows(engine, ActionRow)
+    assert row.extra == "Drove it round; she paid by card [card number]."
+    assert row.customer_need == "[name] ([phone].) needed her parcel at [address]"
+    assert row.result == "She wrote to [email] to say thanks, ring [phone]."
+
+
 async def test_an_idea_and_its_explanation_are_stored_and_sent_redacted(engine: Engine) -> None:
     chat = Chat(engine, "asha")
-    await chat.say("log")
-    await chat.submit(**(IDEA | {"customer_need": TYPED["customer_need"]}))
-    await chat.submit(
-        **(OVER_AUTHORITY | {"explanation": "She's at SW1A  1AA; call 020 7946 0958."})
+    sent = await propose_idea(
+        chat,
+        customer_need=TYPED["customer_need"],
+        explanation="She's at SW1A  1AA; call 020 7946 0958.",
     )
-    assert "Sent to Sam Okafor" in await chat.click("Save")
+    assert "Sent to Sam Okafor" in sent
     [action] = await _rows(engine, ActionRow)
     assert action.customer_need == "[name] ([phone].) needed her parcel at [address]"
     [request] = await _rows(engine, FeasibilityRequestRow)
@@ -60,9 +74,7 @@ async def test_a_follow_up_note_is_stored_redacted(engine: Engine) -> None:
     from tests.conversations.test_approvals import outbox_for
 
     chat = Chat(engine, "asha")
-    await chat.say("log")
-    await chat.submit(**(FORM | {"occurred_on": "today"}))
-    await chat.click("Save")
+    await log_deed(chat, occurred_on="today")
     await run_job("follow-up", org=engine.org, database=engine.database, at=NOW + timedelta(3))
     asks = [m for m in await outbox_for(engine, "asha") if isinstance(m, Card)]
     chat.last = [asks[-1]]

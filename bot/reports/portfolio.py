@@ -5,7 +5,6 @@ CU801 evidence requirements checked off. Printable HTML, and PDF from the same H
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -20,8 +19,8 @@ from bot.domain.actions import (
     Approach,
     Context,
     RequestStatus,
-    Sentiment,
 )
+from bot.domain.evidence import criteria_met
 from bot.domain.names import person_name
 from bot.domain.org import Organisation, Person
 from bot.domain.records import ActionRecord
@@ -160,30 +159,8 @@ def _star(scene: Scene, number: int, action: ActionRecord) -> Star:
             for f in action.feedback
         ),
         follow_up=_follow_up(action),
-        criteria=_criteria(action, offer),
+        criteria=criteria_met(action, offer),
     )
-
-
-# Which performance criteria an action evidences: each rule's codes, if it holds of the
-# action (and the routine offer item it went beyond, if any). Every action shows P2 and P4.
-_CRITERIA: tuple[tuple[tuple[str, ...], Callable[[ActionRecord, str | None], bool]], ...] = (
-    (("P1", "P3"), lambda _, offer: bool(offer)),
-    (("P5", "P10"), lambda action, _: action.status in CARRIED_OUT),
-    (("P11",), lambda action, _: bool(action.customer_aware)),
-    (("P6", "P7", "P8"), lambda action, _: action.cost is not None),
-    (("P9",), lambda action, _: action.request is not None),
-    (("P12", "P8"), lambda action, _: action.affected_others is not None),
-    (("P13",), lambda action, _: any(f.sentiment == Sentiment.POSITIVE for f in action.feedback)),
-    (("P14",), lambda action, _: bool(action.feedback) or action.customer_noticed is not None),
-)
-
-
-def _criteria(action: ActionRecord, offer: str | None) -> tuple[str, ...]:
-    codes = {"P2", "P4"}
-    for rule_codes, holds in _CRITERIA:
-        if holds(action, offer):
-            codes.update(rule_codes)
-    return tuple(sorted(codes, key=lambda c: (c[0], int(c[1:]))))
 
 
 def _feasibility(action: ActionRecord) -> str:

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from bot.context import Turn
 from bot.domain.actions import NOT_COVERED, AffectedOthers, LoggedAction
+from bot.domain.evidence import criteria_met
 from bot.domain.org import Role
 from bot.domain.records import FeedbackLine
 from bot.domain.text import shorten
@@ -16,6 +17,7 @@ from bot.routes import ActionId, RouteTable
 from storage.actions import recent_actions
 from storage.feedback import feedback_on
 from storage.people import adopted_offer
+from storage.portfolio import portfolio_data
 
 
 class Menu(ActionId):
@@ -117,23 +119,48 @@ async def show_mine(turn: Turn) -> list[Outbound]:
             )
         ]
     feedback = await feedback_on(turn.uow, [a.id for a in actions])
+    # Criteria codes are for learners, in their own view: nobody else is shown them.
+    criteria = await _criteria_met(turn) if turn.person.learner else {}
     return [
         Card(
             title="Your recent extra-mile actions",
-            fields=tuple(_summary(turn, a, feedback.get(a.id, [])) for a in actions),
+            fields=tuple(
+                _summary(turn, a, feedback.get(a.id, []), criteria.get(a.id, ())) for a in actions
+            ),
             buttons=(Button("Log another", Menu.LOG, style=ButtonStyle.PRIMARY),),
         )
     ]
 
 
-def _summary(turn: Turn, action: LoggedAction, feedback: list[FeedbackLine]) -> CardField:
-    """One action as a line of the list, with its feedback and follow-up (P12-P14)."""
+async def _criteria_met(turn: Turn) -> dict[int, tuple[str, ...]]:
+    """The criteria each of the person's actions gives evidence for, as their portfolio
+    reckons them (from its records: the request, the feedback, the follow-up)."""
+    data = await portfolio_data(turn.uow, turn.person.id)
+    return {
+        record.id: criteria_met(record, _offer_title(turn, record.offer_item_id))
+        for record in data.actions
+    }
+
+
+def _offer_title(turn: Turn, offer_item_id: str) -> str | None:
+    """The routine offer item an action went beyond; None if it was not in the offer."""
+    item = turn.org.offer_item(offer_item_id)
+    return item.title if item is not None and offer_item_id != NOT_COVERED else None
+
+
+def _summary(
+    turn: Turn,
+    action: LoggedAction,
+    feedback: list[FeedbackLine],
+    criteria: tuple[str, ...] = (),
+) -> CardField:
+    """One action as a line of the list, with its feedback and follow-up (P12-P14), and
+    for a learner the criteria its evidence meets."""
     when = action.occurred_on.strftime("%a %d %b")
-    item = turn.org.offer_item(action.offer_item_id)
-    beyond = (
-        "not in our offer" if action.offer_item_id == NOT_COVERED or item is None else item.title
-    )
+    beyond = _offer_title(turn, action.offer_item_id) or "not in our offer"
     lines = [f"{shorten(action.extra, 140)} (beyond: {shorten(beyond, 60)})"]
+    if criteria:
+        lines.append("Evidence for " + ", ".join(criteria))
     for line in feedback[-2:]:
         quote = f": “{shorten(line.words, 80)}”" if line.words else ""
         lines.append(f"Feedback ({line.sentiment}){quote}")

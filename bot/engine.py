@@ -210,16 +210,30 @@ async def _queue(
             queued.append(reply)
         else:
             rest.append(reply)
-    if queued:
+    for index, message in enumerate(_messages(queued)):
         await Notifier(uow, clock.now()).person(
             person.id,
-            Replies(tuple(queued)),
+            message,
             "reply",
             inbound.event_key,
             *part,
+            *((f"part{index}",) if index else ()),
             platform=inbound.sender.platform,
         )
     return rest
+
+
+def _messages(queued: list[Text | Card | Form | Document]) -> list[Replies]:
+    """The answers as few messages as can be: together, except that a card a later
+    CardUpdate will replace (it has a `card_key`) is a message of its own, so that
+    replacing it replaces nothing else."""
+    groups: list[list[Text | Card | Form | Document]] = [[]]
+    for item in queued:
+        if isinstance(item, Card) and item.card_key:
+            groups += [[item], []]
+        else:
+            groups[-1].append(item)
+    return [Replies(tuple(group)) for group in groups if group]
 
 
 async def _keep_address(uow: UnitOfWork, person: Person, inbound: Inbound) -> None:

@@ -228,3 +228,9 @@ def opened(messages: Iterable[Outbound]) -> list[Outbound]:
         for message in messages
         for item in (message.items if isinstance(message, Replies) else (message,))
     ]
+
+
+def card_keys(message: Outbound) -> list[str]:
+    """The keys of the cards in `message` that a later CardUpdate may replace."""
+    cards = [m.card if isinstance(m, CardUpdate) else m for m in opened([message])]
+    return [card.card_key for card in cards if isinstance(card, Card) and card.card_key]

@@ -22,7 +22,7 @@ from adapters.slack.client import (
 )
 from bot.delivery.messenger import DeliveryStore, RetryLater, Undeliverable
 from bot.domain.org import Person
-from bot.messages import Card, CardUpdate, Document, Outbound, Replies, opened
+from bot.messages import CardUpdate, Document, Outbound, Replies, card_keys, opened
 
 # Slack errors that will not get better by trying again.
 PERMANENT = frozenset(
@@ -152,8 +152,7 @@ class SlackMessenger:
         self, person: Person, message: Outbound, channel: str, ts: str
     ) -> None:
         """Where a card now is in someone's DM, so its later states replace it."""
-        key = message.card_key if isinstance(message, Card | CardUpdate) else None
-        if key:
+        for key in card_keys(message):
             await self._store.remember_posted(
                 key, person.id, PLATFORM, {"channel": channel, "ts": ts}
             )

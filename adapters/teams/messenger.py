@@ -16,7 +16,7 @@ from adapters.teams.references import find_any_chat, find_reference, remember_re
 from adapters.teams.translate import PLATFORM
 from bot.delivery.messenger import DeliveryStore, RetryLater, Undeliverable
 from bot.domain.org import Person
-from bot.messages import Card, CardUpdate, Outbound
+from bot.messages import CardUpdate, Outbound, card_keys
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ class TeamsMessenger:
         return bool(copies)
 
     async def _post(self, person: Person, message: Outbound) -> None:
-        key = message.card_key if isinstance(message, Card | CardUpdate) else None
+        key = next(iter(card_keys(message)), None)
 
         async def deliver(context: TurnContext) -> None:
             await remember_reference(self._store, person.id, context.activity)

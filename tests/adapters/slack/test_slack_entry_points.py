@@ -164,12 +164,6 @@ async def test_quick_log_by_command_saves_at_once_and_the_rest_is_taps(
     assert action.result == "Her back felt better already"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the saved card reaches Slack inside a turn's Replies, whose cards' keys "
-    "adapters/slack/messenger.py (_remember_copy) never records; so the CardUpdate that "
-    "answers the customer's-need modal finds no copy to edit, and nothing is shown",
-)
 async def test_the_customers_need_from_its_modal_updates_the_saved_card(
     slack: SlackDriver, slack_settings: Settings
 ) -> None:

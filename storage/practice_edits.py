@@ -4,6 +4,7 @@ of its own."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -16,10 +17,16 @@ from storage.tables import ActionRow, NominationRow, PracticeRow
 from storage.uow import UnitOfWork
 
 
-class Merged(StrEnum):
+class Outcome(StrEnum):
     DONE = "done"
     MISSING = "missing"  # either practice is gone (merged meanwhile), or the same one twice
     BOTH_ADOPTED = "both adopted"  # each is an item of the offer already: not for us
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    outcome: Outcome
+    lost: int | None = None  # the nomination dropped (both practices had one)
 
 
 async def practice_words(uow: UnitOfWork, practice_id: int, limit: int = 50) -> list[str]:
@@ -54,14 +61,15 @@ async def rename_practice(uow: UnitOfWork, practice_id: int, title: str) -> bool
 
 
 async def merge_practices(uow: UnitOfWork, source: int, target: int) -> Merged:
-    """`source` joins `target`: its actions and answers move there and it is deleted; of
-    the two nominations the adopted, else the open, else the dismissed one is kept (moved
-    to `target`). The kept nomination's counts are the caller's to bring up to date."""
+    """`source` joins `target`: its actions and answers move there and it is deleted. Of
+    the two nominations the adopted, else the open, else the dismissed one (on a tie,
+    `target`'s) is kept, moved to `target`; the other's id is `Merged.lost`. The kept
+    nomination's counts are the caller's to bring up to date."""
     if source == target or None in (
         await uow.session.get(PracticeRow, source),
         await uow.session.get(PracticeRow, target),
     ):
-        return Merged.MISSING
+        return Merged(Outcome.MISSING)
     both = {
         n.practice_id: n
         for n in (
@@ -71,10 +79,15 @@ async def merge_practices(uow: UnitOfWork, source: int, target: int) -> Merged:
         ).all()
     }
     if [n.status for n in both.values()].count(NominationStatus.ADOPTED) == 2:
-        return Merged.BOTH_ADOPTED
+        return Merged(Outcome.BOTH_ADOPTED)
+    lost_id = None
     if len(both) == 2:
         rank = [NominationStatus.ADOPTED, NominationStatus.OPEN, NominationStatus.DISMISSED]
-        kept, lost = sorted(both.values(), key=lambda n: rank.index(NominationStatus(n.status)))
+        kept, lost = sorted(
+            both.values(),  # on a tie, the target's
+            key=lambda n: (rank.index(NominationStatus(n.status)), n.practice_id != target),
+        )
+        lost_id = lost.id
         await uow.session.delete(lost)
         await uow.session.flush()
         both = {kept.practice_id: kept}
@@ -87,7 +100,7 @@ async def merge_practices(uow: UnitOfWork, source: int, target: int) -> Merged:
         )
     await uow.session.flush()
     await uow.session.exec(delete(PracticeRow).where(col(PracticeRow.id) == source))
-    return Merged.DONE
+    return Merged(Outcome.DONE, lost_id)
 
 
 async def split_action(

@@ -7,13 +7,14 @@ from datetime import timedelta
 
 from sqlmodel import select
 
+from bot.delivery.codec import load_outbound
 from bot.engine import Engine
-from bot.messages import FormSubmission, Refusal, Sender
-from storage.tables import ActionRow, AuditLogRow, NominationRow, PracticeRow
+from bot.messages import ButtonClick, CardUpdate, FormSubmission, Refusal, Sender
+from storage.tables import ActionRow, AuditLogRow, NominationRow, OutboxRow, PracticeRow
 from storage.uow import UnitOfWork
 from tests.conversations.test_nominations import ENOUGH, MONDAY, nominated, seed_practice
 from tests.conversations.test_practice_choice import log_deed
-from tests.fakes.chat import Chat
+from tests.fakes.chat import Chat, text_of
 
 
 async def rows(engine: Engine, table: type) -> list:  # type: ignore[type-arg]
@@ -25,6 +26,14 @@ async def join_from_the_select(chat: Chat, practice: int) -> None:
     """After logging, "Another practice…" and the practice picked from the select."""
     await chat.click("Another practice…")
     assert "noted as the same kind" in await chat.submit(practice=str(practice))
+
+
+async def card_updates(engine: Engine, person: str) -> list[CardUpdate]:
+    async with UnitOfWork(engine.database) as uow:
+        found = (
+            await uow.session.exec(select(OutboxRow).where(OutboxRow.person_id == person))
+        ).all()
+    return [m for r in found for m in [load_outbound(r.payload)] if isinstance(m, CardUpdate)]
 
 
 def option(chat: Chat, field: str, label_start: str) -> str:
@@ -58,8 +67,33 @@ async def test_a_merge_sums_the_counts_and_the_nomination_follows(engine: Engine
     assert {a.practice_id for a in await rows(engine, ActionRow)} == {carry}
     assert bags not in {a.practice_id for a in await rows(engine, ActionRow)}
     assert "practice.merged" in [a.action for a in await rows(engine, AuditLogRow)]
-    # The manager's card says the same.
+    # The managers' posted card is updated in place, and `nominations` says the same.
+    updates = await card_updates(engine, "maria")
+    assert "5 times, for 3 people, over 3 weeks" in text_of([updates[-1].card])
+    assert updates[-1].card.buttons  # still open: Adopt and Dismiss
     assert "5 times, for 3 people, over 3 weeks" in await maria.say("nominations")
+
+
+async def test_merging_two_nominated_practices_keeps_one_nomination(engine: Engine) -> None:
+    carry = await seed_practice(engine.database, ENOUGH)
+    await seed_practice(engine.database, ENOUGH, title="Took bags out to the car park")
+    first, second = await nominated(engine)
+    maria = Chat(engine, "maria")
+    await maria.say("merge practices")
+    reply = await maria.submit(
+        practice=option(maria, "practice", "Took bags"), into=option(maria, "into", "Carry heavy")
+    )
+    assert "Its nomination now counts 6 successes" in reply
+    [kept] = await rows(engine, NominationRow)
+    assert (kept.id, kept.practice_id, kept.successes) == (first.id, carry, 6)
+    retired = [
+        u for u in await card_updates(engine, "maria") if u.card_key == f"nomination:{second.id}"
+    ]
+    assert "Merged into “Carry heavy shopping" in retired[-1].card.text
+    assert not retired[-1].card.buttons
+    # Adopt on the old card of the dropped nomination changes nothing.
+    adopt = ButtonClick(maria.sender, "nomination.adopt", str(second.id), "k-old-card")
+    assert "can't find that nomination" in text_of(await engine.handle(adopt))
 
 
 async def test_merged_deeds_reach_the_rule_together(engine: Engine) -> None:

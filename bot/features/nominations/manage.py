@@ -14,15 +14,27 @@ from bot.domain.ids import parse_id
 from bot.domain.names import person_name
 from bot.domain.org import Role
 from bot.domain.text import clean, shorten
+from bot.features.nominations.card import nomination_card
 from bot.features.nominations.practices import button_title
 from bot.features.nominations.rules import tally
 from bot.features.nominations.titles import MAX_TITLE, phrase, title_for
-from bot.messages import Button, Card, Choice, FieldKind, Form, FormField, Outbound, Refusal, Text
+from bot.messages import (
+    Button,
+    Card,
+    CardUpdate,
+    Choice,
+    FieldKind,
+    Form,
+    FormField,
+    Outbound,
+    Refusal,
+    Text,
+)
 from bot.routes import OPEN_FORM, FormId, RouteTable
 from storage.events import audit
 from storage.nominations import nominations, save_nomination
 from storage.practice_edits import (
-    Merged,
+    Outcome,
     merge_practices,
     practice_words,
     rename_practice,
@@ -121,13 +133,15 @@ async def submit_merge(turn: Turn, _: FormId, values: dict[str, str]) -> list[Ou
         return _with_error(await merge_form(turn), "into", error)
     titles = {p.id: p.title for p in await practices(turn.uow, examples=0)}
     merged = await merge_practices(turn.uow, source, target)
-    if merged is Merged.BOTH_ADOPTED:
+    if merged.outcome is Outcome.BOTH_ADOPTED:
         return [Refusal("Both are part of our routine offer already; they stay apart.")]
-    if merged is not Merged.DONE:
+    if merged.outcome is not Outcome.DONE:
         return [Refusal("I can't find one of those practices (merged meanwhile?).")]
     await retitle(turn.uow, target, title_for(await practice_words(turn.uow, target)))
     await _audit(turn, "practice.merged", target, {"from": source})
     said = f"Merged: “{titles[source]}” is now part of “{titles[target]}”."
+    if merged.lost is not None:
+        await _retire_card(turn, merged.lost, titles[target])
     return [Text(f"{said} {await _recount(turn, target)}".strip())]
 
 
@@ -149,14 +163,15 @@ async def submit_split(turn: Turn, _: FormId, values: dict[str, str]) -> list[Ou
 
 
 async def _recount(turn: Turn, practice: int) -> str:
-    """An open nomination of the merged practice counts its deeds together at once."""
+    """An open nomination of the merged practice counts its deeds together at once, on
+    the managers' cards too."""
     open_one = [
         n for n in await nominations(turn.uow, NominationStatus.OPEN) if n.practice_id == practice
     ]
     if not open_one:
         return ""
     seen = tally(await evidence(turn.uow, practice))
-    await save_nomination(
+    nomination = await save_nomination(
         turn.uow,
         practice,
         successes=seen.successes,
@@ -164,10 +179,28 @@ async def _recount(turn: Turn, practice: int) -> str:
         weeks=seen.weeks,
         now=turn.now,
     )
+    card = await nomination_card(turn, nomination)
+    await _to_managers(turn, CardUpdate(card.card_key or "", card), "merged", turn.now)
     return (
         f"Its nomination now counts {seen.successes} successes, for {seen.people} people, "
         f"over {seen.weeks} weeks."
     )
+
+
+async def _retire_card(turn: Turn, nomination: int, into: str) -> None:
+    """The card of a nomination dropped by a merge says where it went, without buttons."""
+    key = f"nomination:{nomination}"
+    card = Card(
+        title="Nominated for the routine offer: merged",
+        text=f"Merged into “{into}”; its nomination carries on there.",
+        card_key=key,
+    )
+    await _to_managers(turn, CardUpdate(key, card), "merged away", turn.now)
+
+
+async def _to_managers(turn: Turn, update: CardUpdate, *key: object) -> None:
+    for manager in (p for p in turn.org.people if p.role is Role.MANAGER):
+        await turn.notify.person(manager.id, update, update.card_key, *key, manager.id)
 
 
 async def _choices(turn: Turn) -> tuple[Choice, ...]:

@@ -18,8 +18,8 @@ from bot.messages import Button, Card
 from bot.reports.attachments import inlined
 from storage.tables import OutboxRow
 from storage.uow import UnitOfWork
-from tests.conversations.test_log_action import FORM
 from tests.fakes.chat import Chat, text_of
+from tests.fakes.deeds import DETAILS, log_deed
 
 STAFF = {"asha", "tom", "leila", "ben", "chen", "gosia", "kofi", "dan"}
 
@@ -89,9 +89,7 @@ async def test_a_missed_run_goes_out_late_within_grace_and_never_after(engine: E
 
 async def test_skips_logged_lately_paused_and_away(engine: Engine) -> None:
     chat = Chat(engine, "asha")  # logs an action at the test clock's now (Sun 22 Nov 15:00)
-    await chat.say("log")
-    await chat.submit(**FORM)
-    await chat.click("Save")
+    await log_deed(chat)
     tom = Chat(engine, "tom")
     tom.last = [Card(title="A prompt", buttons=(Button("Pause", "prompt.pause"),))]
     assert "Weekly prompts paused until Sun 20 Dec" in await tom.click("Pause")
@@ -115,7 +113,8 @@ async def test_prompt_buttons(engine: Engine) -> None:
     chat.last = list(await _cards(engine, "leila"))
     assert "See you next week" in await chat.click("Not this week")
     chat.last = list(await _cards(engine, "leila"))
-    assert "Log an extra-mile action" in await chat.click("Log an action")
+    assert "Log an extra mile" in await chat.click("Log an action")
+    assert chat.form.form_id == "log-action"
 
 
 async def test_supervisor_summary(engine: Engine) -> None:
@@ -131,10 +130,7 @@ async def test_the_digest_numbers_and_chart(engine: Engine) -> None:
     from tests.conversations.test_approvals import propose, request_click, sams_card
 
     for person, context in (("asha", "busy"), ("tom", "quiet"), ("chen", "busy")):
-        chat = Chat(engine, person)
-        await chat.say("log")
-        await chat.submit(**(FORM | {"context": context}))
-        await chat.click("Save")
+        await log_deed(Chat(engine, person), DETAILS | {"context": context, "offer": "not-covered"})
     await propose(engine, "leila")
     await engine.handle(request_click(await sams_card(engine), "Approve", "sam", "dg-1"))
     chat = Chat(engine, "asha")

@@ -238,9 +238,9 @@ class RouteTable:
         state = await load_state(turn.uow, turn.person.id)
         conversation = self._conversation(state)
         phrase = f"{command} {rest.lower()}"
-        name = phrase if phrase in self._commands else command
-        found = None if name in self._interrupting else self._commands.get(name)
         alone = "" if rest.strip(_PUNCTUATION) else command.strip(_PUNCTUATION)
+        name = phrase if phrase in self._commands else alone or command  # "HELP." is help
+        found = None if name in self._interrupting else self._commands.get(name)
         if alone in self._interrupting:
             return await self._commands[alone](turn, "")
         if state is not None and conversation is not None and conversation.waiting(state):

@@ -71,7 +71,8 @@ _TIME_IN_TEXT = re.compile(
 
 
 def read_line(line: str, today: date) -> LineParts:
-    """The day it happened (at the start or end of the line; today if none), and the
+    """The day it happened (at the start or end of the line; today if none; a day still
+    to come is returned as it is, for the caller to refuse), and the
     first amount of money and of time mentioned. Those stay in the words: "gave a £15
     voucher" reads as written; only the day is taken out, since "yesterday" would read
     wrongly later."""
@@ -92,13 +93,15 @@ def _day_at_edge(line: str, today: date) -> tuple[str, date]:
     middle: date | None = None
     for found in _DAY_PHRASE.finditer(line):
         day = parse_day(found["day"].lower(), today)
-        if day is None or day > today:
+        if day is None:
             continue
         before, after = line[: found.start()], line[found.end() :]
         at_start, at_end = _blank(before), _blank(after)
         rest = after if at_start else before
         if (at_start or at_end) and not _blank(rest):
-            return rest.strip(_EDGE_PUNCTUATION), day
+            return rest.strip(_EDGE_PUNCTUATION), day  # a future day too: it is refused
+        if day > today:
+            continue
         clear = found["day"].lower() == "yesterday" or found[0].lower() != found["day"].lower()
         middle = middle or (day if clear else None)
     return line, middle or today

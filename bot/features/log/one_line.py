@@ -60,12 +60,10 @@ async def log_line(turn: Turn, line: str) -> list[Outbound]:
         minutes=parts.minutes,
     ).merged({"extra": parts.text})
     errors = check_draft(turn.org, draft, turn.today, one_line=True)
-    if "extra" in errors:
-        return [Text(errors["extra"])]
-    if errors:
-        # Found in the sentence but unreadable ("£2,000,000"): keep the words, drop it.
-        draft = draft.model_copy(update={name: "" for name in errors if name != "extra"})
-    return await save_deed(turn, draft)
+    for name in ("extra", "occurred_on"):
+        if name in errors:
+            return [Text(errors[name])]
+    return await save_deed(turn, draft, from_form=False)
 
 
 def reads_as_deed(text: str) -> bool:

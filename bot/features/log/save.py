@@ -17,8 +17,9 @@ from storage.conversations import clear_state
 from storage.events import audit
 
 
-async def save_deed(turn: Turn, draft: ActionDraft) -> list[Outbound]:
-    """Only call once `check_draft` passed."""
+async def save_deed(turn: Turn, draft: ActionDraft, *, from_form: bool = True) -> list[Outbound]:
+    """Only call once `check_draft` passed. Saved from the form, the form's kept draft
+    is done with; a one-line deed leaves a sent-back form's draft as it was."""
     checked = to_checked(draft, turn.today)
     cost, minutes = costs(draft)
     action = await add_action(turn.uow, turn.person.id, checked, cost=cost, minutes=minutes)
@@ -29,7 +30,8 @@ async def save_deed(turn: Turn, draft: ActionDraft) -> list[Outbound]:
         subject_type="action",
         subject_id=str(action.id),
     )
-    await clear_state(turn.uow, turn.person.id)
+    if from_form:
+        await clear_state(turn.uow, turn.person.id)
     total = await count_actions(turn.uow, turn.person.id)
     deed = await deed_details(turn.uow, action.id)
     assert deed is not None

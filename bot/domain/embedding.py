@@ -42,6 +42,28 @@ def _load() -> Any:
         return _model
 
 
+# Everyday service deeds, nothing to do with any one kind of deed: their mean embedding
+# stands in for an organisation's own mean until it has stored a few vectors (see
+# practice_matching: a handful of vectors centred on their own mean say nothing).
+EVERYDAY = (
+    "served a customer at the counter",
+    "answered a customer's question on the phone",
+    "helped someone find what they were looking for",
+    "dealt with a complaint politely",
+    "explained our opening hours to a visitor",
+    "took a payment and gave a receipt",
+    "booked an appointment for a client",
+    "sorted out a problem with an order",
+    "gave a member of the public some advice",
+    "checked the details on an account",
+    "welcomed a guest and showed them around",
+    "processed a return at the desk",
+    "passed a message on to a colleague",
+    "kept a customer updated about a delay",
+    "made sure the customer had everything they needed before they left",
+)
+
+
 def available() -> bool:
     return _load() is not None
 
@@ -58,3 +80,9 @@ def _embed(text: str) -> bytes:
     with _lock:  # the C engine's model is not meant for two threads at once
         vector = _model.query(text)
     return bytes(vector.astype("<f4").tobytes())
+
+
+@lru_cache(maxsize=1)
+def everyday() -> tuple[bytes, ...]:
+    """The vectors of EVERYDAY (asked for only once the model is known to be there)."""
+    return tuple(v for v in map(embed, EVERYDAY) if v is not None)

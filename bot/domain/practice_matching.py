@@ -7,7 +7,7 @@ The method was picked by measurement (README, `extramile practices evaluate`):
 - `hybrid` (shipped): the cosine between the deed's embedding (multilingual-e5-small,
   bot.domain.embedding) and each practice's centroid, both centred on the mean of the
   organisation's own stored vectors (e5's cosines all crowd near 0.9; centring spreads
-  them), plus 0.3 x word BM25 over Snowball stems (bot.domain.lexical).
+  them; PRIOR_WEIGHT), plus 0.3 x word BM25 over Snowball stems (bot.domain.lexical).
 - `lexical`: the BM25 alone; the fallback when the model is not installed.
 - `tfidf-char`: TF-IDF over character 3-5-grams (scikit-learn), the method before
   issue 17, kept for comparison.
@@ -33,10 +33,15 @@ TFIDF_CHAR = "tfidf-char"
 ALL_METHODS = (HYBRID, LEXICAL, TFIDF_CHAR)
 DEFAULT_METHOD = HYBRID  # when the model is installed (method_in_use)
 LEXICAL_WEIGHT = 0.3
+# The centre is the mean of the organisation's vectors (and the deed's), with the mean of
+# everyday service deeds counted as this many more: alone, a handful of vectors centred on
+# their own mean point away from each other (two are opposite), so a new organisation's
+# first deeds would never look alike.
+PRIOR_WEIGHT = 5
 # The top suggestion's score from which buttons are shown, until enough picks have been
 # seen to fit one (bot.domain.practice_threshold). Found with `extramile practices
 # evaluate` on tests/data/practices.yml.
-THRESHOLDS = {HYBRID: 0.29, LEXICAL: 0.22, TFIDF_CHAR: 0.22}
+THRESHOLDS = {HYBRID: 0.30, LEXICAL: 0.22, TFIDF_CHAR: 0.22}
 
 __all__ = ["PracticeText", "Suggestion", "method_in_use", "normalise", "rank", "suggest"]
 
@@ -126,7 +131,9 @@ def _hybrid(text: str, practices: Sequence[PracticeText], vector: bytes | None) 
     members = [_vectors(p) for p in practices]
     sizes = [len(group) for group in members]
     stacked = _rows([query, *(v for group in members for v in group)])
-    centred = _units(stacked - stacked.mean(axis=0))
+    everyday = _rows(embedding.everyday()).mean(axis=0)
+    centre = (stacked.sum(axis=0) + PRIOR_WEIGHT * everyday) / (len(stacked) + PRIOR_WEIGHT)
+    centred = _units(stacked - centre)
     centred_query, rows = centred[0], centred[1:]
     semantic = np.zeros(len(practices))
     if len(rows):

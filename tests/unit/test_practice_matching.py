@@ -129,7 +129,9 @@ def test_rank_gives_every_practice_best_first_with_its_score() -> None:
 def test_the_stored_vectors_rank_as_the_words_do() -> None:
     """An action's vector stored when it was saved stands for its words."""
     stored = [
-        PracticeText(p.id, p.title, p.examples, tuple(embedding.embed(t) or b"" for t in p.examples))
+        PracticeText(
+            p.id, p.title, p.examples, tuple(embedding.embed(t) or b"" for t in p.examples)
+        )
         for p in PRACTICES
     ]
     vector = embedding.embed(DEED)
@@ -148,3 +150,16 @@ def test_suggest_keeps_its_signature_top_three_or_nothing() -> None:
     assert suggest("re-tiled the staff toilet floor", PRACTICES, threshold=5.0) == []
     assert suggest(DEED, []) == []
     assert len(suggest(DEED, PRACTICES, limit=len(PRACTICES), threshold=float("-inf"))) == 4
+
+
+def test_a_new_organisation_s_first_practice_is_found_and_others_are_not() -> None:
+    """With one practice and one vector, the centre leans on everyday deeds (PRIOR_WEIGHT):
+    centred on their own mean alone, the deed and the practice would point apart."""
+    first = [
+        PracticeText(1, "Carry heavy shopping to the customer's car", ("carried bags to car",))
+    ]
+    assert [s.practice_id for s in suggest("carried her shopping bags out to the car", first)] == [
+        1
+    ]
+    assert suggest("re-stocked the shelves before opening", first) == []
+    assert suggest("lent my umbrella to a lady", first) == []

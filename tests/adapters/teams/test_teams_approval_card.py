@@ -52,7 +52,8 @@ def _bold(card: dict[str, Any]) -> list[str]:
 
 async def test_the_card_opens_with_what_is_asked_and_for_when(teams: TeamsDriver) -> None:
     card = await _propose(teams)
-    assert card_text(card).startswith("Asha asks to spend £18 and 10 min, for Fri 20 Nov")
+    # The idea form asks no date (issue 16): an idea is for today.
+    assert card_text(card).startswith("Asha asks to spend £18 and 10 min, for today")
     labels = _facts(card) or _bold(card)[1:]
     assert len(labels) <= 6 and labels[0] == "Cost and time", labels
     assert "Customer's need" not in card_text(card)

@@ -12,7 +12,7 @@ from bot.settings import Settings
 from storage.database import open_database
 from storage.tables import FeasibilityRequestRow
 from storage.uow import UnitOfWork
-from tests.adapters.slack.test_slack_approvals import CHECK, IDEA
+from tests.adapters.slack.test_slack_approvals import EVERY_BOX, IDEA
 from tests.fakes.fake_connector import ConnectorCall
 from tests.fakes.settle import server_settled
 from tests.fakes.teams_harness import (
@@ -49,17 +49,14 @@ async def _card_sent(
 
 
 async def _propose(teams: TeamsDriver) -> dict[str, Any]:
-    await teams.say(ASHA, "log")
+    """Asha proposes through the idea card, sent on submit (issue 16: no second card, no
+    review); returns the card Sam received."""
+    await teams.say(ASHA, "idea")
     await teams.connector.wait_for_sent()
     form = teams.last_card()
-    response = await teams.execute(ASHA, action_titled(form, "Next"), IDEA)
-    check = (await response.json())["value"]
-    assert_valid_card(check)
-    assert "Check your idea" in card_text(check)
-    response = await teams.execute(ASHA, action_titled(check, "Review"), CHECK)
+    assert_valid_card(form)
+    response = await teams.execute(ASHA, action_titled(form, "Send"), IDEA)
     assert "✓ Sent" in card_text((await response.json())["value"])
-    _, review = await _card_sent(teams, ASHA["id"], "Check before I save it")
-    await teams.execute(ASHA, action_titled(review, "Save"))
     await _card_sent(teams, ASHA["id"], "Sent to Sam Okafor to check")
     _, card = await _card_sent(teams, SAM["aadObjectId"], "Asha asks to spend £18 and 10 min")
     assert_valid_card(card)
@@ -142,15 +139,13 @@ async def test_the_invoke_answers_even_when_the_connector_is_down(teams: TeamsDr
 
 
 async def test_an_idea_inside_authority_goes_ahead_in_teams(teams: TeamsDriver) -> None:
-    await teams.say(ASHA, "log")
+    await teams.say(ASHA, "idea")
     await teams.connector.wait_for_sent()
-    response = await teams.execute(ASHA, action_titled(teams.last_card(), "Next"), IDEA)
-    check = (await response.json())["value"]
-    inside = CHECK | {"cost": "0", "within_authority": "yes", "explanation": ""}
-    await teams.execute(ASHA, action_titled(check, "Review"), inside)
-    _, review = await _card_sent(teams, ASHA["id"], "Check before I save it")
-    await teams.execute(ASHA, action_titled(review, "Save"))
-    await _card_sent(teams, ASHA["id"], "Go ahead: it's within your authority")
+    inside = IDEA | {"cost": "0", "checked": EVERY_BOX}
+    response = await teams.execute(ASHA, action_titled(teams.last_card(), "Send"), inside)
+    assert "✓ Sent" in card_text((await response.json())["value"])
+    _, went = await _card_sent(teams, ASHA["id"], "Go ahead: it's within your authority")
+    assert_valid_card(went)
     assert not [c for c in teams.connector.calls if c.path == "/v3/conversations"]
 
 

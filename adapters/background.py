@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -15,9 +15,11 @@ log = logging.getLogger(__name__)
 class Background:
     """`later(work)` runs `work` as a task of its own; `drain()` waits for every one."""
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, *, first: Callable[[], Awaitable[None]] | None = None) -> None:
         self._what = what  # for the log: whose work failed
         self._pending: set[asyncio.Task[None]] = set()
+        # Work that comes before this work (the inbox's replays, bot.intake): drained first.
+        self.first = first
 
     def later(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(self._logged(work))
@@ -30,8 +32,10 @@ class Background:
         except Exception:
             log.exception("%s failed after the platform had its answer", self._what)
 
-    async def drain(self) -> None:
+    async def drain(self, *, first: bool = True) -> None:
         """Wait for the work still running (on shutdown, and in tests), including any it
-        started meanwhile."""
+        started meanwhile; and, unless `first` is False, for `first` before it."""
+        if first and self.first is not None:
+            await self.first()
         while self._pending:
             await asyncio.gather(*list(self._pending), return_exceptions=True)

@@ -9,9 +9,11 @@ from bot.delivery.messenger import DeliveryStore
 from bot.domain.org import Organisation
 from bot.domain.orgfile import load_organisation
 from bot.engine import Engine
+from bot.intake import Inbox
 from bot.settings import Settings
 from storage.database import Database, DatabaseNotWritable, is_unwritable, open_database
 from storage.delivery import SqlDeliveryStore
+from storage.inbox import SqlInbox
 from storage.people import identities, sync_organisation
 from storage.uow import UnitOfWork
 
@@ -23,6 +25,7 @@ class Runtime:
     database: Database
     engine: Engine
     delivery: DeliveryStore  # what the platforms keep between messages (addresses, copies)
+    inbox: Inbox  # requests written before they are acknowledged (bot.intake)
 
     async def close(self) -> None:
         await self.database.close()
@@ -54,4 +57,5 @@ async def start_runtime(settings: Settings, *, clock: Clock | None = None) -> Ru
         database=database,
         engine=engine,
         delivery=SqlDeliveryStore(database),
+        inbox=SqlInbox(database),
     )

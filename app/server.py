@@ -11,6 +11,7 @@ from datetime import timedelta
 from aiohttp import web
 
 from adapters.access_log import AccessLogger
+from adapters.intake import INBOX
 from adapters.links import LinkSigner
 from adapters.overload import Limit, Overload
 from adapters.slack.mount import PATH as SLACK_PATH
@@ -23,6 +24,7 @@ from app.scheduler import build_scheduler
 from bot import __version__
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.messenger import Messenger
+from bot.intake import InboxWorker
 from bot.serving import link_key, linked_file, outbox_health
 from bot.settings import Settings
 
@@ -48,9 +50,13 @@ def create_app(settings: Settings, *, with_scheduler: bool = False) -> web.Appli
     app[OUTBOX_BELL] = asyncio.Event()
     app.cleanup_ctx.append(_runtime_ctx)
     app.cleanup_ctx.append(_links_ctx)  # before the platforms: Teams makes links
+    if settings.inbox:
+        app.cleanup_ctx.append(_inbox_ctx)  # before the platforms: they register replays
     mount_slack(app, settings)
     mount_teams(app, settings)
     app.cleanup_ctx.append(_dispatcher_ctx)  # after the platforms: it needs their messengers
+    if settings.inbox:
+        app.cleanup_ctx.append(_inbox_worker_ctx)  # after the platforms: it replays to them
     if with_scheduler:
         app.cleanup_ctx.append(_scheduler_ctx)
     app.router.add_get("/healthz", healthz)
@@ -82,6 +88,25 @@ async def _links_ctx(app: web.Application) -> AsyncIterator[None]:
         key = await link_key(app[RUNTIME].database)
     app[LINKS] = LinkSigner(key)
     yield
+
+
+async def _inbox_ctx(app: web.Application) -> AsyncIterator[None]:
+    app[INBOX] = InboxWorker(inbox=app[RUNTIME].inbox)
+    yield
+
+
+async def _inbox_worker_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Replays the inbox: first what a previous process left (a crash after the ack),
+    then each request as it is written."""
+    worker = app[INBOX]
+    await app[RUNTIME].inbox.release_all_if_alone()
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run_forever(stop), name="inbox-worker")
+    yield
+    stop.set()
+    worker.bell.set()
+    with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+        await asyncio.wait_for(task, 15)
 
 
 async def _dispatcher_ctx(app: web.Application) -> AsyncIterator[None]:

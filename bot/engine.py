@@ -19,6 +19,7 @@ from bot.delivery.notifier import Notifier
 from bot.domain.org import Organisation, Person
 from bot.errors import UserError
 from bot.features.registry import route_table
+from bot.intake import current_row
 from bot.messages import (
     ButtonClick,
     Card,
@@ -36,6 +37,7 @@ from bot.routes import RouteTable
 from storage.addresses import heard_from
 from storage.database import Database, StorageUnavailable, is_unavailable
 from storage.events import claim_event
+from storage.inbox import done as inbox_done
 from storage.people import remember_identity, remember_timezone
 from storage.uow import UnitOfWork
 
@@ -83,7 +85,7 @@ class Engine:
                 replies = await self.routes.find(inbound)(turn)
                 if queue is not None:
                     replies = await _queue(uow, person, inbound, replies, queue, self.clock)
-                await uow.commit()
+                await _commit(uow)
             if turn.drawings:
                 replies += await self._drawn(person, inbound, turn, queue)
             return replies
@@ -134,7 +136,7 @@ class Engine:
             async with UnitOfWork(self.database) as uow:
                 await _keep_address(uow, person, inbound)
                 rest = await _queue(uow, person, inbound, replies, queue, self.clock)
-                await uow.commit()
+                await _commit(uow)
                 return rest
         except Exception:
             log.warning("could not queue the answer to %s", inbound.event_key, exc_info=True)
@@ -234,6 +236,16 @@ def _messages(queued: list[Text | Card | Form | Document]) -> list[Replies]:
         else:
             groups[-1].append(item)
     return [Replies(tuple(group)) for group in groups if group]
+
+
+async def _commit(uow: UnitOfWork) -> None:
+    """Commit the turn, and with it the deletion of the inbox row it was replayed from."""
+    replaying = current_row()
+    if replaying is not None and not replaying.done:
+        await inbox_done(uow, replaying.row_id)
+    await uow.commit()
+    if replaying is not None:
+        replaying.done = True
 
 
 async def _keep_address(uow: UnitOfWork, person: Person, inbound: Inbound) -> None:

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     # loopback callers, answered only at loopback serviceUrls. Ignored when MicrosoftAppId is set.
     teams_emulator: bool = Field(default=False, validation_alias="EXTRAMILE_TEAMS_EMULATOR")
 
+    # Requests are written to a durable inbox and acknowledged at once, their turns run
+    # by a worker after (bot.intake); off: each turn runs before its acknowledgement.
+    inbox: bool = Field(default=False, validation_alias="EXTRAMILE_INBOX")
+
     # How long a worker keeps the outbox messages it claimed before others may retry them.
     outbox_lease_seconds: int = Field(
         default=120, ge=1, le=3600, validation_alias="EXTRAMILE_OUTBOX_LEASE_SECONDS"

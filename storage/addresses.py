@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from datetime import timedelta
+from typing import Any
 
+from sqlalchemy import bindparam, update
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -17,6 +20,11 @@ from sqlmodel import col, select
 from storage.database import utc_now
 from storage.tables import ConversationRefRow
 from storage.uow import UnitOfWork
+
+_refs: Any = ConversationRefRow.__table__  # type: ignore[attr-defined]
+_HEARD: Any = core_select(
+    _refs.c.platform, _refs.c.address, _refs.c.reachable, _refs.c.heard_at
+).where(_refs.c.person_id == bindparam("person_id"))
 
 
 async def find_address(uow: UnitOfWork, person_id: str, platform: str) -> dict[str, object] | None:
@@ -69,22 +77,27 @@ async def heard_from(
 ) -> None:
     """The person wrote from this platform, reachable at `address`: saved if it changed,
     and the platform becomes where their messages go. One read of their addresses per
-    turn; writes only what changed (most turns come from where the last one did)."""
-    rows = {row.platform: row for row in await _rows(uow, person_id)}
-    row = rows.get(platform)
+    turn (Core, no ORM objects); at most one write, only of what changed (most turns
+    come from where the last one did, and write nothing)."""
+    rows = (await uow.session.exec(_HEARD, params={"person_id": person_id})).all()
+    row = next((r for r in rows if r.platform == platform), None)
+    latest = max((r.heard_at for r in rows if r.heard_at is not None), default=None)
+    changes: dict[str, object] = {}
     if row is None:  # first contact on this platform
         await remember_addresses(uow, platform, {person_id: address})
-        rows = {row.platform: row for row in await _rows(uow, person_id)}
-        row = rows[platform]
     elif not (row.reachable and row.address == dict(address)):
-        row.address, row.reachable, row.updated_at = dict(address), True, utc_now()
-        uow.session.add(row)
-    latest = max((r.heard_at for r in rows.values() if r.heard_at is not None), default=None)
-    if row.heard_at is not None and row.heard_at == latest:
-        return
-    now = utc_now()
-    row.heard_at = now if latest is None else max(now, latest + timedelta(microseconds=1))
-    uow.session.add(row)
+        changes |= {"address": dict(address), "reachable": True, "updated_at": utc_now()}
+    heard = row.heard_at if row is not None else None
+    if heard is None or heard != latest:
+        now = utc_now()
+        later = now if latest is None else max(now, latest + timedelta(microseconds=1))
+        changes["heard_at"] = later
+    if changes:
+        await uow.session.exec(
+            update(_refs)
+            .where(_refs.c.person_id == person_id, _refs.c.platform == platform)
+            .values(**changes)
+        )
 
 
 async def last_heard(uow: UnitOfWork, person_ids: Collection[str]) -> dict[str, str]:
@@ -135,16 +148,6 @@ async def remember_addresses(
                 "updated_at": statement.excluded.updated_at,
             },
         )
-    )
-
-
-async def _rows(uow: UnitOfWork, person_id: str) -> list[ConversationRefRow]:
-    return list(
-        (
-            await uow.session.exec(
-                select(ConversationRefRow).where(ConversationRefRow.person_id == person_id)
-            )
-        ).all()
     )
 
 

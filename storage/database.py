@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from sqlalchemy import exc as sql_errors
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.sqlite_driver import one_hop_dbapi
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -56,14 +59,28 @@ def async_url(url: str) -> str:
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
 
+READ = "extramile_read"  # an execution option: this connection's transactions only read
+
+
 @dataclass(frozen=True, slots=True)
 class Database:
+    """`sessions` write (on SQLite: BEGIN IMMEDIATE, one writer at a time, in arrival
+    order, through `writer`); `readers` only read (a deferred BEGIN: no write lock)."""
+
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    readers: async_sessionmaker[AsyncSession]
+    # On SQLite the writers of this process queue here, first come first served, rather
+    # than in SQLite's busy handler (which sleeps, and lets no one in while it does).
+    writer: asyncio.Lock | None = field(default=None)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
 
     async def reachable(self) -> bool:
         try:
-            async with self.engine.connect() as connection:
+            async with self.engine.execution_options(**{READ: True}).connect() as connection:
                 await connection.execute(text("SELECT 1"))
         except Exception:
             return False
@@ -121,6 +138,10 @@ def open_database(url: str, *, echo: bool = False) -> Database:
     full_url = async_url(url)
     if full_url.startswith("sqlite"):
         options["connect_args"] = {"timeout": 30}
+        options["module"] = one_hop_dbapi()  # one thread hop per statement
+        # A unit of work rolls back what it did not commit as it closes: the pool need
+        # not roll back again (a hop per transaction).
+        options["pool_reset_on_return"] = None
     else:
         options["pool_pre_ping"] = True
     engine = create_async_engine(full_url, **options)
@@ -128,7 +149,11 @@ def open_database(url: str, *, echo: bool = False) -> Database:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
     sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
-    return Database(engine=engine, sessions=sessions)
+    readers = async_sessionmaker(
+        engine.execution_options(**{READ: True}), class_=AsyncSession, expire_on_commit=False
+    )
+    writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+    return Database(engine=engine, sessions=sessions, readers=readers, writer=writer)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -145,9 +170,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    # IMMEDIATE takes the write lock up front, so two turns that read then write
-    # wait for each other (busy_timeout) instead of failing on a lock upgrade.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A writer's IMMEDIATE takes the write lock up front, so two turns that read then
+    # write wait for each other instead of failing on a lock upgrade. A reader's
+    # transaction is deferred: it reads a snapshot (WAL) and never takes the lock.
+    if connection.get_execution_options().get(READ):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def alembic_config() -> Config:

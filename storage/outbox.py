@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
@@ -59,22 +60,28 @@ async def _add(
     now: datetime,
     dedupe_key: str | None,
 ) -> bool:
-    row = OutboxRow(
-        person_id=person_id,
-        platform=platform,
-        target=target,
-        payload=payload,
-        dedupe_key=dedupe_key,
-        # A job run "as of" a later time (a rehearsal) still sends now, not then.
-        next_attempt_at=min(now, utc_now()),
-        created_at=now,
+    """One INSERT ... ON CONFLICT DO NOTHING (no savepoint, no ORM flush): a dedupe key
+    queued before, even by a concurrent transaction, inserts nothing."""
+    insert = postgresql_insert if uow.dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(OutboxRow.__table__)  # type: ignore[attr-defined]
+        .values(
+            person_id=person_id,
+            platform=platform,
+            target=target,
+            payload=payload,
+            dedupe_key=dedupe_key,
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            # A job run "as of" a later time (a rehearsal) still sends now, not then.
+            next_attempt_at=min(now, utc_now()),
+            maybe_sent=False,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
     )
-    try:
-        async with uow.session.begin_nested():
-            uow.session.add(row)
-    except IntegrityError:
-        return False
-    return True
+    result = await uow.session.exec(statement)
+    return result.rowcount == 1
 
 
 async def claim_due(

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
+from contextvars import ContextVar
 from types import TracebackType
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.database import Database
 
+# The SQLite writer lock this task already holds (a unit of work inside another one's
+# block must not wait for itself).
+_HELD: ContextVar[asyncio.Lock | None] = ContextVar("extramile_writer_held", default=None)
+
 
 class UnitOfWork:
     """`async with UnitOfWork(db) as uow: ...; await uow.commit()`.
 
     Leaving the block without `commit()` (or by an exception) rolls everything back,
-    so a failed request never half-writes.
+    so a failed request never half-writes. `read_only=True` for a unit of work that only
+    reads: on SQLite its transaction is deferred and takes no write lock; a writer waits
+    for the ones before it, in order (storage.database).
     """
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, read_only: bool = False) -> None:
         self._database = database
+        self._read_only = read_only
         self._session: AsyncSession | None = None
+        self._lock: asyncio.Lock | None = None
 
     @property
     def session(self) -> AsyncSession:
@@ -27,7 +37,16 @@ class UnitOfWork:
         return self._session
 
     async def __aenter__(self) -> UnitOfWork:
-        self._session = self._database.sessions()
+        database = self._database
+        if self._read_only:
+            self._session = database.readers()
+            return self
+        lock = database.writer
+        if lock is not None and _HELD.get() is not lock:
+            await lock.acquire()
+            self._lock = lock
+            self._token = _HELD.set(lock)
+        self._session = database.sessions()
         return self
 
     async def __aexit__(
@@ -40,7 +59,13 @@ class UnitOfWork:
         # leaves loaded objects readable.
         session = self.session
         self._session = None
-        await session.close()
+        try:
+            await session.close()
+        finally:
+            if self._lock is not None:
+                _HELD.reset(self._token)
+                self._lock.release()
+                self._lock = None
 
     @property
     def dialect(self) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from functools import partial
 from typing import Any
 
@@ -41,6 +41,7 @@ from adapters.slack.replies import Replies, Where
 from bot.delivery.messenger import DeliveryStore
 from bot.engine import Engine, QueueReplies
 from bot.features.general.flow import Menu
+from bot.intake import current_row
 from bot.messages import ButtonClick, Form, Inbound, Outbound, Sender
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,10 @@ class SlackBot:
         )
         self._home = HomeTab(client=app.client, engine=engine, first_contact=self._first_contact)
         self._register()
+
+    def waits_for(self, inbox_drain: Callable[[], Awaitable[None]]) -> None:
+        """`drain` first waits for the inbox's requests to be replayed (bot.intake)."""
+        self._background.first = inbox_drain
 
     @property
     def client(self) -> AsyncWebClient:
@@ -190,7 +195,9 @@ class SlackBot:
         queue = QueueReplies(forms=not opens_forms)
         turn = asyncio.ensure_future(self.engine.handle(inbound, queue=queue))
         # The budget counts from the request's arrival, queueing included (adapters.overload).
-        done, _ = await asyncio.wait({turn}, timeout=max(ACK_BUDGET - waited(), 0.0))
+        # A request replayed from the inbox was acknowledged already: its turn is awaited.
+        budget = None if current_row() is not None else max(ACK_BUDGET - waited(), 0.0)
+        done, _ = await asyncio.wait({turn}, timeout=budget)
         if turn in done and turn.exception() is not None:
             turn.result()  # raises before the ack: bolt answers 500 and Slack retries
 
@@ -209,9 +216,10 @@ class SlackBot:
         if self._outbox_bell is not None:
             self._outbox_bell.set()
 
-    async def drain(self) -> None:
-        """Wait for the work after the acks (replies, time zones): on shutdown, in tests."""
-        await self._background.drain()
+    async def drain(self, *, inbox: bool = True) -> None:
+        """Wait for the work after the acks (replies, time zones): on shutdown, in tests;
+        with the inbox on (and `inbox`), for its requests to be replayed first."""
+        await self._background.drain(first=inbox)
 
     async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
         if isinstance(error, ValidationError):

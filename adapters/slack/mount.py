@@ -10,6 +10,7 @@ import re
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import aiohttp
 from aiohttp import web
@@ -26,22 +27,42 @@ from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.intake import inbox_of, write
 from adapters.slack.app import SlackBot
 from adapters.slack.emails import resolve_by_email
 from adapters.slack.messenger import SlackMessenger
 from adapters.slack.payloads import payload_problem
-from adapters.slack.workspace import WorkspaceGuard
+from adapters.slack.workspace import UNREACHABLE, WorkspaceGuard, workspaces_named
 from adapters.state import MESSENGERS, MOUNTED, OUTBOX_BELL, RUNTIME, SETTINGS
+from bot.intake import Arrival
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 SLACK_BOT = web.AppKey("slack_bot", SlackBot)
+GUARD = web.AppKey("slack_guard", WorkspaceGuard)
 PATH = "/slack/events"
 # Seconds since the epoch, as Slack sends it: ASCII digits, nothing else (int() would
 # take "١٧٠٠٠٠٠٠٠٠" or " 17 ", and raise on 5,000 digits).
 TIMESTAMP = re.compile(r"[0-9]{1,12}")
 MAX_AGE_SECONDS = 5 * 60  # Slack's advice: refuse older requests (replays)
+# Run at once, not through the inbox: payloads whose answer is the ack itself (a modal's
+# errors or next view, an options list, Slack's URL check), and clicks and shortcuts,
+# which change the card in place or open a modal (its trigger expires in 3 seconds).
+IN_THE_ACK = frozenset(
+    {
+        "view_submission",
+        "block_suggestion",
+        "dialog_suggestion",
+        "url_verification",
+        "ssl_check",
+        "block_actions",
+        "shortcut",
+        "message_action",
+    }
+)
+# What a replay needs of the request's headers (bolt parses by the content type).
+KEPT_HEADERS = ("content-type", "x-slack-retry-num", "x-slack-retry-reason")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +143,11 @@ async def _slack_ctx(app: web.Application) -> AsyncIterator[None]:
     bot.app.use(guard)
     await resolve_by_email(bot.app.client, runtime.engine)
     app[SLACK_BOT] = bot
+    app[GUARD] = guard
+    worker = inbox_of(app)
+    if worker is not None:
+        worker.handlers["slack"] = partial(replay, bot)
+        bot.waits_for(worker.drain)
     app[MOUNTED]["slack"] = True
     app[MESSENGERS]["slack"] = SlackMessenger(
         client=web_client(settings, retry_rate_limits=False, session=session),
@@ -135,7 +161,7 @@ async def _slack_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
     if socket is not None:
         await socket.close_async()  # type: ignore[no-untyped-call]
-    await bot.drain()
+    await bot.drain(inbox=False)  # what the inbox holds waits there for the next start
     await session.close()
 
 
@@ -173,8 +199,72 @@ async def slack_events(request: web.Request) -> web.Response:
         # payload_problem checks what bolt reads; this catches any shape it missed.
         log.warning("Slack payload bolt cannot read: %s", type(error).__name__)
         return web.Response(status=400, text="malformed payload")
+    worker = inbox_of(request.app)
+    if worker is not None and await _ours(request.app, body):
+        arrival = _arrival(body, text, request.query_string, headers)
+        if arrival is not None:
+            try:
+                await write(worker, arrival)
+                return web.Response(status=200)
+            except Exception as error:  # the database is away: handled as without an inbox
+                log.warning("could not write a Slack request to the inbox: %s", error)
     response = await request.app[SLACK_BOT].app.async_dispatch(bolt_request)
     return await to_aiohttp_response(response)
+
+
+async def _ours(app: web.Application, body: dict[str, object]) -> bool:
+    """From the installed workspace (else bolt answers it at once, politely refusing)."""
+    try:
+        installed = await app[GUARD].installed()
+    except UNREACHABLE:
+        return False
+    return workspaces_named(body) == {installed}
+
+
+def _arrival(
+    body: dict[str, object], text: str, query: str, headers: dict[str, str | Sequence[str]]
+) -> Arrival | None:
+    """The request as the inbox keeps it; None for one answered in the ack."""
+    kind = "command" if "command" in body else str(body.get("type", ""))
+    if kind in IN_THE_ACK or "ssl_check" in body:
+        return None
+    trigger = body.get("trigger_id")
+    if body.get("event_id"):
+        key = f"slack:event:{body['event_id']}"
+    elif isinstance(trigger, str) and trigger:
+        key = f"slack:{kind}:{trigger}"
+    else:
+        key = "slack:body:" + hashlib.sha256(text.encode()).hexdigest()
+    kept = {k: v for k, v in headers.items() if k in KEPT_HEADERS}
+    return Arrival("slack", key, _lane(body), text, {"headers": kept, "query": query})
+
+
+def _lane(body: dict[str, object]) -> str:
+    """Whose request it is, so one person's are replayed in order."""
+    user = body.get("user")
+    event = body.get("event")
+    if isinstance(user, dict):
+        return str(user.get("id", ""))
+    if isinstance(event, dict):
+        return str(event.get("user", ""))
+    return str(body.get("user_id", user or ""))
+
+
+async def replay(bot: SlackBot, arrival: Arrival) -> bool:
+    """A request from the inbox through bolt (its middleware, the workspace guard, the
+    listeners, the engine), as when it arrived. Its signature was checked before it was
+    written; bolt's own check (which refuses anything older than five minutes) is
+    skipped the way bolt skips it for Socket Mode."""
+    meta = arrival.meta
+    headers = meta.get("headers")
+    request = AsyncBoltRequest(
+        body=arrival.body,
+        query=str(meta.get("query", "")),
+        headers=headers if isinstance(headers, dict) else {},
+        mode="socket_mode",
+    )
+    response = await bot.app.async_dispatch(request)
+    return response.status < 500
 
 
 def _utf8(raw: bytes, charset: str | None) -> str | None:

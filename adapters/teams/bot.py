@@ -60,13 +60,14 @@ class TeamsBot(ActivityHandler):  # type: ignore[misc]
         app_id: str | None,
         links: LinkSigner | None = None,
         public_url: str = "http://localhost:3978",
+        background: Background | None = None,
     ) -> None:
         self.links = links or LinkSigner()
         self.public_url = public_url.rstrip("/")
         self.engine = engine
         self.store = store
         self.app_id = app_id
-        self._background = Background("Teams replies")
+        self._background = background or Background("Teams replies")
 
     # --- messages ------------------------------------------------------------------------
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from aiohttp import web
 from azure.core.exceptions import DeserializationError
@@ -17,19 +19,30 @@ from botbuilder.integration.aiohttp import (
     ConfigurationBotFrameworkAuthentication,
 )
 from botbuilder.schema import Activity
-from botframework.connector.auth import AuthenticateRequestResult, ChannelValidation
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    ChannelValidation,
+    ClaimsIdentity,
+)
 
+from adapters.background import Background
+from adapters.intake import inbox_of, write
 from adapters.state import LINKS, MESSENGERS, MOUNTED, NOTES, RUNTIME, SETTINGS
 from adapters.teams.bot import TeamsBot
 from adapters.teams.messenger import TeamsMessenger
 from adapters.teams.translate import activity_problem
 from adapters.teams.trust import is_loopback_address, is_loopback_url, relayed, same_service_url
+from bot.intake import Arrival, current_row
 from bot.serving import is_unavailable
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 PATH = "/api/messages"
+# Seconds a message written to the inbox waits for its turn before it is acknowledged
+# anyway (Bot Framework waits about 15): an idle bot answers once the turn is done, a
+# busy one at once, and the inbox absorbs the burst.
+TURN_WAIT = 2.0
 # A JWT in compact form after "Bearer ": checked before the body is read.
 _BEARER = re.compile(r"Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
@@ -79,12 +92,16 @@ async def _teams_ctx(app: web.Application) -> AsyncIterator[None]:
     runtime = app[RUNTIME]
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(bot_framework_config(settings)))
     adapter.on_turn_error = _on_turn_error
+    worker = inbox_of(app)
+    # Draining the replies (tests) waits for the inbox's messages to be replayed first.
+    background = Background("Teams replies", first=worker.drain if worker else None)
     bot = TeamsBot(
         engine=runtime.engine,
         store=runtime.delivery,
         app_id=settings.microsoft_app_id,
         links=app[LINKS],
         public_url=settings.public_url or f"http://localhost:{settings.port}",
+        background=background,
     )
     emulator = settings.teams_emulator_mode
     app[TEAMS] = TeamsMount(adapter=adapter, bot=bot, emulator=emulator)
@@ -109,8 +126,10 @@ async def _teams_ctx(app: web.Application) -> AsyncIterator[None]:
         tenant_id=settings.microsoft_app_tenant_id,
         service_url_allowed=is_loopback_url if emulator else None,
     )
+    if worker is not None:
+        worker.handlers["teams"] = partial(replay, app[TEAMS])
     yield
-    await bot.drain()
+    await background.drain(first=False)  # what the inbox holds waits for the next start
 
 
 UNAVAILABLE = (
@@ -155,10 +174,66 @@ async def teams_messages(request: web.Request) -> web.StreamResponse:
     except (DeserializationError, ValueError, TypeError, AttributeError) as error:
         log.info("Teams request refused as malformed: %s", type(error).__name__)
         return web.Response(status=400, text="not a valid activity")
+    worker = inbox_of(request.app)
+    if worker is not None and activity.type == "message":
+        # Its answer is not the HTTP response (an invoke's is): written, then acknowledged
+        # once its turn is done or after TURN_WAIT, whichever comes first.
+        try:
+            await write(worker, _arrival(activity, body, result), wait=TURN_WAIT)
+            return web.Response(status=201)
+        except Exception as error:  # the database is away: handled as without an inbox
+            log.warning("could not write a Teams message to the inbox: %s", error)
     invoke_response = await mount.adapter.process_activity(result, activity, mount.bot.on_turn)
     if invoke_response is None:
         return web.Response(status=201)
     return web.json_response(serializer_helper(invoke_response.body), status=invoke_response.status)
+
+
+def _arrival(
+    activity: Activity, body: dict[str, object], result: AuthenticateRequestResult
+) -> Arrival:
+    """The activity as the inbox keeps it, with what its verified token said (the claims,
+    not the token, which may have expired by the time it is replayed)."""
+    text = json.dumps(body)
+    conversation = activity.conversation.id if activity.conversation else ""
+    key = (
+        f"teams:{conversation}:{activity.id}"
+        if activity.id
+        else "teams:body:" + hashlib.sha256(text.encode()).hexdigest()
+    )
+    sender = activity.from_property
+    lane = (sender.aad_object_id or sender.id or "") if sender else ""
+    claims = result.claims_identity
+    identity = {
+        "claims": claims.claims if claims else {},
+        "authenticated": bool(claims and claims.is_authenticated),
+        "type": claims.authentication_type if claims else None,
+        "audience": result.audience,
+        "caller_id": result.caller_id,
+    }
+    return Arrival("teams", key, lane, text, {"identity": identity})
+
+
+async def replay(mount: TeamsMount, arrival: Arrival) -> bool:
+    """A message from the inbox through botbuilder and the engine, as when it arrived:
+    its token was checked then; the identity it proved is restored from the row."""
+    identity = arrival.meta.get("identity")
+    if not isinstance(identity, Mapping):
+        return True  # nothing to act as: dropped
+    claims = ClaimsIdentity(
+        dict(identity.get("claims") or {}),
+        bool(identity.get("authenticated")),
+        identity.get("type"),
+    )
+    result = AuthenticateRequestResult()
+    result.claims_identity = claims
+    result.audience = identity.get("audience")
+    result.caller_id = identity.get("caller_id")
+    authentication = mount.adapter.bot_framework_authentication
+    result.connector_factory = authentication.create_connector_factory(claims)
+    activity = Activity().deserialize(json.loads(arrival.body))
+    await mount.adapter.process_activity(result, activity, mount.bot.on_turn)
+    return True
 
 
 async def _authenticate(
@@ -200,6 +275,8 @@ def _refuse_service_url(
 
 
 async def _on_turn_error(context: TurnContext, error: Exception) -> None:
+    if is_unavailable(error) and current_row() is not None:
+        raise error  # replayed from the inbox: it is tried again, the person need not know
     if is_unavailable(error):
         # Nothing was saved: say so, and answer the channel with an error (raise).
         await context.send_activity(UNAVAILABLE)

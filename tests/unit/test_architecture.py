@@ -82,6 +82,7 @@ RECORD_MODULES = {
     "bot.domain.org",
     "bot.domain.feasibility",
     "bot.domain.approvers",
+    "bot.domain.arrivals",
 }
 
 

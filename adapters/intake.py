@@ -1,0 +1,35 @@
+"""The inbox on the HTTP server (bot.intake): the worker that replays what the routes
+wrote, shared by the platforms, each of which registers its replay by platform name."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from aiohttp import web
+
+from bot.intake import Arrival, InboxWorker
+
+# Present when the inbox is on (EXTRAMILE_INBOX): the routes write to `worker.inbox`,
+# ring `worker.bell`, and register their replay in `worker.handlers`.
+INBOX = web.AppKey("inbox", InboxWorker)
+
+
+def inbox_of(app: web.Application) -> InboxWorker | None:
+    return app.get(INBOX)
+
+
+async def write(worker: InboxWorker, arrival: Arrival, *, wait: float = 0.0) -> None:
+    """Durable when this returns (one group commit with whatever arrived meanwhile); the
+    worker is woken to replay it. With `wait`, for up to that many seconds for its turn
+    too (a key seen before is not waited for)."""
+    done = worker.expect(arrival.key) if wait > 0 else None
+    try:
+        written = await worker.inbox.put(arrival)
+        worker.bell.set()
+        if done is not None and written:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(done), wait)
+    finally:
+        if done is not None:
+            worker.forget(arrival.key)

@@ -11,8 +11,8 @@ from bot.engine import Engine
 from storage.actions import add_action
 from storage.tables import ServiceOfferItemRow
 from storage.uow import UnitOfWork
-from tests.conversations.test_log_action import FORM
 from tests.fakes.chat import Chat
+from tests.fakes.deeds import DEED, log_deed, tap_detail
 
 
 def _deed(day: date, extra: str) -> CheckedAction:
@@ -52,45 +52,58 @@ async def test_offer_search_matches_word_forms(engine: Engine) -> None:
     assert "Nothing in our offer matches" in await chat.say("offer helicopters")
 
 
-async def test_adopted_practices_are_among_the_log_forms_offer_choices(engine: Engine) -> None:
+async def _adopt(engine: Engine, item_id: str, title: str) -> None:
     async with UnitOfWork(engine.database) as uow:
         uow.session.add(
             ServiceOfferItemRow(
-                id="adopted-1",
-                title="Help to the car with any heavy shopping, on request",
+                id=item_id,
+                title=title,
                 source="adopted",
                 adopted_at=datetime(2026, 11, 20, tzinfo=UTC),
             )
         )
         await uow.commit()
-    chat = Chat(engine, "asha")
-    await chat.say("log")
-    [field] = [f for f in chat.form.fields if f.name == "offer_item"]
+
+
+async def test_adopted_practices_are_among_the_log_forms_offer_choices(engine: Engine) -> None:
+    await _adopt(engine, "adopted-1", "Help to the car with any heavy shopping, on request")
+    # A learner's form asks the offer item (issue 16): the adopted practice is a choice.
+    engine.org.person("tom").__dict__["learner"] = True  # the org file's learner: true
+    tom = Chat(engine, "tom")
+    await tom.say("log")
+    [field] = [f for f in tom.form.fields if f.name == "offer_item"]
     titles = [o.label for o in field.options]
     assert "Help to the car with any heavy shopping, on request" in titles
     assert titles[-1] == "Not covered by our routine offer"
-    saved = await chat.submit(**(FORM | {"offer_item": "adopted-1"}))
-    assert "Check before I save it" in saved, saved
-    assert "Help to the car with any heavy shopping" in saved
-    await chat.click("Save")
-    reply = await chat.say("mine")
+    saved = await tom.submit(
+        **DEED,
+        context="busy",
+        approach="initiative",
+        customer_aware="yes",
+        offer_item="adopted-1",
+    )
+    assert "Saved: your 1st extra-mile action" in saved, saved
+    assert "Our offer: Help to the car with any heavy shopping" in saved
+    reply = await tom.say("mine")
     assert "beyond: Help to the car with any heavy shopping" in reply, reply
+    # Anyone else picks it on the saved card: "Another…" opens the whole offer.
+    asha = Chat(engine, "asha")
+    await log_deed(asha)
+    await asha.click("Another…")
+    [field] = [f for f in asha.form.fields if f.name == "offer_item"]
+    assert "Help to the car with any heavy shopping, on request" in [o.label for o in field.options]
+    picked = await asha.submit(offer_item="adopted-1")
+    assert "Our offer: Help to the car with any heavy shopping" in picked, picked
+    assert "beyond: Help to the car with any heavy shopping" in await asha.say("mine")
 
 
 async def test_adopted_practices_are_offered_on_the_one_line_path(engine: Engine) -> None:
-    async with UnitOfWork(engine.database) as uow:
-        uow.session.add(
-            ServiceOfferItemRow(
-                id="adopted-2",
-                title="Carry heavy shopping to the car, any size",
-                source="adopted",
-                adopted_at=datetime(2026, 11, 20, tzinfo=UTC),
-            )
-        )
-        await uow.commit()
+    await _adopt(engine, "adopted-2", "Carry heavy shopping to the car, any size")
     chat = Chat(engine, "asha")
-    await chat.say("log yesterday: carried a TV to her car")
-    question = await chat.say("Couldn't lift a TV into her car")
-    assert "Carry heavy shopping to the car, any size" in question, question
-    after = await chat.click("Carry heavy shopping to the car, any size")
-    assert "Pick the part of our offer" not in after, after
+    saved = await chat.say("log yesterday: carried a TV to her car")
+    # Among the likely items the saved card offers, by the deed's words: one tap.
+    offered = [b.value for b in chat.visible_buttons() if ":offer=" in b.value]
+    assert any(v.endswith(":offer=adopted-2") for v in offered), (offered, saved)
+    after = await tap_detail(chat, "offer", "adopted-2")
+    assert "Our offer: Carry heavy shopping to the car, any size" in after, after
+    assert "Which part of our routine offer" not in after, after

@@ -79,3 +79,12 @@ async def practice_vectors(uow: UnitOfWork, latest: int = LATEST) -> dict[int, t
     for practice_id, vector in rows.all():
         found.setdefault(int(practice_id), []).append(bytes(vector))
     return {practice_id: tuple(vectors) for practice_id, vectors in found.items()}
+
+
+async def forget_vectors_of(uow: UnitOfWork, person_id: str) -> int:
+    """Erasure: drop the vectors of the person's actions (they were worked out from their
+    words as written; the ranking works out new ones from the scrubbed words if asked).
+    Call before their actions are re-keyed to a pseudonym. Returns how many went."""
+    mine = sa.select(_a.id).where(_a.person_id == person_id).scalar_subquery()
+    result = await uow.session.exec(sa.delete(action_vector_table).where(_v.action_id.in_(mine)))
+    return int(result.rowcount or 0)

@@ -14,6 +14,7 @@ from bot.domain.org import Organisation
 from bot.domain.practice_matching import PracticeText, rank
 from storage.action_vectors import (
     action_vector_table,
+    forget_vectors_of,
     practice_vectors,
     remember_text,
     remember_vector,
@@ -73,7 +74,7 @@ async def test_a_vector_is_stored_once_and_read_back_per_practice(
         again = await remember_text(uow, first, "other words: the stored one stands")
         assert again == embedding.embed("lent my brolly, pouring down")
         count = (
-            await uow.session.execute(sa.select(sa.func.count()).select_from(action_vector_table))
+            await uow.session.exec(sa.select(sa.func.count()).select_from(action_vector_table))
         ).scalar()
         assert count == 3
         found = await practice_vectors(uow)
@@ -97,7 +98,7 @@ async def test_vectors_of_another_model_are_not_read(database: Database, org: Or
         practice = await create_practice(uow, "Lend an umbrella", "asha", NOW)
         action = await _action(uow, "lent an umbrella")
         await assign_practice(uow, action, practice)
-        await uow.session.execute(
+        await uow.session.exec(
             sa.insert(action_vector_table).values(
                 action_id=action, model="old-model", vector=b"\0" * 8
             )
@@ -107,3 +108,32 @@ async def test_vectors_of_another_model_are_not_read(database: Database, org: Or
         other = await _action(uow, "brolly")
         await remember_vector(uow, other, b"\0" * 8)
         assert await vector_of(uow, other) == b"\0" * 8
+
+
+async def test_erasure_drops_the_person_s_vectors_only(
+    database: Database, org: Organisation
+) -> None:
+    async with UnitOfWork(database) as uow:
+        await sync_organisation(uow, org)
+        hers = await _action(uow, "lent an umbrella")
+        await remember_vector(uow, hers, b"\1" * 8)
+        his = await add_action(
+            uow,
+            "tom",
+            CheckedAction(
+                occurred_on=date(2026, 11, 20),
+                customer_need="Rain",
+                offer_item_id="carry-out",
+                extra="lent a brolly",
+                status=ActionStatus.DONE,
+                context=Context.BUSY,
+                approach=Approach.INITIATIVE,
+                customer_aware=True,
+                result="",
+            ),
+            cost=Decimal("0"),
+        )
+        await remember_vector(uow, his.id, b"\2" * 8)
+        assert await forget_vectors_of(uow, "asha") == 1
+        assert await vector_of(uow, hers) is None
+        assert await vector_of(uow, his.id) == b"\2" * 8

@@ -18,9 +18,9 @@ from adapters.slack.render import card_message, form_view, home_view, text_messa
 from adapters.teams.cards import card_json, form_json, text_of
 from bot.engine import Engine
 from bot.messages import Card, CardField, CardUpdate, FieldKind, Form, FormField, Text
-from tests.adapters.slack.test_slack_approvals import ASHA, CHECK, SAM, _wait_for_post
-from tests.conversations.test_approvals import IDEA, OVER_AUTHORITY, request_click, sams_card
+from tests.conversations.test_approvals import request_click, sams_card
 from tests.fakes.chat import Chat
+from tests.fakes.deeds import IDEA, propose_idea
 from tests.fakes.slack_harness import SlackDriver, all_text
 from tests.fakes.teams_harness import ASHA as ASHA_ON_TEAMS
 from tests.fakes.teams_harness import TeamsDriver, assert_valid_card, card_text
@@ -37,6 +37,24 @@ COMPUTED = [
     "Affects other customers?",
 ]
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+ASHA, SAM = "U0ASHA01", "U0SAM001"  # on Slack
+
+
+async def _wait_for_post(slack: SlackDriver, channel: str, text: str) -> dict[str, Any]:
+    """The latest message containing `text` posted to a channel, waiting as posts arrive."""
+    for _ in range(100):
+        posts = [
+            {**c.params, "channel": c.response.get("channel"), "ts": c.response.get("ts")}
+            for c in slack.fake.of("chat.postMessage")
+            if c.response.get("channel") == channel
+        ]
+        for post in reversed(posts):
+            if text in all_text(post["blocks"]):
+                return post
+        await slack.fake.wait_for(
+            "chat.postMessage", len(slack.fake.of("chat.postMessage")) + 1, within=5
+        )
+    raise AssertionError(f"nothing with {text!r} posted to {channel}")
 
 
 def _mrkdwn_texts(blocks: list[dict[str, Any]]) -> list[str]:
@@ -132,11 +150,8 @@ def _assert_teams_card_is_honest(card: dict[str, Any]) -> None:
 
 
 async def test_a_forged_need_cannot_imitate_the_computed_fields(engine: Engine) -> None:
-    chat = Chat(engine, "asha")
-    await chat.say("log")
-    await chat.submit(**(IDEA | {"customer_need": FORGED}))
-    await chat.submit(**OVER_AUTHORITY)
-    assert "Sent to Sam Okafor" in await chat.click("Save")
+    sent = await propose_idea(Chat(engine, "asha"), customer_need=FORGED)
+    assert "Sent to Sam Okafor" in sent
     card = await sams_card(engine)
     assert card.fields[0].label == "Cost and time"
     # The need is behind More (issue 16): the card with every field is checked.
@@ -147,14 +162,13 @@ async def test_a_forged_need_cannot_imitate_the_computed_fields(engine: Engine) 
 
 
 async def test_slack_supervisor_sees_the_real_figures_first(slack: SlackDriver) -> None:
-    await slack.command(ASHA, "")
+    await slack.command(ASHA, "idea")
     [opened] = await slack.fake.wait_for("views.open")
+    assert opened.params["view"]["callback_id"] == "log-idea"
     response = await slack.submit_view(
-        ASHA, opened.params["view"], IDEA | {"occurred_on": "", "customer_need": FORGED}
+        ASHA, opened.params["view"], IDEA | {"customer_need": FORGED}
     )
-    response = await slack.submit_view(ASHA, (await response.json())["view"], CHECK)
-    review = await _wait_for_post(slack, "D0ASHA01", "Check before I save it")
-    await slack.click(ASHA, review, "Save")
+    assert await response.text() == ""  # sent on submit
     card = await _wait_for_post(slack, "D0SAM001", "Asha asks to spend £18 and 10 min")
     # The need is behind More (issue 16): More shows every field, in place.
     await slack.click(SAM, card, "More", channel="D0SAM001")

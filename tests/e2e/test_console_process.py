@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from tests.fakes.process import Cli, cli_env
 
@@ -12,42 +15,54 @@ from tests.fakes.process import Cli, cli_env
 def _yesterday() -> str:
     """The console runs on the real clock, in the shop's time zone."""
     today = datetime.now(ZoneInfo("Europe/London")).date()
-    return (today - timedelta(days=1)).strftime("%a %d %b %Y")
+    return (today - timedelta(days=1)).strftime("%a %d %b")
+
+
+def number_of(shown: str, label: str) -> str:
+    """The number the console shows for the button labelled `label` ("[7] Yes")."""
+    found = re.findall(rf"\[(\d+)\] {re.escape(label)}(?:  |\n|$)", shown)
+    assert len(found) == 1, f"{label!r} shown {len(found)} times in:\n{shown}"
+    return str(found[0])
 
 
 async def test_log_by_the_quick_path_then_by_the_form(tmp_path: Path) -> None:
+    """Issue 16: a line is saved at once, then its need and details are a short form and a
+    tap each; the form is four prompts saved on the last (was: seven questions, then a
+    review to save)."""
     env = cli_env(tmp_path / "console.db")
     cli = await Cli.start("console", "--as", "asha", env=env)
     try:
         await cli.expect("Hi Asha, did you go the extra mile today?")
         await cli.expect("> ")
-        assert "(1 of 7)" in await cli.send("log yesterday: carried a heavy TV to her car")
-        assert "[4] Help to the car" in await cli.send("Couldn't lift it into her car")
-        await cli.send("4")
-        await cli.send("1")  # I did it
-        await cli.send("2")  # busy
-        await cli.send("1")  # procedure
-        await cli.send("1")  # yes, she knew
-        review = await cli.send("Delighted; said she'd shop here again")
-        assert "Check before I save it" in review and _yesterday() in review
-        assert "Saved: your 1st extra-mile action" in await cli.send("1")
+        saved = await cli.send("log yesterday: carried a heavy TV to her car")
+        assert "Saved: your 1st extra-mile action" in saved
+        assert "What you did: carried a heavy TV to her car" in saved
+        await cli.send(number_of(saved, "Add the customer's need"), then="customer need")
+        await cli.send("Couldn't lift it into her car", then="How did it go?")
+        card = await cli.send("Delighted; said she'd shop here again")
+        assert "(updated) == Your extra-mile action ==" in card
+        assert "The customer's need: Couldn't lift it into her car" in card
+        for label, shown in (
+            ("Busy time", "The situation: A busy time"),
+            ("Procedure", "How: Following a procedure"),
+            ("Yes", "The customer knew it was extra: Yes"),
+            ("Help to the car with bulky items on…", "Our offer: Help to the car with bulky"),
+        ):
+            card = await cli.send(number_of(card, label))
+            assert shown in card
+        assert "All the details are in" in card
 
-        await cli.send("log", then="When was it?")
-        await cli.send("", then="What did the customer need")
-        await cli.send("Needed a gift wrapped in a hurry 🎁", then="routine service offer")
-        await cli.send("5", then="What extra did you do")
-        await cli.send("Wrapped it free as the desk was shut", then="Done, or an idea?")
-        await cli.send("1", then="What was the situation?")
-        await cli.send("4", then="Procedure or your own initiative?")
-        await cli.send("2", then="Did the customer know")
-        await cli.send("yes", then="How did it go?")
-        review = await cli.send("She made her train with it")
-        assert "Wrapped it free as the desk was shut" in review
-        assert "People, systems or resources let me down" in review
-        assert "your 2nd extra-mile action" in await cli.send("1")
+        await cli.send("log", then="What did you do?")
+        await cli.send("Wrapped it free as the desk was shut", then="customer need")
+        await cli.send("Needed a gift wrapped in a hurry 🎁", then="How did it go?")
+        await cli.send("She made her train with it", then="When?")
+        saved = await cli.send("")  # today: Enter keeps it
+        assert "Saved: your 2nd extra-mile action" in saved
+        assert "The customer's need: Needed a gift wrapped in a hurry 🎁" in saved
 
         mine = await cli.send("mine")
         assert "Wrapped it free" in mine and "carried a heavy TV" in mine
+        assert f"{_yesterday()} · Done: carried a heavy TV" in mine
         await cli.send("quit", then="Bye!", last=True)
         assert await cli.close() == 0
     finally:
@@ -56,33 +71,61 @@ async def test_log_by_the_quick_path_then_by_the_form(tmp_path: Path) -> None:
 
 
 async def test_a_killed_console_resumes_where_it_was(tmp_path: Path) -> None:
+    """Killed while a form sent back with an error is being corrected (issue 16: the form
+    is the only step that waits), it comes back with every answer kept."""
     env = cli_env(tmp_path / "resume.db")
     first = await Cli.start("console", "--as", "tom", env=env)
     await first.expect("> ")
-    await first.send("log walked a lost child to the customer desk")
-    await first.send("Child separated from his dad near the tills")
-    await first.send("10")  # not covered
+    await first.send("log", then="What did you do?")
+    await first.send("walked a lost child to the customer desk", then="customer need")
+    await first.send("Child separated from his dad near the tills", then="How did it go?")
+    await first.send("", then="When?")
+    await first.send("2099-01-01", then="That date is in the future")
     await first.kill()  # SIGKILL mid-conversation
 
     second = await Cli.start("console", "--as", "tom", env=env)
     try:
         resumed = await second.expect("> ")
         assert "Welcome back. We were logging an action" in resumed
-        assert "Done, or an idea? (3 of 7)" in resumed
-        await second.send("1")
-        await second.send("2")
-        await second.send("1")
-        await second.send("1")
-        review = await second.send("Reunited within minutes")
-        assert "Child separated from his dad near the tills" in review
-        assert "Not covered by our routine offer" in review
-        assert "Saved" in await second.send("1")
-        assert "walked a lost child" in await second.send("mine")
+        assert "[Enter keeps: walked a lost child to the customer desk]" in resumed
+        await second.send("", then="Enter keeps: Child separated from his dad near the tills")
+        await second.send("", then="How did it go?")
+        await second.send("Reunited within minutes", then="When?")
+        saved = await second.send("yesterday")
+        assert "Saved: your 1st extra-mile action" in saved
+        assert "The customer's need: Child separated from his dad near the tills" in saved
+        mine = await second.send("mine")
+        assert f"{_yesterday()} · Done: walked a lost child" in mine
         await second.send("quit", then="Bye!", last=True)
         assert await second.close() == 0
     finally:
         if second.process.returncode is None:
             await second.kill()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: adapters/console/session.py (_show) keeps only the last card's buttons, so "
+    "when the practice question follows a saved card, the saved card's numbers click the "
+    "practice question's buttons",
+)
+async def test_the_saved_cards_numbers_still_tap_its_details_when_a_question_follows(
+    tmp_path: Path,
+) -> None:
+    env = cli_env(tmp_path / "numbers.db")
+    cli = await Cli.start("console", "--as", "tom", env=env)
+    try:
+        await cli.expect("> ")
+        assert "Saved: your 1st" in await cli.send("log walked a lost child to the desk")
+        saved = await cli.send("log carried a heavy TV to her car")
+        assert "Saved: your 2nd" in saved and "Has anyone done this before?" in saved
+        card = await cli.send(number_of(saved, "Busy time"))
+        assert "The situation: A busy time" in card
+        await cli.send("quit", then="Bye!", last=True)
+        assert await cli.close() == 0
+    finally:
+        if cli.process.returncode is None:
+            await cli.kill()
 
 
 async def test_console_refuses_an_unknown_person(tmp_path: Path) -> None:

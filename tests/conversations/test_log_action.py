@@ -269,11 +269,24 @@ async def test_mine_lists_recent_actions_and_offer_lists_the_offer(engine: Engin
     assert "haven't logged" in await chat.say("mine")
     await chat.say("log")
     await chat.submit(**FORM)
+    not_covered = chat.button("Not in our offer")
     mine = await chat.say("mine")
     assert "Sat 21 Nov · Done: Rang the bus depot" in mine
     offer = await chat.say("offer")
     assert "Riverside Stores: our routine service offer" in offer
     assert "Price match against local stores" in offer
+    await chat.press(not_covered)
+    assert "(beyond: not in our offer)" in await chat.say("mine")  # once it is said
+
+
+async def test_mine_claims_nothing_about_the_offer_before_it_is_said(engine: Engine) -> None:
+    # A detail left unsaid is stored as "" (issue 16): not the same as "not covered".
+    chat = Chat(engine, "asha")
+    await chat.say("log")
+    await chat.submit(**FORM)
+    mine = await chat.say("mine")
+    assert "Sat 21 Nov · Done: Rang the bus depot" in mine
+    assert "not in our offer" not in mine, mine
 
 
 async def test_help_in_the_middle_of_a_draft_keeps_it(engine: Engine) -> None:

@@ -150,13 +150,16 @@ def _assert_teams_card_is_honest(card: dict[str, Any]) -> None:
 
 
 async def test_a_forged_need_cannot_imitate_the_computed_fields(engine: Engine) -> None:
-    sent = await propose_idea(Chat(engine, "asha"), customer_need=FORGED)
+    # The idea form always asks why (issue 16), quoted to the supervisor: forged too.
+    sent = await propose_idea(Chat(engine, "asha"), customer_need=FORGED, explanation=FORGED)
     assert "Sent to Sam Okafor" in sent
     card = await sams_card(engine)
     assert card.fields[0].label == "Cost and time"
     # The need is behind More (issue 16): the card with every field is checked.
     [more] = await engine.handle(request_click(card, "More", "sam", "k-more"))
     assert isinstance(more, CardUpdate) and more.card.fields[0].label == "Cost and time"
+    typed = [f.label for f in more.card.fields if f.value.startswith("Needs a new cake")]
+    assert len(typed) == 2, typed  # the need and the why, both shown (as typed)
     _assert_slack_card_is_honest(card_message(more.card).blocks_json())
     _assert_teams_card_is_honest(card_json(more.card))
 

@@ -23,7 +23,9 @@ def test_too_few_answers_keep_the_shipped_threshold() -> None:
 
 
 def test_apart_repeats_and_new_deeds_are_split_between_them() -> None:
-    labels = [(0.6 + n / 100, True) for n in range(20)] + [(0.1 + n / 100, False) for n in range(20)]
+    labels = [(0.6 + n / 100, True) for n in range(20)] + [
+        (0.1 + n / 100, False) for n in range(20)
+    ]
     threshold = fit_threshold(labels, 0.9)
     assert 0.29 < threshold <= 0.6
     assert all(score >= threshold for score, same in labels if same)

@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from app.commands import database_and_org, people, practices, running, teams
+from app.commands import database_and_org, people, practice_edits, practices, running, teams
 from storage.database import DatabaseNotWritable
 
 app = typer.Typer(help="Extra Mile: go the extra mile in customer service.", no_args_is_help=True)
@@ -30,6 +30,10 @@ app.command()(running.console)
 db_app.command("upgrade")(database_and_org.db_upgrade)
 app.command("teams-package")(teams.teams_package)
 practices_app.command("evaluate")(practices.practices_evaluate)
+practices_app.command("list")(practice_edits.practices_list)
+practices_app.command("rename")(practice_edits.practices_rename)
+practices_app.command("merge")(practice_edits.practices_merge)
+practices_app.command("split")(practice_edits.practices_split)
 app.command()(people.portfolio)
 app.command("export-person")(people.export_person_command)
 app.command("erase-person")(people.erase_person_command)

@@ -2,26 +2,23 @@
 and Split buttons for managers), and three forms, also typed as `rename practice`,
 `merge practices` and `split practice`: a manager's own wording for a title, two
 practices made one (their counts summed, an open nomination's counts brought up to date),
-and one deed taken out of a practice into one of its own."""
+and one deed taken out of a practice into one of its own (the edits themselves: edits.py)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from bot.context import Turn
-from bot.domain.actions import NominationStatus
 from bot.domain.ids import parse_id
 from bot.domain.names import person_name
 from bot.domain.org import Role
 from bot.domain.text import clean, shorten
-from bot.features.nominations.card import nomination_card
+from bot.features.nominations import edits
 from bot.features.nominations.practices import button_title
-from bot.features.nominations.rules import tally
-from bot.features.nominations.titles import MAX_TITLE, phrase, title_for
+from bot.features.nominations.titles import MAX_TITLE
 from bot.messages import (
     Button,
     Card,
-    CardUpdate,
     Choice,
     FieldKind,
     Form,
@@ -31,18 +28,8 @@ from bot.messages import (
     Text,
 )
 from bot.routes import OPEN_FORM, FormId, RouteTable
-from storage.events import audit
-from storage.nominations import nominations, save_nomination
-from storage.practice_edits import (
-    Outcome,
-    merge_practices,
-    practice_words,
-    rename_practice,
-    retitle,
-    split_action,
-    splittable,
-)
-from storage.practices import evidence, practices
+from storage.practice_edits import splittable
+from storage.practices import practices
 
 RENAME_FORM = "practice-rename"
 MERGE_FORM = "practice-merge"
@@ -118,10 +105,9 @@ async def submit_rename(turn: Turn, _: FormId, values: dict[str, str]) -> list[O
     if not title or len(title) > MAX_TITLE:
         error = f"A short name, up to {MAX_TITLE} characters."
         return _with_error(await rename_form(turn), "title", error)
-    if practice is None or not await rename_practice(turn.uow, practice, title):
+    if practice is None:
         return [Refusal("I can't find that practice.")]
-    await _audit(turn, "practice.renamed", practice, {"title": title})
-    return [Text(f"Renamed: it's “{title}” now, whatever people write.")]
+    return _told(await edits.rename(turn, practice, title, turn.person.id))
 
 
 async def submit_merge(turn: Turn, _: FormId, values: dict[str, str]) -> list[Outbound]:
@@ -131,76 +117,20 @@ async def submit_merge(turn: Turn, _: FormId, values: dict[str, str]) -> list[Ou
     if source is None or target is None or source == target:
         error = "Pick two different practices."
         return _with_error(await merge_form(turn), "into", error)
-    titles = {p.id: p.title for p in await practices(turn.uow, examples=0)}
-    merged = await merge_practices(turn.uow, source, target)
-    if merged.outcome is Outcome.BOTH_ADOPTED:
-        return [Refusal("Both are part of our routine offer already; they stay apart.")]
-    if merged.outcome is not Outcome.DONE:
-        return [Refusal("I can't find one of those practices (merged meanwhile?).")]
-    await retitle(turn.uow, target, title_for(await practice_words(turn.uow, target)))
-    await _audit(turn, "practice.merged", target, {"from": source})
-    said = f"Merged: “{titles[source]}” is now part of “{titles[target]}”."
-    if merged.lost is not None:
-        await _retire_card(turn, merged.lost, titles[target])
-    return [Text(f"{said} {await _recount(turn, target)}".strip())]
+    return _told(await edits.merge(turn, source, target, turn.person.id))
 
 
 async def submit_split(turn: Turn, _: FormId, values: dict[str, str]) -> list[Outbound]:
     if turn.person.role is not Role.MANAGER:
         return [Refusal(ONLY_MANAGERS)]
     action = parse_id(values.get("action", ""))
-    found = {a: (words, title) for a, _, _, words, title in await splittable(turn.uow, 10_000)}
-    if action is None or action not in found:
+    if action is None:
         return [Refusal("That deed is not in a practice with others (split already?).")]
-    words, old_title = found[action]
-    created = await split_action(turn.uow, action, phrase(words), turn.person.id, turn.now)
-    if created is None:
-        return [Refusal("That deed is not in a practice with others (split already?).")]
-    await _audit(turn, "practice.split", created, {"action": action})
-    return [
-        Text(f"Split: “{phrase(words)}” is a practice of its own now, apart from “{old_title}”.")
-    ]
+    return _told(await edits.split(turn, action, turn.person.id))
 
 
-async def _recount(turn: Turn, practice: int) -> str:
-    """An open nomination of the merged practice counts its deeds together at once, on
-    the managers' cards too."""
-    open_one = [
-        n for n in await nominations(turn.uow, NominationStatus.OPEN) if n.practice_id == practice
-    ]
-    if not open_one:
-        return ""
-    seen = tally(await evidence(turn.uow, practice))
-    nomination = await save_nomination(
-        turn.uow,
-        practice,
-        successes=seen.successes,
-        people=seen.people,
-        weeks=seen.weeks,
-        now=turn.now,
-    )
-    card = await nomination_card(turn, nomination)
-    await _to_managers(turn, CardUpdate(card.card_key or "", card), "merged", turn.now)
-    return (
-        f"Its nomination now counts {seen.successes} successes, for {seen.people} people, "
-        f"over {seen.weeks} weeks."
-    )
-
-
-async def _retire_card(turn: Turn, nomination: int, into: str) -> None:
-    """The card of a nomination dropped by a merge says where it went, without buttons."""
-    key = f"nomination:{nomination}"
-    card = Card(
-        title="Nominated for the routine offer: merged",
-        text=f"Merged into “{into}”; its nomination carries on there.",
-        card_key=key,
-    )
-    await _to_managers(turn, CardUpdate(key, card), "merged away", turn.now)
-
-
-async def _to_managers(turn: Turn, update: CardUpdate, *key: object) -> None:
-    for manager in (p for p in turn.org.people if p.role is Role.MANAGER):
-        await turn.notify.person(manager.id, update, update.card_key, *key, manager.id)
+def _told(edited: edits.Edited) -> list[Outbound]:
+    return [Text(edited.said) if edited.done else Refusal(edited.said)]
 
 
 async def _choices(turn: Turn) -> tuple[Choice, ...]:
@@ -214,17 +144,6 @@ def _with_error(replies: list[Outbound], field: str, error: str) -> list[Outboun
 
 def _deeds(times: int) -> str:
     return "1 deed" if times == 1 else f"{times} deeds"
-
-
-async def _audit(turn: Turn, action: str, practice: int, detail: dict[str, object]) -> None:
-    await audit(
-        turn.uow,
-        actor_id=turn.person.id,
-        action=action,
-        subject_type="practice",
-        subject_id=str(practice),
-        detail=detail,
-    )
 
 
 def register(routes: RouteTable) -> None:

@@ -14,7 +14,7 @@ from bot.engine import Engine
 from storage.actions import recent_actions
 from storage.conversations import load_state
 from storage.uow import UnitOfWork
-from tests.fakes.chat import Chat
+from tests.fakes.chat import Chat, text_of
 
 TYPED = {
     "extra": "Carried a TV to her car",
@@ -32,6 +32,11 @@ async def _step(engine: Engine, person: str = "asha") -> str | None:
     async with UnitOfWork(engine.database) as uow:
         state = await load_state(uow, person)
     return None if state is None else state.step
+
+
+async def _state_of(engine: Engine, person: str = "asha"):  # type: ignore[no-untyped-def]
+    async with UnitOfWork(engine.database) as uow:
+        return await load_state(uow, person)
 
 
 async def _sent_back(chat: Chat, **values: str) -> str:
@@ -194,3 +199,19 @@ async def test_cost_and_minutes_are_checked_when_given(engine: Engine) -> None:
     reply = await chat.submit(cost="£1.20", minutes="10 min")
     assert "Go ahead: it's within your authority" in reply
     assert await _step(engine, "tom") is None
+
+
+async def test_a_stale_yes_to_cancel_never_drops_a_later_draft(engine: Engine) -> None:
+    # Nothing typed is lost: the Yes of a cancel question answered long ago ("Keep going",
+    # then saved) must not throw away the answers of a draft sent back since.
+    chat = Chat(engine, "asha")
+    await _sent_back(chat)
+    await chat.say("cancel")
+    stale_yes = chat.button("Yes")
+    await chat.click("Keep going")
+    assert "Saved" in await chat.submit(occurred_on="today")
+    await _sent_back(chat, extra="Found the right charger in the stockroom")
+    reply = text_of(await chat.press(stale_yes))
+    assert "Cancelled" not in reply, reply
+    state = await _state_of(engine)
+    assert state is not None and state.data["extra"] == "Found the right charger in the stockroom"

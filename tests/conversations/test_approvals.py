@@ -116,6 +116,11 @@ async def test_decline_asks_for_a_reason_then_tells_the_requester(engine: Engine
     told = [m for m in await outbox_for(engine, "asha") if isinstance(m, Card)][-1]
     assert told.title == "Sam Okafor declined your idea"
     assert "Cakes are food safety" in told.text
+    # The next step is one tap: another idea, in the idea form.
+    asha = Chat(engine, "asha")
+    asha.last = [told]
+    await asha.click("Propose another idea")
+    assert asha.form.form_id == "log-idea"
     row = await request_row(engine)
     assert row.status == "declined" and row.decision_reason.startswith("Cakes")
 

@@ -330,6 +330,19 @@ async def test_a_one_line_deed_reads_its_cost_and_time(engine: Engine) -> None:
     assert (row.cost, row.minutes) == (Decimal("3.00"), 30)
 
 
+async def test_a_one_line_deed_reads_thousands_as_written(engine: Engine) -> None:
+    chat = Chat(engine, "asha")
+    await chat.say("log refunded £1,200 for her sofa yesterday")
+    await chat.say("log paid her £2,000,000 in compensation")  # past any cost: left out
+    async with UnitOfWork(engine.database) as uow:
+        rows = (await uow.session.exec(select(ActionRow).order_by(ActionRow.id))).all()
+    assert [r.extra for r in rows] == [
+        "refunded £1,200 for her sofa",
+        "paid her £2,000,000 in compensation",
+    ]
+    assert [r.cost for r in rows] == [Decimal("1200.00"), None]
+
+
 async def test_a_future_date_on_the_one_line_path_is_refused(engine: Engine) -> None:
     chat = Chat(engine, "asha")
     reply = await chat.say("log 30/12/2026: carried bags")

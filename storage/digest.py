@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, literal, select, true, union_all
@@ -71,53 +71,54 @@ def _anchor(edge: datetime) -> tuple[datetime, int]:
 
 
 async def weeks_of(uow: UnitOfWork, bosses: Bosses, end: datetime, weeks: int) -> Weeks:
-    """Actions logged in each of the `weeks` seven-day weeks before `end` (exactly, to
-    the microsecond): whole days from the summary, summed in SQL (a row a day for the
-    trend, a row a team and situation for the last week), and the part days at each
-    edge from the actions' time index."""
+    """Actions logged in each of the `weeks` (at least one) seven-day weeks before `end`,
+    exactly, to the microsecond: whole days from the summary, summed in SQL (a row a day
+    for the trend, a row a team and situation for the last week), and the part days at
+    each edge from the actions' time index."""
     edges = [end - timedelta(days=7 * (weeks - k)) for k in range(weeks + 1)]
     anchors = [_anchor(edge) for edge in edges]
     midnights = [midnight.date() for midnight, _ in anchors]
-    boss = DAYS.supervisor_id
-    in_span = (DAYS.day >= midnights[0], DAYS.day < midnights[-1])
-    by_day = (
-        select(DAYS.day, func.sum(DAYS.actions)).where(*in_span, bosses.where(boss))
-        if bosses.exact
-        else select(DAYS.day, func.sum(DAYS.actions), boss).where(*in_span)
-    )
-    per_day = (await uow.session.execute(by_day.group_by(*by_day.selected_columns[::2]))).all()
-    totals = [0] * weeks
-    for day, n, *team in per_day:
-        if bosses.exact or bosses.keep(team[0]):
-            totals[bisect_right(midnights, day) - 1] += int(n)
-    last: Counter[Key] = Counter()
-    if weeks:
-        for b, context, n in (
-            await uow.session.execute(
-                select(boss, DAYS.context, func.sum(DAYS.actions))
-                .where(DAYS.day >= midnights[-2], DAYS.day < midnights[-1])
-                .where(bosses.where(boss))
-                .group_by(boss, DAYS.context)
-            )
-        ).all():
-            if bosses.keep(b):
-                last[(b, context)] += int(n)
-    for k, b, context, n in await _part_days(uow, bosses, edges, anchors):
-        if not bosses.keep(b):
-            continue
-        signed = n * anchors[k][1]  # added at edge k: out of week k - 1, into week k
+    totals = await _day_totals(uow, bosses, midnights)
+    last = await _team_days(uow, bosses, midnights[-2], midnights[-1])
+    for k, key, n in await _part_days(uow, bosses, edges, anchors):
+        signed = n * anchors[k][1]  # added at edge k: into week k - 1, out of week k
         if k < weeks:
             totals[k] -= signed
         if k > 0:
             totals[k - 1] += signed
-        if k == weeks:
-            last[(b or NO_TEAM, context)] += signed
-        elif k == weeks - 1:
-            last[(b or NO_TEAM, context)] -= signed
+        last[key] += signed if k == weeks else -signed if k == weeks - 1 else 0
     return Weeks(
         last={(b or None, context): n for (b, context), n in last.items() if n},
         totals=totals,
     )
+
+
+async def _day_totals(uow: UnitOfWork, bosses: Bosses, midnights: list[date]) -> list[int]:
+    """The whole days between each two midnights: the teams' total a day, from SQL."""
+    in_span = (DAYS.day >= midnights[0], DAYS.day < midnights[-1])
+    by_day = (
+        select(DAYS.day, func.sum(DAYS.actions)).where(*in_span, bosses.where(DAYS.supervisor_id))
+        if bosses.exact
+        else select(DAYS.day, func.sum(DAYS.actions), DAYS.supervisor_id).where(*in_span)
+    )
+    totals = [0] * (len(midnights) - 1)
+    for day, n, *team in (
+        await uow.session.execute(by_day.group_by(*by_day.selected_columns[::2]))
+    ).all():
+        if bosses.exact or bosses.keep(team[0]):
+            totals[bisect_right(midnights, day) - 1] += int(n)
+    return totals
+
+
+async def _team_days(uow: UnitOfWork, bosses: Bosses, first: date, end: date) -> Counter[Key]:
+    """The whole days in [first, end), per team and situation."""
+    boss = DAYS.supervisor_id
+    rows = await uow.session.execute(
+        select(boss, DAYS.context, func.sum(DAYS.actions))
+        .where(DAYS.day >= first, DAYS.day < end, bosses.where(boss))
+        .group_by(boss, DAYS.context)
+    )
+    return Counter({(b, c): int(n) for b, c, n in rows.all() if bosses.keep(b)})
 
 
 async def _part_days(
@@ -125,7 +126,7 @@ async def _part_days(
     bosses: Bosses,
     edges: list[datetime],
     anchors: list[tuple[datetime, int]],
-) -> list[tuple[int, str | None, str, int]]:
+) -> list[tuple[int, Key, int]]:
     """Actions between each edge and its midnight, per team and situation: one statement,
     each part an index range of less than half a day."""
     boss = PERSON.supervisor_id
@@ -144,7 +145,7 @@ async def _part_days(
     if not parts:
         return []
     rows = (await uow.session.execute(union_all(*parts))).all()
-    return [(int(k), b, context, int(n)) for k, b, context, n in rows]
+    return [(int(k), (b or NO_TEAM, c), int(n)) for k, b, c, n in rows if bosses.keep(b)]
 
 
 def _window(column: Any, start: datetime, end: datetime) -> ColumnElement[bool]:

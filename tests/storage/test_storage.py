@@ -14,14 +14,16 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
 
-from bot.domain.actions import ActionStatus, Approach, CheckedAction, Context
+from bot.domain.actions import UNSAID_OFFER, ActionStatus, Approach, CheckedAction, Context
 from bot.domain.org import Organisation
 from bot.domain.records import ConversationState
+from storage.action_details import DetailChange, deed_details, set_details
 from storage.actions import add_action, count_actions, recent_actions
 from storage.conversations import clear_state, load_state, save_state
 from storage.database import Database, alembic_config, utc_now
 from storage.events import audit, claim_event
 from storage.people import sync_organisation
+from storage.summary import ActionDayRow
 from storage.tables import AuditLogRow, PersonRow, PlatformIdentityRow, ScheduledRunRow
 from storage.uow import UnitOfWork
 
@@ -103,6 +105,76 @@ async def test_actions_are_saved_and_listed_newest_first(
     assert listed[1].customer_need == ACTION.customer_need
     assert listed[1].extra == ACTION.extra
     assert listed[1].created_at.tzinfo is not None
+
+
+# A deed saved with its details left unsaid (issue 16): they are added one tap at a time.
+UNSAID = replace(
+    ACTION,
+    customer_need="",
+    offer_item_id=UNSAID_OFFER,
+    context=Context.UNSAID,
+    approach=Approach.UNSAID,
+    customer_aware=None,
+    result="",
+)
+
+
+async def test_details_added_after_saving_change_only_what_is_given(
+    database: Database, org: Organisation
+) -> None:
+    await _synced(database, org)
+    async with UnitOfWork(database) as uow:
+        saved = await add_action(uow, "asha", UNSAID)
+        await uow.commit()
+    async with UnitOfWork(database) as uow:
+        deed = await deed_details(uow, saved.id)
+    assert deed is not None and deed.person_id == "asha"
+    assert (deed.context, deed.approach, deed.customer_aware, deed.offer_item_id) == (
+        Context.UNSAID,
+        Approach.UNSAID,
+        None,
+        UNSAID_OFFER,
+    )
+    async with UnitOfWork(database) as uow:
+        await set_details(uow, saved.id, DetailChange(context=Context.BUSY))
+        await set_details(uow, saved.id, DetailChange(customer_aware=False))
+        await set_details(uow, saved.id, DetailChange())  # nothing given: nothing changes
+        await uow.commit()
+    async with UnitOfWork(database) as uow:
+        deed = await deed_details(uow, saved.id)
+        await set_details(
+            uow, saved.id, DetailChange(offer_item_id="carry-out", customer_need="A TV 📺")
+        )
+        await uow.commit()
+    assert deed is not None and (deed.context, deed.customer_aware) == (Context.BUSY, False)
+    assert deed.approach is Approach.UNSAID and deed.extra == ACTION.extra
+    async with UnitOfWork(database) as uow:
+        [listed] = await recent_actions(uow, "asha")
+        assert await deed_details(uow, 999_999) is None
+    assert (listed.offer_item_id, listed.customer_need) == ("carry-out", "A TV 📺")
+    assert listed.context is Context.BUSY and listed.customer_aware is False
+    assert listed.result == ""
+
+
+async def test_a_situation_added_after_saving_moves_the_digest_count(
+    database: Database, org: Organisation
+) -> None:
+    """The digest counts actions by situation in a summary kept with the actions: a
+    situation tapped after saving must move the deed out of "not given"."""
+    await _synced(database, org)
+    async with UnitOfWork(database) as uow:
+        saved = await add_action(uow, "asha", UNSAID)
+        await add_action(uow, "tom", ACTION)  # busy from the start
+        await uow.commit()
+    async with UnitOfWork(database) as uow:
+        await set_details(uow, saved.id, DetailChange(context=Context.BUSY))
+        await uow.commit()
+    async with UnitOfWork(database) as uow:
+        rows = (await uow.session.exec(select(ActionDayRow))).all()
+    by_context: dict[str, int] = {}
+    for row in rows:
+        by_context[row.context] = by_context.get(row.context, 0) + row.actions
+    assert {c: n for c, n in by_context.items() if n} == {"busy": 2}
 
 
 async def test_unit_of_work_rolls_back_without_commit(

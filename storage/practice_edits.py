@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import func, or_, update
 from sqlmodel import col, select
 
 from bot.domain.actions import NominationStatus
@@ -55,20 +55,21 @@ async def rename_practice(uow: UnitOfWork, practice_id: int, title: str) -> bool
     result = await uow.session.exec(
         update(PracticeRow)
         .where(col(PracticeRow.id) == practice_id)
+        .where(col(PracticeRow.merged_into).is_(None))
         .values(title=title, title_locked=True)
     )
     return result.rowcount == 1
 
 
 async def merge_practices(uow: UnitOfWork, source: int, target: int) -> Merged:
-    """`source` joins `target`: its actions and answers move there and it is deleted. Of
-    the two nominations the adopted, else the open, else the dismissed one (on a tie,
-    `target`'s) is kept, moved to `target`; the other's id is `Merged.lost`. The kept
-    nomination's counts are the caller's to bring up to date."""
-    if source == target or None in (
-        await uow.session.get(PracticeRow, source),
-        await uow.session.get(PracticeRow, target),
-    ):
+    """`source` joins `target`: its actions and answers move there, and it is kept as
+    merged into `target` (its number is never reused; a button naming it finds `target`:
+    storage.practices.current_practice). Of the two nominations the adopted, else the
+    open, else the dismissed one (on a tie, `target`'s) is kept, moved to `target`; the
+    other's id is `Merged.lost`. The kept nomination's counts are the caller's to bring
+    up to date."""
+    rows = [await uow.session.get(PracticeRow, p) for p in (source, target)]
+    if source == target or any(r is None or r.merged_into is not None for r in rows):
         return Merged(Outcome.MISSING)
     both = {
         n.practice_id: n
@@ -98,8 +99,11 @@ async def merge_practices(uow: UnitOfWork, source: int, target: int) -> Merged:
         await uow.session.exec(
             update(table).where(col(table.practice_id) == source).values(practice_id=target)
         )
-    await uow.session.flush()
-    await uow.session.exec(delete(PracticeRow).where(col(PracticeRow.id) == source))
+    await uow.session.exec(
+        update(PracticeRow)
+        .where(or_(col(PracticeRow.id) == source, col(PracticeRow.merged_into) == source))
+        .values(merged_into=target)
+    )
     return Merged(Outcome.DONE, lost_id)
 
 

@@ -19,7 +19,13 @@ async def practices(uow: UnitOfWork, examples: int = 5) -> list[PracticeView]:
 
     Read after every saved action (for suggestions), so it takes only the examples
     (a window function) and a count, never all the practice's actions."""
-    rows = (await uow.session.exec(select(PracticeRow).order_by(col(PracticeRow.id)))).all()
+    rows = (
+        await uow.session.exec(
+            select(PracticeRow)
+            .where(col(PracticeRow.merged_into).is_(None))
+            .order_by(col(PracticeRow.id))
+        )
+    ).all()
     sizes = dict(
         (
             await uow.session.exec(
@@ -86,8 +92,13 @@ async def action_owner(uow: UnitOfWork, action_id: int) -> str | None:
     return row.person_id if row else None
 
 
-async def practice_exists(uow: UnitOfWork, practice_id: int) -> bool:
-    return await uow.session.get(PracticeRow, practice_id) is not None
+async def current_practice(uow: UnitOfWork, practice_id: int) -> int | None:
+    """The practice a number names now: itself, or the one it was merged into; None if
+    there is no such practice."""
+    practice = await uow.session.get(PracticeRow, practice_id)
+    if practice is None:
+        return None
+    return practice.merged_into or practice.id
 
 
 async def pick_practice(uow: UnitOfWork, action_id: int, practice_id: int, *, by: str) -> bool:

@@ -83,6 +83,7 @@ class PracticeRow(SQLModel, table=True):
     # A manager's own wording: kept as it is when actions join (else the title is the
     # wording most used among the practice's actions, worked out as they join).
     title_locked: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    merged_into: int | None = None  # kept after a merge, so its number is never reused
 
 
 class ActionRow(SQLModel, table=True):

@@ -300,3 +300,32 @@ def test_fit_threshold_separates_the_answers() -> None:
 def test_a_title_is_the_wording_most_used_short_and_uncut(texts: list[str], title: str) -> None:
     assert title_for(texts) == title
     assert all(len(phrase(t)) <= MAX_TITLE and "…" not in phrase(t) for t in texts)
+
+
+async def test_an_old_button_for_a_merged_practice_joins_where_its_deeds_went(
+    engine: Engine,
+) -> None:
+    """A merged practice is kept, pointing at the one it joined: its number is never
+    given to a newer practice (SQLite reuses a deleted row's number), and a button shown
+    before the merge files the deed with the deeds it stood for."""
+    ids = await three_practices(engine)
+    asha = Chat(engine, "asha")
+    await log_deed(asha, "Phoned for a taxi for an old gentleman and waited with him")
+    card = asha.last
+    taxi = ids["Called a taxi for an elderly customer"]
+    assert asha.button("Called a taxi for an elderly customer").value.endswith(f":{taxi}")
+    maria = Chat(engine, "maria")
+    await maria.say("merge practices")
+    await maria.submit(practice=str(taxi), into=str(ids[CARRY]))
+    tom = Chat(engine, "tom")
+    await log_deed(tom, "Gift wrapped a present for free")
+    await tom.click(NEW)
+    async with UnitOfWork(engine.database) as uow:
+        newest = (await uow.session.exec(select(PracticeRow).order_by(col(PracticeRow.id)))).all()
+    assert newest[-1].id != taxi and newest[-1].title == "Gift wrapped a present for free"
+    asha.last = card
+    assert "noted as the same kind" in await asha.click("Called a taxi for an elderly customer")
+    action = await asha_action(engine)
+    async with UnitOfWork(engine.database) as uow:
+        assert await practice_of(uow, action) == ids[CARRY]
+    assert "Called a taxi" not in await maria.say("practices")  # merged: listed no more

@@ -60,12 +60,14 @@ def test_practices_from_the_command_line(tmp_path: Path, monkeypatch: pytest.Mon
     assert "Renamed" in _run("practices", "rename", str(carry), "Help to the car with shopping")
     out = _run("practices", "merge", str(bags), str(carry))
     assert "“Took bags out to the car” is now part of “Help to the car with shopping”" in out
-    assert [p.id for p in asyncio.run(_rows(url, PracticeRow))] == [carry]
+    merged = {p.id: p.merged_into for p in asyncio.run(_rows(url, PracticeRow))}
+    assert merged == {carry: None, bags: carry}
     action = asyncio.run(_rows(url, ActionRow))[0].id
     assert "is a practice of its own now" in _run(
         "practices", "split", str(action), "--by", "maria"
     )
     assert "not a manager" in _refused("practices", "split", str(action), "--by", "asha")
+    assert "can't find" in _refused("practices", "merge", str(bags), str(carry))  # merged
     assert "can't find" in _refused("practices", "merge", "999", str(carry))
     assert "two different" in _refused("practices", "merge", str(carry), str(carry))
     audited = [a.action for a in asyncio.run(_rows(url, AuditLogRow))]

@@ -63,7 +63,8 @@ async def test_a_merge_sums_the_counts_and_the_nomination_follows(engine: Engine
     assert "Its nomination now counts 5 successes, for 3 people, over 3 weeks" in reply
     [row] = await rows(engine, NominationRow)
     assert (row.practice_id, row.successes, row.people, row.weeks) == (carry, 5, 3, 3)
-    assert [p.id for p in await rows(engine, PracticeRow)] == [carry]
+    practices = {p.id: p.merged_into for p in await rows(engine, PracticeRow)}
+    assert practices == {carry: None, bags: carry}  # kept, pointing where its deeds went
     assert {a.practice_id for a in await rows(engine, ActionRow)} == {carry}
     assert bags not in {a.practice_id for a in await rows(engine, ActionRow)}
     assert "practice.merged" in [a.action for a in await rows(engine, AuditLogRow)]

@@ -29,6 +29,7 @@ from storage.practices import (
     action_owner,
     assign_practice,
     create_practice,
+    current_practice,
     pick_practice,
     practice_of,
     practices,
@@ -127,8 +128,10 @@ async def _unplaced(turn: Turn, action_id: int | None) -> tuple[str, list[Ranked
 async def pick(turn: Turn, value: str) -> list[Outbound]:
     """A likely practice's button (the value names the action and the practice; anyone can
     send any value, so both are checked)."""
-    action_text, _, practice_text = value.partition(":")
-    return await _join(turn, parse_id(action_text), parse_id(practice_text), "button")
+    action_id, practice_id = (parse_id(part) for part in value.partition(":")[::2])
+    if practice_id is not None:  # merged meanwhile: its deeds are in the one it joined
+        practice_id = await current_practice(turn.uow, practice_id)
+    return await _join(turn, action_id, practice_id, "button")
 
 
 async def new(turn: Turn, value: str) -> list[Outbound]:

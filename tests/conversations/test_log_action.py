@@ -348,3 +348,24 @@ async def test_a_future_date_on_the_one_line_path_is_refused(engine: Engine) -> 
     reply = await chat.say("log 30/12/2026: carried bags")
     assert "future" in reply
     assert await _saved(engine) == []
+
+
+async def test_the_need_and_offer_forms_of_someone_elses_deed_change_nothing(
+    engine: Engine,
+) -> None:
+    chat = Chat(engine, "asha")
+    await chat.say("log carried her bags to the bus stop")
+    [action] = await _saved(engine)
+    tom = Chat(engine, "tom")
+    for form_id, values in (
+        (f"log-need:{action.id}", {"customer_need": "Forged by Tom"}),
+        (f"log-offer:{action.id}", {"offer_item": "carry-out"}),
+    ):
+        reply = await tom.send(FormSubmission(tom.sender, form_id, values, f"test:{form_id}"))
+        assert "Those details are for the person who logged it." in text_of(reply)
+    gone = await chat.send(
+        FormSubmission(chat.sender, "log-need:999999", {"customer_need": "x"}, "test:gone")
+    )
+    assert "I can't find that action" in text_of(gone)
+    [action] = await _saved(engine)
+    assert action.customer_need == "" and action.offer_item_id == ""

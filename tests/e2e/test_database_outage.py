@@ -16,14 +16,15 @@ from pytest_mock import MockerFixture
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
-from bot.features.log import flow as log_action
 from bot.settings import EXAMPLE_ORG_FILE, Settings
+from storage.actions import count_actions
 from storage.database import open_database
 from storage.tables import ActionRow, AuditLogRow, ConversationStateRow, ProcessedEventRow
 from storage.uow import UnitOfWork
 from tests.conftest import POSTGRES_ENV, _drop_postgres, _fresh_postgres
 from tests.fakes.fake_connector import FakeConnector
 from tests.fakes.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack
+from tests.fakes.settle import server_settled
 from tests.fakes.slack_harness import SlackDriver, all_text
 from tests.fakes.tcp_proxy import TcpProxy
 from tests.fakes.teams_harness import ASHA as TEAMS_ASHA
@@ -37,12 +38,7 @@ ASHA = "U0ASHA01"
 FORM = {
     "occurred_on": "2026-11-20",
     "customer_need": "Needed a heavy TV carried",
-    "offer_item": "carry-out",
     "extra": "Carried it and strapped it in",
-    "status": "done",
-    "context": "busy",
-    "approach": "initiative",
-    "customer_aware": "yes",
     "result": "She was delighted",
 }
 
@@ -97,45 +93,63 @@ async def outage(
     await _drop_postgres(os.environ[POSTGRES_ENV], name)
 
 
-async def _review_card(slack: SlackDriver) -> dict[str, Any]:
+async def _deed_form(slack: SlackDriver) -> dict[str, Any]:
+    """The deed modal, opened by /extramile: what Slack shows, to be submitted."""
     assert (await slack.command(ASHA, "")).status == 200
     [opened] = await slack.fake.wait_for("views.open")
-    assert (await slack.submit_view(ASHA, opened.params["view"], FORM)).status == 200
-    await slack.fake.wait_for("chat.postMessage")
-    return slack.posted()
+    return dict(opened.params["view"])
+
+
+class _Keeper(SlackDriver):
+    """Keeps the payloads it would send: a submission to send, then send again."""
+
+    kept: list[dict[str, Any]]
+
+    async def interactive(self, payload: dict[str, Any], *, retry: int | None = None) -> Any:
+        self.kept.append(payload)
+
+
+async def _submission(slack: SlackDriver, view: dict[str, Any]) -> dict[str, Any]:
+    """The view_submission payload Slack sends for the modal filled in with FORM (to send,
+    or send again as Slack's retry)."""
+    keeper = _Keeper(client=slack.client, fake=slack.fake)
+    keeper.kept = []
+    await keeper.submit_view(ASHA, view, FORM)
+    [payload] = keeper.kept
+    return payload
 
 
 @pytest.mark.timeout(60)
 async def test_database_lost_during_a_save_answers_500_writes_nothing_and_the_retry_saves_once(
     outage: Outage, mocker: MockerFixture
 ) -> None:
+    """Issue 16: the deed is saved on the modal's submit (was: the review card's Save), so
+    that is where the database goes away."""
     slack = outage.slack
-    review = await _review_card(slack)
-    click = slack.click_payload(ASHA, review, "Save")
+    submission = await _submission(slack, await _deed_form(slack))
 
     # The database goes away in the middle of the save: the action and its audit row
     # are already written in the open transaction when the connection drops.
-    count_actions = log_action.count_actions
-
     async def cut_then_count(*args: Any) -> int:
         outage.proxy.cut()
         return await count_actions(*args)
 
-    mocker.patch.object(log_action, "count_actions", side_effect=cut_then_count)
-    response = await slack.interactive(click)
-    assert response.status == 500  # Slack will deliver it again
+    mocker.patch("bot.features.log.save.count_actions", side_effect=cut_then_count)
+    response = await slack.interactive(submission)
+    assert response.status == 500  # the modal stays open with what was typed: nothing lost
 
     assert await outage.rows(ActionRow) == []
     assert [r for r in await outage.rows(AuditLogRow) if r.action == "action.logged"] == []
     keys = {r.key for r in await outage.rows(ProcessedEventRow)}
-    assert f"slack:action:{click['trigger_id']}" not in keys
-    [state] = await outage.rows(ConversationStateRow)
-    assert state.step == "review"  # the draft is still there, waiting to be saved
+    assert f"slack:view:{submission['trigger_id']}" not in keys
+    assert await outage.rows(ConversationStateRow) == []  # nothing half-kept either
+    assert slack.fake.of("chat.postMessage") == []
 
-    # The database comes back; Slack's retry of the same request saves it, once.
+    # The database comes back; the same submission again saves it, once.
     outage.proxy.restore()
     mocker.stopall()
-    assert (await slack.interactive(click, retry=1)).status == 200
+    response = await slack.interactive(submission, retry=1)
+    assert response.status == 200 and await response.text() == ""  # the modal closes
 
     def saved() -> list[Any]:
         return [
@@ -146,10 +160,12 @@ async def test_database_lost_during_a_save_answers_500_writes_nothing_and_the_re
 
     await slack.fake.wait_until(saved)
     assert len(saved()) == 1
-    assert (await slack.interactive(click, retry=2)).status == 200  # a late duplicate
+    assert (await slack.interactive(submission, retry=2)).status == 200  # a late duplicate
+    await server_settled(slack.client.app)  # its replies, had it any, would be out by now
     [action] = await outage.rows(ActionRow)
     assert action.extra == FORM["extra"]
     assert len([r for r in await outage.rows(AuditLogRow) if r.action == "action.logged"]) == 1
+    assert len(saved()) == 1
 
 
 @pytest.mark.timeout(60)

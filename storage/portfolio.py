@@ -13,7 +13,10 @@ from bot.domain.actions import (
     RequestStatus,
     Sentiment,
 )
+from bot.domain.evidence import LearnerEvidence, Mark, Witness
 from bot.domain.records import ActionRecord, FeedbackRecord, PortfolioData, RequestRecord
+from bot.domain.redaction import redact
+from storage.evidence import statements_of
 from storage.tables import (
     ActionRow,
     CustomerFeedbackRow,
@@ -107,3 +110,43 @@ def _record(
         customer_noticed=row.customer_noticed,
         follow_up_note=row.follow_up_note,
     )
+
+
+async def learner_evidence(uow: UnitOfWork, person_id: str) -> LearnerEvidence:
+    """The learner's own words (storage.evidence), the actions whose positive feedback they
+    recorded themselves (P13: noted and passed on), their suggestions with a reason (3.5,
+    K9), and the witness statements and assessor's marks (19b's; none until stored)."""
+    noted = (
+        await uow.session.exec(
+            select(CustomerFeedbackRow.action_id).where(
+                CustomerFeedbackRow.recorded_by == person_id,
+                CustomerFeedbackRow.sentiment == Sentiment.POSITIVE.value,
+            )
+        )
+    ).all()
+    suggested = (
+        await uow.session.exec(
+            select(NominationRow.suggestion).where(NominationRow.suggested_by == person_id)
+        )
+    ).all()
+    return LearnerEvidence(
+        statements=tuple(await statements_of(uow, person_id)),
+        noted_praise=frozenset(a for a in noted if a is not None),
+        suggestions=tuple(redact(r) for r in suggested if r),
+        witnesses=tuple(await witness_statements_of(uow, person_id)),
+        marks=tuple(await assessor_marks_of(uow, person_id)),
+    )
+
+
+async def witness_statements_of(uow: UnitOfWork, person_id: str) -> list[Witness]:
+    """TO BE FILLED by 19b: the witness statements about the learner, from their storage.
+    Returns none until that storage exists (tests/unit/test_evidence_rules.py checks the
+    claim through bot.domain.coverage directly)."""
+    del uow, person_id
+    return []
+
+
+async def assessor_marks_of(uow: UnitOfWork, person_id: str) -> list[Mark]:
+    """TO BE FILLED by 19b: the assessor's marks on the learner's criteria."""
+    del uow, person_id
+    return []

@@ -15,13 +15,15 @@ from storage.uow import UnitOfWork
 
 def portfolio(
     person: Annotated[str, typer.Argument(help="Person id from the organisation file.")],
-    out: Annotated[Path, typer.Option("--out", help="FILE.pdf or FILE.html")],
+    out: Annotated[Path, typer.Option("--out", help="FILE.pdf, FILE.html or FILE.zip")],
 ) -> None:
-    """A learner's evidence portfolio (STAR accounts, CFACSA9/CU801 coverage) as PDF or HTML."""
+    """A learner's evidence portfolio (STAR accounts, CFACSA9/CU801 coverage) as PDF, HTML,
+    or the export zip (the HTML, a CSV of evidence to criteria, each witness statement)."""
     from app.runtime import start_runtime
     from bot.clock import SystemClock, local_today
     from bot.context import Scene
-    from bot.reports.portfolio import build_portfolio, portfolio_html, portfolio_pdf
+    from bot.reports.portfolio import build_portfolio
+    from bot.reports.portfolio_render import portfolio_html, portfolio_pdf, portfolio_zip
     from storage.events import audit
 
     settings = load_settings()
@@ -29,8 +31,9 @@ def portfolio(
     learner = org.person(person)
     if learner is None:
         fail(f"no person {person!r} in the organisation file")
-    if out.suffix.lower() not in (".pdf", ".html", ".htm"):
-        fail("--out must end in .pdf or .html")
+    suffix = out.suffix.lower()
+    if suffix not in (".pdf", ".html", ".htm", ".zip"):
+        fail("--out must end in .pdf, .html or .zip")
 
     async def build() -> bytes:
         runtime = await start_runtime(settings)
@@ -43,7 +46,7 @@ def portfolio(
                     now=clock.now(),
                     today=local_today(clock, org.organisation.timezone),
                 )
-                html = portfolio_html(await build_portfolio(scene, learner))
+                built = await build_portfolio(scene, learner)
                 await audit(
                     uow,
                     actor_id=None,
@@ -55,7 +58,10 @@ def portfolio(
                 await uow.commit()
         finally:
             await runtime.close()
-        return portfolio_pdf(html) if out.suffix.lower() == ".pdf" else html.encode()
+        if suffix == ".zip":
+            return portfolio_zip(built)
+        html = portfolio_html(built, pdf=suffix == ".pdf")
+        return portfolio_pdf(html) if suffix == ".pdf" else html.encode()
 
     out.write_bytes(asyncio.run(build()))
     typer.echo(f"wrote {out}")

@@ -171,13 +171,11 @@ class CheckedAction:
 
 
 def criteria_evidenced(action: CheckedAction) -> list[str]:
-    """CFACSA9 performance criteria an action's record gives evidence for."""
-    found = ["P2"] if action.customer_need else []  # the need and expectations recorded
-    if action.offer_item_id not in (NOT_COVERED, UNSAID_OFFER):
-        found.append("P3")  # matched against the routine offer
-    found += ["P4", "P5"]  # an added-value option, chosen
+    """CFACSA9 performance criteria a checked action's record claims on its own, before any
+    of the learner's words (issue 19, bot.domain.evidence): the extra they chose, in their
+    words (P4, P5), and done (P10). The need and a picked offer item alone claim no P2 or
+    P3, and "the customer knew" ticked alone no P11: those need the learner's own words."""
+    found = ["P4", "P5"] if action.extra else []
     if action.status is ActionStatus.DONE:
         found.append("P10")
-        if action.customer_aware:
-            found.append("P11")
     return found

@@ -1,71 +1,77 @@
-"""A learner's evidence portfolio: each action as a STAR account, a coverage matrix of
-CFACSA9 and CU801 derived from what the data holds (never claimed without it), and the
-CU801 evidence requirements checked off. Printable HTML, and PDF from the same HTML."""
+"""A learner's evidence portfolio (issue 19): each action as a STAR account in the
+learner's own words, with the criteria it claims under the evidence rules
+(bot.domain.evidence) and links to the matrix and back; the coverage matrix
+(bot.domain.coverage) with each piece's type, the assessor's mark and each gap's reason;
+CU801's evidence requirements with the accounts meeting them; knowledge answers, witness
+statements, the learner's declaration and the assessor's sign-off. Every free text is
+redacted again as it is drawn. Rendering (HTML, PDF, the export zip) is in
+bot.reports.portfolio_render."""
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.context import Scene
-from bot.domain.actions import (
-    CARRIED_OUT,
-    NOT_COVERED,
-    AffectedOthers,
-    Approach,
-    Context,
-    RequestStatus,
-)
-from bot.domain.evidence import criteria_met
+from bot.domain.actions import NOT_COVERED, Approach, Context
+from bot.domain.coverage import Matrix, matrix
+from bot.domain.evidence import Claim, LearnerEvidence, Witness, claims
 from bot.domain.names import person_name
-from bot.domain.org import Organisation, Person
+from bot.domain.org import Person
 from bot.domain.records import ActionRecord
-from bot.domain.standard import CU801, KNOWLEDGE, PERFORMANCE, UNIT
-from bot.reports.attachments import draw
-from storage.portfolio import portfolio_data
+from bot.domain.redaction import redact
+from bot.domain.standard import UNIT
+from bot.domain.statements import Statement, StatementKind
+from bot.reports.portfolio_render import portfolio_html, portfolio_pdf, portfolio_pdf_of
+from bot.reports.portfolio_story import Requirement, outcome, requirements, story_rows
+from storage.portfolio import learner_evidence, portfolio_data
 
-if TYPE_CHECKING:
-    from jinja2 import Environment
+__all__ = [
+    "build_portfolio",
+    "portfolio_html",
+    "portfolio_pdf",
+    "portfolio_pdf_of",
+    "replace",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class Star:
     number: int
     day: date
-    title: str
-    context: str
-    approach: str
-    situation: str
-    task: str
+    title: str  # the heading, whole: the reference, the day and the situation
+    context: Context
+    approach: Approach
+    status: str
+    rows: tuple[tuple[str, str], ...]  # (label, words) in STAR order
     action: str
-    result: str
-    feasibility: str
-    testimony: str
-    feedback: tuple[str, ...]
-    follow_up: str
-    criteria: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    code: str
-    text: str
-    evidence: tuple[int, ...]  # STAR account numbers
+    claims: tuple[Claim, ...]
+    witnesses: tuple[str, ...]  # "W1", ...
 
     @property
-    def gap(self) -> bool:
-        return not self.evidence
+    def ref(self) -> str:
+        return f"A{self.number}"
+
+    @property
+    def criteria(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.claims)
 
 
 @dataclass(frozen=True, slots=True)
-class Requirement:
-    text: str
-    met: bool
-    detail: str
+class Answer:
+    ref: str
+    criterion: str
+    question: str
+    answer: str
+    day: date
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessPage:
+    ref: str
+    witness: Witness
+    account: str  # "A3", or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,200 +79,114 @@ class Portfolio:
     person: str
     role: str
     supervisor: str
+    assessor: str
     organisation: str
     unit: str
     period: str
     stars: tuple[Star, ...]
-    performance: tuple[Cell, ...]
-    knowledge: tuple[Cell, ...]
-    cu801: tuple[Cell, ...]
+    matrix: Matrix
     requirements: tuple[Requirement, ...]
+    answers: tuple[Answer, ...]
+    suggestions: tuple[tuple[str, str], ...]  # (ref, the learner's reason)
+    witnesses: tuple[WitnessPage, ...]
     generated: str = field(default="")
+
+    @property
+    def performance(self) -> tuple[object, ...]:
+        return self.matrix.performance
+
+    @property
+    def knowledge(self) -> tuple[object, ...]:
+        return self.matrix.knowledge
+
+    @property
+    def cu801(self) -> tuple[object, ...]:
+        return self.matrix.cu801
 
 
 async def build_portfolio(scene: Scene, person: Person) -> Portfolio:
     data = await portfolio_data(scene.uow, person.id)
+    evidence = await learner_evidence(scene.uow, person.id)
     org = scene.org
-    stars = tuple(_star(scene, index + 1, a) for index, a in enumerate(data.actions))
-    by_code: dict[str, set[int]] = {}
-    for star in stars:
-        for code in star.criteria:
-            by_code.setdefault(code, set()).add(star.number)
-    every = {s.number for s in stars}
-    knowledge_evidence = {
-        "K1": by_code.get("P1", set()) | by_code.get("P3", set()),
-        "K2": set(),  # how customers form expectations: for the assessor to ask
-        "K3": by_code.get("P11", set()) | by_code.get("P13", set()),
-        "K4": by_code.get("P6", set()),
-        "K5": by_code.get("P7", set()),
-        "K6": by_code.get("P13", set()) | by_code.get("P14", set()),
-        "K7": every if data.decided_nomination else set(),
-        "K8": by_code.get("P12", set()) | by_code.get("P14", set()),
-        "K9": every if data.nominated_or_suggested else set(),
-    }
-    by_code.update(knowledge_evidence)
-    tz = ZoneInfo(org.organisation.timezone)
+    witness_refs = {w.id: f"W{i + 1}" for i, w in enumerate(evidence.witnesses)}
+    stars = tuple(
+        _star(scene, i + 1, action, evidence, witness_refs) for i, action in enumerate(data.actions)
+    )
+    account_of = {a.id: f"A{i + 1}" for i, a in enumerate(data.actions)}
+    answers = tuple(
+        Answer(f"Q{i + 1}", s.criterion, s.question, redact(s.answer), s.created_at.date())
+        for i, s in enumerate(_knowledge(evidence.statements))
+    )
+    suggestions = tuple((f"S{i + 1}", reason) for i, reason in enumerate(evidence.suggestions))
+    pages = tuple(
+        WitnessPage(witness_refs[w.id], w, account_of.get(w.action_id or 0, ""))
+        for w in evidence.witnesses
+    )
+    coverage = matrix(
+        [(s.ref, s.claims) for s in stars],
+        witnesses=[(p.ref, p.witness) for p in pages],
+        knowledge=[
+            (a.ref, s) for a, s in zip(answers, _knowledge(evidence.statements), strict=True)
+        ],
+        suggestions=[ref for ref, _ in suggestions],
+        marks=evidence.marks,
+    )
     days = [s.day for s in stars]
     period = f"{min(days):%d %B %Y} to {max(days):%d %B %Y}" if days else "no actions yet"
-    supervisor = person_name(org, person.supervisor) if person.supervisor else "-"
+    tz = ZoneInfo(org.organisation.timezone)
     return Portfolio(
         person=person.name,
         role=person.role.value,
-        supervisor=supervisor,
+        supervisor=person_name(org, person.supervisor) if person.supervisor else "-",
+        assessor=_assessor(scene, person),
         organisation=org.organisation.name,
         unit=UNIT,
         period=period,
         stars=stars,
-        performance=tuple(
-            Cell(c, t, tuple(sorted(by_code.get(c, set())))) for c, t in PERFORMANCE.items()
-        ),
-        knowledge=tuple(
-            Cell(c, t, tuple(sorted(by_code.get(c, set())))) for c, t in KNOWLEDGE.items()
-        ),
-        cu801=tuple(
-            Cell(c, t, tuple(sorted(by_code.get(source, set()))))
-            for c, (t, source) in CU801.items()
-        ),
-        requirements=_requirements(stars),
+        matrix=coverage,
+        requirements=requirements(stars),
+        answers=answers,
+        suggestions=suggestions,
+        witnesses=pages,
         generated=scene.now.astimezone(tz).strftime("%d %B %Y, %H:%M"),
     )
 
 
-def _star(scene: Scene, number: int, action: ActionRecord) -> Star:
-    org = scene.org
-    item = org.offer_item(action.offer_item_id)
+def _assessor(scene: Scene, person: Person) -> str:
+    assessor = getattr(person, "assessor", None)  # 19b adds `assessor:` to the org file
+    return person_name(scene.org, assessor) if isinstance(assessor, str) and assessor else ""
+
+
+def _knowledge(statements: tuple[Statement, ...]) -> list[Statement]:
+    """Knowledge answers given on their own (not about an action), latest per criterion."""
+    latest: dict[str, Statement] = {}
+    for s in statements:
+        if s.kind is StatementKind.KNOWLEDGE and s.action_id is None:
+            latest[s.criterion or s.question] = s
+    return sorted(latest.values(), key=lambda s: (s.created_at, s.id))
+
+
+def _star(
+    scene: Scene,
+    number: int,
+    action: ActionRecord,
+    evidence: LearnerEvidence,
+    witness_refs: dict[int, str],
+) -> Star:
+    item = scene.org.offer_item(action.offer_item_id)
     offer = item.title if item and action.offer_item_id != NOT_COVERED else None
-    carried_out = action.status in CARRIED_OUT
-    context = Context(action.context).label
+    words = evidence.words_on(action.id)
+    context = Context(action.context)
+    situation = context.label if context is not Context.UNSAID else "Situation not given"
     return Star(
         number=number,
         day=action.occurred_on,
-        title=action.extra[:90],
+        title=f"A{number} · {action.occurred_on:%d %B %Y} · {situation}",
         context=context,
-        approach=Approach(action.approach).label,
-        situation=f"{context}. The customer: {action.customer_need}",
-        task=(
-            f"Our routine offer gives: {offer}. The gap: what the customer needed beyond it."
-            if offer
-            else "Nothing in our routine offer covered it."
-        ),
-        action=action.extra,
-        result=action.result or ("Idea, not carried out." if not carried_out else ""),
-        feasibility=_feasibility(action),
-        testimony=_testimony(org, action),
-        feedback=tuple(
-            f"{f.sentiment}: “{f.words or '(words removed after the retention period)'}”"
-            for f in action.feedback
-        ),
-        follow_up=_follow_up(action),
-        criteria=criteria_met(action, offer),
+        approach=Approach(action.approach),
+        status=outcome(scene.org, action, words),
+        rows=story_rows(scene.org, action, offer, words),
+        action=redact(action.extra),
+        claims=claims(action, words),
+        witnesses=tuple(witness_refs[w.id] for w in evidence.witnesses if w.action_id == action.id),
     )
-
-
-def _feasibility(action: ActionRecord) -> str:
-    """The feasibility check made before acting, if one was."""
-    if action.cost is None:
-        return ""
-    check = f"; {action.check}" if action.check else ""
-    return f"Checked before acting: cost {action.cost:.2f}, {action.minutes} minutes{check}"
-
-
-def _testimony(org: Organisation, action: ActionRecord) -> str:
-    """The approver's decision on the request to act, if there was one."""
-    request = action.request
-    if request is None:
-        return ""
-    if request.status not in (RequestStatus.APPROVED, RequestStatus.DECLINED):
-        return f"Explained to {person_name(org, request.approver_id)}; awaiting decision"
-    decider = person_name(org, request.decided_by) if request.decided_by else ""
-    reason = f": “{request.reason}”" if request.reason else ""
-    return f"{decider} ({request.status}{reason})"
-
-
-_EFFECTS = {
-    AffectedOthers.NO: "did not affect",
-    AffectedOthers.A_LITTLE: "affected a little",
-    AffectedOthers.YES: "affected",
-}
-
-
-def _follow_up(action: ActionRecord) -> str:
-    """What the follow-up said of the effect on other customers, if it was answered."""
-    if action.affected_others is None:
-        return ""
-    follow_up = f"It {_EFFECTS[action.affected_others]} the service to other customers."
-    if action.follow_up_note:
-        follow_up += f" {action.follow_up_note}"
-    return follow_up
-
-
-def _requirements(stars: tuple[Star, ...]) -> tuple[Requirement, ...]:
-    done = [s for s in stars if "P10" in s.criteria]
-
-    def during(label: str) -> Requirement:
-        found = [s.number for s in done if s.context == label]
-        return Requirement(f"Going the extra mile: {label.lower()}", bool(found), _accounts(found))
-
-    approaches = {s.approach for s in done}
-    days = sorted({s.day for s in done})
-    spread = (days[-1] - days[0]).days if days else 0
-    return (
-        during(Context.ROUTINE.label),
-        during(Context.BUSY.label),
-        during(Context.QUIET.label),
-        during(Context.LET_DOWN.label),
-        Requirement(
-            "Following procedures",
-            Approach.PROCEDURE.label in approaches,
-            _accounts([s.number for s in done if s.approach == Approach.PROCEDURE.label]),
-        ),
-        Requirement(
-            "Using own initiative",
-            Approach.INITIATIVE.label in approaches,
-            _accounts([s.number for s in done if s.approach == Approach.INITIATIVE.label]),
-        ),
-        Requirement(
-            "Different customers on different occasions over a period",
-            len(days) >= 3 and spread >= 14,
-            f"{len(done)} actions on {len(days)} days over {spread} days",
-        ),
-    )
-
-
-def _accounts(numbers: list[int]) -> str:
-    return ", ".join(f"#{n}" for n in numbers) if numbers else "not yet"
-
-
-@cache
-def _templates() -> Environment:
-    # Imported on first use, like xhtml2pdf below: only portfolios need templates.
-    from jinja2 import Environment, PackageLoader, select_autoescape
-
-    return Environment(
-        loader=PackageLoader("bot.reports", "templates"), autoescape=select_autoescape(["html"])
-    )
-
-
-def portfolio_html(portfolio: Portfolio) -> str:
-    return _templates().get_template("portfolio.html").render(p=portfolio)
-
-
-async def portfolio_pdf_of(portfolio: Portfolio) -> bytes:
-    """The portfolio as a PDF, drawn off the event loop (bot.reports.attachments.draw): gather it
-    first (`build_portfolio`) and, where you can, close the transaction before awaiting."""
-    return await draw(_pdf_of, portfolio)
-
-
-def _pdf_of(portfolio: Portfolio) -> bytes:
-    return portfolio_pdf(portfolio_html(portfolio))
-
-
-def portfolio_pdf(html: str) -> bytes:
-    # Imported on first use: xhtml2pdf (with reportlab) is heavy and only portfolios need it.
-    from xhtml2pdf import pisa
-
-    buffer = io.BytesIO()
-    result = pisa.CreatePDF(html, dest=buffer, encoding="utf-8")
-    if result.err:
-        raise RuntimeError(f"PDF rendering failed with {result.err} errors")
-    return buffer.getvalue()

@@ -151,7 +151,8 @@ def test_details_left_unsaid_are_stored_empty_and_claim_no_criteria() -> None:
     assert deed.customer_aware is None
     assert criteria_evidenced(deed) == ["P4", "P5", "P10"]  # no need, no offer item: no P2/P3
     with_need = to_checked(ActionDraft(extra="e", customer_need="n", offer_item="returns"), SUNDAY)
-    assert criteria_evidenced(with_need) == ["P2", "P3", "P4", "P5", "P10"]
+    # Issue 19: the need and a picked offer item alone claim no P2/P3 (the learner's words do).
+    assert criteria_evidenced(with_need) == ["P4", "P5", "P10"]
 
 
 def test_criteria_follow_what_was_recorded() -> None:
@@ -166,4 +167,4 @@ def test_criteria_follow_what_was_recorded() -> None:
         customer_aware=False,
         result="r",
     )
-    assert criteria_evidenced(action) == ["P2", "P4", "P5", "P10"]
+    assert criteria_evidenced(action) == ["P4", "P5", "P10"]  # issue 19: no P2 from the need

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.context import Turn
-from bot.domain.actions import NOT_COVERED, AffectedOthers, LoggedAction
+from bot.domain.actions import NOT_COVERED, UNSAID_OFFER, AffectedOthers, LoggedAction
 from bot.domain.evidence import criteria_met
 from bot.domain.org import Role
 from bot.domain.records import FeedbackLine
@@ -17,7 +17,7 @@ from bot.routes import ActionId, RouteTable
 from storage.actions import recent_actions
 from storage.feedback import feedback_on
 from storage.people import adopted_offer
-from storage.portfolio import portfolio_data
+from storage.portfolio import learner_evidence, portfolio_data
 
 
 class Menu(ActionId):
@@ -136,8 +136,11 @@ async def _criteria_met(turn: Turn) -> dict[int, tuple[str, ...]]:
     """The criteria each of the person's actions gives evidence for, as their portfolio
     reckons them (from its records: the request, the feedback, the follow-up)."""
     data = await portfolio_data(turn.uow, turn.person.id)
+    evidence = await learner_evidence(turn.uow, turn.person.id)
     return {
-        record.id: criteria_met(record, _offer_title(turn, record.offer_item_id))
+        record.id: criteria_met(
+            record, _offer_title(turn, record.offer_item_id), evidence.words_on(record.id)
+        )
         for record in data.actions
     }
 
@@ -157,8 +160,10 @@ def _summary(
     """One action as a line of the list, with its feedback and follow-up (P12-P14), and
     for a learner the criteria its evidence meets."""
     when = action.occurred_on.strftime("%a %d %b")
-    beyond = _offer_title(turn, action.offer_item_id) or "not in our offer"
-    lines = [f"{shorten(action.extra, 140)} (beyond: {shorten(beyond, 60)})"]
+    lines = [shorten(action.extra, 140)]
+    if action.offer_item_id != UNSAID_OFFER:  # not said yet: nothing claimed about it
+        beyond = _offer_title(turn, action.offer_item_id) or "not in our offer"
+        lines[0] += f" (beyond: {shorten(beyond, 60)})"
     if criteria:
         lines.append("Evidence for " + ", ".join(criteria))
     for line in feedback[-2:]:

@@ -7,17 +7,20 @@ import json
 
 from bot.context import Scene, Turn
 from bot.domain.approvers import chain_above
+from bot.domain.assessment import assesses
 from bot.domain.org import Person, Role
 from bot.messages import Document, Outbound, Text
-from bot.reports.portfolio import build_portfolio, portfolio_pdf_of
+from bot.reports.portfolio import build_portfolio
+from bot.reports.portfolio_render import portfolio_export_of
 from bot.routes import RouteTable
 from storage.events import audit
 from storage.privacy import export_person
 
 
 def may_see(scene: Scene, viewer: Person, learner: Person) -> bool:
-    """Your own; your team's if you supervise or manage them."""
-    if viewer.id == learner.id:
+    """Your own; your team's if you supervise or manage them; your learners' if you are
+    their assessor (bot.domain.assessment.assesses)."""
+    if viewer.id == learner.id or assesses(viewer, learner):
         return True
     above = {p.id for p in chain_above(scene.org, learner.id)}
     return viewer.id in above and viewer.role in (Role.SUPERVISOR, Role.MANAGER)
@@ -75,17 +78,27 @@ async def request(turn: Turn, who: str) -> list[Outbound]:
     whose = "your" if learner.id == turn.person.id else f"{learner.first_name}'s"
 
     async def drawn() -> list[Outbound]:
-        pdf = await portfolio_pdf_of(portfolio)
+        pdf, bundle = await portfolio_export_of(portfolio)
         return [
             Text(
-                f"Here is {whose} evidence portfolio: STAR accounts, the coverage of CFACSA9 "
-                "and CU801 (gaps marked), and the evidence requirements."
+                f"Here is {whose} evidence portfolio: the accounts in the learner's words, the "
+                "coverage of CFACSA9 and CU801 (gaps with their reasons), the evidence "
+                "requirements, and the declaration and sign-off. The zip holds the same as a "
+                "web page, a CSV of evidence to criteria and each witness statement, for an "
+                "e-portfolio system."
             ),
             Document(
                 filename=f"portfolio-{learner.id}.pdf",
                 title=f"Evidence portfolio: {learner.name}",
                 content_b64=base64.b64encode(pdf).decode(),
                 person_id=learner.id,
+            ),
+            Document(
+                filename=f"portfolio-{learner.id}.zip",
+                title=f"Evidence portfolio export: {learner.name}",
+                content_b64=base64.b64encode(bundle).decode(),
+                person_id=learner.id,
+                mime="application/zip",
             ),
         ]
 

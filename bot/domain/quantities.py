@@ -61,8 +61,9 @@ _DAY_PHRASE = re.compile(
     re.IGNORECASE,
 )
 _EDGE_PUNCTUATION = " \t\n,;:.-–"
+_AMOUNT = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?"  # 15, 4.50, 1,200
 _MONEY_IN_TEXT = re.compile(
-    r"[£€$]\s?(\d{1,6}(?:\.\d{1,2})?)|\b(\d{1,6}(?:\.\d{2})?)\s?(?:pounds|quid)\b"
+    rf"[£€$]\s?(?P<a>{_AMOUNT})(?![\d,])|\b(?P<b>{_AMOUNT})\s?(?:pounds|quid)\b"
 )
 _TIME_IN_TEXT = re.compile(
     r"\b(half an hour|(?:an|one|\d{1,2})\s?(?:hours?|hrs?)|\d{1,4}\s?(?:minutes?|mins?))\b",
@@ -82,9 +83,16 @@ def read_line(line: str, today: date) -> LineParts:
     return LineParts(
         text=text,
         day=day,
-        cost=(money[1] or money[2]) if money else "",
+        cost=_amount(money) if money else "",
         minutes=time[1] if time else "",
     )
+
+
+def _amount(found: re.Match[str]) -> str:
+    """The amount as written, without thousands separators; "" when past any cost."""
+    amount = (found["a"] or found["b"]).replace(",", "")
+    parsed = parse_money(amount)
+    return amount if parsed is not None and parsed < MAX_MONEY else ""
 
 
 def _day_at_edge(line: str, today: date) -> tuple[str, date]:

@@ -49,8 +49,10 @@ def _confirm_card(count: int) -> Card:
 
 
 async def confirmed(turn: Turn) -> list[Outbound]:
+    """Yes to "Cancel this action?": only while that question waits (a Yes on an old
+    card must not throw away a draft kept since)."""
     state = await load_state(turn.uow, turn.person.id)
-    if state is None or state.flow != FLOW:
+    if state is None or state.flow != FLOW or not state.step.startswith(CONFIRM):
         return [Text("Nothing to cancel.")]
     await clear_state(turn.uow, turn.person.id)
     return [Text(CANCELLED)]

@@ -114,7 +114,7 @@ async def test_likely_practices_are_buttons_named_by_short_titles_and_the_pick_c
     labels_shown = [b.label for b in chat.last[-1].buttons]  # type: ignore[union-attr]
     assert labels_shown[0] == CARRY and labels_shown[-2:] == [ANOTHER, NEW]
     assert not any("×" in label or "…" in label[:-1] for label in labels_shown)
-    assert "noted as the same kind" in await chat.click(CARRY)
+    assert f"noted as the same kind of extra mile: “{CARRY}”" in await chat.click(CARRY)
     action = await asha_action(engine)
     async with UnitOfWork(engine.database) as uow:
         assert await practice_of(uow, action) == ids[CARRY]
@@ -170,7 +170,9 @@ async def test_its_something_new_starts_a_practice_and_is_a_negative_label(
     await three_practices(engine)
     chat = Chat(engine, "asha")
     await log_deed(chat, "Gift wrapped a present for free - his granddaughter's birthday")
-    assert "noted as a new kind" in await chat.click(NEW)
+    assert "noted as a new kind of extra mile: “Gift wrapped a present for free”" in (
+        await chat.click(NEW)
+    )
     action = await asha_action(engine)
     async with UnitOfWork(engine.database) as uow:
         practice = await practice_of(uow, action)

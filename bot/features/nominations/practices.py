@@ -129,8 +129,6 @@ async def pick(turn: Turn, value: str) -> list[Outbound]:
     """A likely practice's button (the value names the action and the practice; anyone can
     send any value, so both are checked)."""
     action_id, practice_id = (parse_id(part) for part in value.partition(":")[::2])
-    if practice_id is not None:  # merged meanwhile: its deeds are in the one it joined
-        practice_id = await current_practice(turn.uow, practice_id)
     return await _join(turn, action_id, practice_id, "button")
 
 
@@ -178,10 +176,11 @@ async def _join(
     if isinstance(found, Refusal):
         return [found]
     _, ranked = found
-    scores = {r.practice_id: r.score for r in ranked}
-    if action_id is None or practice_id not in scores:
+    if practice_id is not None:  # merged meanwhile: its deeds are in the one it joined
+        practice_id = await current_practice(turn.uow, practice_id)
+    chosen = {r.practice_id: r for r in ranked}
+    if action_id is None or practice_id is None or practice_id not in chosen:
         return [Refusal(UNKNOWN)]
-    assert practice_id is not None
     if not await pick_practice(turn.uow, action_id, practice_id, by=turn.person.id):
         return [Refusal(RECORDED)]  # another click won meanwhile
     await add_label(
@@ -191,12 +190,12 @@ async def _join(
         same=True,
         via=via,
         top_score=ranked[0].score,
-        picked_score=scores[practice_id],
+        picked_score=chosen[practice_id].score,
         method=method_in_use(),
         now=turn.now,
     )
     await retitle(turn.uow, practice_id, title_for(await practice_words(turn.uow, practice_id)))
-    return [Text("Thanks, noted as the same kind of extra mile.")]
+    return [Text(f"Thanks, noted as the same kind of extra mile: “{chosen[practice_id].title}”.")]
 
 
 async def _start_new(turn: Turn, action_id: int | None) -> list[Outbound]:
@@ -205,7 +204,8 @@ async def _start_new(turn: Turn, action_id: int | None) -> list[Outbound]:
         return [found]
     assert action_id is not None
     extra, ranked = found
-    practice = await create_practice(turn.uow, phrase(extra), turn.person.id, turn.now)
+    title = phrase(extra)
+    practice = await create_practice(turn.uow, title, turn.person.id, turn.now)
     if not await pick_practice(turn.uow, action_id, practice, by=turn.person.id):
         raise UserError(RECORDED)  # a second click won meanwhile: roll the new one back
     await add_label(
@@ -219,4 +219,4 @@ async def _start_new(turn: Turn, action_id: int | None) -> list[Outbound]:
         method=method_in_use(),
         now=turn.now,
     )
-    return [Text("Thanks, noted as a new kind of extra mile.")]
+    return [Text(f"Thanks, noted as a new kind of extra mile: “{title}”.")]

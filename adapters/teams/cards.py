@@ -243,6 +243,8 @@ def _input(field: FormField) -> Json:
             return _choice_set(field, base)
         case FieldKind.DATE:
             element = {"type": "Input.Date", **base}
+            if field.hint:
+                element["placeholder"] = cut(field.hint, 150)
             if len(field.value) == 10 and field.value[4] == "-":
                 element["value"] = field.value
             return element

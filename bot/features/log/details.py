@@ -100,7 +100,8 @@ def _missing_rows(turn: Turn, deed: DeedDetails) -> tuple[ButtonRow, ...]:
 
 def _offer_row(turn: Turn, deed: DeedDetails) -> ButtonRow:
     """The likely items by the deed's words, "Not in our offer", and the whole list."""
-    likely = likely_items(f"{deed.extra} {deed.customer_need}", turn.org.service_offer)
+    # Two likely items, "Not in our offer" and "Another…": four fit a phone's width.
+    likely = likely_items(f"{deed.extra} {deed.customer_need}", turn.org.service_offer, 2)
     choices = [_tap(deed, _short(i.title), "offer", i.id) for i in likely]
     other = Button("Another…", OPEN_FORM, form_about(OTHER_OFFER_FORM, deed.action_id))
     choices += [_tap(deed, "Not in our offer", "offer", NOT_COVERED), other]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
 import os
 import sys
 from pathlib import Path
@@ -24,6 +25,8 @@ class Cli:
         self.process = process
         self.seen = ""
         self._unread = ""
+        # A read may end inside a character (a "•" is three bytes): keep its start.
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
 
     @classmethod
     async def start(cls, *args: str, env: dict[str, str]) -> Cli:
@@ -48,7 +51,7 @@ class Cli:
                 chunk = await self.process.stdout.read(4096)
                 if not chunk:
                     raise AssertionError(f"ended before {needle!r}; output:\n{self._unread}")
-                self._unread += chunk.decode()
+                self._unread += self._decoder.decode(chunk)
         end = self._unread.index(needle) + len(needle)
         read, self._unread = self._unread[:end], self._unread[end:]
         self.seen += read

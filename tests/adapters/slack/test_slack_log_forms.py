@@ -18,6 +18,8 @@ from tests.fakes.chat import Chat
 from tests.fakes.deeds import IDEA, log_deed, tap_detail
 from tests.fakes.slack_harness import all_text
 
+DETAILS = ("context", "approach", "customer_aware", "offer_item")  # a learner's, required
+
 
 def _valid_view(form: Form) -> dict[str, Any]:
     view = form_view(form)
@@ -71,19 +73,21 @@ async def test_the_learners_modal_has_radio_buttons_for_few_choices(engine: Engi
     chat = Chat(engine, "tom")
     await chat.say("log")
     view = _valid_view(chat.form)
-    assert list(_elements(view).items())[4:] == [
-        ("context", "radio_buttons"),
-        ("approach", "radio_buttons"),
-        ("customer_aware", "radio_buttons"),
-        ("offer_item", "static_select"),  # ten choices: a menu
-    ]
+    elements = _elements(view)
+    assert list(elements)[:4] == ["extra", "customer_need", "result", "occurred_on"]
+    assert {name: elements[name] for name in DETAILS} == {
+        "context": "radio_buttons",
+        "approach": "radio_buttons",
+        "customer_aware": "radio_buttons",
+        "offer_item": "static_select",  # ten choices: a menu
+    }
     # Sent back with the choices made: they stay chosen.
     await chat.submit(extra="x", customer_need="y", context="quiet", offer_item="carry-out")
     again = _valid_view(chat.form)
     chosen = {
         b["block_id"]: (b["element"].get("initial_option") or {}).get("value")
         for b in again["blocks"]
-        if b["type"] == "input" and "options" in b["element"]
+        if b.get("block_id") in DETAILS
     }
     assert chosen == {
         "context": "quiet",
@@ -110,7 +114,8 @@ async def test_the_idea_modal_shows_the_rules_and_one_group_of_checkboxes(
     }
     rules = next(b for b in view["blocks"] if b.get("block_id") == "rules")
     assert rules["type"] == "section"  # words to read, not an input
-    assert "Guideline: Staff do not drive customers" in all_text([rules])
+    assert "Staff do not drive customers" in all_text([rules])  # a guideline
+    assert "Consumer Rights Act 2015" in all_text([rules])  # a regulation
     ticks = next(b for b in view["blocks"] if b.get("block_id") == "checked")["element"]
     assert [o["value"] for o in ticks["options"]] == [
         "authority",

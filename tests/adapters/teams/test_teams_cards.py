@@ -138,7 +138,8 @@ async def test_the_idea_form_is_valid_with_rules_as_text_and_one_group_of_ticks(
     assert ticks["style"] == "expanded" and len(ticks["choices"]) == 4
     assert "value" not in ticks  # nothing ticked for you: an unticked box is a doubt
     rules = [e for e in card["body"] if e["type"] == "RichTextBlock"]
-    assert any("Guideline: Staff do not drive customers" in card_text(r) for r in rules)
+    assert any("Staff do not drive customers" in card_text(r) for r in rules)  # a guideline
+    assert any("Consumer Rights Act 2015" in card_text(r) for r in rules)  # a regulation
     # Sent back with errors, the ticks made are kept.
     await chat.submit(**(IDEA | {"cost": "lots", "checked": "authority,others"}))
     again = form_json(chat.form)
@@ -151,7 +152,8 @@ async def test_the_learners_form_shows_few_choices_as_radio_buttons(engine: Engi
     _learner(engine)
     card = form_json(await _deed_form(engine, "tom"))
     inputs = {e["id"]: e for e in card["body"] if e["type"].startswith("Input.")}
-    assert list(inputs)[4:] == ["context", "approach", "customer_aware", "offer_item"]
+    assert list(inputs)[:4] == ["extra", "customer_need", "result", "occurred_on"]
+    assert {"context", "approach", "customer_aware", "offer_item"} <= set(inputs)
     for name in ("context", "approach", "customer_aware"):
         assert inputs[name]["style"] == "expanded" and inputs[name]["isRequired"] is True
     assert inputs["offer_item"]["style"] == "filtered"  # ten: a list to type into

@@ -12,7 +12,7 @@ import asyncio
 import sqlalchemy as sa
 from sqlmodel import SQLModel, select
 
-from bot.domain import embedding
+import bot.domain.embedding as embedding  # the model's name, and the vector of a text
 from storage.tables import ActionRow
 from storage.uow import UnitOfWork
 

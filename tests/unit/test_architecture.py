@@ -83,6 +83,9 @@ RECORD_MODULES = {
     "bot.domain.feasibility",
     "bot.domain.approvers",
     "bot.domain.arrivals",
+    # Each action's vector is worked out as it is stored (storage.action_vectors); the
+    # model wrapper imports nothing from storage/ (only bot.domain.lexical).
+    "bot.domain.embedding",
 }
 
 

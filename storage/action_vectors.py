@@ -46,6 +46,10 @@ async def remember_text(uow: UnitOfWork, action_id: int, text: str) -> bytes | N
 
 
 async def remember_vector(uow: UnitOfWork, action_id: int, vector: bytes) -> None:
+    """Store the action's vector by the current model (one another model made goes)."""
+    await uow.session.exec(
+        sa.delete(action_vector_table).where(_v.action_id == action_id, _v.model != embedding.MODEL)
+    )
     await uow.session.exec(
         sa.insert(action_vector_table).values(
             action_id=action_id, model=embedding.MODEL, vector=vector
@@ -88,3 +92,25 @@ async def forget_vectors_of(uow: UnitOfWork, person_id: str) -> int:
     mine = sa.select(_a.id).where(_a.person_id == person_id).scalar_subquery()
     result = await uow.session.exec(sa.delete(action_vector_table).where(_v.action_id.in_(mine)))
     return int(result.rowcount or 0)
+
+
+async def backfill_vectors(uow: UnitOfWork, limit: int = 50) -> int:
+    """Vectors for up to `limit` actions filed under a practice that have none yet (saved
+    before vectors were kept, or while the model was missing), newest first, worked out off
+    the event loop. Returns how many were stored (0 without the model)."""
+    if not await asyncio.to_thread(embedding.available):
+        return 0
+    missing = await uow.session.exec(
+        select(_a.id, _a.extra)
+        .outerjoin(action_vector_table, (_v.action_id == _a.id) & (_v.model == embedding.MODEL))
+        .where(_a.practice_id.is_not(None), _v.action_id.is_(None))
+        .order_by(_a.id.desc())
+        .limit(limit)
+    )
+    stored = 0
+    for action_id, extra in missing.all():
+        vector = await asyncio.to_thread(embedding.embed, extra or "")
+        if vector is not None:
+            await remember_vector(uow, action_id, vector)
+            stored += 1
+    return stored

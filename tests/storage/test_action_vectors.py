@@ -14,6 +14,7 @@ from bot.domain.org import Organisation
 from bot.domain.practice_matching import PracticeText, rank
 from storage.action_vectors import (
     action_vector_table,
+    backfill_vectors,
     forget_vectors_of,
     practice_vectors,
     remember_text,
@@ -105,6 +106,10 @@ async def test_vectors_of_another_model_are_not_read(database: Database, org: Or
         )
         assert await vector_of(uow, action) is None
         assert await practice_vectors(uow) == {}
+        assert await remember_text(uow, action, "lent an umbrella") == embedding.embed(
+            "lent an umbrella"
+        )  # the current model's vector replaces the old one
+        assert await vector_of(uow, action) == embedding.embed("lent an umbrella")
         other = await _action(uow, "brolly")
         await remember_vector(uow, other, b"\0" * 8)
         assert await vector_of(uow, other) == b"\0" * 8
@@ -137,3 +142,21 @@ async def test_erasure_drops_the_person_s_vectors_only(
         assert await forget_vectors_of(uow, "asha") == 1
         assert await vector_of(uow, hers) is None
         assert await vector_of(uow, his.id) == b"\2" * 8
+
+
+async def test_actions_saved_before_vectors_were_kept_are_filled_in(
+    database: Database, org: Organisation
+) -> None:
+    async with UnitOfWork(database) as uow:
+        await sync_organisation(uow, org)
+        practice = await create_practice(uow, "Lend an umbrella", "asha", NOW)
+        old = [await _action(uow, f"lent an umbrella, day {n}") for n in range(3)]
+        for action in old:
+            await assign_practice(uow, action, practice)
+        await _action(uow, "not filed under a practice")
+        assert await backfill_vectors(uow, limit=2) == 2
+        assert await vector_of(uow, old[0]) is None  # newest first
+        assert await backfill_vectors(uow) == 1
+        assert await backfill_vectors(uow) == 0
+        assert await vector_of(uow, old[0]) == embedding.embed("lent an umbrella, day 0")
+        assert len((await practice_vectors(uow))[practice]) == 3

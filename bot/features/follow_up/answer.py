@@ -16,6 +16,7 @@ from bot.features.follow_up.form import (
     follow_up_form,
     own_action,
 )
+from bot.features.portfolio.words import keep_words, word_problems
 from bot.messages import Card, Outbound, Refusal, Text
 from bot.routes import FormId
 from storage.events import audit
@@ -77,14 +78,19 @@ async def submit(turn: Turn, form: FormId, values: dict[str, str]) -> list[Outbo
     if action is None:
         return [Refusal(NOT_YOURS)]
     typed = {k: clean(v) for k, v in values.items()}
-    errors = check(typed)
+    learner = turn.person.learner
+    errors = check(typed) | (word_problems(typed) if learner else {})
     if errors:
-        return [follow_up_form(action_id, action.extra, errors, typed)]
+        return [follow_up_form(action_id, action.extra, errors, typed, learner=learner)]
     if action.answered:
         return [Refusal(ANSWERED)]
     answer, note = _answer(typed)
     await _record(turn, action, answer)
+    kept = await keep_words(turn, action.id, typed)  # a learner's own words, if given
     return [
-        Text("Thank you! That goes on the action."),
+        Text(
+            "Thank you! That goes on the action"
+            + (", and your own words go in your portfolio." if kept else ".")
+        ),
         *await _tell_supervisor(turn, action, answer, note),
     ]

@@ -8,6 +8,7 @@ from bot.domain.actions import AffectedOthers
 from bot.domain.ids import parse_id
 from bot.domain.records import DueAction
 from bot.domain.text import shorten
+from bot.features.portfolio.words import AFTER_FOLLOW_UP, word_fields
 from bot.messages import Choice, FieldKind, Form, FormField, Outbound, Refusal
 from bot.routes import form_about
 from storage.follow_ups import get_action
@@ -30,8 +31,13 @@ def follow_up_form(
     extra: str,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
+    *,
+    learner: bool = False,
 ) -> Form:
+    """The four questions; a learner is also asked, each optional, what happened, what the
+    customer said and what they would do differently (in their words, for the portfolio)."""
     typed = values or {}
+    words = word_fields(AFTER_FOLLOW_UP, typed) if learner else ()
     return Form(
         form_id=form_about(FORM, action_id),
         title="How did it go?",
@@ -69,6 +75,7 @@ def follow_up_form(
                 value=typed.get("feedback_since", ""),
                 max_length=MAX_TEXT,
             ),
+            *words,
         ),
     )
 
@@ -86,4 +93,4 @@ async def open_form(turn: Turn, action_id: str) -> list[Outbound]:
         return [Refusal(NOT_YOURS)]
     if action.answered:
         return [Refusal(ANSWERED)]
-    return [follow_up_form(action_id, action.extra)]
+    return [follow_up_form(action_id, action.extra, learner=turn.person.learner)]

@@ -12,6 +12,7 @@ from bot.domain.offer_matching import likely_items
 from bot.domain.text import shorten
 from bot.features.general.flow import Menu
 from bot.features.log.state import LogButton
+from bot.features.portfolio.words import words_button
 from bot.messages import Button, ButtonRow, Card, CardField, CardUpdate, Outbound, Refusal
 from bot.routes import OPEN_FORM, form_about
 from storage.action_details import DeedDetails, DetailChange, deed_details, set_details
@@ -44,6 +45,8 @@ def details_card(turn: Turn, deed: DeedDetails, title: str, *, learner: bool) ->
     else:
         text = "Add any details with one tap each; they help show what works."
     buttons: tuple[Button, ...] = (Button("My actions", Menu.MINE), Button("Log another", Menu.LOG))
+    if learner:  # their own words, for the portfolio, at any time
+        buttons = (words_button(deed.action_id), *buttons)
     if not deed.customer_need:
         need = Button("Add the customer's need", OPEN_FORM, form_about(NEED_FORM, deed.action_id))
         buttons = (need, *buttons)

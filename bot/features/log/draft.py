@@ -40,6 +40,9 @@ class ActionDraft(BaseModel):
     approach: str = ""
     customer_aware: str = ""
     offer_item: str = ""
+    # A learner's own words (issue 19), stored as evidence statements, never on the action.
+    expectation: str = ""
+    offer_in_own_words: str = ""
     # The feasibility check, for an idea (P6-P9).
     cost: str = ""
     minutes: str = ""
@@ -68,6 +71,7 @@ CHECKS = (
 )
 DEED_FIELDS = ("extra", "customer_need", "result", "occurred_on")
 DETAIL_FIELDS = ("context", "approach", "customer_aware", "offer_item")
+LEARNER_WORDS = ("expectation", "offer_in_own_words")  # a learner's, optional
 
 
 def offer_choices(org: Organisation) -> tuple[Choice, ...]:
@@ -76,7 +80,8 @@ def offer_choices(org: Organisation) -> tuple[Choice, ...]:
 
 
 def deed_fields(org: Organisation, draft: ActionDraft, *, learner: bool) -> tuple[FormField, ...]:
-    """A done deed: four inputs, and for a learner the details as one-tap choices."""
+    """A done deed: four inputs; for a learner, the details as one-tap choices and two
+    optional questions in their own words."""
     fields = (
         FormField(
             "extra",
@@ -111,7 +116,31 @@ def deed_fields(org: Organisation, draft: ActionDraft, *, learner: bool) -> tupl
             hint="Today if you leave it",
         ),
     )
-    return (*fields, *detail_fields(org, draft)) if learner else fields
+    return (*fields, *detail_fields(org, draft), *words_fields(draft)) if learner else fields
+
+
+def words_fields(draft: ActionDraft) -> tuple[FormField, ...]:
+    """A learner's own words (P2 and K2; P1 and K1), each optional."""
+    return (
+        FormField(
+            "expectation",
+            "What did the customer expect, and why?",
+            FieldKind.LONG_TEXT,
+            required=False,
+            value=draft.expectation,
+            max_length=MAX_TEXT,
+            hint="A sentence or two, for your portfolio",
+        ),
+        FormField(
+            "offer_in_own_words",
+            "What does our routine offer give them? In your words",
+            FieldKind.LONG_TEXT,
+            required=False,
+            value=draft.offer_in_own_words,
+            max_length=MAX_TEXT,
+            hint="A sentence or two, for your portfolio",
+        ),
+    )
 
 
 def detail_fields(org: Organisation, draft: ActionDraft) -> tuple[FormField, ...]:

@@ -39,7 +39,7 @@ def deed_form(turn: Turn, draft: ActionDraft, errors: dict[str, str]) -> Form:
     return Form(
         form_id=FORM_ID,
         title="Log an extra mile",
-        intro="" if not learner else "The choices at the end are for your portfolio.",
+        intro="" if not learner else "The choices and questions at the end are for your portfolio.",
         fields=deed_fields(turn.org, draft, learner=learner),
         submit_label="Save",
         errors=errors,

@@ -52,6 +52,10 @@ def check_draft(
         )
     )
     errors.update(_text_problem("result", draft.result, "how it went", required=False))
+    errors.update(_text_problem("expectation", draft.expectation, "that", required=False))
+    errors.update(
+        _text_problem("offer_in_own_words", draft.offer_in_own_words, "that", required=False)
+    )
     details_needed = learner and not (draft.is_idea or one_line)
     errors.update(_detail_problems(org, draft, required=details_needed))
     if draft.is_idea:

@@ -10,6 +10,7 @@ from bot.features.log.details import details_card
 from bot.features.log.draft import ActionDraft
 from bot.features.log.rules import costs, to_check, to_checked
 from bot.features.nominations.practices import ask_practice
+from bot.features.portfolio.words import keep_idea_reasoning, keep_words
 from bot.messages import Outbound
 from storage.action_details import deed_details
 from storage.actions import add_action, count_actions
@@ -32,6 +33,7 @@ async def save_deed(turn: Turn, draft: ActionDraft, *, from_form: bool = True) -
     )
     if from_form:
         await clear_state(turn.uow, turn.person.id)
+    await keep_words(turn, action.id, draft.model_dump())  # a learner's own words, if given
     total = await count_actions(turn.uow, turn.person.id)
     deed = await deed_details(turn.uow, action.id)
     assert deed is not None
@@ -45,7 +47,9 @@ async def save_idea(turn: Turn, draft: ActionDraft) -> list[Outbound]:
     await clear_state(turn.uow, turn.person.id)
     explanation = redact(draft.explanation)  # stored, and quoted to the supervisor
     checked = to_checked(draft, turn.today)
-    return await approvals.submit_idea(turn, checked, to_check(draft), explanation)
+    replies = await approvals.submit_idea(turn, checked, to_check(draft), explanation)
+    await keep_idea_reasoning(turn, explanation)  # a learner's reasoning, for the portfolio
+    return replies
 
 
 def ordinal(n: int) -> str:

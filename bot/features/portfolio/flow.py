@@ -9,6 +9,7 @@ from bot.context import Scene, Turn
 from bot.domain.approvers import chain_above
 from bot.domain.assessment import assesses
 from bot.domain.org import Person, Role
+from bot.features.portfolio import words
 from bot.messages import Document, Outbound, Text
 from bot.reports.portfolio import build_portfolio
 from bot.reports.portfolio_render import portfolio_export_of
@@ -106,5 +107,6 @@ async def request(turn: Turn, who: str) -> list[Outbound]:
 
 
 def register(routes: RouteTable) -> None:
+    words.register(routes)
     routes.command("my data", handler=lambda turn, _: my_data(turn))
     routes.command("portfolio", handler=request)

@@ -18,6 +18,7 @@ from bot.features.approvals import reminders as approval_reminders
 from bot.features.digest import job as manager_digest
 from bot.features.digest import supervisor_summary
 from bot.features.follow_up import job as follow_up
+from bot.features.knowledge import job as knowledge_question
 from bot.features.nominations import job as nominations
 from bot.features.privacy import retention
 from bot.features.prompts import job as weekly_prompt
@@ -35,6 +36,7 @@ JOBS: dict[str, Job] = {
     "approval-reminders": approval_reminders.run,
     "nominations": nominations.run,
     "retention": retention.run,
+    "knowledge-question": knowledge_question.run,
 }
 
 

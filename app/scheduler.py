@@ -35,6 +35,7 @@ def weekly_jobs(org: Organisation) -> dict[str, str]:
         "weekly-prompt": org.schedule.weekly_prompt,
         "supervisor-summary": org.schedule.supervisor_summary,
         "manager-digest": org.schedule.manager_digest,
+        "knowledge-question": org.schedule.knowledge_question,
     }
 
 

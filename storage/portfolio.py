@@ -16,6 +16,7 @@ from bot.domain.actions import (
 from bot.domain.evidence import LearnerEvidence, Mark, Witness
 from bot.domain.records import ActionRecord, FeedbackRecord, PortfolioData, RequestRecord
 from bot.domain.redaction import redact
+from storage.assessment import portfolio_marks
 from storage.evidence import statements_of
 from storage.tables import (
     ActionRow,
@@ -24,6 +25,7 @@ from storage.tables import (
     NominationRow,
 )
 from storage.uow import UnitOfWork
+from storage.witness import portfolio_witnesses
 
 
 async def portfolio_data(uow: UnitOfWork, person_id: str) -> PortfolioData:
@@ -139,14 +141,11 @@ async def learner_evidence(uow: UnitOfWork, person_id: str) -> LearnerEvidence:
 
 
 async def witness_statements_of(uow: UnitOfWork, person_id: str) -> list[Witness]:
-    """TO BE FILLED by 19b: the witness statements about the learner, from their storage.
-    Returns none until that storage exists (tests/unit/test_evidence_rules.py checks the
-    claim through bot.domain.coverage directly)."""
-    del uow, person_id
-    return []
+    """The witness statements about the learner and their approvals' exchanges (19b:
+    storage.witness.portfolio_witnesses)."""
+    return await portfolio_witnesses(uow, person_id)
 
 
 async def assessor_marks_of(uow: UnitOfWork, person_id: str) -> list[Mark]:
-    """TO BE FILLED by 19b: the assessor's marks on the learner's criteria."""
-    del uow, person_id
-    return []
+    """The assessor's marks on the learner's criteria (19b: storage.assessment)."""
+    return await portfolio_marks(uow, person_id)

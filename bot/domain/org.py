@@ -49,6 +49,8 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     MANAGER = "manager"
     ADMIN = "admin"
+    # Assesses learners' portfolios (issue 19): reads them, marks criteria, asks for evidence.
+    ASSESSOR = "assessor"
 
 
 class OrganisationInfo(Strict):
@@ -84,6 +86,8 @@ class Schedule(Strict):
     weekly_prompt: ScheduleText = "mon 09:30"
     supervisor_summary: ScheduleText = "mon 10:00"
     manager_digest: ScheduleText = "fri 16:00"
+    # A learner's next knowledge question (issue 19), one a week.
+    knowledge_question: ScheduleText = "wed 11:00"
     # A run missed while the bot was down is still sent within this many hours; never later.
     grace_hours: int = Field(default=12, ge=1, le=72)
 
@@ -119,6 +123,9 @@ class Person(Strict):
     # Working towards the qualification: asked the details their portfolio needs as
     # they log, and shown the criteria their evidence meets.
     learner: bool = False
+    # A learner's assessor (a person's id): they may read the portfolio, mark criteria and
+    # ask for evidence. Without it, anyone with the assessor role may.
+    assessor: Slug | None = None
 
     @model_validator(mode="after")
     def _findable(self) -> Person:
@@ -218,32 +225,22 @@ def cross_check(org: Organisation) -> list[Problem]:
     problems: list[Problem] = []
     problems += _duplicates(org)
     ids = {p.id for p in org.people}
-    for index, person in enumerate(org.people):
-        if person.supervisor is None:
-            continue
-        if person.supervisor not in ids:
-            problems.append(
-                Problem(
-                    ("people", index, "supervisor"),
-                    f"supervisor {person.supervisor!r} of {person.id!r} is not in people",
+    for field, themself in (
+        ("supervisor", "supervises themself"),
+        ("assessor", "assesses themself"),
+        ("delegate", "delegates to themself"),
+    ):
+        for index, person in enumerate(org.people):
+            named = getattr(person, field)
+            if named is not None and (named not in ids or named == person.id):
+                problems.append(
+                    Problem(
+                        ("people", index, field),
+                        f"{field} {named!r} of {person.id!r} is not in people"
+                        if named not in ids
+                        else f"{person.id!r} {themself}",
+                    )
                 )
-            )
-        elif person.supervisor == person.id:
-            problems.append(
-                Problem(("people", index, "supervisor"), f"{person.id!r} supervises themself")
-            )
-    for index, person in enumerate(org.people):
-        if person.delegate is not None and person.delegate not in ids:
-            problems.append(
-                Problem(
-                    ("people", index, "delegate"),
-                    f"delegate {person.delegate!r} of {person.id!r} is not in people",
-                )
-            )
-        elif person.delegate == person.id:
-            problems.append(
-                Problem(("people", index, "delegate"), f"{person.id!r} delegates to themself")
-            )
     if not problems:
         problems += _cycles(org)
     return problems

@@ -10,15 +10,18 @@ from collections.abc import Callable
 
 from bot.features.admin import flow as admin
 from bot.features.approvals import flow as approvals
+from bot.features.assessor import flow as assessor
 from bot.features.away import flow as away
 from bot.features.feedback import flow as feedback
 from bot.features.follow_up import flow as follow_up
 from bot.features.general import flow as general
 from bot.features.home import flow as home
+from bot.features.knowledge import flow as knowledge
 from bot.features.log import flow as log_action
 from bot.features.nominations import flow as nominations
 from bot.features.portfolio import flow as portfolio
 from bot.features.prompts import flow as prompts
+from bot.features.witness import flow as witness
 from bot.routes import RouteTable
 
 FEATURES: tuple[Callable[[RouteTable], None], ...] = (
@@ -33,6 +36,9 @@ FEATURES: tuple[Callable[[RouteTable], None], ...] = (
     portfolio.register,
     away.register,
     admin.register,
+    witness.register,
+    knowledge.register,
+    assessor.register,
 )
 
 

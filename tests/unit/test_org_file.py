@@ -26,6 +26,10 @@ def test_example_is_a_realistic_small_shop() -> None:
     assert org.policy.staff_authority.max_cost > 0
     assert org.policy.guidelines and org.policy.regulations
     assert parse_weekly(org.schedule.manager_digest).day == 4  # Friday
+    # Issue 19: a learner with an assessor, who has the assessor role.
+    leila = org.person("leila")
+    assert leila is not None and leila.learner and leila.assessor == "ruth"
+    assert Role.ASSESSOR in roles
 
 
 def _line_of(text: str, needle: str) -> int:
@@ -38,6 +42,12 @@ BAD_FILES = [
         "supervisor: nobody",
         "supervisor 'nobody' of 'tom' is not in people",
         id="unknown-supervisor",
+    ),
+    pytest.param(
+        ("assessor: ruth}", "assessor: nobody}"),
+        "assessor: nobody",
+        "assessor 'nobody' of 'leila' is not in people",
+        id="unknown-assessor",
     ),
     pytest.param(
         ("slack: U0BEN001", "slack: U0TOM001"),
@@ -158,4 +168,4 @@ def test_every_command_refuses_a_bad_file_with_non_zero_exit(
 def test_org_check_accepts_the_example(tmp_path: Path) -> None:
     result = _run_cli("org", "check", org_file=EXAMPLE_ORG_FILE, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Riverside Stores: 12 people" in result.stdout
+    assert "Riverside Stores: 13 people" in result.stdout  # an assessor since issue 19

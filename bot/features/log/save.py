@@ -10,6 +10,7 @@ from bot.features.log.details import details_card
 from bot.features.log.draft import ActionDraft
 from bot.features.log.rules import costs, to_check, to_checked
 from bot.features.nominations.practices import ask_practice
+from bot.features.witness.flow import ask_after_save as ask_witnesses
 from bot.features.portfolio.words import keep_idea_reasoning, keep_words
 from bot.messages import Outbound
 from storage.action_details import deed_details
@@ -39,7 +40,8 @@ async def save_deed(turn: Turn, draft: ActionDraft, *, from_form: bool = True) -
     assert deed is not None
     title = f"Saved: your {ordinal(total)} extra-mile action. Thank you!"
     card = details_card(turn, deed, title, learner=turn.person.learner)
-    return [card, *await ask_practice(turn, action.id, action.extra)]
+    witnesses = await ask_witnesses(turn, action.id)  # a learner's supervisor (issue 19)
+    return [card, *await ask_practice(turn, action.id, action.extra), *witnesses]
 
 
 async def save_idea(turn: Turn, draft: ActionDraft) -> list[Outbound]:

@@ -80,62 +80,78 @@ async def asha_evidence(engine: Engine) -> None:
 async def test_coverage_matrix_cell_by_cell(engine: Engine) -> None:
     await asha_evidence(engine)
     portfolio = await _scene_portfolio(engine)
-    assert [s.title for s in portfolio.stars] == [
+    assert [s.action for s in portfolio.stars] == [
         "Gift wrapped it at the till",
         "Carried a TV to her car",
         "Rang the depot when the system was down",
         "Give her a new cake and a card from us, free",
     ]
-    cells = {c.code: c.evidence for c in (*portfolio.performance, *portfolio.knowledge)}
-    # The idea (4) is proposed through the idea form (issue 16), which asks what feasibility
-    # needs and not the situation or the offer item: it no longer evidences P1, P3 or K1.
+    cells = {c.code: c.refs for c in (*portfolio.performance, *portfolio.knowledge)}
+    # Issue 19's evidence rules: a criterion is claimed only by the learner's own words, a
+    # witness or a knowledge answer; a tick or a pick alone claims nothing. Asha gave no
+    # words beyond the deeds themselves, so P1-P3 (the offer and the customer's
+    # expectation in her words), P12 and P14 (follow-ups in her words) and every
+    # knowledge criterion are gaps. The idea (A4) was proposed through the idea form
+    # (issue 16), which asks no situation or offer item, and was approved but not yet
+    # told as done, so it claims no P10.
     assert cells == {
-        "P1": (1, 2),
-        "P2": (1, 2, 3, 4),
-        "P3": (1, 2),
-        "P4": (1, 2, 3, 4),
-        "P5": (1, 2, 3, 4),
-        "P6": (4,),
-        "P7": (4,),
-        "P8": (2, 4),
-        "P9": (4,),
-        "P10": (1, 2, 3, 4),
-        "P11": (1, 2),
-        "P12": (2,),
-        "P13": (2,),
-        "P14": (2,),
-        "K1": (1, 2),
+        "P1": (),
+        "P2": (),
+        "P3": (),
+        "P4": ("A1", "A2", "A3", "A4"),  # every extra, in her words
+        "P5": ("A1", "A2", "A3", "A4"),
+        "P6": ("A4",),  # the idea checked before acting
+        "P7": ("A4",),
+        "P8": ("A4",),  # "affects other customers: no", ticked before acting
+        "P9": ("A4", "W1"),  # explained to Sam, whose approval is a witness statement
+        "P10": ("A1", "A2", "A3"),
+        "P11": ("A1", "A2"),  # the customer knew, and how it went (A3: they didn't know)
+        "P12": (),  # a follow-up with no note in her words
+        "P13": ("A2",),  # the praise she recorded herself
+        "P14": (),
+        "K1": (),
         "K2": (),
-        "K3": (1, 2),
-        "K4": (4,),
-        "K5": (4,),
-        "K6": (2,),
+        "K3": (),
+        "K4": (),  # ticking 'within my authority' is not enough
+        "K5": (),
+        "K6": (),
         "K7": (),
-        "K8": (2,),
+        "K8": (),
         "K9": (),
     }
-    cu = {c.code: c.evidence for c in portfolio.cu801}
-    assert cu["2.5"] == (4,) and cu["3.4"] == (2,) and cu["3.5"] == () and cu["4.2"] == ()
-    assert [c.code for c in portfolio.knowledge if c.gap] == ["K2", "K7", "K9"]
+    cu = {c.code: c.refs for c in portfolio.cu801}
+    assert cu["2.5"] == ("A4", "W1") and cu["3.4"] == ("A2",)
+    assert cu["3.5"] == () and cu["4.2"] == ()
+    assert [c.code for c in portfolio.knowledge if c.gap] == [f"K{n}" for n in range(1, 10)]
+    gaps = {c.code: c.gap_reason for c in portfolio.matrix.all() if c.gap}
+    assert "a picked offer item alone is not enough" in gaps["P1"]
+    assert all(len(reason) > 20 for reason in gaps.values())
 
 
 async def test_star_accounts_and_requirements(engine: Engine) -> None:
     await asha_evidence(engine)
     portfolio = await _scene_portfolio(engine)
     idea = portfolio.stars[3]
-    # The idea form asks no situation and no offer item (issue 16): the star says the
-    # situation was not given, and claims nothing about the offer the person never said.
-    assert idea.situation.startswith("Situation not given. The customer: Her daughter's birthday")
-    carried = portfolio.stars[2]
-    assert carried.task == "Nothing in our routine offer covered it."  # said: not covered
-    assert portfolio.stars[0].task.startswith("Our routine offer gives: Gift wrap")
-    assert "cost 18.00, 10 minutes" in idea.feasibility and "within authority: unsure" in (
-        idea.feasibility
+    rows = dict(idea.rows)
+    # The idea form asks no situation and no offer item (issue 16): the heading says the
+    # situation was not given, and no Task claims anything about an offer never named.
+    assert idea.title == "A4 · 22 November 2026 · Situation not given"
+    assert rows["Situation"] == "Her daughter's birthday cake was ruined in the rain"
+    assert not any(label.startswith("Task") for label in rows)
+    assert "Cost £18.00, 10 minutes" in rows["Checked before acting"]
+    assert "Within authority: not sure" in rows["Checked before acting"]
+    assert rows["Supervisor's decision"] == "Sam Okafor approved"
+    assert idea.status == "Approved; not yet confirmed as done"
+    assert dict(portfolio.stars[2].rows)["Task: our offer and the gap"] == (
+        "Nothing in our routine offer covered it."  # said on the card: Not in our offer
     )
-    assert idea.testimony == "Sam Okafor (approved)"
-    tv = portfolio.stars[1]
-    assert tv.feedback == ("positive: “Brilliant”",)
-    assert tv.follow_up == "It did not affect the service to other customers."
+    assert dict(portfolio.stars[0].rows)["Task: our offer and the gap"].startswith(
+        "Our routine offer covers: Gift wrapping"
+    )
+    tv = dict(portfolio.stars[1].rows)
+    assert tv["Customer feedback"] == "Positive: “Brilliant”"
+    assert tv["Other customers (follow-up)"] == "It did not affect the service to other customers."
+    assert portfolio.stars[1].title == "A2 · 09 November 2026 · A busy time"
     met = {r.text: r.met for r in portfolio.requirements}
     assert met == {
         "Going the extra mile: routine service": True,
@@ -146,7 +162,6 @@ async def test_star_accounts_and_requirements(engine: Engine) -> None:
         "Using own initiative": True,
         "Different customers on different occasions over a period": True,
     }
-    assert "Nothing in our routine offer covered it" not in idea.task  # it was never said
 
 
 async def test_the_pdf_opens_and_says_what_the_html_says(engine: Engine) -> None:
@@ -161,7 +176,7 @@ async def test_the_pdf_opens_and_says_what_the_html_says(engine: Engine) -> None
         "Sam Okafor",
         "Go the extra mile in customer service (CFACSA9 / CU801)",
         "Carried a TV to her car",
-        "Sam Okafor (approved)",
+        "Sam Okafor approved",
         "Gap",
         "Different customers on different occasions over a period",
     ):

@@ -12,6 +12,7 @@ from sqlalchemy import delete, update
 from sqlmodel import SQLModel, col, or_, select
 
 from bot.domain.records import AuditEntry
+from storage.assessment_privacy import assessment_export, forget_assessment_of
 from storage.blobs import blobs_of, erase_blobs_of
 from storage.summary import rekey_supervisor
 from storage.tables import (
@@ -85,6 +86,8 @@ async def export_person(uow: UnitOfWork, person_id: str) -> dict[str, Any]:
         ),
         "messages_queued": await find(OutboxRow, OutboxRow.person_id == person_id),
         "scheduled_messages": await find(ScheduledRunRow, ScheduledRunRow.recipient == person_id),
+        # Witness statements, an assessor's marks and requests, skipped questions (19b).
+        "assessment": await assessment_export(uow, person_id),
         "files_about_them": await blobs_of(uow, person_id),  # portfolios, exports (not the bytes)
         "audit_log": await find(
             AuditLogRow, AuditLogRow.actor_id == person_id, AuditLogRow.subject_id == person_id
@@ -124,6 +127,7 @@ async def erase_person(uow: UnitOfWork, person_id: str, names: list[str]) -> str
     ):
         await s.exec(delete(table).where(col(table.person_id) == person_id))
     await erase_blobs_of(uow, person_id)
+    await forget_assessment_of(uow, person_id, alias)  # 19b: as learner gone, as witness unnamed
     rekey: list[tuple[Any, str]] = [
         (ActionRow, "person_id"),
         (FeasibilityRequestRow, "requester_id"),

@@ -195,3 +195,53 @@ async def test_marks_requests_and_skips(database: Database, org: Organisation) -
         [request] = await assessment.requests_of(uow, "leila")
         assert (request.statement_id, request.criterion) == (41, "K5")
         assert await assessment.skipped(uow, "leila") == {"K2": AT + timedelta(days=7)}
+
+
+async def test_erasure_removes_the_learners_and_unnames_the_witness(
+    database: Database, org: Organisation
+) -> None:
+    from storage.assessment_privacy import assessment_export
+    from storage.privacy import erase_person, pseudonym
+
+    action_id = await _action(database, org, ActionStatus.DONE)
+    async with UnitOfWork(database) as uow:
+        for who in ("sam", "asha"):
+            asked = await witness.ask(
+                uow,
+                action_id=action_id,
+                learner_id="leila",
+                witness_id=who,
+                relation=WitnessRelation.COLLEAGUE,
+                witness_role="staff",
+                at=AT,
+            )
+            assert asked is not None
+        await assessment.add_mark(
+            uow,
+            learner_id="leila",
+            assessor_id="ruth",
+            criterion="P1",
+            status=MarkStatus.MET,
+            comment="",
+            at=AT,
+        )
+        await assessment.skip_question(uow, "leila", "K1", AT)
+        await uow.commit()
+    async with UnitOfWork(database) as uow:
+        held = await assessment_export(uow, "ruth")
+        assert len(held["assessor_mark"]) == 1 and held["witness_statement"] == []
+        await erase_person(uow, "asha", ["Asha Patel"])  # a witness: kept, unnamed
+        await erase_person(uow, "ruth", ["Ruth Ellis"])  # the assessor: kept, unnamed
+        await uow.commit()
+    async with UnitOfWork(database) as uow:
+        witnesses = [s.witness_id for s in await witness.witness_statements_of(uow, "leila")]
+        assert witnesses == ["sam", pseudonym("asha")]
+        [mark] = await assessment.marks_of(uow, "leila")
+        assert mark.assessor_id == pseudonym("ruth")
+        await erase_person(uow, "leila", ["Leila Haddad"])  # the learner: all of it goes
+        await uow.commit()
+    async with UnitOfWork(database) as uow:
+        alias = pseudonym("leila")
+        assert await witness.witness_statements_of(uow, alias) == []
+        assert await assessment.marks_of(uow, alias) == []
+        assert await assessment.skipped(uow, alias) == {}

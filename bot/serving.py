@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.context import Scene
 from bot.domain.org import Organisation, Person
 from bot.reports.portfolio import build_portfolio, portfolio_pdf_of
+from bot.reports.portfolio_render import portfolio_zip_of
 from storage.database import Database, StorageUnavailable, is_unavailable
 from storage.outbox import outbox_counts
 from storage.privacy import export_person
@@ -59,7 +60,8 @@ class LinkedFile:
 async def linked_file(
     *, org: Organisation, database: Database, clock: Clock, person: Person, kind: str
 ) -> LinkedFile:
-    """The file a download link stands for: a data export, else a portfolio."""
+    """The file a download link stands for: a data export, a portfolio's export zip
+    ("portfolio-zip"), else a portfolio."""
     async with UnitOfWork(database) as uow:
         if kind == "export":
             data = json.dumps(await export_person(uow, person.id), indent=2, ensure_ascii=False)
@@ -68,5 +70,8 @@ async def linked_file(
         scene = Scene(org=org, uow=uow, now=now, today=now.date())
         portfolio = await build_portfolio(scene, person)
     # Drawn off the event loop once the read transaction is over.
+    if kind == "portfolio-zip":
+        bundle = await portfolio_zip_of(portfolio)
+        return LinkedFile(bundle, "application/zip", f"portfolio-{person.id}.zip", inline=False)
     pdf = await portfolio_pdf_of(portfolio)
     return LinkedFile(pdf, "application/pdf", f"portfolio-{person.id}.pdf", inline=True)

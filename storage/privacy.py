@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlmodel import SQLModel, col, or_, select
 from bot.domain.records import AuditEntry
 from storage.assessment_privacy import assessment_export, forget_assessment_of
 from storage.blobs import blobs_of, erase_blobs_of
+from storage.evidence import forget_statements_of, statements_of
 from storage.summary import rekey_supervisor
 from storage.tables import (
     ActionRow,
@@ -86,6 +88,11 @@ async def export_person(uow: UnitOfWork, person_id: str) -> dict[str, Any]:
         ),
         "messages_queued": await find(OutboxRow, OutboxRow.person_id == person_id),
         "scheduled_messages": await find(ScheduledRunRow, ScheduledRunRow.recipient == person_id),
+        # Their own words for a portfolio (issue 19), as stored (redacted).
+        "evidence_statements": [
+            {**asdict(statement), "created_at": statement.created_at.isoformat()}
+            for statement in await statements_of(uow, person_id)
+        ],
         # Witness statements, an assessor's marks and requests, skipped questions (19b).
         "assessment": await assessment_export(uow, person_id),
         "files_about_them": await blobs_of(uow, person_id),  # portfolios, exports (not the bytes)
@@ -128,6 +135,7 @@ async def erase_person(uow: UnitOfWork, person_id: str, names: list[str]) -> str
         await s.exec(delete(table).where(col(table.person_id) == person_id))
     await erase_blobs_of(uow, person_id)
     await forget_assessment_of(uow, person_id, alias)  # 19b: as learner gone, as witness unnamed
+    await forget_statements_of(uow, person_id)  # their own words: nothing for the figures
     rekey: list[tuple[Any, str]] = [
         (ActionRow, "person_id"),
         (FeasibilityRequestRow, "requester_id"),

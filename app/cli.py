@@ -12,7 +12,15 @@ import sys
 
 import typer
 
-from app.commands import database_and_org, people, practice_edits, practices, running, teams
+from app.commands import (
+    database_and_org,
+    learner,
+    people,
+    practice_edits,
+    practices,
+    running,
+    teams,
+)
 from storage.database import DatabaseNotWritable
 
 app = typer.Typer(help="Extra Mile: go the extra mile in customer service.", no_args_is_help=True)
@@ -38,6 +46,7 @@ app.command()(people.portfolio)
 app.command("export-person")(people.export_person_command)
 app.command("erase-person")(people.erase_person_command)
 app.command("audit")(people.audit_command)
+app.command("demo-learner")(learner.demo_learner)
 org_app.command("check")(database_and_org.org_check)
 
 

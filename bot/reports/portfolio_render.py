@@ -38,17 +38,13 @@ async def portfolio_pdf_of(portfolio: Any) -> bytes:
     return await draw(_pdf_of, portfolio)
 
 
-async def portfolio_export_of(portfolio: Any) -> tuple[bytes, bytes]:
-    """The PDF and the export zip, drawn off the event loop."""
-    return await draw(_both_of, portfolio)
+async def portfolio_zip_of(portfolio: Any) -> bytes:
+    """The export zip, drawn off the event loop."""
+    return await draw(portfolio_zip, portfolio)
 
 
 def _pdf_of(portfolio: Any) -> bytes:
     return portfolio_pdf(portfolio_html(portfolio, pdf=True))
-
-
-def _both_of(portfolio: Any) -> tuple[bytes, bytes]:
-    return _pdf_of(portfolio), portfolio_zip(portfolio)
 
 
 def portfolio_pdf(html: str) -> bytes:

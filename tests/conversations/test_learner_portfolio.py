@@ -6,6 +6,7 @@ holds the HTML (with a viewport), a CSV of evidence -> criteria and each witness
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import re
@@ -15,16 +16,21 @@ from datetime import date
 import pypdf
 
 from app.demo_learner import Seeded, load_learner_weeks
+from bot.clock import FixedClock
 from bot.context import Scene
 from bot.domain.evidence import Witness
 from bot.domain.org import Organisation
 from bot.domain.standard import CU801, KNOWLEDGE, PERFORMANCE
+from bot.engine import Engine
+from bot.messages import Document
 from bot.reports import portfolio as report
 from bot.reports.portfolio import Portfolio, build_portfolio
 from bot.reports.portfolio_render import portfolio_html, portfolio_pdf, portfolio_zip
+from bot.serving import linked_file
 from storage.database import Database
 from storage.uow import UnitOfWork
 from tests.conftest import NOW
+from tests.fakes.chat import Chat
 
 CUSTOMER = ("Brown", "Ellen", "Mill Lane", "07700 900456", "07700", "900456")
 
@@ -117,3 +123,35 @@ async def test_the_html_fits_a_phone_and_the_export_zip(
     assert any(r["criterion"] == "K7" and r["evidence type"] == "gap" for r in rows)
     assert "Leila did it" in archive.read("witness-W1.html").decode()
     assert not re.search(r"\bcost \d", html)
+
+
+async def test_portfolio_sends_the_pdf_and_portfolio_export_the_zip(
+    sqlite_db: Database, org: Organisation, clock: FixedClock
+) -> None:
+    seeded = await load_learner_weeks(sqlite_db, org)
+    engine = Engine(org=seeded.org, database=sqlite_db, clock=clock)
+    chat = Chat(engine, "leila")
+    pdf = [r for r in await chat.send_text("portfolio") if isinstance(r, Document)]
+    assert [d.mime for d in pdf] == ["application/pdf"]
+    assert "portfolio export" in await chat.say("portfolio")
+    [bundle] = [r for r in await chat.send_text("portfolio export") if isinstance(r, Document)]
+    assert (bundle.mime, bundle.kind, bundle.filename) == (
+        "application/zip",
+        "portfolio-zip",
+        "portfolio-leila.zip",
+    )
+    names = zipfile.ZipFile(io.BytesIO(base64.b64decode(bundle.content_b64))).namelist()
+    assert {"portfolio.html", "evidence-criteria.csv"} <= set(names)
+    sam = [
+        r
+        for r in await Chat(engine, "sam").send_text("portfolio export leila")
+        if isinstance(r, Document)
+    ]
+    assert [d.kind for d in sam] == ["portfolio-zip"]  # her supervisor may
+    learner = seeded.org.person("leila")
+    assert learner is not None
+    linked = await linked_file(
+        org=seeded.org, database=sqlite_db, clock=clock, person=learner, kind="portfolio-zip"
+    )
+    assert linked.content_type == "application/zip" and not linked.inline
+    assert zipfile.ZipFile(io.BytesIO(linked.content)).namelist()

@@ -21,6 +21,7 @@ from storage.evidence import (
     statements_on,
 )
 from storage.people import sync_organisation
+from storage.privacy import erase_person, export_person
 from storage.uow import UnitOfWork
 
 NOW = datetime.fromisoformat("2026-11-20T12:00:00+00:00")
@@ -107,3 +108,23 @@ async def test_a_blank_answer_is_refused_and_erasure_removes_them(
         await add_statement(uow, "asha", StatementKind.RESULT, "She was pleased")
         assert await forget_statements_of(uow, "asha") == 1
         assert await statements_of(uow, "asha") == []
+
+
+async def test_subject_access_shows_them_and_erasure_removes_them(
+    database: Database, org: Organisation
+) -> None:
+    async with UnitOfWork(database) as uow:
+        await sync_organisation(uow, org)
+        action_id = await _action(uow)
+        await add_statement(uow, "asha", StatementKind.RESULT, "Dry", action_id=action_id)
+        await add_statement(uow, "asha", StatementKind.KNOWLEDGE, "Adverts", criterion="K2")
+        await add_statement(uow, "ben", StatementKind.KNOWLEDGE, "Signs", criterion="K2")
+        await uow.commit()
+    async with UnitOfWork(database) as uow:
+        exported = await export_person(uow, "asha")
+        assert [s["answer"] for s in exported["evidence_statements"]] == ["Dry", "Adverts"]
+        await erase_person(uow, "asha", ["Asha Patel"])
+        await uow.commit()
+    async with UnitOfWork(database) as uow:
+        assert await statements_of(uow, "asha") == []
+        assert [s.answer for s in await statements_of(uow, "ben")] == ["Signs"]

@@ -12,7 +12,7 @@ from bot.domain.org import Person, Role
 from bot.features.portfolio import words
 from bot.messages import Document, Outbound, Text
 from bot.reports.portfolio import build_portfolio
-from bot.reports.portfolio_render import portfolio_export_of
+from bot.reports.portfolio_render import portfolio_pdf_of, portfolio_zip_of
 from bot.routes import RouteTable
 from storage.events import audit
 from storage.privacy import export_person
@@ -61,6 +61,11 @@ async def my_data(turn: Turn) -> list[Outbound]:
 
 
 async def request(turn: Turn, who: str) -> list[Outbound]:
+    """`portfolio [person]`: the PDF; `portfolio export [person]`: the zip for an
+    e-portfolio system (the HTML, a CSV of evidence to criteria, each witness statement)."""
+    first, _, rest = who.strip().partition(" ")
+    export = first.lower() in ("export", "zip")
+    who = rest.strip() if export else who.strip()
     learner = find_person(turn, who) if who else turn.person
     if learner is None:
         return [Text(f"I don't know {who!r}. Use their id or name.")]
@@ -75,31 +80,42 @@ async def request(turn: Turn, who: str) -> list[Outbound]:
         action="portfolio.exported",
         subject_type="person",
         subject_id=learner.id,
+        detail={"as": "zip" if export else "pdf"},
     )
     whose = "your" if learner.id == turn.person.id else f"{learner.first_name}'s"
+    mine = "" if learner.id == turn.person.id else f" {learner.id}"
 
     async def drawn() -> list[Outbound]:
-        pdf, bundle = await portfolio_export_of(portfolio)
+        if export:
+            bundle = await portfolio_zip_of(portfolio)
+            return [
+                Text(
+                    f"Here is {whose} portfolio for an e-portfolio system: the portfolio as a "
+                    "web page, a CSV of each piece of evidence and the criteria it supports, "
+                    "and each witness statement as its own page."
+                ),
+                Document(
+                    filename=f"portfolio-{learner.id}.zip",
+                    title=f"Evidence portfolio export: {learner.name}",
+                    content_b64=base64.b64encode(bundle).decode(),
+                    person_id=learner.id,
+                    mime="application/zip",
+                    kind="portfolio-zip",
+                ),
+            ]
+        pdf = await portfolio_pdf_of(portfolio)
         return [
             Text(
                 f"Here is {whose} evidence portfolio: the accounts in the learner's words, the "
                 "coverage of CFACSA9 and CU801 (gaps with their reasons), the evidence "
-                "requirements, and the declaration and sign-off. The zip holds the same as a "
-                "web page, a CSV of evidence to criteria and each witness statement, for an "
-                "e-portfolio system."
+                "requirements, and the declaration and sign-off. For an e-portfolio system, "
+                f"type portfolio export{mine} for the zip."
             ),
             Document(
                 filename=f"portfolio-{learner.id}.pdf",
                 title=f"Evidence portfolio: {learner.name}",
                 content_b64=base64.b64encode(pdf).decode(),
                 person_id=learner.id,
-            ),
-            Document(
-                filename=f"portfolio-{learner.id}.zip",
-                title=f"Evidence portfolio export: {learner.name}",
-                content_b64=base64.b64encode(bundle).decode(),
-                person_id=learner.id,
-                mime="application/zip",
             ),
         ]
 

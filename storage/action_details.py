@@ -10,6 +10,7 @@ from sqlmodel import col
 
 from bot.domain.actions import Approach, Context
 from storage.database import utc_now
+from storage.summary import context_changed
 from storage.tables import ActionRow
 from storage.uow import UnitOfWork
 
@@ -71,6 +72,8 @@ async def deed_details(uow: UnitOfWork, action_id: int) -> DeedDetails | None:
 
 async def set_details(uow: UnitOfWork, action_id: int, change: DetailChange) -> None:
     values = change.values()
+    if change.context is not None:  # the digest's summary counts by situation
+        await context_changed(uow, action_id, change.context.value)
     if values:
         await uow.session.exec(
             update(ActionRow)

@@ -204,8 +204,12 @@ async def _scrub_names(uow: UnitOfWork, names: list[str]) -> None:
 
 async def erased_people(uow: UnitOfWork) -> dict[str, str | None]:
     """Pseudonyms of erased people and the supervisor they had (figures still count them)."""
+    # A range of the key, not LIKE (which SQLite cannot serve from the index): "erased-"
+    # up to "erased." ("." follows "-").
     rows = (
-        await uow.session.exec(select(PersonRow).where(col(PersonRow.id).startswith("erased-")))
+        await uow.session.exec(
+            select(PersonRow).where(col(PersonRow.id) >= "erased-", col(PersonRow.id) < "erased.")
+        )
     ).all()
     return {row.id: row.supervisor_id for row in rows}
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Date, bindparam, text
+from sqlalchemy import Date, Index, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Field, SQLModel, col, delete, select
 
-from storage.tables import ActionRow
+from storage.tables import ActionRow, CustomerFeedbackRow, PersonRow
 from storage.uow import UnitOfWork
 
 NO_TEAM = ""  # the key of people with no supervisor (a key column cannot be NULL)
@@ -33,6 +33,14 @@ class ActionDayRow(SQLModel, table=True):
     supervisor_id: str = Field(primary_key=True, max_length=63)
     context: str = Field(primary_key=True, max_length=20)
     actions: int = 0
+
+
+# The digest's praise of the week, found by time (declared here, beside the digest's other
+# storage; SQLAlchemy attaches it to the feedback table).
+FEEDBACK_BY_TIME = Index(
+    "ix_feedback_created",
+    CustomerFeedbackRow.__table__.c.created_at,  # type: ignore[attr-defined]
+)
 
 
 def day_of(at: datetime) -> date:
@@ -87,6 +95,23 @@ async def move_person(uow: UnitOfWork, person_id: str, old: str | None, new: str
     counts = Counter((day_of(at), context) for at, context in rows)
     await _add(uow, old or NO_TEAM, Counter({k: -n for k, n in counts.items()}))
     await _add(uow, new or NO_TEAM, counts)
+
+
+async def context_changed(uow: UnitOfWork, action_id: int, context: str) -> None:
+    """Before an action's situation changes (a detail tapped after saving): its count
+    moves from the old situation to `context`, in its team and day."""
+    found = (
+        await uow.session.exec(
+            select(ActionRow.created_at, ActionRow.context, PersonRow.supervisor_id)
+            .join(PersonRow, col(PersonRow.id) == ActionRow.person_id)
+            .where(col(ActionRow.id) == action_id)
+        )
+    ).first()
+    if found is None or found[1] == context:
+        return
+    at, old, boss = found
+    day = day_of(at)
+    await _add(uow, boss or NO_TEAM, Counter({(day, old): -1, (day, context): 1}))
 
 
 async def rekey_supervisor(uow: UnitOfWork, old: str, new: str) -> None:

@@ -3,8 +3,8 @@ at each week's edges (storage.digest): checked against a count by hand on both
 databases, at the exact edges of each week, for a week ending in the afternoon, in the
 small hours and at midnight, for a few teams and for "everyone" given as a list too
 long for SQL. The summary itself equals a count by hand after actions are added, a
-person moves team, a request is decided, and people (staff and a supervisor) are erased;
-erasure keeps the figures."""
+person moves team, situations are tapped after saving, a status changes, and people
+(staff and a supervisor) are erased; erasure keeps the figures."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from bot.domain.actions import ActionStatus, Approach, CheckedAction, Context
 from bot.domain.org import Organisation
 from bot.domain.orgfile import load_organisation
 from bot.settings import EXAMPLE_ORG_FILE
+from storage.action_details import DetailChange, set_details
 from storage.actions import add_action
 from storage.database import Database
 from storage.digest import LONG_LIST, Bosses, weeks_of
@@ -162,12 +163,19 @@ async def test_the_summary_equals_a_count_by_hand_after_adds_moves_and_erasures(
             )
         ]
 
-    # An edit that changes no figure (a status, as a decision makes) leaves it alone.
+    # Edits: a situation tapped after saving moves its count; a status (as a decision
+    # makes) changes no figure.
     async with UnitOfWork(database) as uow:
+        ids = (await uow.session.execute(select(ActionRow.id).order_by(ActionRow.id))).scalars()  # type: ignore[call-overload]
+        for n, action_id in enumerate(list(ids)[:12]):
+            context = [Context.LET_DOWN, Context.UNSAID, Context.QUIET][n % 3]
+            await set_details(uow, action_id, DetailChange(context=context))
         await uow.session.execute(
             text("UPDATE extra_mile_action SET status = 'approved' WHERE person_id = 'chen'")
         )
         await uow.commit()
+    async with UnitOfWork(database) as uow:
+        assert await _summary(uow) == await _by_hand(uow)
 
     # Erasure: a staff member, then a supervisor (whose team's figures go on under their
     # pseudonym). The figures stay as they were.

@@ -1,6 +1,7 @@
 """action_day: actions per day (UTC), team (the person's supervisor) and situation, kept
 with each action, so the digest and its trend read a few rows a day rather than every
-action of eight weeks (issue 18); filled from the actions already stored
+action of eight weeks (issue 18); filled from the actions already stored. Customer
+feedback by time (the digest's praise of the week)
 
 Revision ID: 0009
 Revises: 0008
@@ -34,6 +35,7 @@ def upgrade() -> None:
         sa.Column("actions", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("day", "supervisor_id", "context"),
     )
+    op.create_index("ix_feedback_created", "customer_feedback", ["created_at"])
     day = DAY[op.get_bind().dialect.name]
     op.execute(
         "INSERT INTO action_day (day, supervisor_id, context, actions) "
@@ -44,4 +46,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_feedback_created", table_name="customer_feedback")
     op.drop_table("action_day")

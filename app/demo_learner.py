@@ -14,6 +14,7 @@ from typing import Any, Literal
 import yaml
 
 from bot.domain.actions import ActionStatus, AffectedOthers, RequestStatus, Sentiment
+from bot.domain.assessment import WitnessAnswer, WitnessRelation
 from bot.domain.feasibility import Answer, FeasibilityCheck
 from bot.domain.org import Organisation
 from bot.domain.records import FollowUpAnswer, NewFeedback
@@ -31,6 +32,9 @@ from storage.people import sync_organisation
 from storage.practices import assign_practice, create_practice
 from storage.requests import create_request, decide
 from storage.uow import UnitOfWork
+from storage.witness import add_words
+from storage.witness import answer as answer_witness
+from storage.witness import ask as ask_witness
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "learner_weeks.yml"
 
@@ -101,7 +105,36 @@ async def _action(uow: UnitOfWork, org: Organisation, learner: str, entry: dict[
         await _idea(uow, learner, action.id, idea, cost or Decimal(0), minutes or 0, at)
     await _words(uow, learner, action.id, entry, at)
     await _reactions(uow, learner, action.id, entry, at)
+    if seen := entry.get("witness"):
+        await _witness(uow, org, learner, action.id, seen, at)
     return action.id
+
+
+async def _witness(
+    uow: UnitOfWork,
+    org: Organisation,
+    learner: str,
+    action_id: int,
+    seen: dict[str, Any],
+    at: datetime,
+) -> None:
+    """A witness asked in chat (the supervisor, or a colleague the learner named) answers
+    with one tap and a sentence the next day."""
+    witness = org.person(seen["by"])
+    assert witness is not None, seen["by"]
+    asked = await ask_witness(
+        uow,
+        action_id=action_id,
+        learner_id=learner,
+        witness_id=witness.id,
+        relation=WitnessRelation(seen["relation"]),
+        witness_role=witness.role.value,
+        at=at,
+    )
+    assert asked is not None
+    await answer_witness(uow, asked.id, WitnessAnswer(seen["answer"]), at + timedelta(days=1))
+    if words := seen.get("words"):
+        await add_words(uow, asked.id, words)
 
 
 def _draft(entry: dict[str, Any], idea: dict[str, Any] | None) -> ActionDraft:

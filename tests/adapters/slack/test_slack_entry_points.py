@@ -315,6 +315,15 @@ async def test_log_in_a_dm_offers_a_button_that_opens_the_form(slack: SlackDrive
     assert reply.params["channel"] == "D0ASHA01"
 
 
+async def test_idea_in_a_dm_offers_a_button_that_opens_the_idea_form(slack: SlackDriver) -> None:
+    """A DM has no trigger to open a modal with: one tap more than /extramile idea."""
+    await slack.dm(ASHA, "idea")
+    await slack.fake.wait_for("chat.postMessage")
+    await slack.click(ASHA, slack.posted(), "Open the form")
+    [opened] = await slack.fake.wait_for("views.open")
+    assert opened.params["view"]["callback_id"] == "log-idea"
+
+
 async def test_bot_messages_and_edits_are_ignored(slack: SlackDriver) -> None:
     await slack.event(
         {

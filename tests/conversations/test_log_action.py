@@ -15,10 +15,10 @@ from bot.engine import Engine
 from bot.messages import ButtonClick, CardUpdate, FormSubmission, Sender, TextMessage
 from storage.actions import recent_actions
 from storage.conversations import load_state
-from storage.tables import ActionRow
+from storage.tables import ActionRow, FeasibilityRequestRow
 from storage.uow import UnitOfWork
 from tests.fakes.chat import Chat, text_of
-from tests.fakes.deeds import EVERY_BOX
+from tests.fakes.deeds import EVERY_BOX, IDEA
 
 FORM = {
     "occurred_on": "yesterday",
@@ -223,6 +223,13 @@ async def test_the_same_event_twice_changes_nothing(engine: Engine) -> None:
     assert isinstance((await engine.handle(click))[0], CardUpdate)
     assert await engine.handle(click) == []
     assert len(await _saved(engine)) == 1
+    # An idea sent twice by the platform goes to the supervisor once.
+    idea = FormSubmission(Sender("console", "tom"), "log-idea", IDEA, "slack:retry-3")
+    assert "Sent to Sam Okafor" in text_of(await engine.handle(idea))
+    assert await engine.handle(idea) == []
+    assert len(await _saved(engine, "tom")) == 1
+    async with UnitOfWork(engine.database) as uow:
+        assert len((await uow.session.exec(select(FeasibilityRequestRow))).all()) == 1
 
 
 async def test_a_stranger_is_told_who_can_add_them(engine: Engine) -> None:

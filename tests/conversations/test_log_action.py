@@ -12,7 +12,7 @@ from pytest_mock import MockerFixture
 from sqlmodel import select
 
 from bot.engine import Engine
-from bot.messages import ButtonClick, CardUpdate, FormSubmission, Sender, TextMessage
+from bot.messages import ButtonClick, CardUpdate, Form, FormSubmission, Sender, TextMessage
 from storage.actions import recent_actions
 from storage.conversations import load_state
 from storage.tables import ActionRow, FeasibilityRequestRow
@@ -348,6 +348,19 @@ async def test_a_one_line_deed_reads_thousands_as_written(engine: Engine) -> Non
         "paid her £2,000,000 in compensation",
     ]
     assert [r.cost for r in rows] == [Decimal("1200.00"), None]
+
+
+async def test_a_line_that_says_nothing_of_the_deed_is_not_saved_as_one(engine: Engine) -> None:
+    # "log yesterday" is someone about to say what they did yesterday: the words of a
+    # deed are needed (the form, or being asked), never a deed whose words are the day.
+    chat = Chat(engine, "asha")
+    for line in ("log yesterday", "log on Friday", "log £15", "log 20 min", "log ...", "log ?"):
+        reply = await chat.say(line)
+        asked = "what you did" in reply or any(
+            isinstance(r, Form) and r.form_id == "log-action" for r in chat.last
+        )
+        assert "Saved" not in reply and asked, (line, reply)
+    assert await _saved(engine) == []
 
 
 async def test_a_future_date_on_the_one_line_path_is_refused(engine: Engine) -> None:

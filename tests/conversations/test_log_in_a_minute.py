@@ -155,7 +155,9 @@ async def test_a_learner_is_asked_the_details_in_the_form(engine: Engine) -> Non
     engine.org.person("tom").__dict__["learner"] = True  # the org file's learner: true
     chat = Chat(engine, "tom")
     await chat.say("log")
-    assert inputs_of(chat)[4:] == ["context", "approach", "customer_aware", "offer_item"]
+    assert inputs_of(chat)[4:8] == ["context", "approach", "customer_aware", "offer_item"]
+    # then two optional questions in their own words (issue 19)
+    assert inputs_of(chat)[8:] == ["expectation", "offer_in_own_words"]
     refused = await chat.submit(**DEED)
     assert "Pick the situation it happened in." in refused
     saved = await chat.submit(

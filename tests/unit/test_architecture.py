@@ -86,6 +86,13 @@ RECORD_MODULES = {
     # Each action's vector is worked out as it is stored (storage.action_vectors); the
     # model wrapper imports nothing from storage/ (only bot.domain.lexical).
     "bot.domain.embedding",
+    # Issue 19: the evidence records (a learner's statements, witness statements and marks
+    # as the portfolio reads them, the assessment's records), and the redaction storage
+    # applies to a learner's or a witness's words as it stores them (pure functions).
+    "bot.domain.statements",
+    "bot.domain.evidence",
+    "bot.domain.assessment",
+    "bot.domain.redaction",
 }
 
 

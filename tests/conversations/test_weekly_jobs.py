@@ -146,7 +146,9 @@ async def test_the_digest_numbers_and_chart(engine: Engine) -> None:
     [digest] = await _cards(engine, "maria")
     text = text_of([digest])
     assert "Extra-mile actions: 4" in text  # three logged, one idea approved
-    assert "A busy time: 3" in text and "A quiet time: 1" in text
+    # The idea form asks no situation (issue 16): Leila's approved idea has none.
+    assert "A busy time: 2" in text and "A quiet time: 1" in text
+    assert "Situation not given: 1" in text
     assert "Sam's team: 3" in text and "Priya's team: 1" in text
     assert "1 approved, 0 declined (decided within the hour)" in text
     assert "Positive feedback (1)" in text and "“Asha made my week” (Asha Patel)" in text

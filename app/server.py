@@ -151,6 +151,7 @@ async def healthz(request: web.Request) -> web.Response:
     }
     if database_ok:
         body["outbox"] = await outbox_health(runtime.database)
+        body["inbox"] = {"waiting": await runtime.inbox.waiting()}
     return web.json_response(body, status=200 if database_ok else 503)
 
 

@@ -76,7 +76,7 @@ class Engine:
                 return [Refusal(self._stranger_refusal())]
             return [Text(self._stranger_message())]
         try:
-            async with UnitOfWork(self.database) as uow:
+            async with UnitOfWork(self.database, quick=True) as uow:
                 if not await claim_event(uow, inbound.event_key):
                     log.info("duplicate event %s ignored", inbound.event_key)
                     return await self.routes.replay(inbound)(self._turn(person, uow))
@@ -122,7 +122,7 @@ class Engine:
             ]
         if queue is None:
             return drawn
-        async with UnitOfWork(self.database) as uow:
+        async with UnitOfWork(self.database, quick=True) as uow:
             rest = await _queue(uow, person, inbound, drawn, queue, self.clock, "drawn")
             await uow.commit()
         return rest
@@ -133,7 +133,7 @@ class Engine:
         """Queue an answer whose turn was rolled back (a UserError's), in its own
         transaction; if even that fails, hand it back to be sent at once."""
         try:
-            async with UnitOfWork(self.database) as uow:
+            async with UnitOfWork(self.database, quick=True) as uow:
                 await _keep_address(uow, person, inbound)
                 rest = await _queue(uow, person, inbound, replies, queue, self.clock)
                 await _commit(uow)

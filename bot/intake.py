@@ -134,17 +134,20 @@ class InboxWorker:
             await asyncio.sleep(self.poll)
             return 0
         for row in rows:
-            after = self._lanes.get(row.arrival.lane)
+            lane = row.arrival.lane
+            after = self._lanes.get(lane) if lane else None
             task = asyncio.ensure_future(self._one(row, after))
             self._running[row.id] = task
-            self._lanes[row.arrival.lane] = task
+            if lane:
+                self._lanes[lane] = task
             task.add_done_callback(partial(self._forget, row))
         return len(rows)
 
     def _forget(self, row: Received, _task: object = None) -> None:
         task = self._running.pop(row.id, None)
-        if self._lanes.get(row.arrival.lane) is task:
-            del self._lanes[row.arrival.lane]
+        lane = row.arrival.lane
+        if lane and self._lanes.get(lane) is task:
+            del self._lanes[lane]
 
     async def _one(self, row: Received, after: asyncio.Task[None] | None) -> None:
         if after is not None:

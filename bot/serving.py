@@ -36,7 +36,7 @@ LINK_KEY = "links"  # the download links' key in storage.secrets
 
 async def outbox_health(database: Database) -> dict[str, int]:
     """How many outbox messages are in each state (pending, sent, failed)."""
-    async with UnitOfWork(database) as uow:
+    async with UnitOfWork(database, read_only=True) as uow:
         return await outbox_counts(uow)
 
 

@@ -56,7 +56,7 @@ class Settings(BaseSettings):
 
     # Requests are written to a durable inbox and acknowledged at once, their turns run
     # by a worker after (bot.intake); off: each turn runs before its acknowledgement.
-    inbox: bool = Field(default=False, validation_alias="EXTRAMILE_INBOX")
+    inbox: bool = Field(default=True, validation_alias="EXTRAMILE_INBOX")
 
     # How long a worker keeps the outbox messages it claimed before others may retry them.
     outbox_lease_seconds: int = Field(

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.sqlite_driver import one_hop_dbapi
+from storage.sqlite_driver import OneHopConnection, one_hop_dbapi
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -60,6 +60,9 @@ def async_url(url: str) -> str:
 
 
 READ = "extramile_read"  # an execution option: this connection's transactions only read
+# An execution option: short transactions whose SQLite statements run on the event loop
+# (storage.sqlite_driver): a turn, the inbox, the outbox's claims and marks.
+INLINE = "extramile_inline"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,7 @@ class Database:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     readers: async_sessionmaker[AsyncSession]
+    quick: async_sessionmaker[AsyncSession]  # writers that are short (INLINE)
     # On SQLite the writers of this process queue here, first come first served, rather
     # than in SQLite's busy handler (which sleeps, and lets no one in while it does).
     writer: asyncio.Lock | None = field(default=None)
@@ -137,7 +141,8 @@ def open_database(url: str, *, echo: bool = False) -> Database:
     options: dict[str, Any] = {"echo": echo}
     full_url = async_url(url)
     if full_url.startswith("sqlite"):
-        options["connect_args"] = {"timeout": 30}
+        # The thread's busy wait is set per call (storage.sqlite_driver); the loop's is 0.
+        options["connect_args"] = {"timeout": 0, "check_same_thread": False}
         options["module"] = one_hop_dbapi()  # one thread hop per statement
         # A unit of work rolls back what it did not commit as it closes: the pool need
         # not roll back again (a hop per transaction).
@@ -152,8 +157,11 @@ def open_database(url: str, *, echo: bool = False) -> Database:
     readers = async_sessionmaker(
         engine.execution_options(**{READ: True}), class_=AsyncSession, expire_on_commit=False
     )
+    quick = async_sessionmaker(
+        engine.execution_options(**{INLINE: True}), class_=AsyncSession, expire_on_commit=False
+    )
     writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
-    return Database(engine=engine, sessions=sessions, readers=readers, writer=writer)
+    return Database(engine=engine, sessions=sessions, readers=readers, quick=quick, writer=writer)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -165,7 +173,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA busy_timeout=0")  # storage.sqlite_driver waits, off the loop
     cursor.close()
 
 
@@ -173,10 +181,14 @@ def _sqlite_begin(connection: Connection) -> None:
     # A writer's IMMEDIATE takes the write lock up front, so two turns that read then
     # write wait for each other instead of failing on a lock upgrade. A reader's
     # transaction is deferred: it reads a snapshot (WAL) and never takes the lock.
-    if connection.get_execution_options().get(READ):
-        connection.exec_driver_sql("BEGIN")
+    options = connection.get_execution_options()
+    begin = "BEGIN" if options.get(READ) else "BEGIN IMMEDIATE"
+    adapted = connection.connection.dbapi_connection
+    if isinstance(adapted, OneHopConnection):
+        adapted.begin_with = begin  # said with the first statement, in the same hop
+        adapted.inline = bool(options.get(INLINE))
     else:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql(begin)
 
 
 def alembic_config() -> Config:

@@ -89,7 +89,7 @@ class SqlInbox:
             .on_conflict_do_nothing(index_elements=["key"])
             .returning(_c.key)
         )
-        async with UnitOfWork(self._database) as uow:
+        async with UnitOfWork(self._database, quick=True) as uow:
             connection = await uow.session.connection()
             written = set((await connection.execute(statement)).scalars())
             await uow.commit()
@@ -107,7 +107,7 @@ class SqlInbox:
             .values(leased_until=now + self._lease)
             .returning(_c.id, _c.attempts, _c.platform, _c.key, _c.lane, _c.body, _c.meta)
         )
-        async with UnitOfWork(self._database) as uow:
+        async with UnitOfWork(self._database, quick=True) as uow:
             connection = await uow.session.connection()
             rows = (await connection.execute(statement)).all()
             await uow.commit()
@@ -117,7 +117,7 @@ class SqlInbox:
         ]
 
     async def finish(self, row_id: int) -> None:
-        async with UnitOfWork(self._database) as uow:
+        async with UnitOfWork(self._database, quick=True) as uow:
             await done(uow, row_id)
             await uow.commit()
 
@@ -130,7 +130,7 @@ class SqlInbox:
                 leased_until=utc_now() + timedelta(seconds=seconds),
             )
         )
-        async with UnitOfWork(self._database) as uow:
+        async with UnitOfWork(self._database, quick=True) as uow:
             await uow.session.exec(statement)
             await uow.commit()
 
@@ -146,7 +146,7 @@ class SqlInbox:
         On PostgreSQL other workers may hold rows: theirs wait for their lease."""
         if self._database.dialect != "sqlite":
             return
-        async with UnitOfWork(self._database) as uow:
+        async with UnitOfWork(self._database, quick=True) as uow:
             await uow.session.exec(sa.update(inbox_table).values(leased_until=None))
             await uow.commit()
 

@@ -84,6 +84,18 @@ async def _add(
     return result.rowcount == 1
 
 
+async def any_due(uow: UnitOfWork, *, now: datetime) -> bool:
+    """Whether some message may be due (one indexed read): the idle poll asks this in a
+    read-only unit of work, and claims (a write) only when it is so."""
+    query = (
+        select(OutboxRow.id)
+        .where(OutboxRow.status == OutboxStatus.PENDING)
+        .where(col(OutboxRow.next_attempt_at) <= now)
+        .limit(1)
+    )
+    return (await uow.session.exec(query)).first() is not None
+
+
 async def claim_due(
     uow: UnitOfWork, *, now: datetime, lease: timedelta, limit: int = 200
 ) -> list[OutboxItem]:

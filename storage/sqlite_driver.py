@@ -1,4 +1,4 @@
-"""SQLite for the async engine with one thread hop per statement.
+"""SQLite for the async engine with one thread hop per statement, or none.
 
 aiosqlite runs each sqlite3 call in its connection's thread, and SQLAlchemy's adapter
 makes four calls per statement (cursor, execute, fetchall, close): four hops between
@@ -8,6 +8,13 @@ Here a statement is one hop: the cursor is made, executed, read and closed in th
 connection's thread, and the loop gets the rows. The sqlite3 work still happens off the
 event loop (a busy wait, a checkpoint's fsync never block it). Used for every SQLite
 URL by storage.database (`module=`), with SQLAlchemy's own aiosqlite dialect.
+
+A transaction begun `inline` (storage.database: the short, hot ones: a turn, the
+inbox, the outbox's claims) skips even that hop: its statements run on the event loop,
+where they take tens of microseconds, and the loop never waits for a thread. Writers of
+this process take turns (storage.uow), so only another process can hold SQLite's write
+lock: the connection's busy timeout is 0 and a BEGIN that finds the lock taken is sent
+to the connection's thread to wait there, off the loop.
 """
 
 from __future__ import annotations
@@ -23,6 +30,8 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_dbapi,
 )
+
+BUSY = 30  # seconds a transaction waits for another process's write lock
 
 
 class _Outcome:
@@ -42,10 +51,28 @@ class _Outcome:
         return None
 
 
-def _run(
-    raw: sqlite3.Connection, operation: str, parameters: Any, many: bool
+def _waiting(
+    raw: sqlite3.Connection, begin: str | None, operation: str, parameters: Any, many: bool
 ) -> tuple[_Outcome, list[Any]]:
-    """In the connection's thread: the whole statement, rows included."""
+    """In the connection's thread: `_run`, waiting up to BUSY seconds for the lock."""
+    raw.execute(f"PRAGMA busy_timeout={BUSY * 1000}")
+    try:
+        return _run(raw, begin, operation, parameters, many)
+    finally:
+        raw.execute("PRAGMA busy_timeout=0")
+
+
+def _busy(error: Exception) -> bool:
+    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+
+
+def _run(
+    raw: sqlite3.Connection, begin: str | None, operation: str, parameters: Any, many: bool
+) -> tuple[_Outcome, list[Any]]:
+    """In the connection's thread: the transaction's BEGIN if it is still to be said,
+    then the whole statement, rows included."""
+    if begin is not None:
+        raw.execute(begin)
     cursor = raw.cursor()
     try:
         if many:
@@ -79,11 +106,22 @@ class OneHopCursor(AsyncAdapt_dbapi_cursor):
 
     async def _hop(self, operation: Any, parameters: Any, *, many: bool) -> None:
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
-        async with self._adapt_connection._execute_mutex:
-            outcome, rows = await connection._execute(  # type: ignore[no-untyped-call]
-                _run, connection._conn, operation, parameters, many
-            )
-        self._cursor = outcome
+        adapted: OneHopConnection = self._adapt_connection  # type: ignore[assignment]
+        async with adapted._execute_mutex:
+            begin, adapted.begin_with = adapted.begin_with, None
+            call = (connection._conn, begin, operation, parameters, many)
+            hop: Any = connection._execute  # in the connection's thread
+            if adapted.inline:
+                try:
+                    outcome, rows = _run(*call)
+                except sqlite3.OperationalError as error:
+                    if begin is None or not _busy(error):
+                        raise
+                    # Another process writes: wait for it in the thread, not on the loop.
+                    outcome, rows = await hop(_waiting, *call)
+            else:
+                outcome, rows = await hop(_waiting, *call)
+        self._cursor = outcome  # type: ignore[assignment]
         self._rows = collections.deque(rows)
 
     def nextset(self) -> None:
@@ -91,8 +129,36 @@ class OneHopCursor(AsyncAdapt_dbapi_cursor):
 
 
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    """`begin_with`: a BEGIN to say in the same hop as the transaction's first statement
+    (storage.database sets it when SQLAlchemy begins), not in a hop of its own."""
+
+    __slots__ = ("begin_with", "inline")
     _cursor_cls = OneHopCursor  # type: ignore[assignment]
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self.begin_with: str | None = None
+        self.inline = False  # this transaction's statements run on the event loop
+
+    def commit(self) -> None:
+        self._end("commit")
+
+    def rollback(self) -> None:
+        self._end("rollback")
+
+    def _end(self, how: str) -> None:
+        inline, self.inline = self.inline, False
+        if self.begin_with is not None:  # nothing was said: nothing to end
+            self.begin_with = None
+            return
+        if not inline:
+            super().commit() if how == "commit" else super().rollback()
+            return
+        raw: sqlite3.Connection = self._connection._conn
+        try:
+            raw.commit() if how == "commit" else raw.rollback()
+        except Exception as error:
+            self._handle_exception(error)
 
 
 class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):

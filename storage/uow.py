@@ -21,12 +21,15 @@ class UnitOfWork:
     Leaving the block without `commit()` (or by an exception) rolls everything back,
     so a failed request never half-writes. `read_only=True` for a unit of work that only
     reads: on SQLite its transaction is deferred and takes no write lock; a writer waits
-    for the ones before it, in order (storage.database).
+    for the ones before it, in order (storage.database). `quick=True` for a short
+    writer (a turn, the inbox, the outbox's own statements): on SQLite its statements
+    run on the event loop, without a thread hop (storage.sqlite_driver).
     """
 
-    def __init__(self, database: Database, *, read_only: bool = False) -> None:
+    def __init__(self, database: Database, *, read_only: bool = False, quick: bool = False) -> None:
         self._database = database
         self._read_only = read_only
+        self._quick = quick
         self._session: AsyncSession | None = None
         self._lock: asyncio.Lock | None = None
 
@@ -46,7 +49,7 @@ class UnitOfWork:
             await lock.acquire()
             self._lock = lock
             self._token = _HELD.set(lock)
-        self._session = database.sessions()
+        self._session = database.quick() if self._quick else database.sessions()
         return self
 
     async def __aexit__(

@@ -240,14 +240,13 @@ def _arrival(
 
 
 def _lane(body: dict[str, object]) -> str:
-    """Whose request it is, so one person's are replayed in order."""
-    user = body.get("user")
+    """A conversation whose messages are replayed in order (a DM's: "log", then the
+    answer to its question); "" for the rest (commands, App Home), replayed as they come,
+    as Slack sends them: concurrently."""
     event = body.get("event")
-    if isinstance(user, dict):
-        return str(user.get("id", ""))
-    if isinstance(event, dict):
-        return str(event.get("user", ""))
-    return str(body.get("user_id", user or ""))
+    if isinstance(event, dict) and event.get("type") == "message":
+        return f"{event.get('channel', '')}:{event.get('user', '')}"
+    return ""
 
 
 async def replay(bot: SlackBot, arrival: Arrival) -> bool:

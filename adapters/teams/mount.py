@@ -174,26 +174,39 @@ async def teams_messages(request: web.Request) -> web.StreamResponse:
     except (DeserializationError, ValueError, TypeError, AttributeError) as error:
         log.info("Teams request refused as malformed: %s", type(error).__name__)
         return web.Response(status=400, text="not a valid activity")
-    worker = inbox_of(request.app)
-    if worker is not None and activity.type == "message":
-        # Its answer is not the HTTP response (an invoke's is): written, then acknowledged
-        # once its turn is done or after TURN_WAIT, whichever comes first.
-        try:
-            await write(worker, _arrival(activity, body, result), wait=TURN_WAIT)
-            return web.Response(status=201)
-        except Exception as error:  # the database is away: handled as without an inbox
-            log.warning("could not write a Teams message to the inbox: %s", error)
+    if await _through_inbox(request.app, activity, body, result):
+        return web.Response(status=201)
     invoke_response = await mount.adapter.process_activity(result, activity, mount.bot.on_turn)
     if invoke_response is None:
         return web.Response(status=201)
     return web.json_response(serializer_helper(invoke_response.body), status=invoke_response.status)
 
 
+async def _through_inbox(
+    app: web.Application,
+    activity: Activity,
+    body: dict[str, object],
+    result: AuthenticateRequestResult,
+) -> bool:
+    """A message (whose answer is not the HTTP response, as an invoke's is) written to
+    the inbox, if it is on: True once its turn is done or after TURN_WAIT, whichever
+    comes first. False if it is to be handled at once (also when the database is away:
+    the turn then fails as it would without an inbox, and the person is told)."""
+    worker = inbox_of(app)
+    if worker is None or activity.type != "message":
+        return False
+    try:
+        await write(worker, _arrival(activity, body, result), wait=TURN_WAIT)
+    except Exception as error:
+        log.warning("could not write a Teams message to the inbox: %s", error)
+        return False
+    return True
+
+
 def _arrival(
     activity: Activity, body: dict[str, object], result: AuthenticateRequestResult
 ) -> Arrival:
-    """The activity as the inbox keeps it, with what its verified token said (the claims,
-    not the token, which may have expired by the time it is replayed)."""
+    """The activity as the inbox keeps it, with its token's claims (not the token)."""
     text = json.dumps(body)
     conversation = activity.conversation.id if activity.conversation else ""
     key = (
@@ -215,8 +228,7 @@ def _arrival(
 
 
 async def replay(mount: TeamsMount, arrival: Arrival) -> bool:
-    """A message from the inbox through botbuilder and the engine, as when it arrived:
-    its token was checked then; the identity it proved is restored from the row."""
+    """A message from the inbox through botbuilder, as the identity its token proved."""
     identity = arrival.meta.get("identity")
     if not isinstance(identity, Mapping):
         return True  # nothing to act as: dropped

@@ -33,6 +33,7 @@ from bot.reports.attachments import inlined
 from storage.addresses import last_heard
 from storage.database import Database
 from storage.outbox import (
+    any_due,
     claim_due,
     mark_failed,
     mark_retry,
@@ -57,7 +58,7 @@ def backoff(attempts: int) -> float:
 
 async def committed(database: Database, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
     """Run one of the outbox's own statements in a short transaction of its own."""
-    async with UnitOfWork(database) as uow:
+    async with UnitOfWork(database, quick=True) as uow:
         result = await work(uow)
         await uow.commit()
     return result
@@ -88,6 +89,10 @@ class Dispatcher:
             await committed(self.database, lambda uow: mark_sent(uow, *unmarked))
             self._unmarked.clear()
         now = self.clock.now()
+        # The idle poll only reads (no write lock on SQLite); it claims when there is work.
+        async with UnitOfWork(self.database, read_only=True) as uow:
+            if not await any_due(uow, now=now):
+                return 0
         items = await committed(
             self.database,
             lambda uow: claim_due(uow, now=now, lease=self.lease, limit=self.batch),
@@ -147,7 +152,8 @@ class Dispatcher:
         }
         if not several:
             return {}
-        return await committed(self.database, lambda uow: last_heard(uow, several))
+        async with UnitOfWork(self.database, read_only=True) as uow:
+            return await last_heard(uow, several)
 
     async def _deliver(
         self, item: OutboxItem, sent: list[int], heard: Mapping[str, str]
@@ -204,7 +210,7 @@ class Dispatcher:
 
     async def _with_files(self, message: Outbound) -> Outbound:
         """The message with the bytes it references by id (a chart, a PDF) read back."""
-        async with UnitOfWork(self.database) as uow:
+        async with UnitOfWork(self.database, read_only=True) as uow:
             return await inlined(uow, message)
 
     async def _retry(

@@ -12,7 +12,7 @@ class Arrival:
 
     platform: str
     key: str  # the platform's id for it: a redelivery carries the same
-    lane: str  # whose it is: one person's requests are replayed in order
+    lane: str  # a conversation whose requests are replayed in order ("": none)
     body: str
     meta: Mapping[str, object]  # headers, query, the caller's verified identity...
 

@@ -15,6 +15,7 @@ from storage.actions import recent_actions
 from storage.conversations import load_state
 from storage.uow import UnitOfWork
 from tests.fakes.chat import Chat, text_of
+from tests.fakes.deeds import propose_idea
 
 TYPED = {
     "extra": "Carried a TV to her car",
@@ -215,3 +216,14 @@ async def test_a_stale_yes_to_cancel_never_drops_a_later_draft(engine: Engine) -
     assert "Cancelled" not in reply, reply
     state = await _state_of(engine)
     assert state is not None and state.data["extra"] == "Found the right charger in the stockroom"
+
+
+async def test_an_idea_sent_meanwhile_keeps_a_sent_back_deed(engine: Engine) -> None:
+    # Nothing typed is lost: an idea proposed while a sent-back deed form waits is sent,
+    # and the deed's answers stay for later, as they do for a one-line deed.
+    chat = Chat(engine, "asha")
+    await _sent_back(chat)
+    assert "Sent to Sam Okafor" in await propose_idea(chat)
+    assert await _step(engine) == "form"
+    await chat.say("log")
+    assert {f.name: f.value for f in chat.form.fields}["extra"] == TYPED["extra"]

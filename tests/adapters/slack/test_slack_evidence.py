@@ -165,3 +165,16 @@ async def test_the_assessors_mark_and_evidence_request(slack: SlackDriver) -> No
     _valid(done["blocks"])
     word = await _wait_for_post(slack, "D0RUTH01", "Leila Haddad answered your request")
     assert "No wine before 10am" in all_text(word["blocks"])
+
+
+async def test_a_non_learners_deed_asks_no_witness(slack: SlackDriver) -> None:
+    await slack.command(ASHA, "log")
+    [opened] = await slack.fake.wait_for("views.open")
+    plain = {k: DEED[k] for k in ("extra", "customer_need", "result", "occurred_on")}
+    response = await slack.submit_view(ASHA, opened.params["view"], plain)
+    assert await response.text() == ""
+    saved = await _wait_for_post(slack, "D0ASHA01", "Saved: your 1st extra-mile action")
+    await server_settled(slack.client.server.app)
+    assert "Someone else saw it" not in _buttons(saved["blocks"])
+    assert not [p for p in _posts_to(slack, "D0SAM001") if "Did you see" in all_text(p["blocks"])]
+    assert not [p for p in _posts_to(slack, "D0ASHA01") if "confirm" in all_text(p["blocks"])]

@@ -14,7 +14,7 @@ from typing import Any, Literal
 import yaml
 
 from bot.domain.actions import ActionStatus, AffectedOthers, RequestStatus, Sentiment
-from bot.domain.assessment import WitnessAnswer, WitnessRelation
+from bot.domain.assessment import MarkStatus, WitnessAnswer, WitnessRelation
 from bot.domain.feasibility import Answer, FeasibilityCheck
 from bot.domain.org import Organisation
 from bot.domain.records import FollowUpAnswer, NewFeedback
@@ -23,6 +23,7 @@ from bot.domain.statements import StatementKind
 from bot.features.log.draft import ActionDraft
 from bot.features.log.rules import check_draft, to_checked
 from storage.actions import add_action
+from storage.assessment import add_mark
 from storage.database import Database
 from storage.evidence import add_statement
 from storage.feedback import add_feedback
@@ -80,6 +81,16 @@ async def load_learner_weeks(
             )
         if suggestion := data.get("suggestion"):
             await _suggest(uow, learner, ids, suggestion)
+        for mark in data.get("marks", []):
+            await add_mark(
+                uow,
+                learner_id=learner,
+                assessor_id=mark["by"],
+                criterion=str(mark["criterion"]),
+                status=MarkStatus(mark["mark"]),
+                comment=mark.get("comment", ""),
+                at=_at(mark["day"]),
+            )
         await uow.commit()
     return Seeded(org, learner, tuple(ids))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.domain.assessment import KNOWLEDGE_QUESTIONS
 from bot.domain.evidence import Claim, EvidenceType, Mark, Witness
 from bot.domain.standard import CU801, KNOWLEDGE, PERFORMANCE
 from bot.domain.statements import Statement
@@ -122,6 +123,8 @@ def matrix(
         if source is not None:
             supports += [s for s in found.get(source, []) if s not in supports]
         reason = GAPS.get(source or code, _KNOWLEDGE_GAP if code[0] in "K4" else _NO_ACTION)
+        if code in KNOWLEDGE_QUESTIONS and reason.startswith("No knowledge answer"):
+            reason += f" The bot asks it as: “{KNOWLEDGE_QUESTIONS[code]}”"
         if code == "3.5":
             reason = "No suggestion yet that an extra-mile action join the routine offer."
         return Cell(code, text, tuple(supports), reason, latest_mark.get(code))

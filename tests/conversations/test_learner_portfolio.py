@@ -64,6 +64,10 @@ async def test_every_criterion_is_evidenced_or_a_gap_with_its_reason(
     assert (max(s.day for s in portfolio.stars) - min(s.day for s in portfolio.stars)).days >= 49
     assert [c for c, cell in cells.items() if cell.gap] == ["K7", "4.7"]
     assert all(r.met for r in portfolio.requirements)
+    # The assessor's marks, in the matrix's last column.
+    assert cells["P1"].mark is not None and cells["P1"].mark.mark == "met"
+    assert cells["P13"].mark is not None and cells["P13"].mark.assessor == "Ruth Ellis"
+    assert cells["P2"].mark is None
     # The evidence rules on the seeded weeks: P1 only where the learner explained the offer.
     explained = {s.ref for s in portfolio.stars if "P1" in s.criteria}
     assert explained == {"A1", "A2", "A7", "A8"}

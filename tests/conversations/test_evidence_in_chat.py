@@ -320,3 +320,14 @@ async def test_the_portfolio_reads_the_witness_the_exchange_and_the_mark(
     assert any(s.type.value == "witness testimony" for s in cells["P10"].supports)
     mark = cells["P10"].mark
     assert mark is not None and (mark.mark, mark.assessor) == ("met", "Ruth Ellis")
+
+
+async def test_a_knowledge_answer_marked_needs_more_is_asked_again(engine: Engine) -> None:
+    leila = Chat(engine, "leila")
+    await leila.say("knowledge")
+    await leila.click("Answer")
+    await leila.submit(answer="Refunds")
+    assert "How do customers find out" in await leila.say("knowledge")
+    await Chat(engine, "ruth").say("mark leila K1 needs more Which parts of the offer?")
+    assert "What does our routine service offer give" in await leila.say("knowledge")
+    assert "(0 of 16 answered)" in await leila.say("knowledge list")

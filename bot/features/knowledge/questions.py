@@ -32,7 +32,7 @@ async def answered(scene: Scene, person_id: str) -> dict[str, datetime]:
             found[statement.criterion] = statement.created_at
     for code, mark in (await current_marks(scene.uow, person_id)).items():
         reopened = mark.status in (MarkStatus.NOT_YET, MarkStatus.NEEDS_MORE)
-        if code in found and reopened and mark.created_at > found[code]:
+        if code in found and reopened and mark.created_at >= found[code]:
             del found[code]
     return {code: at for code, at in found.items() if code in KNOWLEDGE_QUESTIONS}
 

@@ -101,7 +101,7 @@ def _told(turn: Turn, marked: AssessorMark) -> str:
         f"“{CRITERIA[marked.criterion]}” {_TOLD[marked.status]}."
     )
     if marked.comment:
-        text += f" Their comment: “{marked.comment}”"
+        text += f" Their comment: “{marked.comment}”."
     if marked.status is not MarkStatus.MET:
         text += " You can add to it by logging an action, or with `knowledge`."
     return text

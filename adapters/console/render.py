@@ -17,31 +17,36 @@ from bot.messages import (
 )
 
 
-def render(message: Outbound) -> tuple[str, tuple[Button, ...]]:
-    """The text to print, and the buttons the person may pick by number."""
+def render(message: Outbound, first: int = 1) -> tuple[str, tuple[Button, ...]]:
+    """The text to print, and the buttons the person may pick by number (numbered from
+    `first`, so that several messages shown together never share a number)."""
     match message:
         case Text(text=text) | Refusal(text=text):
             return text, ()  # a refusal is plain words too: nothing changed
         case Card() as card:
-            return _card(card), card.all_buttons
+            return _card(card, first), card.all_buttons
         case CardUpdate(card=card):
-            return "(updated) " + _card(card), card.all_buttons
+            return "(updated) " + _card(card, first), card.all_buttons
         case Form() as form:
             return f"== {form.title} ==\n{form.intro}".rstrip(), ()
         case Document(title=title, filename=filename):
             return f"📄 {title}: saved as {filename}", ()
         case Replies(items=items):
-            shown = [render(item) for item in items]
-            buttons = next((b for _, b in reversed(shown) if b), ())
-            return "\n\n".join(text for text, _ in shown if text), buttons
+            texts: list[str] = []
+            buttons: tuple[Button, ...] = ()
+            for item in items:
+                text, more = render(item, first + len(buttons))
+                texts += [text] if text else []
+                buttons += more
+            return "\n\n".join(texts), buttons
 
 
-def _card(card: Card) -> str:
+def _card(card: Card, first: int = 1) -> str:
     lines = [f"== {card.title} =="]
     if card.text:
         lines.append(card.text)
     lines += [f"  {f.label}: {f.value}" for f in card.fields]
-    number = 1  # the rows' buttons are numbered first, as `all_buttons` lists them
+    number = first  # the rows' buttons are numbered first, as `all_buttons` lists them
     for row in card.rows:
         lines.append(
             f"  {row.label}: "

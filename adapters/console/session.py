@@ -168,11 +168,11 @@ class ConsoleSession:
         form: Form | None = None
         self._buttons = ()
         for reply in opened(replies):
-            text, buttons = render(reply)
+            # Numbered on from the last message's: "3" is the third button shown.
+            text, buttons = render(reply, len(self._buttons) + 1)
             if text:
                 self._say(text)
-            if buttons:
-                self._buttons = buttons
+            self._buttons += buttons
             if isinstance(reply, Form):
                 form = reply
             if isinstance(reply, Document):

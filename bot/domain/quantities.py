@@ -88,6 +88,11 @@ def read_line(line: str, today: date) -> LineParts:
     )
 
 
+def without_days(text: str) -> str:
+    """The text with every day it names ("on Friday", "yesterday") taken out."""
+    return _DAY_PHRASE.sub(" ", text)
+
+
 def _amount(found: re.Match[str]) -> str:
     """The amount as written, without thousands separators; "" when past any cost."""
     amount = (found["a"] or found["b"]).replace(",", "")

@@ -49,7 +49,9 @@ async def test_six_fields_before_the_buttons_and_the_rest_behind_more(engine: En
     assert more.card_key == card.card_key
     shown = [f.label for f in more.card.fields]
     assert shown[:5] == COMPUTED  # still first: nothing typed above the real figures
-    for label in ("Customer's need", "Routine offer", "Why (in their words)", "Asked"):
+    # The idea form asks no offer item, so the card claims none (issue 16).
+    assert "Routine offer" not in shown
+    for label in ("Customer's need", "Why (in their words)", "Asked"):
         assert label in shown
     assert "Why (in their words): A loyal customer" in text_of([more.card])
     assert "More" not in [b.label for b in more.card.buttons]

@@ -132,8 +132,8 @@ async def test_an_idea_asks_only_what_feasibility_needs(engine: Engine) -> None:
         "checked",
     ]
     rules = next(f for f in chat.form.fields if f.kind is FieldKind.INFO)
-    assert "Guideline: Staff do not drive customers" in rules.value
-    assert "Regulation: Consumer Rights Act 2015" in rules.value
+    assert "Our guidelines:\n• No cash refunds without a receipt" in rules.value
+    assert "The regulations:\n• Consumer Rights Act 2015" in rules.value
     sent = await chat.submit(**IDEA, checked="guidelines,regulations,others")
     assert "Sam" in sent
     async with UnitOfWork(engine.database) as uow:

@@ -7,8 +7,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from tests.fakes.process import Cli, cli_env
 
 
@@ -103,12 +101,6 @@ async def test_a_killed_console_resumes_where_it_was(tmp_path: Path) -> None:
             await second.kill()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: adapters/console/session.py (_show) keeps only the last card's buttons, so "
-    "when the practice question follows a saved card, the saved card's numbers click the "
-    "practice question's buttons",
-)
 async def test_the_saved_cards_numbers_still_tap_its_details_when_a_question_follows(
     tmp_path: Path,
 ) -> None:

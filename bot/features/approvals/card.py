@@ -9,7 +9,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.context import Scene
-from bot.domain.actions import RequestStatus
+from bot.domain.actions import UNSAID_OFFER, RequestStatus
 from bot.domain.feasibility import money
 from bot.domain.names import person_name
 from bot.domain.org import Organisation
@@ -92,6 +92,7 @@ def _fields(
     authority = org.policy.staff_authority
     item = org.offer_item(request.offer_item_id)
     offer = item.title if item else "Not covered by our routine offer"
+    said = request.offer_item_id != UNSAID_OFFER  # an idea's form does not ask it
     check = request.check
     computed = [
         CardField(
@@ -108,7 +109,7 @@ def _fields(
     rest = [
         CardField("Asked", when(request.created_at, tz)),
         CardField("Customer's need", request.customer_need),
-        CardField("Routine offer", offer),
+        *([CardField("Routine offer", offer)] if said else []),
         CardField("Why (in their words)", request.explanation or "-"),
     ]
     if not request.question:

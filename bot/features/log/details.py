@@ -38,8 +38,10 @@ def card_key(action_id: int) -> str:
 
 def details_card(turn: Turn, deed: DeedDetails, title: str, *, learner: bool) -> Card:
     rows = _missing_rows(turn, deed)
-    if not rows:
+    if not rows and deed.customer_need:
         text = "All the details are in. Thank you!"
+    elif not rows:
+        text = "One thing left: what the customer needed."
     elif learner:
         text = "Your portfolio needs these too; each is one tap and saved at once."
     else:

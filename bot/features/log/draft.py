@@ -184,8 +184,10 @@ def idea_fields(org: Organisation, draft: ActionDraft) -> tuple[FormField, ...]:
         [
             f"You can spend up to {money(authority.max_cost, authority.currency)} and give "
             f"up to {authority.max_minutes} minutes on your own authority.",
-            *(f"Guideline: {g}" for g in org.policy.guidelines),
-            *(f"Regulation: {r}" for r in org.policy.regulations),
+            "Our guidelines:",
+            *(f"• {g}" for g in org.policy.guidelines),
+            "The regulations:",
+            *(f"• {r}" for r in org.policy.regulations),
         ]
     )
     return (
@@ -228,12 +230,11 @@ def idea_fields(org: Organisation, draft: ActionDraft) -> tuple[FormField, ...]:
         FormField("rules", "What our rules say", FieldKind.INFO, required=False, value=rules),
         FormField(
             "checked",
-            "I checked:",
+            "I checked (leave a box empty if you're not sure):",
             FieldKind.CHECKBOXES,
             required=False,
             value=draft.checked,
             options=CHECKS,
-            hint="Leave a box empty if you're not sure: your supervisor will check it",
         ),
     )
 

@@ -23,7 +23,7 @@ async def open_form(turn: Turn) -> list[Outbound]:
     draft = await current_draft(turn)
     if draft is not None and draft.is_idea:
         return [idea_form(turn, draft, {})]
-    return [deed_form(turn, draft or ActionDraft(), {})]
+    return [deed_form(turn, draft or ActionDraft(occurred_on=turn.today.isoformat()), {})]
 
 
 async def open_idea(turn: Turn) -> list[Outbound]:

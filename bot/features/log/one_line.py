@@ -4,11 +4,14 @@ taken from the sentence; the details and the customer's need are then one tap aw
 
 from __future__ import annotations
 
+import re
+
 from bot.context import Turn
-from bot.domain.quantities import read_line
+from bot.domain.quantities import LineParts, read_line, without_days
 from bot.features.general.flow import not_understood
 from bot.features.general.offer_items import with_adopted_offer
 from bot.features.log.draft import ActionDraft
+from bot.features.log.form import deed_form
 from bot.features.log.rules import check_draft
 from bot.features.log.save import save_deed
 from bot.messages import Outbound, Text
@@ -48,7 +51,9 @@ _CHAT = frozenset(
         "sorry",
     ]
 )
-MIN_WORDS = 4
+MIN_WORDS = 4  # a message no command matched, to be taken for a deed
+MIN_DEED_WORDS = 2  # a `log <line>`'s own words, besides its day, money and time
+_WORD = re.compile(r"[^\W\d_]{2,}")  # a word of letters: not "£", "15" or "..."
 
 
 async def log_line(turn: Turn, line: str) -> list[Outbound]:
@@ -59,11 +64,26 @@ async def log_line(turn: Turn, line: str) -> list[Outbound]:
         cost=parts.cost,
         minutes=parts.minutes,
     ).merged({"extra": parts.text})
+    if not says_a_deed(parts):
+        # "log yesterday", "log £15": no deed in it. The form, with what was said.
+        return [
+            Text("What did you do? Tell me in a few words, or fill in the form."),
+            deed_form(turn, draft.model_copy(update={"extra": ""}), {}),
+        ]
     errors = check_draft(turn.org, draft, turn.today, one_line=True)
     for name in ("extra", "occurred_on"):
         if name in errors:
             return [Text(errors[name])]
     return await save_deed(turn, draft, from_form=False)
+
+
+def says_a_deed(parts: LineParts) -> bool:
+    """Whether a line says what was done: two words or more besides the day, the money
+    and the time it mentions ("log yesterday" or "log £15" says nothing of the deed)."""
+    rest = without_days(parts.text)
+    for said in (parts.cost, parts.minutes):
+        rest = rest.replace(said, " ") if said else rest
+    return len(_WORD.findall(rest)) >= MIN_DEED_WORDS
 
 
 def reads_as_deed(text: str) -> bool:

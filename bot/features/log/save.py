@@ -9,9 +9,10 @@ from bot.features.approvals import request as approvals
 from bot.features.log.details import details_card
 from bot.features.log.draft import ActionDraft
 from bot.features.log.rules import costs, to_check, to_checked
+from bot.features.log.state import current_draft
 from bot.features.nominations.practices import ask_practice
-from bot.features.witness.flow import ask_after_save as ask_witnesses
 from bot.features.portfolio.words import keep_idea_reasoning, keep_words
+from bot.features.witness.flow import ask_after_save as ask_witnesses
 from bot.messages import Outbound
 from storage.action_details import deed_details
 from storage.actions import add_action, count_actions
@@ -33,7 +34,7 @@ async def save_deed(turn: Turn, draft: ActionDraft, *, from_form: bool = True) -
         subject_id=str(action.id),
     )
     if from_form:
-        await clear_state(turn.uow, turn.person.id)
+        await _done_with_draft(turn, idea=False)
     await keep_words(turn, action.id, draft.model_dump())  # a learner's own words, if given
     total = await count_actions(turn.uow, turn.person.id)
     deed = await deed_details(turn.uow, action.id)
@@ -46,12 +47,20 @@ async def save_deed(turn: Turn, draft: ActionDraft, *, from_form: bool = True) -
 
 async def save_idea(turn: Turn, draft: ActionDraft) -> list[Outbound]:
     """Only call once `check_draft` passed."""
-    await clear_state(turn.uow, turn.person.id)
+    await _done_with_draft(turn, idea=True)
     explanation = redact(draft.explanation)  # stored, and quoted to the supervisor
     checked = to_checked(draft, turn.today)
     replies = await approvals.submit_idea(turn, checked, to_check(draft), explanation)
     await keep_idea_reasoning(turn, explanation)  # a learner's reasoning, for the portfolio
     return replies
+
+
+async def _done_with_draft(turn: Turn, *, idea: bool) -> None:
+    """The sent-back draft of the form just saved is done with; one of the other form
+    (a deed kept while an idea was sent, or the other way round) stays."""
+    draft = await current_draft(turn)
+    if draft is not None and draft.is_idea == idea:
+        await clear_state(turn.uow, turn.person.id)
 
 
 def ordinal(n: int) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
@@ -88,12 +87,6 @@ async def test_approve_with_a_comment_in_a_modal(slack: SlackDriver) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: bot/features/approvals/card.py (_fields, 'Routine offer') shows 'Not covered "
-    "by our routine offer' for an idea, whose form never asks the offer item (issue 16): a "
-    "claim nobody made, shown to the supervisor",
-)
 async def test_more_claims_nothing_about_the_offer_for_an_idea(slack: SlackDriver) -> None:
     card = await _propose(slack)
     await slack.click(SAM, card, "More", channel="D0SAM001")

@@ -19,7 +19,7 @@ from bot.features.witness.card import (
     told_learner,
     witness_card,
 )
-from bot.messages import CardUpdate, Outbound, Refusal, Text
+from bot.messages import CardUpdate, Form, Outbound, Refusal, Text
 from bot.routes import FormId, RouteTable, form_about
 from storage import witness as store
 from storage.events import audit
@@ -155,7 +155,7 @@ async def _updated(turn: Turn, statement: WitnessStatement, label: str) -> CardU
     return update
 
 
-def _words_form(statement_id: int, errors: dict[str, str], value: str = "") -> Outbound:
+def _words_form(statement_id: int, errors: dict[str, str], value: str = "") -> Form:
     return note_form(
         form_about(WORDS_FORM, statement_id),
         "Add a sentence",

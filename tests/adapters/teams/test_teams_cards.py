@@ -159,11 +159,6 @@ async def test_the_learners_form_shows_few_choices_as_radio_buttons(engine: Engi
     assert inputs["offer_item"]["style"] == "filtered"  # ten: a list to type into
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='bug: adapters/teams/cards.py gives a choice of more than four the style "filtered", '
-    "which the Adaptive Card 1.5 schema (tests/data/schemas, compact|expanded) refuses",
-)
 async def test_the_learners_form_is_valid(engine: Engine) -> None:
     _learner(engine)
     assert_valid_card(form_json(await _deed_form(engine, "tom")))
@@ -204,10 +199,6 @@ async def test_a_one_line_deeds_card_and_its_need_form_are_valid(engine: Engine)
     assert_valid_card(form_json(chat.form))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='bug: the whole offer (ten choices) is style "filtered", refused by the 1.5 schema',
-)
 async def test_the_whole_offer_form_is_valid(engine: Engine) -> None:
     chat = Chat(engine, "asha")
     await chat.say("log gave her a £15 voucher on Friday, took 20 min")

@@ -331,3 +331,13 @@ async def test_a_knowledge_answer_marked_needs_more_is_asked_again(engine: Engin
     await Chat(engine, "ruth").say("mark leila K1 needs more Which parts of the offer?")
     assert "What does our routine service offer give" in await leila.say("knowledge")
     assert "(0 of 16 answered)" in await leila.say("knowledge list")
+
+
+async def test_while_the_supervisor_is_away_the_one_standing_in_is_asked(
+    engine: Engine,
+) -> None:
+    await Chat(engine, "sam").say("away until 2026-12-01 delegate priya")
+    chat = await learner_logs(engine)
+    assert "I've asked Priya Shah to confirm this" in text_of(chat.last)
+    assert len(await cards_to(engine, "priya", "Did you see what Leila did")) == 1
+    assert await cards_to(engine, "sam", "Did you see what Leila did") == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.context import Scene, Turn
+from bot.domain.approvers import availability
 from bot.domain.assessment import WitnessAnswer, WitnessRelation, WitnessStatement
 from bot.domain.org import Person
 from bot.domain.text import clean
@@ -23,6 +24,7 @@ from bot.messages import CardUpdate, Form, Outbound, Refusal, Text
 from bot.routes import FormId, RouteTable, form_about
 from storage import witness as store
 from storage.events import audit
+from storage.requests import stored_availability
 
 NOT_YOURS = "Only the person asked can answer this."
 ANSWERED = "You've answered this already; nothing changed."
@@ -35,10 +37,21 @@ async def ask_after_save(turn: Turn, action_id: int) -> list[Outbound]:
     Nothing for anyone else."""
     if not turn.person.learner:
         return []
-    supervisor = turn.org.person(turn.person.supervisor) if turn.person.supervisor else None
+    supervisor = await _witness_for(turn)
     if supervisor is not None:
         await _ask(turn, action_id, supervisor, WitnessRelation.SUPERVISOR)
     return [learner_note(action_id, supervisor)]
+
+
+async def _witness_for(turn: Turn) -> Person | None:
+    """The learner's supervisor; while they are away, the person standing in for them."""
+    supervisor = turn.org.person(turn.person.supervisor) if turn.person.supervisor else None
+    if supervisor is None:
+        return None
+    away = availability(turn.org, await stored_availability(turn.uow)).get(supervisor.id)
+    if away is not None and away.away_on(turn.today) and away.delegate:
+        return turn.org.person(away.delegate) or supervisor
+    return supervisor
 
 
 async def _ask(

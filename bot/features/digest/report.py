@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 
 from bot.context import Scene
 from bot.domain.actions import CONTEXT_LABELS, Context, NominationStatus, RequestStatus
-from bot.domain.hierarchy import below
 from bot.domain.names import person_name
 from bot.domain.org import Organisation, Person
 from bot.domain.records import ActionFact, Praise
@@ -68,14 +67,25 @@ async def build_digest(scene: Scene, manager: Person, end: datetime) -> Digest:
 
 
 async def _bosses(scene: Scene, manager: Person) -> Bosses:
-    """Whose actions the digest counts, by team: the people of the teams of the manager
-    and of every supervisor below them, and of those erased since (UK GDPR: they still
-    count, under a pseudonym, in their old team; an erased supervisor's team goes on
-    under theirs). Only people with a team of their own are named."""
-    ids = {manager.id, *(p.id for p in below(scene.org, manager.id))}
-    erased = {alias for alias, boss in (await erased_people(scene.uow)).items() if boss in ids}
-    leading = {p.supervisor for p in scene.org.people if p.supervisor}
-    return Bosses(frozenset((ids & leading) | erased | {manager.id}))
+    """Whose actions the digest counts, by team: the teams of the manager and of every
+    supervisor below them, and of those erased since (UK GDPR: their actions still count,
+    under a pseudonym, in their old team; an erased supervisor's team goes on under
+    theirs). Found by walking up from each team's head, not down through everyone."""
+    erased = await erased_people(scene.uow)
+
+    def under_manager(person_id: str) -> bool:
+        seen: set[str] = set()
+        current: str | None = person_id
+        while current is not None and current not in seen:
+            seen.add(current)
+            person = scene.org.person(current)
+            current = person.supervisor if person else erased.get(current)
+            if current == manager.id:
+                return True
+        return False
+
+    heads = {p.supervisor for p in scene.org.people if p.supervisor} | set(erased)
+    return Bosses(frozenset({manager.id, *filter(under_manager, heads)}))
 
 
 def _by_context(counts: dict[tuple[str | None, str], int]) -> dict[str, int]:

@@ -67,6 +67,11 @@ class Server:
                 return int(line.split()[1]) / 1024
         return float("nan")
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the process has used so far, from /proc (Linux)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     async def stop(self) -> None:
         if self.process.returncode is None:
             self.process.terminate()
@@ -104,7 +109,8 @@ async def extramile(
     return await Server.start(name, args, env=env, log=tmp / f"{name}.log", port=port)
 
 
-async def bare(kind: str, tmp: Path, *, slack_api: str = "") -> Server:
+async def bare(kind: str, tmp: Path, *, slack_api: str = "", reply: Path | None = None) -> Server:
+    """A baseline (bench/bare.py): slack, slack-post and slack-ack (given `reply`), teams."""
     port = free_port()
-    args = ["-m", "bench.bare", kind, str(port), slack_api]
+    args = ["-m", "bench.bare", kind, str(port), slack_api, *([str(reply)] if reply else [])]
     return await Server.start(f"bare-{kind}", args, env={}, log=tmp / f"bare-{kind}.log", port=port)

@@ -7,13 +7,21 @@ timed beside one plain SQL aggregate over the same rows.
   `SELECT context, count(*) ... GROUP BY context` over the same eight weeks.
 - nominations: `nominate_due` (every practice checked against the rule), against
   `SELECT practice_id, count(*), count(DISTINCT person_id) ... GROUP BY practice_id`.
+- saving: actions logged end to end through the engine (the deed form, submitted) by one
+  of the staff, on the same organisation's empty database and again once the year is
+  stored: no request may cost more as data grows. BENCH_YEAR_SAVES of each (50).
+
+The generated rows are bulk-inserted, so the digest's summary (storage.summary) is filled
+afterwards the way migration 0009 backfills it.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,19 +30,35 @@ from typing import Any
 import yaml
 from sqlalchemy import func, insert, select, text
 
+from bot.clock import SystemClock
 from bot.context import Scene
 from bot.domain.org import Organisation
 from bot.domain.orgfile import load_organisation
+from bot.engine import Engine
 from bot.features.digest.report import WEEKS, build_digest
 from bot.features.nominations.job import nominate_due
+from bot.messages import ButtonClick, Form, FormSubmission, Outbound, Sender, TextMessage
 from bot.settings import EXAMPLE_ORG_FILE
 from storage.database import Database, open_database
 from storage.people import sync_organisation
+from storage.summary import rebuild
 from storage.tables import ActionRow, CustomerFeedbackRow, PracticeRow
 from storage.uow import UnitOfWork
 
 END = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)  # a Friday afternoon: digest time
 PRACTICES = 50
+SAVES = int(os.environ.get("BENCH_YEAR_SAVES", "50"))
+DEED = {
+    "occurred_on": "today",
+    "customer_need": "Needed help",
+    "offer_item": "carry-out",
+    "extra": "Carried it to the car",
+    "status": "done",
+    "context": "busy",
+    "approach": "initiative",
+    "customer_aware": "yes",
+    "result": "Happy",
+}
 CONTEXTS = ["routine", "busy", "quiet", "let_down"]
 STATUSES = ["done"] * 8 + ["approved", "declined"]
 
@@ -70,6 +94,9 @@ async def generate(database: Database, org: Organisation, actions: int) -> None:
         for n in range(PRACTICES):
             uow.session.add(PracticeRow(title=f"Practice {n}", created_by=staff[0], created_at=END))
         await uow.commit()
+        # After any actions already logged (the empty-database save rate's).
+        found = await uow.session.execute(text("SELECT max(id) FROM extra_mile_action"))
+        base = int(found.scalar() or 0)
     first = END - timedelta(days=365)
     chunk = 20_000
     async with database.engine.begin() as connection:
@@ -81,7 +108,7 @@ async def generate(database: Database, org: Organisation, actions: int) -> None:
                 at = first + timedelta(seconds=(n + chance.random()) * 365 * 86400 / actions)
                 rows.append(
                     {
-                        "id": n + 1,
+                        "id": base + n + 1,
                         "person_id": chance.choice(staff),
                         "occurred_on": at.date(),
                         "customer_need": "Needed a hand",
@@ -122,9 +149,35 @@ async def generate(database: Database, org: Organisation, actions: int) -> None:
                     "(SELECT max(id) FROM extra_mile_action))"
                 )
             )
-            await connection.execute(text("ANALYZE"))
-        else:
-            await connection.execute(text("ANALYZE"))
+        await rebuild(connection)  # the digest's summary, as migration 0009 backfills it
+        await connection.execute(text("ANALYZE"))
+
+
+def _key() -> str:
+    return f"b:{uuid.uuid4().hex}"
+
+
+async def log_one(engine: Engine, sender: Sender) -> None:
+    """One deed logged as a person would: `log`, the form submitted (with whatever the
+    form asks, from DEED), and Save if the flow still asks for it."""
+    replies: list[Outbound] = await engine.handle(TextMessage(sender, "log", _key()))
+    form = next(r for r in replies if isinstance(r, Form))
+    values = {f.name: DEED.get(f.name, f.value) for f in form.fields}
+    replies = await engine.handle(FormSubmission(sender, form.form_id, values, _key()))
+    if "log.save" in str(replies):
+        await engine.handle(ButtonClick(sender, "log.save", "", _key()))
+
+
+async def save_rate(database: Database, org: Organisation, count: int = SAVES) -> float:
+    """Actions logged end to end per second, by one of the staff."""
+    engine = Engine(org=org, database=database, clock=SystemClock())
+    person = next(p for p in org.people if p.role.value == "staff")
+    sender = Sender("console", person.id)
+    await log_one(engine, sender)  # warm: first-use imports, caches
+    started = time.perf_counter()
+    for _ in range(count):
+        await log_one(engine, sender)
+    return count / (time.perf_counter() - started)
 
 
 async def _timed(work: Callable[[], Awaitable[object]], runs: int = 3) -> float:
@@ -136,7 +189,9 @@ async def _timed(work: Callable[[], Awaitable[object]], runs: int = 3) -> float:
     return statistics.median(times)
 
 
-async def measure(database: Database, org: Organisation, label: str) -> list[str]:
+async def measure(
+    database: Database, org: Organisation, label: str, figures: dict[str, float]
+) -> list[str]:
     manager = next(p for p in org.people if p.role.value == "manager")
     span_start = END - timedelta(days=7 * WEEKS)
 
@@ -187,6 +242,7 @@ async def measure(database: Database, org: Organisation, label: str) -> list[str
     ):
         ours_s = await _timed(ours)
         plain_s = await _timed(plain)
+        figures |= {name: ours_s, f"{name}_sql": plain_s}
         rows.append(
             f"{name + ', ' + label:<34} {ours_s * 1000:9.0f} ms  plain SQL {plain_s * 1000:7.0f} ms"
             f"  ratio {ours_s / plain_s:5.2f}"
@@ -194,18 +250,30 @@ async def measure(database: Database, org: Organisation, label: str) -> list[str
     return rows
 
 
-async def year_of_data(tmp: Path, url: str, label: str, actions: int, people: int) -> list[str]:
+async def year_of_data(
+    tmp: Path, url: str, label: str, actions: int, people: int, figures: dict[str, float]
+) -> list[str]:
+    """The rows to print; `figures` gets digest, digest_sql, saves_empty and saves_full."""
     org = load_organisation(year_org(tmp, people))
     database = open_database(url)
     try:
         await database.upgrade()
+        async with UnitOfWork(database) as uow:
+            await sync_organisation(uow, org)
+            await uow.commit()
+        empty = await save_rate(database, org)
         started = time.perf_counter()
         await generate(database, org, actions)
         made = time.perf_counter() - started
-        rows = await measure(database, org, label)
+        rows = await measure(database, org, label, figures)
+        full = await save_rate(database, org)
+        figures |= {"saves_empty": empty, "saves_full": full}
         return [
             f"({label}: {actions:,} actions, {people:,} people generated in {made:.0f} s)",
             *rows,
+            f"{'actions logged, empty, ' + label:<34} {empty:9.1f} /s",
+            f"{'actions logged, year stored, ' + label:<34} {full:9.1f} /s"
+            f"  ratio {full / empty:5.2f}  ({SAVES} each, end to end through the engine)",
         ]
     finally:
         await database.close()

@@ -158,3 +158,24 @@ async def test_the_assessors_mark_and_evidence_request(teams: TeamsDriver) -> No
     assert_valid_card(done)
     assert "No wine before 10am" in card_text(done)
     await _text_sent(teams, RUTH, "Leila Haddad answered your request")
+
+
+async def test_the_learner_asks_a_colleague_who_saw_it(teams: TeamsDriver) -> None:
+    await teams.say(LEILA, "log")
+    await teams.connector.wait_for_sent()
+    await _value(await teams.execute(LEILA, action_titled(teams.last_card(), "Save"), DEED))
+    _, note = await _card_sent(teams, LEILA["id"], "I've asked Sam Okafor to confirm this")
+    settled = await _value(await teams.execute(LEILA, action_titled(note, "Someone else saw it")))
+    assert_valid_card(settled)  # the note, its button swapped for what was chosen
+    _, picker = await _card_sent(teams, LEILA["id"], "Who saw it?")
+    assert_valid_card(picker)
+    assert "Asha Patel" in [a["title"] for a in picker["actions"]]
+    # Only Leila picks for her own action.
+    body = await (await teams.execute(ASHA, action_titled(picker, "Asha Patel"))).json()
+    assert body["type"] == MESSAGE and "your own actions" in body["value"]
+    await teams.execute(LEILA, action_titled(picker, "Asha Patel"))
+    _, card = await _card_sent(teams, (ASHA["id"], ASHA["aadObjectId"]), "Did you see what Leila")
+    assert_valid_card(card)
+    assert "Leila says you saw it" in card_text(card)
+    body = await (await teams.execute(LEILA, action_titled(picker, "Asha Patel"))).json()
+    assert body["type"] == MESSAGE and "asked Asha Patel already" in body["value"]

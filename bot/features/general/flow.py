@@ -68,6 +68,14 @@ def help_card(turn: Turn) -> Card:
         extra.append("• unreachable: people the bot cannot reach")
     if turn.person.role is Role.MANAGER:
         extra.append("• digest: your week in numbers, now")
+    if turn.person.learner:
+        extra.append("• knowledge: a short question about your work, for your portfolio")
+    if turn.person.role is Role.ASSESSOR:
+        extra += [
+            "• learners: the people whose portfolios you assess",
+            "• mark <learner> <criterion> met | not yet | needs more <comment>",
+            "• request <learner> <what you need to see>",
+        ]
     if not extra:
         return HELP
     return Card(title=HELP.title, text=HELP.text + "\n" + "\n".join(extra), buttons=HELP.buttons)

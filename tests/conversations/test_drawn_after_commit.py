@@ -41,7 +41,7 @@ def seen(engine: Engine, mocker: MockerFixture) -> list[bool]:
         seen.append(_write_lock_is_free(engine))
         return await draw(render, *args)
 
-    for module in ("bot.reports.portfolio", "bot.features.digest.report"):
+    for module in ("bot.reports.portfolio_render", "bot.features.digest.report"):
         mocker.patch(f"{module}.draw", side_effect=watching)
     return seen
 

@@ -147,7 +147,7 @@ async def test_quick_log_by_command_saves_at_once_and_the_rest_is_taps(
     await slack.click(ASHA, card, "Help to the car with bulky items on…")
     await slack.fake.wait_until(lambda: len(_updates_of(slack, saved)) == 4)
     card = {**_updates_of(slack, saved)[-1], "ts": saved["ts"]}
-    assert "All the details are in" in all_text(card["blocks"])
+    assert "One thing left: what the customer needed." in all_text(card["blocks"])
 
     # The customer's need (and how it went) is a short modal away.
     await slack.click(ASHA, card, "Add the customer's need")
@@ -158,6 +158,8 @@ async def test_quick_log_by_command_saves_at_once_and_the_rest_is_taps(
         {"customer_need": "Had a bad back", "result": "Her back felt better already"},
     )
     assert await response.text() == ""
+    await slack.fake.wait_until(lambda: len(_updates_of(slack, saved)) == 5)
+    assert "All the details are in" in all_text(_updates_of(slack, saved)[-1]["blocks"])
     [action] = await _actions(slack_settings)
     assert (action.context, action.approach, action.customer_aware) == ("busy", "initiative", True)
     assert action.offer_item_id == "carry-out" and action.customer_need == "Had a bad back"

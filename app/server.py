@@ -91,7 +91,12 @@ async def _links_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _inbox_ctx(app: web.Application) -> AsyncIterator[None]:
-    app[INBOX] = InboxWorker(inbox=app[RUNTIME].inbox)
+    overload = app[OVERLOAD]
+    app[INBOX] = InboxWorker(
+        inbox=app[RUNTIME].inbox,
+        # Slack's acknowledgements first (a Teams message waits for its own turn).
+        busy=lambda: overload.in_flight.get(SLACK_PATH, 0) > 0,
+    )
     yield
 
 

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 __all__ = ["Arrival", "Inbox", "InboxWorker", "Received", "current_row"]
 
 MAX_ATTEMPTS = 5  # a row whose replay keeps failing is given up (Slack retries 3 times)
+MAKE_WAY_TICK = 0.005  # seconds between looks at whether requests are still arriving
 
 
 @dataclass(slots=True)
@@ -91,6 +92,11 @@ class InboxWorker:
     bell: asyncio.Event = field(default_factory=asyncio.Event)
     concurrency: int = 16
     poll: float = 1.0
+    # Whether requests are arriving (the acknowledgements' route is busy): the turns
+    # make way for them, up to `patience` seconds a round, so a burst is acknowledged
+    # at the speed of writing it down and replayed just after.
+    busy: Callable[[], bool] = field(default=lambda: False)
+    patience: float = 0.1
     _running: dict[int, asyncio.Task[None]] = field(default_factory=dict, init=False)
     _lanes: dict[str, asyncio.Task[None]] = field(default_factory=dict, init=False)
     _idle: asyncio.Event = field(default_factory=asyncio.Event, init=False)
@@ -122,7 +128,14 @@ class InboxWorker:
         if self._running:
             await asyncio.wait(list(self._running.values()), timeout=10)
 
+    async def _make_way(self) -> None:
+        waited = 0.0
+        while waited < self.patience and self.busy():
+            await asyncio.sleep(MAKE_WAY_TICK)
+            waited += MAKE_WAY_TICK
+
     async def _round(self) -> int:
+        await self._make_way()
         room = self.concurrency - len(self._running)
         if room <= 0:
             await asyncio.wait(list(self._running.values()), return_when=asyncio.FIRST_COMPLETED)

@@ -42,9 +42,17 @@ inbox_table = sa.Table(
 _c = inbox_table.c
 
 
+# Built once: only their values change.
+_PUT = {
+    dialect: insert(inbox_table).on_conflict_do_nothing(index_elements=["key"]).returning(_c.key)
+    for dialect, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
+_DONE = sa.delete(inbox_table).where(_c.id == sa.bindparam("row_id"))
+
+
 async def done(uow: UnitOfWork, row_id: int) -> None:
     """Delete the row in the caller's transaction (the turn it started)."""
-    await uow.session.exec(sa.delete(inbox_table).where(_c.id == row_id))
+    await uow.session.exec(_DONE, params={"row_id": row_id})
 
 
 class SqlInbox:
@@ -80,18 +88,12 @@ class SqlInbox:
                         written.discard(row["key"])  # the same key twice in a batch
 
     async def _insert(self, rows: list[dict[str, Any]]) -> set[str]:
-        """One multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING key: the keys written."""
-        dialect = self._database.dialect
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        statement = (
-            insert(inbox_table)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(_c.key)
-        )
+        """One INSERT ... ON CONFLICT DO NOTHING RETURNING key for the batch (SQLAlchemy
+        sends the rows as one multi-row statement, compiled once): the keys written."""
         async with UnitOfWork(self._database, quick=True) as uow:
             connection = await uow.session.connection()
-            written = set((await connection.execute(statement)).scalars())
+            result = await connection.execute(_PUT[self._database.dialect], rows)
+            written = set(result.scalars())
             await uow.commit()
         return written
 

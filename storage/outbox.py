@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
@@ -51,6 +51,27 @@ async def enqueue_channel(
     return await _add(uow, None, platform, channel, payload, now, dedupe_key)
 
 
+_COLUMNS = (
+    "person_id",
+    "platform",
+    "target",
+    "payload",
+    "dedupe_key",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "maybe_sent",
+    "created_at",
+)
+# Built once per dialect (a turn queues its answer with it): only the values change.
+_ADD = {
+    dialect: insert(OutboxRow.__table__)  # type: ignore[attr-defined]
+    .values({name: bindparam(name) for name in _COLUMNS})
+    .on_conflict_do_nothing(index_elements=["dedupe_key"])
+    for dialect, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
+
+
 async def _add(
     uow: UnitOfWork,
     person_id: str | None,
@@ -62,25 +83,20 @@ async def _add(
 ) -> bool:
     """One INSERT ... ON CONFLICT DO NOTHING (no savepoint, no ORM flush): a dedupe key
     queued before, even by a concurrent transaction, inserts nothing."""
-    insert = postgresql_insert if uow.dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(OutboxRow.__table__)  # type: ignore[attr-defined]
-        .values(
-            person_id=person_id,
-            platform=platform,
-            target=target,
-            payload=payload,
-            dedupe_key=dedupe_key,
-            status=OutboxStatus.PENDING,
-            attempts=0,
-            # A job run "as of" a later time (a rehearsal) still sends now, not then.
-            next_attempt_at=min(now, utc_now()),
-            maybe_sent=False,
-            created_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-    )
-    result = await uow.session.exec(statement)
+    values = {
+        "person_id": person_id,
+        "platform": platform,
+        "target": target,
+        "payload": payload,
+        "dedupe_key": dedupe_key,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        # A job run "as of" a later time (a rehearsal) still sends now, not then.
+        "next_attempt_at": min(now, utc_now()),
+        "maybe_sent": False,
+        "created_at": now,
+    }
+    result = await uow.session.exec(_ADD[uow.dialect], params=values)
     return result.rowcount == 1
 
 

@@ -193,14 +193,9 @@ async def slack_events(request: web.Request) -> web.Response:
     problem = payload_problem(body)
     if problem is not None:
         return web.Response(status=400, text=problem)
-    try:
-        bolt_request = AsyncBoltRequest(body=text, query=request.query_string, headers=headers)
-    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as error:
-        # payload_problem checks what bolt reads; this catches any shape it missed.
-        log.warning("Slack payload bolt cannot read: %s", type(error).__name__)
-        return web.Response(status=400, text="malformed payload")
     worker = inbox_of(request.app)
     if worker is not None and await _ours(request.app, body):
+        # payload_problem has checked what the replay reads (bolt, the listeners).
         arrival = _arrival(body, text, request.query_string, headers)
         if arrival is not None:
             try:
@@ -208,6 +203,12 @@ async def slack_events(request: web.Request) -> web.Response:
                 return web.Response(status=200)
             except Exception as error:  # the database is away: handled as without an inbox
                 log.warning("could not write a Slack request to the inbox: %s", error)
+    try:
+        bolt_request = AsyncBoltRequest(body=text, query=request.query_string, headers=headers)
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError) as error:
+        # payload_problem checks what bolt reads; this catches any shape it missed.
+        log.warning("Slack payload bolt cannot read: %s", type(error).__name__)
+        return web.Response(status=400, text="malformed payload")
     response = await request.app[SLACK_BOT].app.async_dispatch(bolt_request)
     return await to_aiohttp_response(response)
 

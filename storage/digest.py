@@ -127,26 +127,36 @@ async def _part_days(
     edges: list[datetime],
     anchors: list[tuple[datetime, int]],
 ) -> list[tuple[int, Key, int]]:
-    """Actions between each edge and its midnight, per team and situation: one statement,
-    each part an index range of less than half a day."""
-    boss = PERSON.supervisor_id
+    """Actions between each edge and its midnight: one statement, each part an index
+    range of less than half a day; per team and situation at the last week's two edges,
+    elsewhere (the trend) only as many groups as `bosses` needs to keep its teams."""
     parts: list[Any] = []
     for k, (edge, (midnight, _)) in enumerate(zip(edges, anchors, strict=True)):
         if edge == midnight:
             continue
         low, high = min(edge, midnight), max(edge, midnight)
         part = _per_person(ACTION, ACTION.created_at >= low, ACTION.created_at < high)
+        detail = k >= len(edges) - 2
+        group = [PERSON.supervisor_id] if detail or not bosses.exact else []
+        group += [part.c.context] if detail else []
+        boss = group[0] if group else literal(NO_TEAM)
+        context = part.c.context if detail else literal("")
         parts.append(
-            select(literal(k).label("k"), boss.label("boss"), part.c.context, func.sum(part.c.n))
+            select(literal(k).label("k"), boss.label("boss"), context.label("context"))
+            .add_columns(func.sum(part.c.n))
             .select_from(part)
             .join(PEOPLE, PERSON.id == part.c.person_id)
             .where(bosses.where(BOSS))
-            .group_by(boss, part.c.context)
+            .group_by(*group)
         )
     if not parts:
         return []
     rows = (await uow.session.execute(union_all(*parts))).all()
-    return [(int(k), (b or NO_TEAM, c), int(n)) for k, b, c, n in rows if bosses.keep(b)]
+    return [
+        (int(k), (b or NO_TEAM, c), int(n or 0))
+        for k, b, c, n in rows
+        if bosses.exact or bosses.keep(b)
+    ]
 
 
 def _per_person(table: Any, *where: ColumnElement[bool]) -> Any:

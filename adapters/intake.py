@@ -13,6 +13,7 @@ from bot.intake import Arrival, InboxWorker
 # Present when the inbox is on (EXTRAMILE_INBOX): the routes write to `worker.inbox`,
 # ring `worker.bell`, and register their replay in `worker.handlers`.
 INBOX = web.AppKey("inbox", InboxWorker)
+BUSY = 4  # requests waiting for their turns, past which the next is acknowledged at once
 
 
 def inbox_of(app: web.Application) -> InboxWorker | None:
@@ -22,8 +23,9 @@ def inbox_of(app: web.Application) -> InboxWorker | None:
 async def write(worker: InboxWorker, arrival: Arrival, *, wait: float = 0.0) -> None:
     """Durable when this returns (one group commit with whatever arrived meanwhile); the
     worker is woken to replay it. With `wait`, for up to that many seconds for its turn
-    too (a key seen before is not waited for)."""
-    done = worker.expect(arrival.key) if wait > 0 else None
+    too, unless BUSY others already wait (a key seen before is not waited for)."""
+    # Busy (others already wait for their turns): acknowledged once written.
+    done = worker.expect(arrival.key) if wait > 0 and worker.waiting_for < BUSY else None
     try:
         written = await worker.inbox.put(arrival)
         worker.bell.set()

@@ -102,6 +102,11 @@ class InboxWorker:
     _idle: asyncio.Event = field(default_factory=asyncio.Event, init=False)
     _expected: dict[str, asyncio.Future[None]] = field(default_factory=dict, init=False)
 
+    @property
+    def waiting_for(self) -> int:
+        """How many requests wait for their turns (`expect`)."""
+        return len(self._expected)
+
     def expect(self, key: str) -> asyncio.Future[None]:
         """Resolved once this worker has replayed the row with `key` (done or not)."""
         future = self._expected.get(key)

@@ -7,11 +7,9 @@ import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, event, inspect, text
 from sqlalchemy import exc as sql_errors
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -20,6 +18,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.sqlite_driver import OneHopConnection, one_hop_dbapi
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 
 def utc_now() -> datetime:
@@ -91,8 +91,12 @@ class Database:
         return True
 
     async def upgrade(self) -> None:
-        """Apply every Alembic migration not yet applied."""
+        """Apply every Alembic migration not yet applied. Alembic (about 10 MB) is
+        loaded only when one is due: a database at the newest revision is told by one
+        query and the migration files' names."""
         async with self.engine.begin() as connection:
+            if await connection.run_sync(_at_newest):
+                return
             await connection.run_sync(_upgrade_sync)
 
     async def close(self) -> None:
@@ -191,13 +195,30 @@ def _sqlite_begin(connection: Connection) -> None:
         connection.exec_driver_sql(begin)
 
 
+def newest_revision() -> str:
+    """The newest migration's revision: each file is named after its revision
+    ("0013_witness_and_assessment.py" is "0013"), and they run in that order."""
+    return max(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+
+
+def _at_newest(connection: Connection) -> bool:
+    if not inspect(connection).has_table("alembic_version"):
+        return False  # a new database
+    stored = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    return stored == newest_revision()
+
+
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
 def _upgrade_sync(connection: Connection) -> None:
+    from alembic import command
+
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")

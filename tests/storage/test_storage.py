@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -284,3 +285,39 @@ async def test_reachable_reports_a_dead_database() -> None:
     dead = open_database("postgresql://nobody@127.0.0.1:1/none")
     assert await dead.reachable() is False
     await dead.close()
+
+
+def test_each_migration_is_named_after_its_revision_and_the_newest_is_head() -> None:
+    """`Database.upgrade` skips Alembic when the stored revision is the newest file's name
+    (so Alembic is not loaded at start): that rests on this naming."""
+    from alembic.script import ScriptDirectory
+
+    from storage.database import newest_revision
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    for script in scripts.walk_revisions():
+        assert script.path is not None
+        assert Path(script.path).name.split("_", 1)[0] == script.revision
+    assert newest_revision() == scripts.get_current_head()
+
+
+def test_a_database_at_the_newest_revision_starts_without_loading_alembic(tmp_path: Path) -> None:
+    """Alembic (about 10 MB) is loaded only when a migration is due (issue 18's memory)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import asyncio, sys\n"
+        "from storage.database import open_database\n"
+        "async def main():\n"
+        f"    db = open_database('sqlite+aiosqlite:///{tmp_path}/x.db')\n"
+        "    await db.upgrade()\n"
+        "    await db.close()\n"
+        "asyncio.run(main())\n"
+        "print(any(m == 'alembic' or m.startswith('alembic.') for m in sys.modules))\n"
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+        for _ in range(2)
+    ]
+    assert [run.stdout.strip() for run in runs] == ["True", "False"]  # migrated, then not

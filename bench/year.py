@@ -11,8 +11,9 @@ timed beside one plain SQL aggregate over the same rows.
   of the staff, on the same organisation's empty database and again once the year is
   stored: no request may cost more as data grows. BENCH_YEAR_SAVES of each (50).
 
-The generated rows are bulk-inserted, so the digest's summary (storage.summary) is filled
-afterwards the way migration 0009 backfills it.
+The generated rows are bulk-inserted, so the digest's summary (storage.summary) and the
+practices' counters (storage.practice_sizes) are filled afterwards the way migrations 0009
+and 0014 backfill them. Alone, on SQLite: `python -m bench.year`.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from bot.messages import ButtonClick, Form, FormSubmission, Outbound, Sender, Te
 from bot.settings import EXAMPLE_ORG_FILE
 from storage.database import Database, open_database
 from storage.people import sync_organisation
+from storage.practice_sizes import recount
 from storage.summary import rebuild
 from storage.tables import ActionRow, CustomerFeedbackRow, PracticeRow
 from storage.uow import UnitOfWork
@@ -150,6 +152,7 @@ async def generate(database: Database, org: Organisation, actions: int) -> None:
                 )
             )
         await rebuild(connection)  # the digest's summary, as migration 0009 backfills it
+        await recount(connection)  # the practices' counters, as migration 0014 backfills them
         await connection.execute(text("ANALYZE"))
 
 
@@ -277,3 +280,23 @@ async def year_of_data(
         ]
     finally:
         await database.close()
+
+
+async def _main() -> None:
+    """`python -m bench.year`: the year on SQLite alone (BENCH_YEAR_ACTIONS,
+    BENCH_YEAR_PEOPLE, BENCH_YEAR_SAVES)."""
+    import tempfile
+
+    actions = int(os.environ.get("BENCH_YEAR_ACTIONS", "1000000"))
+    people = int(os.environ.get("BENCH_YEAR_PEOPLE", "10000"))
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        url = f"sqlite:///{tmp / 'year.db'}"
+        for line in await year_of_data(tmp, url, "SQLite", actions, people, {}):
+            print(" ", line)
+
+
+if __name__ == "__main__":
+    import asyncio
+
+    asyncio.run(_main())

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel, select
 
 import bot.domain.embedding as embedding  # the model's name, and the vector of a text
-from storage.tables import ActionRow
+from storage.practice_sizes import latest_ids
+from storage.tables import ActionRow, PracticeRow
 from storage.uow import UnitOfWork
 
 action_vector_table = sa.Table(
@@ -31,6 +32,7 @@ action_vector_table = sa.Table(
 _v = action_vector_table.c
 _a = ActionRow.__table__.c  # type: ignore[attr-defined]
 LATEST = 20  # a practice's vectors read for its centroid: its latest actions'
+_p = PracticeRow.__table__.c  # type: ignore[attr-defined]
 
 
 async def remember_text(uow: UnitOfWork, action_id: int, text: str) -> bytes | None:
@@ -66,22 +68,40 @@ async def vector_of(uow: UnitOfWork, action_id: int) -> bytes | None:
 
 
 async def practice_vectors(uow: UnitOfWork, latest: int = LATEST) -> dict[int, tuple[bytes, ...]]:
-    """Per practice, the stored vectors of its latest `latest` actions (newest first)."""
-    place = sa.func.row_number().over(partition_by=_a.practice_id, order_by=_a.id.desc()).label("n")
-    ranked = (
-        select(_a.practice_id, _v.vector, place)
-        .join(action_vector_table, _v.action_id == _a.id)
-        .where(_a.practice_id.is_not(None), _v.model == embedding.MODEL)
-        .subquery()
-    )
-    rows = await uow.session.exec(
-        select(ranked.c.practice_id, ranked.c.vector)
-        .where(ranked.c.n <= latest)
-        .order_by(ranked.c.practice_id, ranked.c.n)
-    )
+    """Per practice, the stored vectors of its latest `latest` actions (newest first; an
+    action without one, saved while the model was missing, is skipped until the backfill,
+    newest first, fills it in). A `LIMIT`ed index read per practice, so the cost never
+    grows with the actions stored; each vector is a primary-key lookup (SQLite: driven
+    from the actions, whatever the planner thinks of action_vector's size)."""
+    practice = PracticeRow.__table__  # type: ignore[attr-defined]
+    ours = _v.model == embedding.MODEL
+    if uow.dialect == "postgresql":
+        recent = (
+            select(_a.id, _v.vector)
+            .select_from(
+                ActionRow.__table__.outerjoin(  # type: ignore[attr-defined]
+                    action_vector_table, (_v.action_id == _a.id) & ours
+                )
+            )
+            .where(_a.practice_id == _p.id)
+            .order_by(_a.id.desc())
+            .limit(latest)
+            .lateral("recent")
+        )
+        query = select(_p.id, recent.c.vector).select_from(practice.join(recent, sa.true()))
+        newest_first = recent.c.id.desc()
+    else:  # SQLite has no LATERAL: a correlated IN list of action ids per practice
+        action = ActionRow.__table__  # type: ignore[attr-defined]
+        vector = select(_v.vector).where(_v.action_id == _a.id, ours).scalar_subquery()
+        query = select(_p.id, vector).select_from(
+            practice.join(action, _a.id.in_(latest_ids(latest)))
+        )
+        newest_first = _a.id.desc()
+    rows = await uow.session.exec(query.order_by(_p.id, newest_first))
     found: dict[int, list[bytes]] = {}
     for practice_id, vector in rows.all():
-        found.setdefault(int(practice_id), []).append(bytes(vector))
+        if vector is not None:
+            found.setdefault(int(practice_id), []).append(bytes(vector))
     return {practice_id: tuple(vectors) for practice_id, vectors in found.items()}
 
 

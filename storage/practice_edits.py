@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import or_, update
 from sqlmodel import col, select
 
 from bot.domain.actions import NominationStatus
 from storage.practice_labels import PracticeLabelRow
+from storage.practice_sizes import count_in, move_count, practice_size_table
 from storage.tables import ActionRow, NominationRow, PracticeRow
 from storage.uow import UnitOfWork
+
+_sizes = practice_size_table.c
 
 
 class Outcome(StrEnum):
@@ -99,6 +102,7 @@ async def merge_practices(uow: UnitOfWork, source: int, target: int) -> Merged:
         await uow.session.exec(
             update(table).where(col(table.practice_id) == source).values(practice_id=target)
         )
+    await move_count(uow, source, target)
     await uow.session.exec(
         update(PracticeRow)
         .where(or_(col(PracticeRow.id) == source, col(PracticeRow.merged_into) == source))
@@ -127,21 +131,19 @@ async def split_action(
     uow.session.add(practice)
     await uow.session.flush()
     assert practice.id is not None
+    left = action.practice_id
     action.practice_id = practice.id
     uow.session.add(action)
     await uow.session.flush()
+    await count_in(uow, left, -1)
+    await count_in(uow, practice.id, 1)
     return practice.id
 
 
 async def splittable(uow: UnitOfWork, limit: int = 100) -> list[tuple[int, str, date, str, str]]:
     """The latest `limit` actions in a practice that has others too (one could leave it):
     (action id, person, day, words, the practice's title), newest first."""
-    crowded = (
-        select(ActionRow.practice_id)
-        .where(col(ActionRow.practice_id).is_not(None))
-        .group_by(col(ActionRow.practice_id))
-        .having(func.count() > 1)
-    )
+    crowded = select(_sizes.practice_id).where(_sizes.actions > 1)
     rows = await uow.session.exec(
         select(ActionRow, PracticeRow.title)
         .join(PracticeRow, col(PracticeRow.id) == ActionRow.practice_id)

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel, col, select
 
 import storage.tables  # noqa: F401  (the tables it refers to)
 from storage.uow import UnitOfWork
+
+LATEST = 200  # answers the threshold is fitted from: the latest, under the method in use
 
 
 class PracticeLabelRow(SQLModel, table=True):
@@ -20,6 +23,7 @@ class PracticeLabelRow(SQLModel, table=True):
     buttons is re-fitted from these, per ranking method."""
 
     __tablename__ = "practice_label"
+    __table_args__ = (Index("ix_practice_label_method", "method", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     action_id: int = Field(foreign_key="extra_mile_action.id", unique=True)
@@ -61,12 +65,15 @@ async def add_label(
     await uow.session.flush()
 
 
-async def labels(uow: UnitOfWork, method: str) -> list[tuple[float, bool]]:
+async def labels(uow: UnitOfWork, method: str, latest: int = LATEST) -> list[tuple[float, bool]]:
     """(the best score shown, whether the person picked an existing practice), oldest
-    first, for answers given under one ranking method (scores of two methods differ)."""
+    first, for the latest `latest` answers given under one ranking method (scores of two
+    methods differ). Read after every save, so a bounded window, by the (method, id)
+    index: the threshold follows recent answers, and its cost never grows."""
     rows = await uow.session.exec(
         select(PracticeLabelRow.top_score, PracticeLabelRow.same)
         .where(PracticeLabelRow.method == method)
-        .order_by(col(PracticeLabelRow.id))
+        .order_by(col(PracticeLabelRow.id).desc())
+        .limit(latest)
     )
-    return [(float(score), bool(same)) for score, same in rows.all()]
+    return [(float(score), bool(same)) for score, same in reversed(rows.all())]

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from bot.domain.actions import CARRIED_OUT, ActionStatus, AffectedOthers, Sentiment
 from bot.domain.records import Evidence, PracticeSummary, PracticeView, SuccessCounts
+from storage.practice_sizes import count_in, latest_words, with_size
 from storage.tables import ActionRow, CustomerFeedbackRow, PracticeRow
 from storage.uow import UnitOfWork
 
@@ -17,53 +18,14 @@ from storage.uow import UnitOfWork
 async def practices(uow: UnitOfWork, examples: int = 5) -> list[PracticeView]:
     """Every practice with its latest `examples` actions' words and how many it has.
 
-    Read after every saved action (for suggestions), so it takes only the examples
-    (a window function) and a count, never all the practice's actions."""
-    rows = (
-        await uow.session.exec(
-            select(PracticeRow)
-            .where(col(PracticeRow.merged_into).is_(None))
-            .order_by(col(PracticeRow.id))
-        )
-    ).all()
-    sizes = dict(
-        (
-            await uow.session.exec(
-                select(ActionRow.practice_id, func.count())
-                .where(col(ActionRow.practice_id).is_not(None))
-                .group_by(col(ActionRow.practice_id))
-            )
-        ).all()
-    )
-    rank = (
-        func.row_number()
-        .over(partition_by=col(ActionRow.practice_id), order_by=col(ActionRow.id).desc())
-        .label("rank")
-    )
-    latest = (
-        select(ActionRow.practice_id, ActionRow.extra, rank)
-        .where(col(ActionRow.practice_id).is_not(None))
-        .subquery()
-    )
-    texts: dict[int, list[str]] = {}
-    if examples > 0:
-        found = (
-            await uow.session.exec(
-                select(latest.c.practice_id, latest.c.extra)
-                .where(latest.c.rank <= examples)
-                .order_by(latest.c.rank)
-            )
-        ).all()
-        for practice_id, extra in found:
-            texts.setdefault(practice_id, []).append(extra)
+    Read after every saved action (for suggestions), so its cost never grows with the
+    actions stored: the counts are counters (storage.practice_sizes), the examples a
+    `LIMIT`ed index read per practice."""
+    rows = (await uow.session.exec(with_size())).all()
+    texts = await latest_words(uow, examples)
     return [
-        PracticeView(
-            row.id or 0,
-            row.title,
-            tuple(texts.get(row.id or 0, [])),
-            int(sizes.get(row.id or 0, 0)),
-        )
-        for row in rows
+        PracticeView(int(id_), title, tuple(texts.get(int(id_), [])), int(size))
+        for id_, title, size in rows
     ]
 
 
@@ -76,9 +38,18 @@ async def create_practice(uow: UnitOfWork, title: str, by: str, now: datetime) -
 
 
 async def assign_practice(uow: UnitOfWork, action_id: int, practice_id: int) -> None:
-    await uow.session.exec(
+    found = await uow.session.exec(select(ActionRow.practice_id).where(ActionRow.id == action_id))
+    before = found.first()
+    if before == practice_id:
+        return
+    result = await uow.session.exec(
         update(ActionRow).where(col(ActionRow.id) == action_id).values(practice_id=practice_id)
     )
+    if result.rowcount != 1:
+        return
+    if before is not None:
+        await count_in(uow, before, -1)
+    await count_in(uow, practice_id, 1)
 
 
 async def practice_of(uow: UnitOfWork, action_id: int) -> int | None:
@@ -111,7 +82,10 @@ async def pick_practice(uow: UnitOfWork, action_id: int, practice_id: int, *, by
         .where(col(ActionRow.practice_id).is_(None))
         .values(practice_id=practice_id)
     )
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        return False
+    await count_in(uow, practice_id, 1)
+    return True
 
 
 async def has_actions_in(uow: UnitOfWork, person_id: str, practice_id: int) -> bool:

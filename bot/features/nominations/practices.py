@@ -68,7 +68,8 @@ async def ranked(turn: Turn, action_id: int, extra: str) -> list[Ranked]:
     if not known:
         return []
     vector = await remember_text(turn.uow, action_id, extra)
-    vectors = await practice_vectors(turn.uow)
+    # Without a vector (no embedding model) the ranking reads no practice's vectors.
+    vectors = await practice_vectors(turn.uow) if vector is not None else {}
     texts = [PracticeText(p.id, p.title, p.examples, vectors.get(p.id, ())) for p in known]
     return [
         Ranked(int(s.practice_id), button_title(s.title), s.score)

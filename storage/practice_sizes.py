@@ -1,0 +1,129 @@
+"""How many actions each practice has, kept as a counter (issue 18: no request may cost
+more as the year's actions grow), and the per-practice "latest actions" reads the
+ranking uses, each a `LIMIT`ed walk of the (practice_id, id) index.
+
+The counter is changed in the same transaction as the actions it counts, wherever an
+action joins or leaves a practice (storage.practices.assign_practice / pick_practice,
+storage.practice_edits.merge_practices / split_action); erasure re-keys actions to a
+pseudonym and leaves them where they are. Migration 0014 backfilled it; `recount` does
+the same for rows inserted in bulk (the bench's generated year).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import SQLModel, select
+
+from storage.tables import ActionRow, PracticeRow
+from storage.uow import UnitOfWork
+
+practice_size_table = sa.Table(
+    "practice_size",
+    SQLModel.metadata,
+    sa.Column("practice_id", sa.Integer, sa.ForeignKey("practice.id"), primary_key=True),
+    sa.Column("actions", sa.Integer, nullable=False, server_default="0"),
+)
+_s = practice_size_table.c
+_a = ActionRow.__table__.c  # type: ignore[attr-defined]
+_p = PracticeRow.__table__.c  # type: ignore[attr-defined]
+# A practice's latest actions, newest first, by walking the index backwards (PostgreSQL
+# needs the id in it; SQLite's ix_action_practice has the rowid already, either serves).
+sa.Index("ix_action_practice_latest", _a.practice_id, _a.id)
+
+
+def _insert(dialect: str) -> Any:
+    return (postgresql if dialect == "postgresql" else sqlite).insert(practice_size_table)
+
+
+async def count_in(uow: UnitOfWork, practice_id: int, change: int) -> None:
+    """`change` actions joined (or, negative, left) the practice."""
+    statement = (
+        _insert(uow.dialect)
+        .values(practice_id=practice_id, actions=change)
+        .on_conflict_do_update(
+            index_elements=[_s.practice_id], set_={"actions": _s.actions + change}
+        )
+    )
+    await uow.session.exec(statement)
+
+
+async def move_count(uow: UnitOfWork, source: int, target: int) -> None:
+    """All of `source`'s actions joined `target` (a merge)."""
+    found = await uow.session.exec(select(_s.actions).where(_s.practice_id == source))
+    moved = int(found.first() or 0)
+    if moved:
+        await uow.session.exec(
+            sa.update(practice_size_table).where(_s.practice_id == source).values(actions=0)
+        )
+        await count_in(uow, target, moved)
+
+
+def with_size() -> Any:
+    """Each practice not merged away: (id, title, how many actions), by id."""
+    return (
+        select(_p.id, _p.title, sa.func.coalesce(_s.actions, 0))
+        .select_from(PracticeRow.__table__.outerjoin(practice_size_table, _s.practice_id == _p.id))  # type: ignore[attr-defined]
+        .where(_p.merged_into.is_(None))
+        .order_by(_p.id)
+    )
+
+
+def latest_ids(limit: int) -> Any:
+    """The ids of the latest `limit` actions of the practice of the enclosing query."""
+    mine = ActionRow.__table__.alias("mine")  # type: ignore[attr-defined]
+    return (
+        select(mine.c.id)
+        .where(mine.c.practice_id == _p.id)
+        .order_by(mine.c.id.desc())
+        .limit(limit)
+        .correlate(PracticeRow.__table__)  # type: ignore[attr-defined]
+    )
+
+
+async def latest_words(uow: UnitOfWork, limit: int) -> dict[int, list[str]]:
+    """Per practice not merged away, its latest `limit` actions' words, newest first: one
+    statement, each practice's a `LIMIT`ed index read."""
+    if limit <= 0:
+        return {}
+    practice = PracticeRow.__table__  # type: ignore[attr-defined]
+    if uow.dialect == "postgresql":
+        latest = (
+            select(_a.id, _a.extra)
+            .where(_a.practice_id == _p.id)
+            .order_by(_a.id.desc())
+            .limit(limit)
+            .lateral("latest")
+        )
+        query = select(_p.id, latest.c.extra).select_from(practice.join(latest, sa.true()))
+        newest_first = latest.c.id.desc()
+    else:  # SQLite has no LATERAL: the action ids, a correlated IN list per practice
+        action = ActionRow.__table__  # type: ignore[attr-defined]
+        query = select(_p.id, _a.extra).select_from(
+            practice.join(action, _a.id.in_(latest_ids(limit)))
+        )
+        newest_first = _a.id.desc()
+    rows = await uow.session.exec(
+        query.where(_p.merged_into.is_(None)).order_by(_p.id, newest_first)
+    )
+    found: dict[int, list[str]] = {}
+    for practice_id, extra in rows.all():
+        found.setdefault(int(practice_id), []).append(extra)
+    return found
+
+
+RECOUNT = (
+    "INSERT INTO practice_size (practice_id, actions) "
+    "SELECT practice.id, count(extra_mile_action.id) FROM practice "
+    "LEFT JOIN extra_mile_action ON extra_mile_action.practice_id = practice.id "
+    "GROUP BY practice.id"
+)
+
+
+async def recount(connection: AsyncConnection) -> None:
+    """Every counter worked out afresh from the actions (after a bulk insert)."""
+    await connection.execute(sa.delete(practice_size_table))
+    await connection.execute(sa.text(RECOUNT))

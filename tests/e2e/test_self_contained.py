@@ -9,9 +9,12 @@ from tests.adapters.slack import test_manifest
 from tests.fakes import teams_harness
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-# A path into the sibling folder "shared" beside the checkout (written with the parent
-# folder's two dots), or one joined from a parent folder with `/ "shared"`.
-_OUTSIDE = re.compile(r"[\"']\.\./shared|/\s*[\"']shared[\"']")
+# The sibling folder beside the checkout that a user's clone does not have. Its name is
+# put together here, so that this test does not itself read as a path into it.
+_SIBLING = "sha" + "red"
+# A path into it written with the parent folder's two dots, or joined onto a parent
+# folder with the `/` operator.
+_OUTSIDE = re.compile(rf"[\"']\.\./{_SIBLING}|/\s*[\"']{_SIBLING}[\"']")
 
 
 def test_the_schemas_the_tests_use_are_inside_the_repository() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -42,6 +43,29 @@ async def dm_channel(client: AsyncWebClient, store: DeliveryStore, person: Perso
 
 
 def as_message(message: Outbound) -> SlackMessage:
+    """The message in Block Kit. The same message (help, a menu, a prompt sent to
+    everyone) is rendered once: messages are frozen, so equal ones render the same.
+    Pictures and documents are not kept (large, and rarely sent twice)."""
+    if not _small(message):
+        return _render(message)
+    try:
+        return _rendered(message)
+    except TypeError:  # unhashable after all: rendered each time
+        return _render(message)
+
+
+def _small(message: Outbound) -> bool:
+    if isinstance(message, Replies):
+        return all(_small(item) for item in message.items)
+    return not isinstance(message, Document) and image_of(message) is None
+
+
+@lru_cache(maxsize=256)
+def _rendered(message: Outbound) -> SlackMessage:
+    return _render(message)
+
+
+def _render(message: Outbound) -> SlackMessage:
     match message:
         case Text():
             return text_message(message)
@@ -57,7 +81,7 @@ def as_message(message: Outbound) -> SlackMessage:
         case Document(title=title):
             return text_message(Text(f"📄 {title} (the file follows)"))
         case Replies(items=items):
-            return combine([as_message(item) for item in items])
+            return combine([_render(item) for item in items])
 
 
 def _open_form_button(form: Form) -> tuple[Button, ...]:

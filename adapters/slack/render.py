@@ -10,6 +10,7 @@ to Slack's limits with a visible "…" rather than failing.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
@@ -58,9 +59,17 @@ class SlackMessage:
 
     text: str
     blocks: list[Block]
+    # The blocks as JSON, made once: slack_sdk's to_dict validates every element again
+    # on each call, and a cached message (adapters.slack.client.as_message) is sent often.
+    _json: list[dict[str, object]] | None = dataclasses.field(
+        default=None, compare=False, repr=False
+    )
 
     def blocks_json(self) -> list[dict[str, object]]:
-        return [block.to_dict() for block in self.blocks]
+        if self._json is None:
+            object.__setattr__(self, "_json", [block.to_dict() for block in self.blocks])
+        assert self._json is not None
+        return self._json
 
 
 def combine(messages: list[SlackMessage]) -> SlackMessage:

@@ -8,8 +8,10 @@ change of model is never mixed with the old vectors (they are simply not read).
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel, select
 
 import bot.domain.embedding as embedding  # the model's name, and the vector of a text
@@ -35,10 +37,59 @@ LATEST = 20  # a practice's vectors read for its centroid: its latest actions'
 _p = PracticeRow.__table__.c  # type: ignore[attr-defined]
 
 
-async def remember_text(uow: UnitOfWork, action_id: int, text: str) -> bytes | None:
+def _upsert(insert: Any) -> Any:
+    statement = insert(action_vector_table).values(
+        action_id=sa.bindparam("action"),
+        model=sa.bindparam("by_model"),
+        vector=sa.bindparam("bytes", type_=sa.LargeBinary),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[_v.action_id],
+        set_={"model": statement.excluded.model, "vector": statement.excluded.vector},
+    )
+
+
+def _practice_vectors(dialect: str) -> Any:
+    practice = PracticeRow.__table__  # type: ignore[attr-defined]
+    ours = _v.model == sa.bindparam("model")
+    if dialect == "postgresql":
+        recent = (
+            select(_a.id, _v.vector)
+            .select_from(
+                ActionRow.__table__.outerjoin(  # type: ignore[attr-defined]
+                    action_vector_table, (_v.action_id == _a.id) & ours
+                )
+            )
+            .where(_a.practice_id == _p.id)
+            .order_by(_a.id.desc())
+            .limit(sa.bindparam("latest", type_=sa.Integer))
+            .lateral("recent")
+        )
+        query = select(_p.id, recent.c.vector).select_from(practice.join(recent, sa.true()))
+        newest_first = recent.c.id.desc()
+    else:  # SQLite has no LATERAL: a correlated IN list of action ids per practice
+        action = ActionRow.__table__  # type: ignore[attr-defined]
+        vector = select(_v.vector).where(_v.action_id == _a.id, ours).scalar_subquery()
+        query = select(_p.id, vector).select_from(practice.join(action, _a.id.in_(latest_ids())))
+        newest_first = _a.id.desc()
+    return query.order_by(_p.id, newest_first)
+
+
+# Built once: only their values change (issue 18: a save must not pay for building them).
+_UPSERT = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
+_VECTOR_OF = select(_v.vector).where(
+    _v.action_id == sa.bindparam("action_id"), _v.model == sa.bindparam("model")
+)
+_PRACTICE_VECTORS = {dialect: _practice_vectors(dialect) for dialect in ("postgresql", "sqlite")}
+
+
+async def remember_text(
+    uow: UnitOfWork, action_id: int, text: str, *, fresh: bool = False
+) -> bytes | None:
     """The action's vector: the one stored already, or worked out (off the event loop) and
-    stored now. None when no embedding model is installed (nothing is stored)."""
-    stored = await vector_of(uow, action_id)
+    stored now. None when no embedding model is installed (nothing is stored). `fresh`:
+    the action was saved in this transaction, so it has none yet (nothing is read)."""
+    stored = None if fresh else await vector_of(uow, action_id)
     if stored is not None:
         return stored
     vector = await asyncio.to_thread(embedding.embed, text)
@@ -50,18 +101,14 @@ async def remember_text(uow: UnitOfWork, action_id: int, text: str) -> bytes | N
 async def remember_vector(uow: UnitOfWork, action_id: int, vector: bytes) -> None:
     """Store the action's vector by the current model (one another model made goes)."""
     await uow.session.exec(
-        sa.delete(action_vector_table).where(_v.action_id == action_id, _v.model != embedding.MODEL)
-    )
-    await uow.session.exec(
-        sa.insert(action_vector_table).values(
-            action_id=action_id, model=embedding.MODEL, vector=vector
-        )
+        _UPSERT[uow.dialect],
+        params={"action": action_id, "by_model": embedding.MODEL, "bytes": vector},
     )
 
 
 async def vector_of(uow: UnitOfWork, action_id: int) -> bytes | None:
     found = await uow.session.exec(
-        select(_v.vector).where(_v.action_id == action_id, _v.model == embedding.MODEL)
+        _VECTOR_OF, params={"action_id": action_id, "model": embedding.MODEL}
     )
     vector = found.first()
     return None if vector is None else bytes(vector)
@@ -73,31 +120,9 @@ async def practice_vectors(uow: UnitOfWork, latest: int = LATEST) -> dict[int, t
     newest first, fills it in). A `LIMIT`ed index read per practice, so the cost never
     grows with the actions stored; each vector is a primary-key lookup (SQLite: driven
     from the actions, whatever the planner thinks of action_vector's size)."""
-    practice = PracticeRow.__table__  # type: ignore[attr-defined]
-    ours = _v.model == embedding.MODEL
-    if uow.dialect == "postgresql":
-        recent = (
-            select(_a.id, _v.vector)
-            .select_from(
-                ActionRow.__table__.outerjoin(  # type: ignore[attr-defined]
-                    action_vector_table, (_v.action_id == _a.id) & ours
-                )
-            )
-            .where(_a.practice_id == _p.id)
-            .order_by(_a.id.desc())
-            .limit(latest)
-            .lateral("recent")
-        )
-        query = select(_p.id, recent.c.vector).select_from(practice.join(recent, sa.true()))
-        newest_first = recent.c.id.desc()
-    else:  # SQLite has no LATERAL: a correlated IN list of action ids per practice
-        action = ActionRow.__table__  # type: ignore[attr-defined]
-        vector = select(_v.vector).where(_v.action_id == _a.id, ours).scalar_subquery()
-        query = select(_p.id, vector).select_from(
-            practice.join(action, _a.id.in_(latest_ids(latest)))
-        )
-        newest_first = _a.id.desc()
-    rows = await uow.session.exec(query.order_by(_p.id, newest_first))
+    rows = await uow.session.exec(
+        _PRACTICE_VECTORS[uow.dialect], params={"latest": latest, "model": embedding.MODEL}
+    )
     found: dict[int, list[bytes]] = {}
     for practice_id, vector in rows.all():
         if vector is not None:

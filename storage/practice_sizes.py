@@ -35,53 +35,87 @@ _p = PracticeRow.__table__.c  # type: ignore[attr-defined]
 sa.Index("ix_action_practice_latest", _a.practice_id, _a.id)
 
 
-def _insert(dialect: str) -> Any:
-    return (postgresql if dialect == "postgresql" else sqlite).insert(practice_size_table)
+def _count_in(insert: Any) -> Any:
+    statement = insert(practice_size_table).values(
+        practice_id=sa.bindparam("practice"), actions=sa.bindparam("change")
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[_s.practice_id], set_={"actions": _s.actions + statement.excluded.actions}
+    )
+
+
+# Built once: only their values change (issue 18: a save must not pay for building them).
+_COUNT_IN = {"postgresql": _count_in(postgresql.insert), "sqlite": _count_in(sqlite.insert)}
+_SIZE_OF = select(_s.actions).where(_s.practice_id == sa.bindparam("practice"))
+_EMPTIED = (
+    sa.update(practice_size_table)
+    .where(_s.practice_id == sa.bindparam("practice"))
+    .values(actions=0)
+)
+_WITH_SIZE = (
+    select(_p.id, _p.title, sa.func.coalesce(_s.actions, 0))
+    .select_from(PracticeRow.__table__.outerjoin(practice_size_table, _s.practice_id == _p.id))  # type: ignore[attr-defined]
+    .where(_p.merged_into.is_(None))
+    .order_by(_p.id)
+)
+_mine = ActionRow.__table__.alias("mine")  # type: ignore[attr-defined]
+# The ids of the latest `:latest` actions of the practice of the enclosing query.
+_LATEST_IDS = (
+    select(_mine.c.id)
+    .where(_mine.c.practice_id == _p.id)
+    .order_by(_mine.c.id.desc())
+    .limit(sa.bindparam("latest", type_=sa.Integer))
+    .correlate(PracticeRow.__table__)  # type: ignore[attr-defined]
+)
 
 
 async def count_in(uow: UnitOfWork, practice_id: int, change: int) -> None:
     """`change` actions joined (or, negative, left) the practice."""
-    statement = (
-        _insert(uow.dialect)
-        .values(practice_id=practice_id, actions=change)
-        .on_conflict_do_update(
-            index_elements=[_s.practice_id], set_={"actions": _s.actions + change}
-        )
+    await uow.session.exec(
+        _COUNT_IN[uow.dialect], params={"practice": practice_id, "change": change}
     )
-    await uow.session.exec(statement)
 
 
 async def move_count(uow: UnitOfWork, source: int, target: int) -> None:
     """All of `source`'s actions joined `target` (a merge)."""
-    found = await uow.session.exec(select(_s.actions).where(_s.practice_id == source))
+    found = await uow.session.exec(_SIZE_OF, params={"practice": source})
     moved = int(found.first() or 0)
     if moved:
-        await uow.session.exec(
-            sa.update(practice_size_table).where(_s.practice_id == source).values(actions=0)
-        )
+        await uow.session.exec(_EMPTIED, params={"practice": source})
         await count_in(uow, target, moved)
 
 
 def with_size() -> Any:
     """Each practice not merged away: (id, title, how many actions), by id."""
-    return (
-        select(_p.id, _p.title, sa.func.coalesce(_s.actions, 0))
-        .select_from(PracticeRow.__table__.outerjoin(practice_size_table, _s.practice_id == _p.id))  # type: ignore[attr-defined]
-        .where(_p.merged_into.is_(None))
-        .order_by(_p.id)
-    )
+    return _WITH_SIZE
 
 
-def latest_ids(limit: int) -> Any:
-    """The ids of the latest `limit` actions of the practice of the enclosing query."""
-    mine = ActionRow.__table__.alias("mine")  # type: ignore[attr-defined]
-    return (
-        select(mine.c.id)
-        .where(mine.c.practice_id == _p.id)
-        .order_by(mine.c.id.desc())
-        .limit(limit)
-        .correlate(PracticeRow.__table__)  # type: ignore[attr-defined]
-    )
+def latest_ids() -> Any:
+    """The ids of the latest `:latest` (a bound parameter) actions of the practice of the
+    enclosing query, newest first."""
+    return _LATEST_IDS
+
+
+def _latest_words(dialect: str) -> Any:
+    practice = PracticeRow.__table__  # type: ignore[attr-defined]
+    if dialect == "postgresql":
+        latest = (
+            select(_a.id, _a.extra)
+            .where(_a.practice_id == _p.id)
+            .order_by(_a.id.desc())
+            .limit(sa.bindparam("latest", type_=sa.Integer))
+            .lateral("latest")
+        )
+        query = select(_p.id, latest.c.extra).select_from(practice.join(latest, sa.true()))
+        newest_first = latest.c.id.desc()
+    else:  # SQLite has no LATERAL: the action ids, a correlated IN list per practice
+        action = ActionRow.__table__  # type: ignore[attr-defined]
+        query = select(_p.id, _a.extra).select_from(practice.join(action, _a.id.in_(_LATEST_IDS)))
+        newest_first = _a.id.desc()
+    return query.where(_p.merged_into.is_(None)).order_by(_p.id, newest_first)
+
+
+_LATEST_WORDS = {dialect: _latest_words(dialect) for dialect in ("postgresql", "sqlite")}
 
 
 async def latest_words(uow: UnitOfWork, limit: int) -> dict[int, list[str]]:
@@ -89,26 +123,7 @@ async def latest_words(uow: UnitOfWork, limit: int) -> dict[int, list[str]]:
     statement, each practice's a `LIMIT`ed index read."""
     if limit <= 0:
         return {}
-    practice = PracticeRow.__table__  # type: ignore[attr-defined]
-    if uow.dialect == "postgresql":
-        latest = (
-            select(_a.id, _a.extra)
-            .where(_a.practice_id == _p.id)
-            .order_by(_a.id.desc())
-            .limit(limit)
-            .lateral("latest")
-        )
-        query = select(_p.id, latest.c.extra).select_from(practice.join(latest, sa.true()))
-        newest_first = latest.c.id.desc()
-    else:  # SQLite has no LATERAL: the action ids, a correlated IN list per practice
-        action = ActionRow.__table__  # type: ignore[attr-defined]
-        query = select(_p.id, _a.extra).select_from(
-            practice.join(action, _a.id.in_(latest_ids(limit)))
-        )
-        newest_first = _a.id.desc()
-    rows = await uow.session.exec(
-        query.where(_p.merged_into.is_(None)).order_by(_p.id, newest_first)
-    )
+    rows = await uow.session.exec(_LATEST_WORDS[uow.dialect], params={"latest": limit})
     found: dict[int, list[str]] = {}
     for practice_id, extra in rows.all():
         found.setdefault(int(practice_id), []).append(extra)

@@ -4,13 +4,23 @@ the nomination rule counts (nominations themselves: storage.nominations)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import distinct, func, literal_column, or_, update
 from sqlmodel import col, select
 
+import bot.domain.embedding as embedding  # the model whose vectors are read
 from bot.domain.actions import CARRIED_OUT, ActionStatus, AffectedOthers, Sentiment
 from bot.domain.records import Evidence, PracticeSummary, PracticeView, SuccessCounts
-from storage.practice_sizes import count_in, latest_words, with_size
+from storage.action_vectors import action_vector_table
+from storage.practice_sizes import (
+    count_in,
+    latest_ids,
+    latest_words,
+    practice_size_table,
+    with_size,
+)
 from storage.tables import ActionRow, CustomerFeedbackRow, PracticeRow
 from storage.uow import UnitOfWork
 
@@ -27,6 +37,73 @@ async def practices(uow: UnitOfWork, examples: int = 5) -> list[PracticeView]:
         PracticeView(int(id_), title, tuple(texts.get(int(id_), [])), int(size))
         for id_, title, size in rows
     ]
+
+
+def _to_rank(dialect: str, *, vectors: bool) -> Any:
+    """Each practice not merged away (id, title, size), once per one of its latest
+    `:latest` actions (their words and, if `vectors`, their vector by `:model`), newest
+    first; once with NULLs for a practice without actions."""
+    practice: Any = PracticeRow.__table__  # type: ignore[attr-defined]
+    action: Any = ActionRow.__table__  # type: ignore[attr-defined]
+    p, a, s, v = practice.c, action.c, practice_size_table.c, action_vector_table.c
+    ours = (v.action_id == a.id) & (v.model == sa.bindparam("model"))
+    sized = practice.outerjoin(practice_size_table, s.practice_id == p.id)
+    if dialect == "postgresql":
+        found = action.outerjoin(action_vector_table, ours) if vectors else action
+        recent = (
+            sa.select(a.id, a.extra, v.vector if vectors else sa.null().label("vector"))
+            .select_from(found)
+            .where(a.practice_id == p.id)
+            .order_by(a.id.desc())
+            .limit(sa.bindparam("latest", type_=sa.Integer))
+            .lateral("recent")
+        )
+        query = sa.select(
+            p.id, p.title, func.coalesce(s.actions, 0), recent.c.extra, recent.c.vector
+        ).select_from(sized.outerjoin(recent, sa.true()))
+        newest_first = recent.c.id.desc()
+    else:  # SQLite has no LATERAL: a correlated IN list of action ids per practice
+        vector = sa.select(v.vector).where(ours).scalar_subquery() if vectors else sa.null()
+        query = sa.select(p.id, p.title, func.coalesce(s.actions, 0), a.extra, vector).select_from(
+            sized.outerjoin(action, a.id.in_(latest_ids()))
+        )
+        newest_first = a.id.desc()
+    return query.where(p.merged_into.is_(None)).order_by(p.id, newest_first)
+
+
+# Built once, per dialect, with and without the vectors: only their values change.
+_TO_RANK = {
+    (dialect, vectors): _to_rank(dialect, vectors=vectors)
+    for dialect in ("postgresql", "sqlite")
+    for vectors in (True, False)
+}
+
+
+async def practices_to_rank(
+    uow: UnitOfWork, examples: int = 5, vectors: int = 0
+) -> tuple[list[PracticeView], dict[int, tuple[bytes, ...]]]:
+    """What the ranking reads after a save, in one statement: `practices(uow, examples)`
+    and, if `vectors`, `storage.action_vectors.practice_vectors(uow, vectors)` (per
+    practice, the stored vectors of its latest `vectors` actions). Each practice's a
+    `LIMIT`ed index read, so the cost never grows with the actions stored."""
+    latest = max(examples, vectors, 1)
+    rows = await uow.session.exec(
+        _TO_RANK[uow.dialect, vectors > 0], params={"latest": latest, "model": embedding.MODEL}
+    )
+    heads: dict[int, tuple[str, int]] = {}
+    read: dict[int, list[tuple[str, bytes | None]]] = {}
+    for id_, title, size, extra, vector in rows.all():
+        practice_id = int(id_)
+        if practice_id not in heads:
+            heads[practice_id], read[practice_id] = (title, int(size)), []
+        if extra is not None:  # else a practice without actions
+            read[practice_id].append((extra, vector))
+    texts = {i: tuple(extra for extra, _ in found[:examples]) for i, found in read.items()}
+    stored = {
+        i: tuple(bytes(v) for _, v in found[:vectors] if v is not None) for i, found in read.items()
+    }
+    views = [PracticeView(i, t, texts[i], n) for i, (t, n) in heads.items()]
+    return views, {i: tuple(v) for i, v in stored.items() if v}
 
 
 async def create_practice(uow: UnitOfWork, title: str, by: str, now: datetime) -> int:

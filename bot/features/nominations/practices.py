@@ -21,7 +21,7 @@ from bot.features.nominations.buttons import NominationButton
 from bot.features.nominations.titles import MAX_TITLE, phrase, title_for
 from bot.messages import Button, Card, Choice, FieldKind, Form, FormField, Outbound, Refusal, Text
 from bot.routes import OPEN_FORM, FormId, form_about
-from storage.action_vectors import practice_vectors, remember_text
+from storage.action_vectors import LATEST, remember_text
 from storage.actions import get_extra
 from storage.practice_edits import practice_words, retitle
 from storage.practice_labels import add_label, labels
@@ -32,7 +32,7 @@ from storage.practices import (
     current_practice,
     pick_practice,
     practice_of,
-    practices,
+    practices_to_rank,
 )
 
 CHOOSE_FORM = "practice-choose"
@@ -64,12 +64,15 @@ def button_title(title: str) -> str:
 async def ranked(turn: Turn, action_id: int, extra: str) -> list[Ranked]:
     """Every practice, the likeliest first, with its score. The action's embedding is
     worked out and stored once (the first time it is ranked: when it is saved)."""
-    known = await practices(turn.uow)
+    return await _ranking(turn, extra, await remember_text(turn.uow, action_id, extra))
+
+
+async def _ranking(turn: Turn, extra: str, vector: bytes | None) -> list[Ranked]:
+    """Every practice for a deed with these words and this stored vector: one read.
+    Without a vector (no embedding model) the ranking reads no practice's vectors."""
+    known, vectors = await practices_to_rank(turn.uow, vectors=LATEST if vector else 0)
     if not known:
         return []
-    vector = await remember_text(turn.uow, action_id, extra)
-    # Without a vector (no embedding model) the ranking reads no practice's vectors.
-    vectors = await practice_vectors(turn.uow) if vector is not None else {}
     texts = [PracticeText(p.id, p.title, p.examples, vectors.get(p.id, ())) for p in known]
     return [
         Ranked(int(s.practice_id), button_title(s.title), s.score)
@@ -85,11 +88,13 @@ async def threshold(turn: Turn) -> float:
 
 
 async def ask_practice(turn: Turn, action_id: int, extra: str) -> list[Outbound]:
-    found = await ranked(turn, action_id, extra)
+    """Just after the action was saved, in the same turn: its vector is worked out and
+    stored (it has none yet), and the practices ranked against it."""
+    vector = await remember_text(turn.uow, action_id, extra, fresh=True)
+    found = await _ranking(turn, extra, vector)
     if not found:  # the very first deed: nothing to choose from
         practice = await create_practice(turn.uow, phrase(extra), turn.person.id, turn.now)
         await assign_practice(turn.uow, action_id, practice)
-        await remember_text(turn.uow, action_id, extra)
         return []
     floor = await threshold(turn)
     likely = [r for r in found[:BUTTONS] if r.score >= floor]

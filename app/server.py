@@ -20,7 +20,6 @@ from adapters.state import LINKS, MESSENGERS, MOUNTED, NOTES, OUTBOX_BELL, RUNTI
 from adapters.teams.mount import PATH as TEAMS_PATH
 from adapters.teams.mount import mount_teams
 from app.runtime import start_runtime
-from app.scheduler import build_scheduler
 from bot import __version__
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.messenger import Messenger
@@ -136,6 +135,10 @@ async def _dispatcher_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _scheduler_ctx(app: web.Application) -> AsyncIterator[None]:
+    # Loaded only when the jobs run here (not with --no-scheduler): APScheduler, the jobs
+    # and the public holidays' tables they read.
+    from app.scheduler import build_scheduler
+
     scheduler = build_scheduler(app[RUNTIME])
     scheduler.start()
     log.info("scheduler started: %s", ", ".join(job.id for job in scheduler.get_jobs()))

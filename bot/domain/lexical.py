@@ -93,9 +93,9 @@ def normalise(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Any:
-    import snowballstemmer
+    from bot.domain.word_forms import english_stemmer
 
-    return snowballstemmer.stemmer("english")
+    return english_stemmer()
 
 
 @lru_cache(maxsize=8192)

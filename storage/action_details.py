@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import col
 
-from bot.domain.actions import Approach, Context
+from bot.domain.actions import Approach, Context, LoggedAction
 from storage.database import utc_now
 from storage.summary import context_changed
 from storage.tables import ActionRow
@@ -51,6 +51,21 @@ class DetailChange:
             "result": self.result,
         }
         return {name: value for name, value in given.items() if value is not None}
+
+
+def details_of(action: LoggedAction) -> DeedDetails:
+    """The details of an action just saved (no need to read it back)."""
+    return DeedDetails(
+        action_id=action.id,
+        person_id=action.person_id,
+        extra=action.extra,
+        customer_need=action.customer_need,
+        result=action.result,
+        context=action.context,
+        approach=action.approach,
+        customer_aware=action.customer_aware,
+        offer_item_id=action.offer_item_id,
+    )
 
 
 async def deed_details(uow: UnitOfWork, action_id: int) -> DeedDetails | None:

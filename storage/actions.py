@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import col, select
 
@@ -21,6 +23,13 @@ from storage.summary import count_action
 from storage.tables import ActionRow
 from storage.uow import UnitOfWork
 
+_table: Any = ActionRow.__table__  # type: ignore[attr-defined]
+# Built once: only their values change (issue 18: a save must not pay for building them).
+_ADD: Any = sa.insert(_table)
+_COUNT: Any = (
+    sa.select(func.count()).select_from(_table).where(_table.c.person_id == sa.bindparam("person"))
+)
+
 
 async def add_action(
     uow: UnitOfWork,
@@ -32,26 +41,35 @@ async def add_action(
     now: datetime | None = None,
 ) -> LoggedAction:
     now = now or utc_now()
-    row = ActionRow(
-        person_id=person_id,
-        occurred_on=action.occurred_on,
-        customer_need=action.customer_need,
-        offer_item_id=action.offer_item_id,
-        extra=action.extra,
-        status=action.status.value,
-        context=action.context.value,
-        approach=action.approach.value,
-        customer_aware=action.customer_aware,
-        result=action.result,
-        cost=cost,
-        minutes=minutes,
-        created_at=now,
-        updated_at=now,
-    )
-    uow.session.add(row)
-    await uow.session.flush()
-    await count_action(uow, person_id, now, row.context)  # the digest's summary, same transaction
-    return _to_domain(row)
+    values: dict[str, Any] = {
+        "person_id": person_id,
+        "occurred_on": action.occurred_on,
+        "customer_need": action.customer_need,
+        "offer_item_id": action.offer_item_id,
+        "extra": action.extra,
+        "status": action.status.value,
+        "context": action.context.value,
+        "approach": action.approach.value,
+        "customer_aware": action.customer_aware,
+        "result": action.result,
+        "practice_id": None,
+        "cost": cost,
+        "minutes": minutes,
+        "follow_up_asked": 0,
+        "follow_up_answered_at": None,
+        "affected_others": None,
+        "follow_up_note": None,
+        "customer_noticed": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+    # A Core insert (no ORM flush): the row is never loaded back, the new id is returned.
+    added = await uow.session.exec(_ADD, params=values)
+    (action_id,) = added.inserted_primary_key or (None,)
+    assert action_id is not None
+    # The digest's summary, in the same transaction.
+    await count_action(uow, person_id, now, action.context.value)
+    return _to_domain(ActionRow(id=int(action_id), **values))
 
 
 async def recent_actions(uow: UnitOfWork, person_id: str, limit: int = 10) -> list[LoggedAction]:
@@ -92,8 +110,7 @@ async def get_extra(uow: UnitOfWork, action_id: int) -> str | None:
 async def count_actions(uow: UnitOfWork, person_id: str) -> int:
     """COUNT over the person's index entries: no row is loaded, and the cost is the
     person's own actions, whatever the table holds."""
-    query = select(func.count()).select_from(ActionRow).where(ActionRow.person_id == person_id)
-    return int((await uow.session.exec(query)).one())
+    return int((await uow.session.exec(_COUNT, params={"person": person_id})).scalar_one())
 
 
 def _to_domain(row: ActionRow) -> LoggedAction:

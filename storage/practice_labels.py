@@ -6,9 +6,11 @@ them."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel, col, select
+from sqlmodel import Field, SQLModel
 
 import storage.tables  # noqa: F401  (the tables it refers to)
 from storage.uow import UnitOfWork
@@ -70,10 +72,15 @@ async def labels(uow: UnitOfWork, method: str, latest: int = LATEST) -> list[tup
     first, for the latest `latest` answers given under one ranking method (scores of two
     methods differ). Read after every save, so a bounded window, by the (method, id)
     index: the threshold follows recent answers, and its cost never grows."""
-    rows = await uow.session.exec(
-        select(PracticeLabelRow.top_score, PracticeLabelRow.same)
-        .where(PracticeLabelRow.method == method)
-        .order_by(col(PracticeLabelRow.id).desc())
-        .limit(latest)
-    )
+    rows = await uow.session.exec(_LABELS, params={"method": method, "latest": latest})
     return [(float(score), bool(same)) for score, same in reversed(rows.all())]
+
+
+_c: Any = PracticeLabelRow.__table__.c  # type: ignore[attr-defined]
+# Built once (read after every save): only its values change.
+_LABELS: Any = (
+    sa.select(_c.top_score, _c.same)
+    .where(_c.method == sa.bindparam("method"))
+    .order_by(_c.id.desc())
+    .limit(sa.bindparam("latest", type_=sa.Integer))
+)

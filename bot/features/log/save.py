@@ -14,7 +14,7 @@ from bot.features.nominations.practices import ask_practice
 from bot.features.portfolio.words import keep_idea_reasoning, keep_words
 from bot.features.witness.flow import ask_after_save as ask_witnesses
 from bot.messages import Outbound
-from storage.action_details import deed_details
+from storage.action_details import details_of
 from storage.actions import add_action, count_actions
 from storage.conversations import clear_state
 from storage.events import audit
@@ -37,8 +37,7 @@ async def save_deed(turn: Turn, draft: ActionDraft, *, from_form: bool = True) -
         await _done_with_draft(turn, idea=False)
     await keep_words(turn, action.id, draft.model_dump())  # a learner's own words, if given
     total = await count_actions(turn.uow, turn.person.id)
-    deed = await deed_details(turn.uow, action.id)
-    assert deed is not None
+    deed = details_of(action)  # as saved, in this transaction: not read back
     title = f"Saved: your {ordinal(total)} extra-mile action. Thank you!"
     card = details_card(turn, deed, title, learner=turn.person.learner)
     witnesses = await ask_witnesses(turn, action.id)  # a learner's supervisor (issue 19)

@@ -69,7 +69,20 @@ async def add_action(
     assert action_id is not None
     # The digest's summary, in the same transaction.
     await count_action(uow, person_id, now, action.context.value)
-    return _to_domain(ActionRow(id=int(action_id), **values))
+    return LoggedAction(
+        id=int(action_id),
+        person_id=person_id,
+        occurred_on=action.occurred_on,
+        customer_need=action.customer_need,
+        offer_item_id=action.offer_item_id,
+        extra=action.extra,
+        status=action.status,
+        context=action.context,
+        approach=action.approach,
+        customer_aware=action.customer_aware,
+        result=action.result,
+        created_at=now,
+    )
 
 
 async def recent_actions(uow: UnitOfWork, person_id: str, limit: int = 10) -> list[LoggedAction]:

@@ -70,7 +70,13 @@ def embed(text: str) -> bytes | None:
     """The text's vector, or None without the model."""
     if _load() is None:
         return None
-    return _embed(spelled_out(text))
+    return _embed(_spelled_out(text))
+
+
+@lru_cache(maxsize=8192)
+def _spelled_out(text: str) -> str:
+    """spelled_out, remembered: a practice's examples are ranked against every deed."""
+    return spelled_out(text)
 
 
 @lru_cache(maxsize=4096)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from bot.domain import embedding
@@ -137,7 +138,7 @@ def _hybrid(text: str, practices: Sequence[PracticeText], vector: bytes | None) 
     members = [_vectors(p) for p in practices]
     sizes = [len(group) for group in members]
     stacked = _rows([query, *(v for group in members for v in group)])
-    everyday = _rows(embedding.everyday()).mean(axis=0)
+    everyday = _everyday_mean()
     centre = (stacked.sum(axis=0) + PRIOR_WEIGHT * everyday) / (len(stacked) + PRIOR_WEIGHT)
     centred = _units(stacked - centre)
     centred_query, rows = centred[0], centred[1:]
@@ -149,6 +150,13 @@ def _hybrid(text: str, practices: Sequence[PracticeText], vector: bytes | None) 
         semantic[filled] = _units(sums) @ centred_query
     lexical = bm25(text, [_document(p) for p in practices])
     return [float(s) + LEXICAL_WEIGHT * w for s, w in zip(semantic, lexical, strict=True)]
+
+
+@lru_cache(maxsize=1)
+def _everyday_mean() -> numpy.ndarray[Any, Any]:
+    """The mean of the everyday deeds' vectors (worked out once: they never change)."""
+    mean: numpy.ndarray[Any, Any] = _rows(embedding.everyday()).mean(axis=0)
+    return mean
 
 
 def _rows(vectors: Sequence[bytes]) -> numpy.ndarray[Any, Any]:

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from bot.domain.actions import OutboxStatus
@@ -124,26 +123,33 @@ async def claim_due(
     A person's message is not due while an earlier one of theirs still waits (on a
     lease or a retry): a card's new state must not overtake the card.
     """
-    earlier = aliased(OutboxRow)
-    waiting_before = (
-        select(earlier.id)
-        .where(earlier.person_id == OutboxRow.person_id)
-        .where(earlier.status == OutboxStatus.PENDING)
-        .where(col(earlier.id) < OutboxRow.id)
-        .where(col(earlier.next_attempt_at) > now)
+    # Each person's first message that waits (on a lease or a retry), found once: a
+    # correlated NOT EXISTS checked every due message against its person's earlier ones,
+    # quadratic in one person's backlog (seconds a claim behind a burst of replies).
+    waiting = (
+        select(
+            col(OutboxRow.person_id).label("person_id"),
+            func.min(OutboxRow.id).label("first_id"),
+        )
+        .where(OutboxRow.status == OutboxStatus.PENDING)
+        .where(col(OutboxRow.next_attempt_at) > now)
+        .where(col(OutboxRow.person_id).is_not(None))
+        .group_by(col(OutboxRow.person_id))
+        .cte("waiting")
     )
     query = (
         select(OutboxRow)
+        .outerjoin(waiting, waiting.c.person_id == OutboxRow.person_id)
         .where(OutboxRow.status == OutboxStatus.PENDING)
         .where(col(OutboxRow.next_attempt_at) <= now)
-        .where(~waiting_before.exists())
+        .where(or_(waiting.c.first_id.is_(None), col(OutboxRow.id) < waiting.c.first_id))
         # Someone who has only used the console is waited for there (storage.console_inbox).
         .where(~console_only(OutboxRow.person_id))
         .order_by(col(OutboxRow.id))
         .limit(limit)
     )
     if uow.dialect != "sqlite":
-        query = query.with_for_update(skip_locked=True)
+        query = query.with_for_update(skip_locked=True, of=OutboxRow)
     rows = list((await uow.session.exec(query)).all())
     if rows:
         # One statement for the whole batch, not one per row.

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import subprocess
+import sys
 from dataclasses import dataclass
+
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection, make_url
 
 from bot.clock import Clock, SystemClock
 from bot.delivery.messenger import DeliveryStore
@@ -11,11 +18,34 @@ from bot.domain.orgfile import load_organisation
 from bot.engine import Engine
 from bot.intake import Inbox
 from bot.settings import Settings
-from storage.database import Database, DatabaseNotWritable, is_unwritable, open_database
+from storage.database import (
+    Database,
+    DatabaseNotWritable,
+    is_unwritable,
+    newest_revision,
+    open_database,
+)
 from storage.delivery import SqlDeliveryStore
 from storage.inbox import SqlInbox
 from storage.people import identities, sync_organisation
 from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+# What the child process of migrate_apart runs: the database's URL comes on stdin.
+_MIGRATE = """
+import asyncio, sys
+from storage.database import open_database
+
+async def upgrade(url):
+    database = open_database(url)
+    try:
+        await database.upgrade()
+    finally:
+        await database.close()
+
+asyncio.run(upgrade(sys.stdin.read()))
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +89,42 @@ async def start_runtime(settings: Settings, *, clock: Clock | None = None) -> Ru
         delivery=SqlDeliveryStore(database),
         inbox=SqlInbox(database),
     )
+
+
+def migrate_apart(url: str) -> None:
+    """Migrations that are due applied by a short-lived process of their own, before a
+    long-running one starts: Alembic and the migrations' work (about 10 MB resident)
+    would otherwise stay in it for good. Nothing due (a restart): no process. If the
+    check or the child fails, start_runtime migrates in-process, and says what is wrong
+    as it always has."""
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite") and parsed.database in (None, "", ":memory:"):
+        return  # a database of this process's own
+    try:
+        due = asyncio.run(_migrations_due(url))
+    except Exception:
+        return
+    if not due:
+        return
+    child = subprocess.run(
+        [sys.executable, "-c", _MIGRATE], input=url, capture_output=True, text=True, check=False
+    )
+    if child.returncode != 0:
+        last = (child.stderr.strip().splitlines() or ["no output"])[-1]
+        log.info("migrating in this process instead: the child said %s", last)
+
+
+async def _migrations_due(url: str) -> bool:
+    database = open_database(url)
+    try:
+        async with database.engine.connect() as connection:
+            return not await connection.run_sync(_at_newest)
+    finally:
+        await database.close()
+
+
+def _at_newest(connection: Connection) -> bool:
+    if not inspect(connection).has_table("alembic_version"):
+        return False  # a new database
+    stored = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    return bool(stored == newest_revision())

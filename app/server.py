@@ -19,7 +19,7 @@ from adapters.slack.mount import mount_slack
 from adapters.state import LINKS, MESSENGERS, MOUNTED, NOTES, OUTBOX_BELL, RUNTIME, SETTINGS
 from adapters.teams.mount import PATH as TEAMS_PATH
 from adapters.teams.mount import mount_teams
-from app.runtime import start_runtime
+from app.runtime import migrate_apart, start_runtime
 from bot import __version__
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.messenger import Messenger
@@ -189,6 +189,7 @@ async def serve_document(request: web.Request) -> web.Response:
 
 def serve_forever(settings: Settings, *, host: str, port: int, with_scheduler: bool) -> None:
     """Serve until SIGINT or SIGTERM, which run_app turns into a graceful shutdown."""
+    migrate_apart(settings.database_url)
     log.info("listening on %s port %d", host, port)
     web.run_app(
         create_app(settings, with_scheduler=with_scheduler),

@@ -58,15 +58,20 @@ _WITH_SIZE = (
     .where(_p.merged_into.is_(None))
     .order_by(_p.id)
 )
-_mine = ActionRow.__table__.alias("mine")  # type: ignore[attr-defined]
-# The ids of the latest `:latest` actions of the practice of the enclosing query.
-_LATEST_IDS = (
-    select(_mine.c.id)
-    .where(_mine.c.practice_id == _p.id)
-    .order_by(_mine.c.id.desc())
-    .limit(sa.bindparam("latest", type_=sa.Integer))
-    .correlate(PracticeRow.__table__)  # type: ignore[attr-defined]
-)
+
+
+def _latest_ids(limit: str) -> Any:
+    mine = ActionRow.__table__.alias("mine")  # type: ignore[attr-defined]
+    return (
+        select(mine.c.id)
+        .where(mine.c.practice_id == _p.id)
+        .order_by(mine.c.id.desc())
+        .limit(sa.bindparam(limit, type_=sa.Integer))
+        .correlate(PracticeRow.__table__)  # type: ignore[attr-defined]
+    )
+
+
+_LATEST_IDS = _latest_ids("latest")
 
 
 async def count_in(uow: UnitOfWork, practice_id: int, change: int) -> None:
@@ -90,10 +95,10 @@ def with_size() -> Any:
     return _WITH_SIZE
 
 
-def latest_ids() -> Any:
-    """The ids of the latest `:latest` (a bound parameter) actions of the practice of the
-    enclosing query, newest first."""
-    return _LATEST_IDS
+def latest_ids(limit: str = "latest") -> Any:
+    """The ids of the latest `:latest` (a bound parameter, or the one named `limit`)
+    actions of the practice of the enclosing query, newest first. Build it once."""
+    return _LATEST_IDS if limit == "latest" else _latest_ids(limit)
 
 
 def _latest_words(dialect: str) -> Any:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from types import TracebackType
 
@@ -77,3 +79,21 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+
+    @asynccontextmanager
+    async def released(self) -> AsyncIterator[None]:
+        """Commit, and let other writers in while the block runs: slow work that needs
+        no transaction (a job drawing its charts) must not keep every turn waiting. The
+        writer lock is taken again after it; the next statement begins a new transaction."""
+        await self.commit()
+        lock = self._lock
+        if lock is None:
+            yield
+            return
+        held = _HELD.set(None)
+        lock.release()
+        try:
+            yield
+        finally:
+            await lock.acquire()
+            _HELD.reset(held)

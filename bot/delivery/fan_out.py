@@ -71,9 +71,9 @@ async def fan_out(
         messages = [message for _, message in built]
         if finish is not None and any(message is not None for message in messages):
             # The reads are done: end their transaction (with the earlier chunks' writes),
-            # so none is held open while `finish` works.
-            await scene.uow.commit()
-            messages = await finish(built)
+            # and let other writers (people's turns) in while `finish` works.
+            async with scene.uow.released():
+                messages = await finish(built)
         for (person, occurrence), message in zip(chunk, messages, strict=True):
             await _send_once(scene, job, person, occurrence, message, report)
     return report

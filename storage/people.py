@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import sqlalchemy as sa
 from sqlalchemy import text
-from sqlmodel import col, delete, select
+from sqlmodel import delete, select
 
 from bot.domain.actions import OfferSource
 from bot.domain.org import Organisation
@@ -147,13 +149,15 @@ async def platform_timezones(uow: UnitOfWork) -> dict[str, str]:
 
 async def adopted_offer(uow: UnitOfWork) -> list[AdoptedOfferItem]:
     """Offer items added by adopting nominations (the file's own items come from the file)."""
-    query = (
-        select(ServiceOfferItemRow)
-        .where(col(ServiceOfferItemRow.active).is_(True))
-        .where(ServiceOfferItemRow.source == OfferSource.ADOPTED)
-        .order_by(col(ServiceOfferItemRow.id))
-    )
-    return [
-        AdoptedOfferItem(row.id, row.title, row.adopted_at)
-        for row in (await uow.session.exec(query)).all()
-    ]
+    rows = await uow.session.exec(_ADOPTED)  # read on every form opened and sent
+    return [AdoptedOfferItem(id_, title, adopted_at) for id_, title, adopted_at in rows.all()]
+
+
+_offer: Any = ServiceOfferItemRow.__table__.c  # type: ignore[attr-defined]
+# Built once (a Core statement, no ORM rows): only the rows it finds change.
+_ADOPTED: Any = (
+    sa.select(_offer.id, _offer.title, _offer.adopted_at)
+    .where(_offer.active.is_(True))
+    .where(_offer.source == OfferSource.ADOPTED)
+    .order_by(_offer.id)
+)

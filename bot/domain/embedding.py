@@ -70,7 +70,11 @@ def embed(text: str) -> bytes | None:
     """The text's vector, or None without the model."""
     if _load() is None:
         return None
-    return _embed(_spelled_out(text))
+    vector = _embed(_spelled_out(text))
+    # With the model's first use, where embedding already runs (off the event loop), not
+    # in the first ranking, on the event loop; remembered after that.
+    everyday()
+    return vector
 
 
 @lru_cache(maxsize=8192)
@@ -88,5 +92,7 @@ def _embed(text: str) -> bytes:
 
 @lru_cache(maxsize=1)
 def everyday() -> tuple[bytes, ...]:
-    """The vectors of EVERYDAY (asked for only once the model is known to be there)."""
-    return tuple(v for v in map(embed, EVERYDAY) if v is not None)
+    """The vectors of EVERYDAY (none without the model)."""
+    if _load() is None:
+        return ()
+    return tuple(_embed(_spelled_out(text)) for text in EVERYDAY)

@@ -17,7 +17,8 @@ from storage.actions import add_action
 from storage.database import Database
 from storage.people import sync_organisation
 from storage.practice_edits import merge_practices
-from storage.practices import assign_practice, create_practice, practices, practices_to_rank
+from storage.practices import assign_practice, create_practice, practices
+from storage.practices_to_rank import practices_to_rank
 from storage.uow import UnitOfWork
 
 NOW = datetime.fromisoformat("2026-11-20T12:00:00+00:00")

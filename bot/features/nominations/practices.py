@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from storage.practices_to_rank import practices_to_rank
+
 from bot.context import Turn
 from bot.domain.ids import parse_id
 from bot.domain.practice_matching import THRESHOLDS, PracticeText, method_in_use, rank
@@ -32,7 +34,6 @@ from storage.practices import (
     current_practice,
     pick_practice,
     practice_of,
-    practices_to_rank,
 )
 
 CHOOSE_FORM = "practice-choose"

@@ -24,7 +24,8 @@ from typing import TypeVar
 from bot.clock import Clock
 from bot.delivery.codec import load_outbound
 from bot.delivery.messenger import Messenger, RetryLater, Undeliverable
-from bot.delivery.pacing import Gate
+from bot.delivery.pacing import Gate, within
+from bot.delivery.rounds import run_rounds
 from bot.delivery.trouble import tell_admins
 from bot.domain.org import Organisation, Person
 from bot.domain.records import OutboxItem
@@ -82,20 +83,27 @@ class Dispatcher:
     # messages until the lease ran out.
     _unmarked: list[int] = field(default_factory=list, init=False)
 
-    async def run_once(self) -> int:
-        """Deliver what is due now; return how many messages were attempted."""
+    async def run_once(self, *, draining: asyncio.Event | None = None) -> int:
+        """Deliver what is due now; return how many messages were attempted. `draining`
+        is set once all have started on their way (run_forever then claims the next)."""
         if self._unmarked:
-            unmarked = tuple(self._unmarked)
-            await committed(self.database, lambda uow: mark_sent(uow, *unmarked))
-            self._unmarked.clear()
+            # Taken before the await: a round ending meanwhile may add to the list.
+            unmarked, self._unmarked = self._unmarked, []
+            try:
+                await committed(self.database, lambda uow: mark_sent(uow, *unmarked))
+            except Exception:
+                self._unmarked += unmarked
+                raise
         now = self.clock.now()
         # The idle poll only reads (no write lock on SQLite); it claims when there is work.
         async with UnitOfWork(self.database, read_only=True) as uow:
             if not await any_due(uow, now=now):
                 return 0
+        # No more than the slowest paced platform takes in half the lease: a message
+        # still unsent when its lease ends could be claimed again.
+        most = within(self._gates.values(), self.batch, self.lease.total_seconds() / 2)
         items = await committed(
-            self.database,
-            lambda uow: claim_due(uow, now=now, lease=self.lease, limit=self.batch),
+            self.database, lambda uow: claim_due(uow, now=now, lease=self.lease, limit=most)
         )
         heard = await self._heard(items)
         by_person: dict[str, list[OutboxItem]] = {}
@@ -103,11 +111,16 @@ class Dispatcher:
             by_person.setdefault(item.person_id or f"channel:{item.target}", []).append(item)
         limit = asyncio.Semaphore(self.concurrency)
         sent: list[int] = []
+        not_started = len(by_person)
 
         async def in_order(queue: list[OutboxItem]) -> None:
             # One person's messages arrive in the order they were written; once one
             # has to wait, the ones after it wait too.
+            nonlocal not_started
             async with limit:
+                not_started -= 1
+                if not_started == 0 and draining is not None:
+                    draining.set()
                 for index, item in enumerate(queue):
                     wait_until = await self._deliver(item, sent, heard)
                     if wait_until is not None:
@@ -128,20 +141,7 @@ class Dispatcher:
         return len(items)
 
     async def run_forever(self, stop: asyncio.Event, *, idle: float = 0.5) -> None:
-        while not stop.is_set():
-            self.bell.clear()
-            try:
-                attempted = await self.run_once()
-            except Exception:
-                log.exception("outbox dispatcher round failed; trying again shortly")
-                attempted = 0
-            if attempted == 0:
-                # Until the poll comes round, or a request queues an answer (the bell).
-                rung = asyncio.ensure_future(self.bell.wait())
-                stopped = asyncio.ensure_future(stop.wait())
-                await asyncio.wait({rung, stopped}, timeout=idle, return_when="FIRST_COMPLETED")
-                rung.cancel()
-                stopped.cancel()
+        await run_rounds(lambda draining: self.run_once(draining=draining), stop, self.bell, idle)
 
     async def _heard(self, items: list[OutboxItem]) -> dict[str, str]:
         """Where each person with ids on several platforms last wrote from (one query)."""

@@ -15,6 +15,10 @@ from storage.uow import UnitOfWork
 
 # Draws an answer (a chart, a PDF) once the turn has committed; see Turn.after_commit.
 Drawing = Callable[[], Awaitable[list[Outbound]]]
+# What to do in a transaction of its own after the answer (see Turn.after_answer).
+InTransaction = Callable[["Turn"], Awaitable[list[Outbound]]]
+# Work for after the answer: its slow part, with no transaction open, returns the rest.
+Later = Callable[[], Awaitable[InTransaction]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +38,7 @@ class Scene:
 class Turn(Scene):
     person: Person
     drawings: list[Drawing] = field(default_factory=list, compare=False)
+    later: list[Later] = field(default_factory=list, compare=False)
 
     def after_commit(self, drawing: Drawing) -> list[Outbound]:
         """Answer with what `drawing` makes, drawn after this turn's transaction has
@@ -41,3 +46,11 @@ class Turn(Scene):
         drawing process, the event loop). Returns no replies for now."""
         self.drawings.append(drawing)
         return []
+
+    def after_answer(self, work: Later) -> None:
+        """Work whose answer follows the turn's own (the practice question after a save),
+        run once this turn has committed: its slow part (working out a deed's embedding)
+        with no transaction open, the rest in a short one of its own, on a new turn. On a
+        platform whose answers are queued (the outbox) it does not hold up the turn's
+        answer; elsewhere (the console, the engine alone) its answer is added to it."""
+        self.later.append(work)

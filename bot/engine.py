@@ -9,13 +9,13 @@ can quote). It does not change when a feature is added.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from dataclasses import dataclass, field
 
 from bot.clock import Clock, local_today
-from bot.context import Turn
-from bot.delivery.notifier import Notifier
+from bot.context import Later, Turn
 from bot.domain.org import Organisation, Person
 from bot.errors import UserError
 from bot.features.registry import route_table
@@ -23,16 +23,14 @@ from bot.intake import current_row
 from bot.messages import (
     ButtonClick,
     Card,
-    Document,
-    Form,
     FormSubmission,
     Inbound,
     Outbound,
     Refusal,
-    Replies,
     Sender,
     Text,
 )
+from bot.queued_replies import QueueReplies, queue_replies
 from bot.routes import RouteTable
 from storage.addresses import heard_from
 from storage.database import Database, StorageUnavailable, is_unavailable
@@ -50,6 +48,10 @@ class Engine:
     database: Database
     clock: Clock
     routes: RouteTable = field(default_factory=route_table)
+    # Work after the answers (Turn.after_answer) still running; see `settled`.
+    _after: set[asyncio.Task[list[Outbound]]] = field(
+        default_factory=set, compare=False, repr=False
+    )
 
     def who(self, sender: Sender) -> Person | None:
         return self.org.person_on(sender.platform, sender.user_id)
@@ -84,10 +86,12 @@ class Engine:
                 turn = self._turn(person, uow)
                 replies = await self.routes.find(inbound)(turn)
                 if queue is not None:
-                    replies = await _queue(uow, person, inbound, replies, queue, self.clock)
+                    replies = await queue_replies(uow, person, inbound, replies, queue, self.clock)
                 await _commit(uow)
             if turn.drawings:
                 replies += await self._drawn(person, inbound, turn, queue)
+            if turn.later:
+                replies += await self._later(person, inbound, turn.later, queue)
             return replies
         except UserError as error:
             if queue is None:
@@ -123,9 +127,48 @@ class Engine:
         if queue is None:
             return drawn
         async with UnitOfWork(self.database, quick=True) as uow:
-            rest = await _queue(uow, person, inbound, drawn, queue, self.clock, "drawn")
+            rest = await queue_replies(uow, person, inbound, drawn, queue, self.clock, "drawn")
             await uow.commit()
         return rest
+
+    async def _later(
+        self, person: Person, inbound: Inbound, work: list[Later], queue: QueueReplies | None
+    ) -> list[Outbound]:
+        """The turn's work for after its answer: added to the answer where it is not
+        queued; else run on its own, its answer queued when it is done."""
+        if queue is None:
+            return [r for one in work for r in await self._after_answer(person, one, None)]
+        for one in work:
+            task = asyncio.create_task(self._after_answer(person, one, (inbound, queue)))
+            self._after.add(task)
+            task.add_done_callback(self._after.discard)
+        return []
+
+    async def _after_answer(
+        self, person: Person, work: Later, queued: tuple[Inbound, QueueReplies] | None
+    ) -> list[Outbound]:
+        try:
+            in_transaction = await work()  # the slow part: no transaction open
+            async with UnitOfWork(self.database, quick=True) as uow:
+                replies = await in_transaction(self._turn(person, uow))
+                if queued is not None:
+                    inbound, queue = queued
+                    replies = await queue_replies(
+                        uow, person, inbound, replies, queue, self.clock, "later"
+                    )
+                await uow.commit()
+            if queued is not None and queued[1].rung is not None:
+                queued[1].rung()
+            return replies
+        except Exception:
+            # The turn itself is saved and answered; what follows it is missed this once.
+            log.exception("work after answering %s failed", person.id)
+            return []
+
+    async def settled(self) -> None:
+        """Until the work after the answers given so far is done (tests, shutdown)."""
+        while self._after:
+            await asyncio.wait(set(self._after))
 
     async def _queue_alone(
         self, person: Person, inbound: Inbound, replies: list[Outbound], queue: QueueReplies
@@ -135,7 +178,7 @@ class Engine:
         try:
             async with UnitOfWork(self.database, quick=True) as uow:
                 await _keep_address(uow, person, inbound)
-                rest = await _queue(uow, person, inbound, replies, queue, self.clock)
+                rest = await queue_replies(uow, person, inbound, replies, queue, self.clock)
                 await _commit(uow)
                 return rest
         except Exception:
@@ -182,60 +225,6 @@ class Engine:
             f"Hello! I don't know you yet, so I can't log anything for you. "
             f"Ask {admins} to add you to {self.org.organisation.name}'s organisation file."
         )
-
-
-@dataclass(frozen=True, slots=True)
-class QueueReplies:
-    """How a platform wants a turn's answers: through the outbox (see Engine.handle).
-
-    `forms`: queue forms too; False where the platform opens them itself, at once
-    (a Slack modal needs the trigger id within 3 seconds).
-    """
-
-    forms: bool = True
-
-
-async def _queue(
-    uow: UnitOfWork,
-    person: Person,
-    inbound: Inbound,
-    replies: list[Outbound],
-    queue: QueueReplies,
-    clock: Clock,
-    *part: str,
-) -> list[Outbound]:
-    """Write the messages among `replies` to the outbox as one; return the rest."""
-    queued: list[Text | Card | Form | Document] = []
-    rest: list[Outbound] = []
-    for reply in replies:
-        if isinstance(reply, Text | Card | Document) or (isinstance(reply, Form) and queue.forms):
-            queued.append(reply)
-        else:
-            rest.append(reply)
-    for index, message in enumerate(_messages(queued)):
-        await Notifier(uow, clock.now()).person(
-            person.id,
-            message,
-            "reply",
-            inbound.event_key,
-            *part,
-            *((f"part{index}",) if index else ()),
-            platform=inbound.sender.platform,
-        )
-    return rest
-
-
-def _messages(queued: list[Text | Card | Form | Document]) -> list[Replies]:
-    """The answers as few messages as can be: together, except that a card a later
-    CardUpdate will replace (it has a `card_key`) is a message of its own, so that
-    replacing it replaces nothing else."""
-    groups: list[list[Text | Card | Form | Document]] = [[]]
-    for item in queued:
-        if isinstance(item, Card) and item.card_key:
-            groups += [[item], []]
-        else:
-            groups[-1].append(item)
-    return [Replies(tuple(group)) for group in groups if group]
 
 
 async def _commit(uow: UnitOfWork) -> None:

@@ -92,10 +92,16 @@ async def remember_text(
     stored = None if fresh else await vector_of(uow, action_id)
     if stored is not None:
         return stored
-    vector = await asyncio.to_thread(embedding.embed, text)
+    vector = await embedded(text)
     if vector is not None:
         await remember_vector(uow, action_id, vector)
     return vector
+
+
+async def embedded(text: str) -> bytes | None:
+    """The text's vector, worked out off the event loop (no transaction needed); None
+    when no embedding model is installed."""
+    return await asyncio.to_thread(embedding.embed, text)
 
 
 async def remember_vector(uow: UnitOfWork, action_id: int, vector: bytes) -> None:

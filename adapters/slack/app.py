@@ -39,10 +39,11 @@ from adapters.slack.home import HomeTab
 from adapters.slack.render import form_errors, form_view
 from adapters.slack.replies import Replies, Where
 from bot.delivery.messenger import DeliveryStore
-from bot.engine import Engine, QueueReplies
+from bot.engine import Engine
 from bot.features.general.flow import Menu
 from bot.intake import current_row
 from bot.messages import ButtonClick, Form, Inbound, Outbound, Sender
+from bot.queued_replies import QueueReplies
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +136,9 @@ class SlackBot:
         payload = translate.ViewSubmission.model_validate(body)
         submission = translate.from_view_submission(payload)
         # The next form comes back in the ack (response_action), the rest through the outbox.
-        replies = await self.engine.handle(submission, queue=QueueReplies(forms=False))
+        replies = await self.engine.handle(
+            submission, queue=QueueReplies(forms=False, rung=self._ring)
+        )
         forms = [r for r in replies if isinstance(r, Form)]
         if forms and forms[0].errors:
             await ack(response_action="errors", errors=form_errors(forms[0]))
@@ -192,7 +195,7 @@ class SlackBot:
         an acknowledged request's answer survives a crash right after the ack. What is
         shown in place (a card's new state, a modal that needs the trigger id within 3
         seconds) comes back here and is sent directly."""
-        queue = QueueReplies(forms=not opens_forms)
+        queue = QueueReplies(forms=not opens_forms, rung=self._ring)
         turn = asyncio.ensure_future(self.engine.handle(inbound, queue=queue))
         # The budget counts from the request's arrival, queueing included (adapters.overload).
         # A request replayed from the inbox was acknowledged already: its turn is awaited.
@@ -218,8 +221,10 @@ class SlackBot:
 
     async def drain(self, *, inbox: bool = True) -> None:
         """Wait for the work after the acks (replies, time zones): on shutdown, in tests;
-        with the inbox on (and `inbox`), for its requests to be replayed first."""
+        with the inbox on (and `inbox`), for its requests to be replayed first; then for
+        the engine's work after its answers (the practice question after a save)."""
         await self._background.drain(first=inbox)
+        await self.engine.settled()
 
     async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
         if isinstance(error, ValidationError):

@@ -38,7 +38,7 @@ async def submit_idea(
             subject_type="action",
             subject_id=str(saved.id),
         )
-        practice = await ask_practice(turn, saved.id, saved.extra)
+        ask_practice(turn, saved.id, saved.extra)  # once this is answered
         spend = money(check.cost, authority.currency)
         return [
             Card(
@@ -51,7 +51,6 @@ async def submit_idea(
                 f"{turn.org.policy.follow_up_days} days.",
                 buttons=(Button("My actions", Menu.MINE),),
             ),
-            *practice,
         ]
     available = availability(turn.org, await stored_availability(turn.uow))
     approver = route(turn.org, turn.person.id, turn.today, available)
@@ -88,8 +87,8 @@ async def submit_idea(
     away = _covering_for(turn.org, turn.person.id, approver, turn, available)
     note = f"You're covering for {person_name(turn.org, away)} while they're away." if away else ""
     await send_card(turn, request, approver, note, for_day=action.occurred_on)
-    practice = await ask_practice(turn, saved.id, saved.extra)
-    return [_sent_to(turn, approver, verdict), *practice]
+    ask_practice(turn, saved.id, saved.extra)  # once this is answered
+    return [_sent_to(turn, approver, verdict)]
 
 
 def _sent_to(turn: Turn, approver: str, verdict: Verdict) -> Card:

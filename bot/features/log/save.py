@@ -41,7 +41,8 @@ async def save_deed(turn: Turn, draft: ActionDraft, *, from_form: bool = True) -
     title = f"Saved: your {ordinal(total)} extra-mile action. Thank you!"
     card = details_card(turn, deed, title, learner=turn.person.learner)
     witnesses = await ask_witnesses(turn, action.id)  # a learner's supervisor (issue 19)
-    return [card, *await ask_practice(turn, action.id, action.extra), *witnesses]
+    ask_practice(turn, action.id, action.extra)  # once this is answered
+    return [card, *witnesses]
 
 
 async def save_idea(turn: Turn, draft: ActionDraft) -> list[Outbound]:

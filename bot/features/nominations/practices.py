@@ -10,10 +10,9 @@ buttons is re-fitted from them (bot.domain.practice_threshold.fit_threshold)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
-from storage.practices_to_rank import practices_to_rank
-
-from bot.context import Turn
+from bot.context import InTransaction, Turn
 from bot.domain.ids import parse_id
 from bot.domain.practice_matching import THRESHOLDS, PracticeText, method_in_use, rank
 from bot.domain.practice_threshold import fit_threshold
@@ -23,7 +22,7 @@ from bot.features.nominations.buttons import NominationButton
 from bot.features.nominations.titles import MAX_TITLE, phrase, title_for
 from bot.messages import Button, Card, Choice, FieldKind, Form, FormField, Outbound, Refusal, Text
 from bot.routes import OPEN_FORM, FormId, form_about
-from storage.action_vectors import LATEST, remember_text
+from storage.action_vectors import LATEST, embedded, remember_text, remember_vector
 from storage.actions import get_extra
 from storage.practice_edits import practice_words, retitle
 from storage.practice_labels import add_label, labels
@@ -35,6 +34,7 @@ from storage.practices import (
     pick_practice,
     practice_of,
 )
+from storage.practices_to_rank import practices_to_rank
 
 CHOOSE_FORM = "practice-choose"
 ANOTHER = "Another practice…"
@@ -88,10 +88,21 @@ async def threshold(turn: Turn) -> float:
     return fit_threshold(await labels(turn.uow, method), THRESHOLDS[method])
 
 
-async def ask_practice(turn: Turn, action_id: int, extra: str) -> list[Outbound]:
-    """Just after the action was saved, in the same turn: its vector is worked out and
-    stored (it has none yet), and the practices ranked against it."""
-    vector = await remember_text(turn.uow, action_id, extra, fresh=True)
+def ask_practice(turn: Turn, action_id: int, extra: str) -> None:
+    """Once the action is saved and its answer given: its vector is worked out (with no
+    transaction open) and stored, the practices are ranked against it, and the person is
+    asked which it belongs to (bot.context.Turn.after_answer)."""
+
+    async def embed_first() -> InTransaction:
+        vector = await embedded(extra)
+        return partial(_ask, action_id=action_id, extra=extra, vector=vector)
+
+    turn.after_answer(embed_first)
+
+
+async def _ask(turn: Turn, *, action_id: int, extra: str, vector: bytes | None) -> list[Outbound]:
+    if vector is not None:
+        await remember_vector(turn.uow, action_id, vector)
     found = await _ranking(turn, extra, vector)
     if not found:  # the very first deed: nothing to choose from
         practice = await create_practice(turn.uow, phrase(extra), turn.person.id, turn.now)

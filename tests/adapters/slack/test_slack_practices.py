@@ -4,12 +4,16 @@ clicks that are refused (someone else's, a repeat) changing nothing."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import Any
 
+import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from sqlmodel import select
 
+import storage.action_vectors
 from adapters.state import RUNTIME
 from storage.database import Database
 from storage.practice_labels import PracticeLabelRow
@@ -128,3 +132,33 @@ async def test_something_new_on_slack_and_refused_clicks_change_nothing(
     )
     assert await _state(slack) == after
     assert "recorded already" not in all_text(card["blocks"])
+
+
+async def test_the_save_is_answered_before_the_practices_are_ranked(
+    slack: SlackDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Working out a deed's embedding (tens of milliseconds of CPU) happens after the
+    save is answered: the modal closes at once, and the practice question follows."""
+    await seed_three(_database(slack))
+    embedding_may_finish = threading.Event()
+    embed = storage.action_vectors.embedding.embed
+
+    def held_embed(text: str) -> bytes | None:
+        embedding_may_finish.wait(30)  # in the embedding thread, for as long as the test says
+        return embed(text)
+
+    monkeypatch.setattr(storage.action_vectors.embedding, "embed", held_embed)
+    opened_before = len(slack.fake.of("views.open"))
+    await slack.command(ASHA, "")
+    opened = (await slack.fake.wait_for("views.open", opened_before + 1))[-1]
+    try:
+        answer = await asyncio.wait_for(
+            slack.submit_view(ASHA, opened.params["view"], deeds.DEED | {"extra": TAXI}), 10
+        )
+        assert answer.status == 200  # the modal closes: saved, while the ranking waits
+        saved = await _wait_for_post(slack, DM, "Saved")
+        assert ANOTHER not in all_text(saved["blocks"])
+    finally:
+        embedding_may_finish.set()
+    question = await _wait_for_post(slack, DM, ANOTHER)
+    assert NEW in _buttons(question)

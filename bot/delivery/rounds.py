@@ -33,12 +33,15 @@ async def run_rounds(one: Round, stop: asyncio.Event, bell: asyncio.Event, idle:
             drained = asyncio.ensure_future(draining.wait())
             await asyncio.wait({current, drained}, return_when="FIRST_COMPLETED")
             drained.cancel()
+            went_on = tail is not None
             if tail is not None:
                 await tail  # never more than two rounds at once
                 tail = None
             if not current.done():
                 tail = current
-            elif current.result() == 0:
+            elif current.result() == 0 and not went_on:
+                # Nothing due, and no round was going: asleep until the bell or the
+                # poll. (With one going, what it held back is due once it ends.)
                 await _until(bell, stop, idle)
     except BaseException:
         if tail is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -190,11 +191,24 @@ async def serve_document(request: web.Request) -> web.Response:
 def serve_forever(settings: Settings, *, host: str, port: int, with_scheduler: bool) -> None:
     """Serve until SIGINT or SIGTERM, which run_app turns into a graceful shutdown."""
     migrate_apart(settings.database_url)
+    application = create_app(settings, with_scheduler=with_scheduler)
+    _tune_gc()
     log.info("listening on %s port %d", host, port)
     web.run_app(
-        create_app(settings, with_scheduler=with_scheduler),
+        application,
         host=host,
         port=port,
         print=None,
         access_log_class=AccessLogger,  # no download token in the log
     )
+
+
+def _tune_gc() -> None:
+    """Each request makes many short-lived objects: the youngest generation is collected
+    every 10,000 allocations, not 700, and what start-up made (modules, the organisation)
+    is kept out of every later collection. Under 50 requests in flight, collecting took
+    0.49 s of CPU over 4,300 requests at the default thresholds and 0.09 s at these
+    (gc.callbacks; bench/__main__.py measures the server's CPU per request)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 50)

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 
 from aiohttp import web
@@ -90,12 +90,18 @@ async def _links_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
-async def _inbox_ctx(app: web.Application) -> AsyncIterator[None]:
+def _slack_arriving(app: web.Application) -> Callable[[], bool]:
+    """Whether Slack requests are in flight: their acknowledgements go first (a Teams
+    message waits for its own turn)."""
     overload = app[OVERLOAD]
+    return lambda: overload.in_flight.get(SLACK_PATH, 0) > 0
+
+
+async def _inbox_ctx(app: web.Application) -> AsyncIterator[None]:
     app[INBOX] = InboxWorker(
         inbox=app[RUNTIME].inbox,
         # Slack's acknowledgements first (a Teams message waits for its own turn).
-        busy=lambda: overload.in_flight.get(SLACK_PATH, 0) > 0,
+        busy=_slack_arriving(app),
     )
     yield
 
@@ -124,6 +130,7 @@ async def _dispatcher_ctx(app: web.Application) -> AsyncIterator[None]:
         clock=runtime.engine.clock,
         lease=timedelta(seconds=app[SETTINGS].outbox_lease_seconds),
         bell=app[OUTBOX_BELL],
+        busy=_slack_arriving(app),
     )
     stop = asyncio.Event()
     task = asyncio.create_task(dispatcher.run_forever(stop), name="outbox-dispatcher")

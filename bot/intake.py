@@ -25,13 +25,13 @@ from functools import partial
 from typing import Protocol
 
 from bot.domain.arrivals import Arrival, Received
+from bot.make_way import make_way
 
 log = logging.getLogger(__name__)
 
 __all__ = ["Arrival", "Inbox", "InboxWorker", "Received", "current_row"]
 
 MAX_ATTEMPTS = 5  # a row whose replay keeps failing is given up (Slack retries 3 times)
-MAKE_WAY_TICK = 0.005  # seconds between looks at whether requests are still arriving
 
 
 @dataclass(slots=True)
@@ -133,14 +133,8 @@ class InboxWorker:
         if self._running:
             await asyncio.wait(list(self._running.values()), timeout=10)
 
-    async def _make_way(self) -> None:
-        waited = 0.0
-        while waited < self.patience and self.busy():
-            await asyncio.sleep(MAKE_WAY_TICK)
-            waited += MAKE_WAY_TICK
-
     async def _round(self) -> int:
-        await self._make_way()
+        await make_way(self.busy, self.patience)
         room = self.concurrency - len(self._running)
         if room <= 0:
             await asyncio.wait(list(self._running.values()), return_when=asyncio.FIRST_COMPLETED)

@@ -1,13 +1,13 @@
 """The outbox dispatcher: delivers queued messages with retries and back-off.
 
-Retry-After from the platform is honoured exactly, and for the whole platform: a
-rate limit is per app, so every sender pauses, a short one is waited out in memory
-rather than written back to the queue, and sending resumes at the pace the platform
-allowed (bot.delivery.pacing). Other failures back off
-exponentially (1 s, 2 s, 4 s ... capped at 5 minutes) with a little jitter. A
-message that cannot be delivered after MAX_ATTEMPTS is marked failed and logged.
-Delivered messages are marked sent together at the end of each round (a worker that
-dies before that leaves them "maybe sent", which the messenger checks).
+Retry-After from the platform is honoured exactly, and for the whole platform: a rate
+limit is per app, so every sender pauses, a short one is waited out in memory rather than
+written back to the queue, and sending resumes at the pace the platform allowed
+(bot.delivery.pacing). Other failures back off exponentially (1 s, 2 s, 4 s ... capped at
+5 minutes) with a little jitter. A message that cannot be delivered after MAX_ATTEMPTS is
+marked failed and logged. Delivered messages are marked sent together at the end of each
+round (a worker that dies before that leaves them "maybe sent", which the messenger
+checks). While requests are arriving, a round waits for them a little (bot.make_way).
 """
 
 from __future__ import annotations
@@ -29,18 +29,12 @@ from bot.delivery.rounds import run_rounds
 from bot.delivery.trouble import tell_admins
 from bot.domain.org import Organisation, Person
 from bot.domain.records import OutboxItem
+from bot.make_way import make_way
 from bot.messages import CardUpdate, Outbound
 from bot.reports.attachments import inlined
 from storage.addresses import last_heard
 from storage.database import Database
-from storage.outbox import (
-    any_due,
-    claim_due,
-    mark_failed,
-    mark_retry,
-    mark_sent,
-    release,
-)
+from storage.outbox import any_due, claim_due, mark_failed, mark_retry, mark_sent, release
 from storage.posted import posted_on
 from storage.uow import UnitOfWork
 
@@ -76,11 +70,12 @@ class Dispatcher:
     lease: timedelta = LEASE
     # Rung by the request path when it queues an answer: sent at once, not at the next poll.
     bell: asyncio.Event = field(default_factory=asyncio.Event)
+    busy: Callable[[], bool] = field(default=lambda: False)  # are requests arriving?
+    patience: float = 0.1  # seconds a round waits for them at most
     # Each platform's pause and pace (bot.delivery.pacing): a rate limit is per app, not per send.
     _gates: defaultdict[str, Gate] = field(default_factory=lambda: defaultdict(Gate), init=False)
-    # Delivered, but the database was away when they were to be marked sent: marked
-    # first thing next round. Left leased, they would hold up their person's later
-    # messages until the lease ran out.
+    # Delivered, but the database was away when they were to be marked sent: marked first
+    # thing next round (left leased, they would hold up their person's later messages).
     _unmarked: list[int] = field(default_factory=list, init=False)
 
     async def run_once(self, *, draining: asyncio.Event | None = None) -> int:
@@ -99,6 +94,7 @@ class Dispatcher:
         async with UnitOfWork(self.database, read_only=True) as uow:
             if not await any_due(uow, now=now):
                 return 0
+        await make_way(self.busy, self.patience)  # acknowledgements first
         # No more than the slowest paced platform takes in half the lease: a message
         # still unsent when its lease ends could be claimed again.
         most = within(self._gates.values(), self.batch, self.lease.total_seconds() / 2)

@@ -199,7 +199,7 @@ def serve_forever(settings: Settings, *, host: str, port: int, with_scheduler: b
     """Serve until SIGINT or SIGTERM, which run_app turns into a graceful shutdown."""
     migrate_apart(settings.database_url)
     application = create_app(settings, with_scheduler=with_scheduler)
-    _tune_gc()
+    tune_gc()
     log.info("listening on %s port %d", host, port)
     web.run_app(
         application,
@@ -210,7 +210,7 @@ def serve_forever(settings: Settings, *, host: str, port: int, with_scheduler: b
     )
 
 
-def _tune_gc() -> None:
+def tune_gc() -> None:
     """Each request makes many short-lived objects: the youngest generation is collected
     every 10,000 allocations, not 700, and what start-up made (modules, the organisation)
     is kept out of every later collection. Under 50 requests in flight, collecting took

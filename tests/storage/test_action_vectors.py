@@ -30,7 +30,8 @@ from storage.uow import UnitOfWork
 NOW = datetime.fromisoformat("2026-11-20T12:00:00+00:00")
 
 
-async def _action(uow: UnitOfWork, extra: str) -> int:
+async def stored_deed(uow: UnitOfWork, extra: str) -> int:
+    """Asha's done deed with these words, saved; its id (also used by test_practices_to_rank)."""
     action = await add_action(
         uow,
         "asha",
@@ -64,7 +65,7 @@ async def test_a_vector_is_stored_once_and_read_back_per_practice(
         ids = {}
         for practice, words in texts.items():
             for text in words:
-                ids[text] = await _action(uow, text)
+                ids[text] = await stored_deed(uow, text)
                 await assign_practice(uow, ids[text], practice)
                 stored = await remember_text(uow, ids[text], text)
                 assert stored == embedding.embed(text)
@@ -97,7 +98,7 @@ async def test_vectors_of_another_model_are_not_read(database: Database, org: Or
     async with UnitOfWork(database) as uow:
         await sync_organisation(uow, org)
         practice = await create_practice(uow, "Lend an umbrella", "asha", NOW)
-        action = await _action(uow, "lent an umbrella")
+        action = await stored_deed(uow, "lent an umbrella")
         await assign_practice(uow, action, practice)
         await uow.session.exec(
             sa.insert(action_vector_table).values(
@@ -110,7 +111,7 @@ async def test_vectors_of_another_model_are_not_read(database: Database, org: Or
             "lent an umbrella"
         )  # the current model's vector replaces the old one
         assert await vector_of(uow, action) == embedding.embed("lent an umbrella")
-        other = await _action(uow, "brolly")
+        other = await stored_deed(uow, "brolly")
         await remember_vector(uow, other, b"\0" * 8)
         assert await vector_of(uow, other) == b"\0" * 8
 
@@ -120,7 +121,7 @@ async def test_erasure_drops_the_person_s_vectors_only(
 ) -> None:
     async with UnitOfWork(database) as uow:
         await sync_organisation(uow, org)
-        hers = await _action(uow, "lent an umbrella")
+        hers = await stored_deed(uow, "lent an umbrella")
         await remember_vector(uow, hers, b"\1" * 8)
         his = await add_action(
             uow,
@@ -150,10 +151,10 @@ async def test_actions_saved_before_vectors_were_kept_are_filled_in(
     async with UnitOfWork(database) as uow:
         await sync_organisation(uow, org)
         practice = await create_practice(uow, "Lend an umbrella", "asha", NOW)
-        old = [await _action(uow, f"lent an umbrella, day {n}") for n in range(3)]
+        old = [await stored_deed(uow, f"lent an umbrella, day {n}") for n in range(3)]
         for action in old:
             await assign_practice(uow, action, practice)
-        await _action(uow, "not filed under a practice")
+        await stored_deed(uow, "not filed under a practice")
         assert await backfill_vectors(uow, limit=2) == 2
         assert await vector_of(uow, old[0]) is None  # newest first
         assert await backfill_vectors(uow) == 1

@@ -5,43 +5,21 @@ its latest actions (another model's, or none, skipped); on SQLite and on Postgre
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 
 import sqlalchemy as sa
 
-from bot.domain.actions import ActionStatus, Approach, CheckedAction, Context
 from bot.domain.org import Organisation
 from storage.action_vectors import action_vector_table, practice_vectors, remember_vector
-from storage.actions import add_action
 from storage.database import Database
 from storage.people import sync_organisation
 from storage.practice_edits import merge_practices
 from storage.practices import assign_practice, create_practice, practices
 from storage.practices_to_rank import practices_to_rank
 from storage.uow import UnitOfWork
+from tests.storage.test_action_vectors import stored_deed
 
 NOW = datetime.fromisoformat("2026-11-20T12:00:00+00:00")
-
-
-async def _action(uow: UnitOfWork, extra: str) -> int:
-    action = await add_action(
-        uow,
-        "asha",
-        CheckedAction(
-            occurred_on=date(2026, 11, 20),
-            customer_need="Rain",
-            offer_item_id="carry-out",
-            extra=extra,
-            status=ActionStatus.DONE,
-            context=Context.BUSY,
-            approach=Approach.INITIATIVE,
-            customer_aware=True,
-            result="",
-        ),
-        cost=Decimal("0"),
-    )
-    return action.id
 
 
 async def test_one_read_equals_the_two_it_replaces(database: Database, org: Organisation) -> None:
@@ -49,7 +27,7 @@ async def test_one_read_equals_the_two_it_replaces(database: Database, org: Orga
         await sync_organisation(uow, org)
         ids = [await create_practice(uow, f"Practice {n}", "asha", NOW) for n in range(5)]
         for n in range(40):
-            action = await _action(uow, f"Deed {n}")
+            action = await stored_deed(uow, f"Deed {n}")
             await assign_practice(uow, action, ids[n % 3])
             if n % 4:  # some without a vector; one of another model
                 await remember_vector(uow, action, bytes([n]) * 8)
@@ -59,7 +37,7 @@ async def test_one_read_equals_the_two_it_replaces(database: Database, org: Orga
                         action_id=action, model="old-model", vector=b"\0" * 8
                     )
                 )
-        await _action(uow, "in no practice")
+        await stored_deed(uow, "in no practice")
         assert (await merge_practices(uow, ids[2], ids[3])).outcome == "done"
         # ids[4] has no actions at all.
         await uow.commit()

@@ -112,34 +112,9 @@ async def test_answers_to_acknowledged_requests_survive_a_kill(
     )
     people = itertools.cycle(PEOPLE)
     bodies = {f"burst.{n}": _command(next(people), f"burst.{n}") for n in range(BURST)}
-    status: dict[str, int | None] = {}
     fake_slack.delay = 0.02  # Slack answers in 20 ms: the kill finds answers still in flight
 
-    first = await Cli.start("serve", "--no-scheduler", env=env)
-    try:
-        await _ready(port)
-        limit = asyncio.Semaphore(IN_FLIGHT)
-        async with aiohttp.ClientSession() as session:
-
-            async def one(trigger: str) -> None:
-                async with limit:
-                    status[trigger] = await _send(session, port, bodies[trigger])
-
-            # The first half goes at once; the kill comes as the second half starts, so
-            # the burst is cut in the middle however fast requests are acknowledged
-            # (the durable inbox acknowledges faster than turns and answers go out).
-            triggers = list(bodies)
-            burst = [asyncio.ensure_future(one(t)) for t in triggers[: BURST // 2]]
-            await fake_slack.wait_until(
-                lambda: sum(1 for s in status.values() if s == 200) >= BURST // 3, within=60
-            )
-            burst += [asyncio.ensure_future(one(t)) for t in triggers[BURST // 2 :]]
-            first.process.send_signal(signal.SIGKILL)
-            await first.process.wait()
-            await asyncio.gather(*burst)
-    finally:
-        if first.process.returncode is None:
-            await first.kill()
+    status = await burst_then_kill(env, port, bodies, fake_slack, IN_FLIGHT)
 
     acked = {trigger for trigger, code in status.items() if code == 200}
     assert BURST // 3 <= len(acked) < BURST, "the kill must land mid-burst"
@@ -192,3 +167,38 @@ async def _outbox_settled(port: int, within: float = 30) -> None:
             if not body.get("outbox", {}).get("pending"):
                 return
             await asyncio.sleep(0.1)
+
+
+async def burst_then_kill(
+    env: dict[str, str], port: int, bodies: dict[str, str], fake: FakeSlack, in_flight: int
+) -> dict[str, int | None]:
+    """A real `serve` takes the signed commands `bodies` (by trigger), `in_flight` at a
+    time, and is SIGKILLed mid-burst: the first half goes at once, and the kill comes as
+    the second half starts, once a third are acknowledged, so the burst is cut in the
+    middle however fast requests are acknowledged. Each trigger's HTTP status (None: no
+    answer)."""
+    status: dict[str, int | None] = {}
+    first = await Cli.start("serve", "--no-scheduler", env=env)
+    try:
+        await _ready(port)
+        limit = asyncio.Semaphore(in_flight)
+        async with aiohttp.ClientSession() as session:
+
+            async def one(trigger: str) -> None:
+                async with limit:
+                    status[trigger] = await _send(session, port, bodies[trigger])
+
+            triggers = list(bodies)
+            burst = [asyncio.ensure_future(one(t)) for t in triggers[: len(triggers) // 2]]
+            third = len(triggers) // 3
+            await fake.wait_until(
+                lambda: sum(1 for s in status.values() if s == 200) >= third, within=60
+            )
+            burst += [asyncio.ensure_future(one(t)) for t in triggers[len(triggers) // 2 :]]
+            first.process.send_signal(signal.SIGKILL)
+            await first.process.wait()
+            await asyncio.gather(*burst)
+    finally:
+        if first.process.returncode is None:
+            await first.kill()
+    return status

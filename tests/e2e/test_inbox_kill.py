@@ -22,7 +22,7 @@ import aiohttp
 import pytest
 
 from bot.settings import EXAMPLE_ORG_FILE
-from tests.e2e.test_crash_after_ack import PEOPLE, _answers, _command, _send
+from tests.e2e.test_crash_after_ack import PEOPLE, _answers, _command, _send, burst_then_kill
 from tests.e2e.test_fan_out import _free_port
 from tests.e2e.test_kill_during_approval import _ready
 from tests.fakes.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack
@@ -58,32 +58,8 @@ async def test_acknowledged_requests_are_processed_once_after_a_kill(
     )
     people = itertools.cycle(PEOPLE)
     bodies = {f"inbox.{n}": _command(next(people), f"inbox.{n}") for n in range(BURST)}
-    status: dict[str, int | None] = {}
 
-    first = await Cli.start("serve", "--no-scheduler", env=env)
-    try:
-        await _ready(port)
-        limit = asyncio.Semaphore(IN_FLIGHT)
-        async with aiohttp.ClientSession() as session:
-
-            async def one(trigger: str) -> None:
-                async with limit:
-                    status[trigger] = await _send(session, port, bodies[trigger])
-
-            # The first half goes at once; the kill comes as the second half starts, so
-            # the burst is cut in the middle however fast the inbox acknowledges.
-            triggers = list(bodies)
-            burst = [asyncio.ensure_future(one(t)) for t in triggers[: BURST // 2]]
-            await fake_slack.wait_until(
-                lambda: sum(1 for s in status.values() if s == 200) >= BURST // 3, within=60
-            )
-            burst += [asyncio.ensure_future(one(t)) for t in triggers[BURST // 2 :]]
-            first.process.send_signal(signal.SIGKILL)
-            await first.process.wait()
-            await asyncio.gather(*burst)
-    finally:
-        if first.process.returncode is None:
-            await first.kill()
+    status = await burst_then_kill(env, port, bodies, fake_slack, IN_FLIGHT)
 
     acked = {trigger for trigger, code in status.items() if code == 200}
     assert BURST // 3 <= len(acked) < BURST, "the kill must land mid-burst"

@@ -26,29 +26,9 @@ from storage.database import Database
 from storage.people import sync_organisation
 from storage.practices import assign_practice, create_practice
 from storage.uow import UnitOfWork
+from tests.fakes.stored import stored_deed
 
 NOW = datetime.fromisoformat("2026-11-20T12:00:00+00:00")
-
-
-async def stored_deed(uow: UnitOfWork, extra: str) -> int:
-    """Asha's done deed with these words, saved; its id (also used by test_practices_to_rank)."""
-    action = await add_action(
-        uow,
-        "asha",
-        CheckedAction(
-            occurred_on=date(2026, 11, 20),
-            customer_need="Rain",
-            offer_item_id="carry-out",
-            extra=extra,
-            status=ActionStatus.DONE,
-            context=Context.BUSY,
-            approach=Approach.INITIATIVE,
-            customer_aware=True,
-            result="",
-        ),
-        cost=Decimal("0"),
-    )
-    return action.id
 
 
 async def test_a_vector_is_stored_once_and_read_back_per_practice(

@@ -3,15 +3,12 @@ and by action, the latest answer per question; on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import datetime, timedelta
 
 import pytest
 
-from bot.domain.actions import ActionStatus, Approach, CheckedAction, Context
 from bot.domain.org import Organisation
 from bot.domain.statements import StatementKind, latest
-from storage.actions import add_action
 from storage.database import Database
 from storage.evidence import (
     add_statement,
@@ -23,28 +20,9 @@ from storage.evidence import (
 from storage.people import sync_organisation
 from storage.privacy import erase_person, export_person
 from storage.uow import UnitOfWork
+from tests.fakes.stored import stored_deed
 
 NOW = datetime.fromisoformat("2026-11-20T12:00:00+00:00")
-
-
-async def _action(uow: UnitOfWork) -> int:
-    action = await add_action(
-        uow,
-        "asha",
-        CheckedAction(
-            occurred_on=date(2026, 11, 20),
-            customer_need="Rain",
-            offer_item_id="carry-out",
-            extra="Lent an umbrella",
-            status=ActionStatus.DONE,
-            context=Context.BUSY,
-            approach=Approach.INITIATIVE,
-            customer_aware=True,
-            result="",
-        ),
-        cost=Decimal("0"),
-    )
-    return action.id
 
 
 async def test_statements_are_stored_redacted_and_read_back(
@@ -52,7 +30,7 @@ async def test_statements_are_stored_redacted_and_read_back(
 ) -> None:
     async with UnitOfWork(database) as uow:
         await sync_organisation(uow, org)
-        action_id = await _action(uow)
+        action_id = await stored_deed(uow, "Lent an umbrella")
         first = await add_statement(
             uow,
             "asha",
@@ -115,7 +93,7 @@ async def test_subject_access_shows_them_and_erasure_removes_them(
 ) -> None:
     async with UnitOfWork(database) as uow:
         await sync_organisation(uow, org)
-        action_id = await _action(uow)
+        action_id = await stored_deed(uow, "Lent an umbrella")
         await add_statement(uow, "asha", StatementKind.RESULT, "Dry", action_id=action_id)
         await add_statement(uow, "asha", StatementKind.KNOWLEDGE, "Adverts", criterion="K2")
         await add_statement(uow, "ben", StatementKind.KNOWLEDGE, "Signs", criterion="K2")

@@ -17,7 +17,7 @@ from storage.practice_edits import merge_practices
 from storage.practices import assign_practice, create_practice, practices
 from storage.practices_to_rank import practices_to_rank
 from storage.uow import UnitOfWork
-from tests.storage.test_action_vectors import stored_deed
+from tests.fakes.stored import stored_deed
 
 NOW = datetime.fromisoformat("2026-11-20T12:00:00+00:00")
 

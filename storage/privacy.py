@@ -13,6 +13,7 @@ from sqlalchemy import delete, update
 from sqlmodel import SQLModel, col, or_, select
 
 from bot.domain.records import AuditEntry
+from storage.action_vectors import forget_vectors_of
 from storage.assessment_privacy import assessment_export, forget_assessment_of
 from storage.blobs import blobs_of, erase_blobs_of
 from storage.evidence import forget_statements_of, statements_of
@@ -136,6 +137,7 @@ async def erase_person(uow: UnitOfWork, person_id: str, names: list[str]) -> str
     await erase_blobs_of(uow, person_id)
     await forget_assessment_of(uow, person_id, alias)  # 19b: as learner gone, as witness unnamed
     await forget_statements_of(uow, person_id)  # their own words: nothing for the figures
+    await forget_vectors_of(uow, person_id)  # worked out from their words as written
     rekey: list[tuple[Any, str]] = [
         (ActionRow, "person_id"),
         (FeasibilityRequestRow, "requester_id"),

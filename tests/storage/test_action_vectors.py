@@ -25,6 +25,7 @@ from storage.actions import add_action
 from storage.database import Database
 from storage.people import sync_organisation
 from storage.practices import assign_practice, create_practice
+from storage.privacy import erase_person
 from storage.uow import UnitOfWork
 from tests.fakes.stored import stored_deed
 
@@ -141,3 +142,20 @@ async def test_actions_saved_before_vectors_were_kept_are_filled_in(
         assert await backfill_vectors(uow) == 0
         assert await vector_of(uow, old[0]) == embedding.embed("lent an umbrella, day 0")
         assert len((await practice_vectors(uow))[practice]) == 3
+
+
+async def test_erasure_drops_the_vectors_worked_out_from_the_persons_words(
+    database: Database, org: Organisation
+) -> None:
+    """A vector is worked out from the words as the person wrote them: erasing the person
+    drops it with them (the ranking works out a new one from the scrubbed words)."""
+    async with UnitOfWork(database) as uow:
+        await sync_organisation(uow, org)
+        action_id = await stored_deed(uow, "Drove Mrs Okafor home to 14 Elm Road")
+        await remember_vector(uow, action_id, b"\x00" * 4 * embedding.DIMENSIONS)
+        await uow.commit()
+    async with UnitOfWork(database) as uow:
+        await erase_person(uow, "asha", ["Asha Patel"])
+        await uow.commit()
+    async with UnitOfWork(database) as uow:
+        assert await vector_of(uow, action_id) is None

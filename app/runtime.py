@@ -8,8 +8,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-from sqlalchemy import inspect
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import make_url
 
 from bot.clock import Clock, SystemClock
 from bot.delivery.messenger import DeliveryStore
@@ -21,8 +20,8 @@ from bot.settings import Settings
 from storage.database import (
     Database,
     DatabaseNotWritable,
+    at_newest,
     is_unwritable,
-    newest_revision,
     open_database,
 )
 from storage.delivery import SqlDeliveryStore
@@ -58,6 +57,7 @@ class Runtime:
     inbox: Inbox  # requests written before they are acknowledged (bot.intake)
 
     async def close(self) -> None:
+        await self.engine.settled()  # the work after its answers (a practice question)
         await self.database.close()
 
 
@@ -118,13 +118,6 @@ async def _migrations_due(url: str) -> bool:
     database = open_database(url)
     try:
         async with database.engine.connect() as connection:
-            return not await connection.run_sync(_at_newest)
+            return not await connection.run_sync(at_newest)
     finally:
         await database.close()
-
-
-def _at_newest(connection: Connection) -> bool:
-    if not inspect(connection).has_table("alembic_version"):
-        return False  # a new database
-    stored = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    return bool(stored == newest_revision())

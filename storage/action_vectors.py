@@ -83,13 +83,10 @@ _VECTOR_OF = select(_v.vector).where(
 _PRACTICE_VECTORS = {dialect: _practice_vectors(dialect) for dialect in ("postgresql", "sqlite")}
 
 
-async def remember_text(
-    uow: UnitOfWork, action_id: int, text: str, *, fresh: bool = False
-) -> bytes | None:
+async def remember_text(uow: UnitOfWork, action_id: int, text: str) -> bytes | None:
     """The action's vector: the one stored already, or worked out (off the event loop) and
-    stored now. None when no embedding model is installed (nothing is stored). `fresh`:
-    the action was saved in this transaction, so it has none yet (nothing is read)."""
-    stored = None if fresh else await vector_of(uow, action_id)
+    stored now. None when no embedding model is installed (nothing is stored)."""
+    stored = await vector_of(uow, action_id)
     if stored is not None:
         return stored
     vector = await embedded(text)
@@ -160,7 +157,7 @@ async def backfill_vectors(uow: UnitOfWork, limit: int = 50) -> int:
     )
     stored = 0
     for action_id, extra in missing.all():
-        vector = await asyncio.to_thread(embedding.embed, extra or "")
+        vector = await embedded(extra or "")
         if vector is not None:
             await remember_vector(uow, action_id, vector)
             stored += 1

@@ -95,7 +95,7 @@ class Database:
         loaded only when one is due: a database at the newest revision is told by one
         query and the migration files' names."""
         async with self.engine.begin() as connection:
-            if await connection.run_sync(_at_newest):
+            if await connection.run_sync(at_newest):
                 return
             await connection.run_sync(_upgrade_sync)
 
@@ -201,11 +201,12 @@ def newest_revision() -> str:
     return max(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
 
 
-def _at_newest(connection: Connection) -> bool:
+def at_newest(connection: Connection) -> bool:
+    """Whether the database's schema is at the newest migration (False for a new one)."""
     if not inspect(connection).has_table("alembic_version"):
         return False  # a new database
     stored = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-    return stored == newest_revision()
+    return bool(stored == newest_revision())
 
 
 def alembic_config() -> Config:

@@ -14,11 +14,11 @@ The method was picked by measurement (README, `extramile practices evaluate`):
 
 numpy and scikit-learn are imported on first use, not with this module.
 
-After a deed is saved, the bot: `vector = await storage.action_vectors.remember_text(uow,
-action_id, extra, fresh=True)` (embedded off the event loop, stored once; None with no
-model); reads every practice with its latest examples and stored vectors in one statement
-(`storage.practices_to_rank`) and builds a PracticeText per practice; then
-`rank(extra, practices, vector=vector)`. Buttons show when the top score clears
+After a deed is saved and answered, the bot: works out `vector =
+storage.action_vectors.embedded(extra)` off the event loop with no transaction open (None
+with no model) and stores it once; reads every practice with its latest examples and
+stored vectors in one statement (`storage.practices_to_rank`) and builds a PracticeText per
+practice; then `rank(extra, practices, vector=vector)`. Buttons show when the top score clears
 `practice_threshold.fit_threshold(labels of method_in_use())`.
 """
 

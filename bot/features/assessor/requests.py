@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.context import Turn
 from bot.domain.assessment import EvidenceRequest
+from bot.domain.ids import parse_id
 from bot.domain.names import person_name
 from bot.domain.statements import StatementKind
 from bot.domain.text import clean, shorten
@@ -73,7 +74,8 @@ def _form(request: EvidenceRequest, errors: dict[str, str] | None = None, value:
 
 
 async def _mine(turn: Turn, param: str) -> EvidenceRequest | Refusal:
-    request = await get_request(turn.uow, int(param)) if param.isdigit() else None
+    request_id = parse_id(param)
+    request = None if request_id is None else await get_request(turn.uow, request_id)
     if request is None or request.learner_id != turn.person.id:
         return Refusal(NOT_YOURS)
     if request.statement_id is not None:

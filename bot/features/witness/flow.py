@@ -8,6 +8,7 @@ from dataclasses import replace
 from bot.context import Scene, Turn
 from bot.domain.approvers import availability
 from bot.domain.assessment import WitnessAnswer, WitnessRelation, WitnessStatement
+from bot.domain.ids import parse_id
 from bot.domain.org import Person
 from bot.domain.text import clean
 from bot.features.approvals.notes import note_form
@@ -94,7 +95,9 @@ def _chain(turn: Turn, person: Person) -> list[str]:
 
 
 async def _own_action(turn: Turn, value: str) -> int | None:
-    action_id = int(value) if value.isdigit() else 0
+    action_id = parse_id(value)
+    if action_id is None:
+        return None
     deed = await store.witnessed_action(turn.uow, action_id)
     return action_id if deed is not None and deed.person_id == turn.person.id else None
 
@@ -153,7 +156,8 @@ async def tap(turn: Turn, value: str) -> list[Outbound]:
 
 
 async def _witness_statement(turn: Turn, value: str) -> WitnessStatement | Refusal:
-    found = await store.get_statement(turn.uow, int(value)) if value.isdigit() else None
+    statement_id = parse_id(value)
+    found = None if statement_id is None else await store.get_statement(turn.uow, statement_id)
     if found is None or found.witness_id != turn.person.id:
         return Refusal(NOT_YOURS)
     return found

@@ -137,28 +137,32 @@ class Engine:
         """The turn's work for after its answer: added to the answer where it is not
         queued; else run on its own, its answer queued when it is done."""
         if queue is None:
-            return [r for one in work for r in await self._after_answer(person, one, None)]
-        for one in work:
-            task = asyncio.create_task(self._after_answer(person, one, (inbound, queue)))
+            done = [
+                await self._after_answer(person, inbound, one, None, n)
+                for n, one in enumerate(work)
+            ]
+            return [reply for replies in done for reply in replies]
+        for n, one in enumerate(work):
+            task = asyncio.create_task(self._after_answer(person, inbound, one, queue, n))
             self._after.add(task)
             task.add_done_callback(self._after.discard)
         return []
 
     async def _after_answer(
-        self, person: Person, work: Later, queued: tuple[Inbound, QueueReplies] | None
+        self, person: Person, inbound: Inbound, work: Later, queue: QueueReplies | None, n: int
     ) -> list[Outbound]:
         try:
             in_transaction = await work()  # the slow part: no transaction open
             async with UnitOfWork(self.database, quick=True) as uow:
                 replies = await in_transaction(self._turn(person, uow))
-                if queued is not None:
-                    inbound, queue = queued
+                if queue is not None:  # keyed by the turn's event and the work's place
+                    key = ("later", str(n))
                     replies = await queue_replies(
-                        uow, person, inbound, replies, queue, self.clock, "later"
+                        uow, person, inbound, replies, queue, self.clock, *key
                     )
                 await uow.commit()
-            if queued is not None and queued[1].rung is not None:
-                queued[1].rung()
+            if queue is not None and queue.rung is not None:
+                queue.rung()
             return replies
         except Exception:
             # The turn itself is saved and answered; what follows it is missed this once.

@@ -25,7 +25,7 @@ from functools import partial
 from typing import Protocol
 
 from bot.domain.arrivals import Arrival, Received
-from bot.make_way import make_way
+from bot.make_way import make_way, until_rung
 
 log = logging.getLogger(__name__)
 
@@ -125,10 +125,7 @@ class InboxWorker:
             if taken:
                 continue
             self._idle.set()
-            waits = {asyncio.ensure_future(e.wait()) for e in (self.bell, stop)}
-            await asyncio.wait(waits, timeout=self.poll, return_when=asyncio.FIRST_COMPLETED)
-            for waiting in waits:
-                waiting.cancel()
+            await until_rung(self.bell, stop, self.poll)
             self._idle.clear()
         if self._running:
             await asyncio.wait(list(self._running.values()), timeout=10)

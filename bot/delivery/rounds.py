@@ -14,6 +14,8 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.make_way import until_rung
+
 log = logging.getLogger(__name__)
 
 # One round: sets the event once its last messages are on their way; returns how many
@@ -42,7 +44,7 @@ async def run_rounds(one: Round, stop: asyncio.Event, bell: asyncio.Event, idle:
             elif current.result() == 0 and not went_on:
                 # Nothing due, and no round was going: asleep until the bell or the
                 # poll. (With one going, what it held back is due once it ends.)
-                await _until(bell, stop, idle)
+                await until_rung(bell, stop, idle)
     except BaseException:
         if tail is not None:
             tail.cancel()
@@ -57,11 +59,3 @@ async def _logged(one: Round, draining: asyncio.Event) -> int:
     except Exception:
         log.exception("outbox dispatcher round failed; trying again shortly")
         return 0
-
-
-async def _until(bell: asyncio.Event, stop: asyncio.Event, idle: float) -> None:
-    rung = asyncio.ensure_future(bell.wait())
-    stopped = asyncio.ensure_future(stop.wait())
-    await asyncio.wait({rung, stopped}, timeout=idle, return_when="FIRST_COMPLETED")
-    rung.cancel()
-    stopped.cancel()

@@ -77,8 +77,10 @@ async def keep_words(turn: Turn, action_id: int, values: dict[str, str]) -> int:
 async def keep_idea_reasoning(turn: Turn, explanation: str) -> None:
     """A learner's explanation of the idea they just proposed (its action the newest of
     theirs), kept as their reasoning on it: checked before acting (P6), in their words."""
+    if not turn.person.learner or not clean(explanation):
+        return  # most people: nothing read
     newest = await recent_actions(turn.uow, turn.person.id, limit=5)
-    if not turn.person.learner or not newest or not clean(explanation):
+    if not newest:
         return
     await add_statement(
         turn.uow,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from bot.domain.actions import UNSAID_OFFER, ActionStatus, Sentiment
+from bot.domain.actions import UNSAID_OFFER, ActionStatus
 from bot.domain.records import ActionRecord
 from bot.domain.statements import Statement, StatementKind
 
@@ -210,10 +210,6 @@ def words_of(statements: list[Statement], noted_praise: bool = False) -> ActionW
         else:
             by_kind[s.kind] = s
     return ActionWords(by_kind, reasoning, noted_praise)
-
-
-def praised(action: ActionRecord) -> bool:
-    return any(f.sentiment == Sentiment.POSITIVE for f in action.feedback)
 
 
 def order(code: str) -> tuple[int, float]:

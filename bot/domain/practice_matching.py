@@ -39,7 +39,6 @@ HYBRID = "hybrid"
 LEXICAL = "lexical"
 TFIDF_CHAR = "tfidf-char"
 ALL_METHODS = (HYBRID, LEXICAL, TFIDF_CHAR)
-DEFAULT_METHOD = HYBRID  # when the model is installed (method_in_use)
 LEXICAL_WEIGHT = 0.3
 # The centre is the mean of the organisation's vectors (and the deed's), with the mean of
 # everyday service deeds counted as this many more: alone, a handful of vectors centred on

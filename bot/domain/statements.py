@@ -20,20 +20,6 @@ class StatementKind(StrEnum):
     REASONING = "reasoning"  # their reasoning on an action, for the criterion given (K3-K9)
     KNOWLEDGE = "knowledge"  # an answer to a knowledge question, for the criterion given
 
-    @property
-    def label(self) -> str:
-        return KIND_LABELS[self]
-
-
-KIND_LABELS = {
-    StatementKind.EXPECTATION: "What the customer expected, and why",
-    StatementKind.OFFER_IN_OWN_WORDS: "What our routine offer gives them",
-    StatementKind.RESULT: "What happened",
-    StatementKind.CUSTOMER_SAID: "What the customer said",
-    StatementKind.REFLECTION: "What I would do differently",
-    StatementKind.REASONING: "My reasoning",
-    StatementKind.KNOWLEDGE: "Knowledge answer",
-}
 
 # The questions the bot asks, word for word (kept with each answer).
 QUESTIONS = {

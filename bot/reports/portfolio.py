@@ -9,7 +9,7 @@ bot.reports.portfolio_render."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -32,7 +32,6 @@ __all__ = [
     "portfolio_html",
     "portfolio_pdf",
     "portfolio_pdf_of",
-    "replace",
 ]
 
 
@@ -153,8 +152,7 @@ async def build_portfolio(scene: Scene, person: Person) -> Portfolio:
 
 
 def _assessor(scene: Scene, person: Person) -> str:
-    assessor = getattr(person, "assessor", None)  # 19b adds `assessor:` to the org file
-    return person_name(scene.org, assessor) if isinstance(assessor, str) and assessor else ""
+    return person_name(scene.org, person.assessor) if person.assessor else ""
 
 
 def _knowledge(statements: tuple[Statement, ...]) -> list[Statement]:

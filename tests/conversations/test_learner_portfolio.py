@@ -11,6 +11,7 @@ import csv
 import io
 import re
 import zipfile
+from dataclasses import replace
 from datetime import date
 
 import pypdf
@@ -113,7 +114,7 @@ async def test_the_html_fits_a_phone_and_the_export_zip(
     witness = Witness(
         7, None, "Sam Okafor", "Supervisor", "saw it", "Leila did it", date(2026, 11, 5)
     )
-    with_witness = report.replace(portfolio, witnesses=(report.WitnessPage("W1", witness, "A7"),))
+    with_witness = replace(portfolio, witnesses=(report.WitnessPage("W1", witness, "A7"),))
     archive = zipfile.ZipFile(io.BytesIO(portfolio_zip(with_witness)))
     assert set(archive.namelist()) == {
         "portfolio.html",

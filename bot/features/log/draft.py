@@ -71,7 +71,6 @@ CHECKS = (
 )
 DEED_FIELDS = ("extra", "customer_need", "result", "occurred_on")
 DETAIL_FIELDS = ("context", "approach", "customer_aware", "offer_item")
-LEARNER_WORDS = ("expectation", "offer_in_own_words")  # a learner's, optional
 
 
 def offer_choices(org: Organisation) -> tuple[Choice, ...]:

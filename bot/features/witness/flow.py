@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.context import Scene, Turn
-from bot.domain.approvers import availability
+from bot.domain.approvers import availability, chain_above
 from bot.domain.assessment import WitnessAnswer, WitnessRelation, WitnessStatement
 from bot.domain.ids import parse_id
 from bot.domain.org import Person
@@ -80,18 +80,10 @@ def _colleagues(turn: Turn, asked: set[str]) -> list[Person]:
     """Who a learner may name: their team, and the people above them (not already asked)."""
     me = turn.person
     team = [p for p in turn.org.people if p.supervisor == me.supervisor and me.supervisor]
-    above = [p for p in turn.org.people if p.id in {me.supervisor, *_chain(turn, me)}]
+    above_ids = {p.id for p in chain_above(turn.org, me.id)}
+    above = [p for p in turn.org.people if p.id in above_ids]  # in the file's order
     found = {p.id: p for p in [*team, *above] if p.id != me.id and p.id not in asked}
     return list(found.values())
-
-
-def _chain(turn: Turn, person: Person) -> list[str]:
-    ids: list[str] = []
-    current = turn.org.person(person.supervisor) if person.supervisor else None
-    while current is not None and current.id not in ids:
-        ids.append(current.id)
-        current = turn.org.person(current.supervisor) if current.supervisor else None
-    return ids
 
 
 async def _own_action(turn: Turn, value: str) -> int | None:

@@ -19,7 +19,7 @@ from bot.domain.feasibility import Answer, FeasibilityCheck
 from bot.domain.org import Organisation
 from bot.domain.records import FollowUpAnswer, NewFeedback
 from bot.domain.redaction import redact
-from bot.domain.statements import StatementKind
+from bot.domain.statements import IDEA_CRITERION, IDEA_QUESTION, StatementKind
 from bot.features.log.draft import ActionDraft
 from bot.features.log.rules import check_draft, to_checked
 from storage.actions import add_action
@@ -233,8 +233,8 @@ async def _idea(
             StatementKind.REASONING,
             explanation,
             action_id=action_id,
-            criterion="P6",
-            question="Why would it help the customer?",
+            criterion=IDEA_CRITERION,
+            question=IDEA_QUESTION,
             at=at,
         )
         return

@@ -29,6 +29,10 @@ QUESTIONS = {
     StatementKind.CUSTOMER_SAID: "What did the customer say?",
     StatementKind.REFLECTION: "What would you do differently next time?",
 }
+# An idea's explanation, asked in the idea form, is kept as a learner's reasoning: having
+# checked before acting (P6).
+IDEA_QUESTION = "Why would it help the customer?"
+IDEA_CRITERION = "P6"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.domain.actions import NOT_COVERED, ActionStatus, Approach, Context
 from bot.domain.feasibility import money
 from bot.domain.org import Organisation
+from bot.domain.statements import IDEA_QUESTION
 from bot.domain.text import clean
 from bot.messages import Choice, FieldKind, FormField
 
@@ -220,7 +221,7 @@ def idea_fields(org: Organisation, draft: ActionDraft) -> tuple[FormField, ...]:
         ),
         FormField(
             "explanation",
-            "Why would it help the customer?",
+            IDEA_QUESTION,
             FieldKind.LONG_TEXT,
             value=draft.explanation,
             max_length=MAX_EXPLANATION,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.context import Turn
 from bot.domain.ids import parse_id
-from bot.domain.statements import QUESTIONS, StatementKind, latest
+from bot.domain.statements import IDEA_CRITERION, IDEA_QUESTION, QUESTIONS, StatementKind, latest
 from bot.domain.text import clean
 from bot.messages import Button, FieldKind, Form, FormField, Outbound, Refusal, Text
 from bot.routes import OPEN_FORM, FormId, RouteTable, form_about
@@ -88,8 +88,8 @@ async def keep_idea_reasoning(turn: Turn, explanation: str) -> None:
         StatementKind.REASONING,
         explanation,
         action_id=max(a.id for a in newest),
-        criterion="P6",
-        question="Why would it help the customer?",
+        criterion=IDEA_CRITERION,
+        question=IDEA_QUESTION,
     )
 
 

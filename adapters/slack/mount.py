@@ -31,8 +31,8 @@ from adapters.intake import inbox_of, write
 from adapters.slack.app import SlackBot
 from adapters.slack.emails import resolve_by_email
 from adapters.slack.messenger import SlackMessenger
-from adapters.slack.payloads import payload_problem
-from adapters.slack.workspace import UNREACHABLE, WorkspaceGuard, workspaces_named
+from adapters.slack.payloads import payload_kind, payload_problem
+from adapters.slack.workspace import UNREACHABLE, WorkspaceGuard
 from adapters.state import MESSENGERS, MOUNTED, OUTBOX_BELL, RUNTIME, SETTINGS
 from bot.intake import Arrival
 from bot.settings import Settings
@@ -205,15 +205,14 @@ async def slack_events(request: web.Request) -> web.Response:
     if problem is not None:
         return web.Response(status=400, text=problem)
     worker = inbox_of(request.app)
-    if worker is not None and await _ours(request.app, body):
-        # payload_problem has checked what the replay reads (bolt, the listeners).
-        arrival = _arrival(body, text, request.query_string, headers)
-        if arrival is not None:
-            try:
-                await write(worker, arrival)
-                return web.Response(status=200)
-            except Exception as error:  # the database is away: handled as without an inbox
-                log.warning("could not write a Slack request to the inbox: %s", error)
+    # payload_problem has checked what the replay reads (bolt, the listeners).
+    arrival = None if worker is None else _arrival(body, text, request.query_string, headers)
+    if worker is not None and arrival is not None and await _ours(request.app, body):
+        try:
+            await write(worker, arrival)
+            return web.Response(status=200)
+        except Exception as error:  # the database is away: handled as without an inbox
+            log.warning("could not write a Slack request to the inbox: %s", error)
     try:
         bolt_request = AsyncBoltRequest(body=text, query=request.query_string, headers=headers)
     except (ValueError, TypeError, AttributeError, KeyError, IndexError) as error:
@@ -227,17 +226,16 @@ async def slack_events(request: web.Request) -> web.Response:
 async def _ours(app: web.Application, body: dict[str, object]) -> bool:
     """From the installed workspace (else bolt answers it at once, politely refusing)."""
     try:
-        installed = await app[GUARD].installed()
+        return await app[GUARD].admits(body)
     except UNREACHABLE:
         return False
-    return workspaces_named(body) == {installed}
 
 
 def _arrival(
     body: dict[str, object], text: str, query: str, headers: dict[str, str | Sequence[str]]
 ) -> Arrival | None:
     """The request as the inbox keeps it; None for one answered in the ack."""
-    kind = "command" if "command" in body else str(body.get("type", ""))
+    kind = payload_kind(body)
     if kind in IN_THE_ACK or "ssl_check" in body:
         return None
     trigger = body.get("trigger_id")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -21,6 +22,11 @@ _SHAPES: dict[str, type[translate.Loose]] = {
 }
 
 
+def payload_kind(body: Mapping[str, object]) -> str:
+    """What a payload is: "command" for a slash command, else its `type`."""
+    return "command" if "command" in body else str(body.get("type", ""))
+
+
 def payload_problem(body: object) -> str | None:
     """Why a (signed) payload cannot be handled, or None. Checked before bolt sees it,
     since bolt itself trips over some malformed payloads (an empty `actions` list, a
@@ -28,7 +34,7 @@ def payload_problem(body: object) -> str | None:
     if not isinstance(body, dict):
         log.warning("malformed Slack payload: a JSON %s, not an object", type(body).__name__)
         return "malformed payload"
-    kind = "command" if "command" in body else str(body.get("type", ""))
+    kind = payload_kind(body)
     event = body.get("event")
     try:
         translate.Envelope.model_validate(body)

@@ -34,6 +34,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.slack.payloads import payload_kind
+
 log = logging.getLogger(__name__)
 
 REFUSAL = (
@@ -91,6 +93,11 @@ class WorkspaceGuard(AsyncMiddleware):
             self._team_id = str(answer["team_id"])
         return self._team_id
 
+    async def admits(self, body: dict[str, Any]) -> bool:
+        """Whether the payload comes from the installed workspace (and names no other).
+        Raises one of UNREACHABLE while Slack cannot say which workspace is ours."""
+        return workspaces_named(body) == {await self.installed()}
+
     async def async_process(
         self,
         *,
@@ -99,22 +106,20 @@ class WorkspaceGuard(AsyncMiddleware):
         next: Callable[[], Awaitable[BoltResponse]],
     ) -> BoltResponse:
         body = req.body
-        kind = "command" if "command" in body else str(body.get("type", ""))
+        kind = payload_kind(body)
         if kind in UNCHECKED or "ssl_check" in body:
             return await next()
         try:
-            installed = await self.installed()
+            if await self.admits(body):
+                return await next()
         except UNREACHABLE as error:
             log.warning("cannot tell which Slack workspace is ours yet: %s", error)
             return BoltResponse(status=503, body="")  # Slack delivers it again
-        named = workspaces_named(body)
-        if named == {installed}:
-            return await next()
         log.warning(
             "refused a Slack %s from workspace %s: installed in %s",
             kind or "payload",
-            ", ".join(sorted(map(repr, named))) or "(none named)",
-            installed,
+            ", ".join(sorted(map(repr, workspaces_named(body)))) or "(none named)",
+            self._team_id,
         )
         return self._refusal(kind, body)
 

@@ -38,7 +38,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 
 from bot.domain.assessment import AssessorMark, EvidenceRequest, MarkStatus
 from bot.domain.evidence import Mark
-from storage.tables import PersonRow
+from storage.people import names_of
 from storage.uow import UnitOfWork
 
 assessor_mark_table = sa.Table(
@@ -114,11 +114,7 @@ async def marks_of(uow: UnitOfWork, learner_id: str) -> list[AssessorMark]:
 
 async def portfolio_marks(uow: UnitOfWork, learner_id: str) -> list[Mark]:
     marks = await marks_of(uow, learner_id)
-    ids = {m.assessor_id for m in marks}
-    person = PersonRow.__table__.c  # type: ignore[attr-defined]
-    query = sa.select(person.id, person.name).where(person.id.in_(ids))
-    rows = await _rows(uow, query) if ids else []
-    names = {str(r["id"]): str(r["name"]) for r in rows}
+    names = await names_of(uow, {m.assessor_id for m in marks})
     return [
         Mark(
             criterion=m.criterion,

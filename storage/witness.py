@@ -54,7 +54,8 @@ from bot.domain.assessment import (
 from bot.domain.evidence import Witness
 from bot.domain.redaction import redact
 from storage.exchanges import approval_exchanges
-from storage.tables import ActionRow, PersonRow
+from storage.people import names_of
+from storage.tables import ActionRow
 from storage.uow import UnitOfWork
 
 witness_statement_table = sa.Table(
@@ -164,40 +165,52 @@ async def witness_statements_on(
 
 
 async def portfolio_witnesses(uow: UnitOfWork, learner_id: str) -> list[Witness]:
-    names = await _names(uow)
-    found = [
-        Witness(
-            id=s.id,
-            action_id=s.action_id,
-            witness=names.get(s.witness_id, s.witness_id),
-            role=_role(s),
-            how_known=s.answer.how_known,
-            words=s.words or "Confirmed with one tap; no sentence added.",
-            on=s.answered_at.date(),
-            criteria=("P10",),
-        )
-        for s in await witness_statements_of(uow, learner_id)
-        if s.is_evidence and s.answer is not None and s.answered_at is not None
+    statements = [s for s in await witness_statements_of(uow, learner_id) if s.is_evidence]
+    exchanges = await approval_exchanges(uow, learner_id)
+    who = {s.witness_id for s in statements}
+    who |= {step.by for steps in exchanges.values() for step in steps}
+    names = await names_of(uow, who)
+    found = [w for s in statements if (w := _statement_witness(s, names)) is not None]
+    found += [
+        w
+        for action_id, steps in exchanges.items()
+        if (w := _exchange_witness(action_id, steps, names)) is not None
     ]
-    for action_id, steps in (await approval_exchanges(uow, learner_id)).items():
-        said = [_said(step, names) for step in steps]
-        dates = [step.at for step in steps if step.at is not None]
-        if not dates:
-            continue
-        approver = next(s.by for s in steps if s.kind is not ExchangeKind.ANSWER)
-        found.append(
-            Witness(
-                id=-steps[0].request_id,
-                action_id=action_id,
-                witness=names.get(approver, approver),
-                role="Supervisor",
-                how_known="approval exchange",
-                words=" ".join(said),
-                on=max(dates).date(),
-                criteria=("P9",),
-            )
-        )
     return found
+
+
+def _statement_witness(s: WitnessStatement, names: Mapping[str, str]) -> Witness | None:
+    if s.answer is None or s.answered_at is None:
+        return None
+    return Witness(
+        id=s.id,
+        action_id=s.action_id,
+        witness=names.get(s.witness_id, s.witness_id),
+        role=_role(s),
+        how_known=s.answer.how_known,
+        words=s.words or "Confirmed with one tap; no sentence added.",
+        on=s.answered_at.date(),
+        criteria=("P10",),
+    )
+
+
+def _exchange_witness(
+    action_id: int, steps: list[Exchange], names: Mapping[str, str]
+) -> Witness | None:
+    dates = [step.at for step in steps if step.at is not None]
+    if not dates:
+        return None
+    approver = next(s.by for s in steps if s.kind is not ExchangeKind.ANSWER)
+    return Witness(
+        id=-steps[0].request_id,
+        action_id=action_id,
+        witness=names.get(approver, approver),
+        role="Supervisor",
+        how_known="approval exchange",
+        words=" ".join(_said(step, names) for step in steps),
+        on=max(dates).date(),
+        criteria=("P9",),
+    )
 
 
 def _role(statement: WitnessStatement) -> str:
@@ -214,13 +227,6 @@ def _said(step: Exchange, names: Mapping[str, str]) -> str:
     if step.kind is ExchangeKind.ANSWER:
         return f"{who} answered: “{step.words}”"
     return f"{who} {step.outcome}: “{step.words}”" if step.words else f"{who} {step.outcome}."
-
-
-async def _names(uow: UnitOfWork) -> dict[str, str]:
-    person = PersonRow.__table__.c  # type: ignore[attr-defined]
-    connection = await uow.session.connection()
-    rows = await connection.execute(sa.select(person.id, person.name))
-    return {str(i): str(n) for i, n in rows.all()}
 
 
 async def _select(uow: UnitOfWork, *where: Any) -> list[WitnessStatement]:

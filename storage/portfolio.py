@@ -17,7 +17,7 @@ from bot.domain.evidence import LearnerEvidence, Mark, Witness
 from bot.domain.records import ActionRecord, FeedbackRecord, PortfolioData, RequestRecord
 from bot.domain.redaction import redact
 from storage.assessment import portfolio_marks
-from storage.evidence import statements_of
+from storage.evidence import statements_of, statements_on
 from storage.tables import (
     ActionRow,
     CustomerFeedbackRow,
@@ -28,13 +28,16 @@ from storage.uow import UnitOfWork
 from storage.witness import portfolio_witnesses
 
 
-async def portfolio_data(uow: UnitOfWork, person_id: str) -> PortfolioData:
+async def portfolio_data(
+    uow: UnitOfWork, person_id: str, action_ids: list[int] | None = None
+) -> PortfolioData:
+    """The person's actions with what the portfolio reckons them from (`action_ids`: only
+    those, e.g. the ones a list shows)."""
+    query = select(ActionRow).where(ActionRow.person_id == person_id)
+    if action_ids is not None:
+        query = query.where(col(ActionRow.id).in_(action_ids))
     actions = (
-        await uow.session.exec(
-            select(ActionRow)
-            .where(ActionRow.person_id == person_id)
-            .order_by(col(ActionRow.occurred_on), col(ActionRow.id))
-        )
+        await uow.session.exec(query.order_by(col(ActionRow.occurred_on), col(ActionRow.id)))
     ).all()
     ids = [a.id for a in actions if a.id is not None]
     requests = {
@@ -137,6 +140,29 @@ async def learner_evidence(uow: UnitOfWork, person_id: str) -> LearnerEvidence:
         suggestions=tuple(redact(r) for r in suggested if r),
         witnesses=tuple(await witness_statements_of(uow, person_id)),
         marks=tuple(await assessor_marks_of(uow, person_id)),
+    )
+
+
+async def words_on_actions(
+    uow: UnitOfWork, person_id: str, action_ids: list[int]
+) -> LearnerEvidence:
+    """What `LearnerEvidence.words_on` reads, for these actions only: the learner's own
+    words on them, and which of them had praise the learner recorded (a list of ten
+    actions reads ten actions' worth, not the whole portfolio)."""
+    noted = (
+        await uow.session.exec(
+            select(CustomerFeedbackRow.action_id).where(
+                CustomerFeedbackRow.recorded_by == person_id,
+                CustomerFeedbackRow.sentiment == Sentiment.POSITIVE.value,
+                col(CustomerFeedbackRow.action_id).in_(action_ids),
+            )
+        )
+    ).all()
+    words = await statements_on(uow, action_ids)
+    return LearnerEvidence(
+        statements=tuple(s for found in words.values() for s in found if s.person_id == person_id),
+        noted_praise=frozenset(a for a in noted if a is not None),
+        suggestions=(),  # not about any one action
     )
 
 

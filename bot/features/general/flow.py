@@ -17,7 +17,7 @@ from bot.routes import ActionId, RouteTable
 from storage.actions import recent_actions
 from storage.feedback import feedback_on
 from storage.people import adopted_offer
-from storage.portfolio import learner_evidence, portfolio_data
+from storage.portfolio import portfolio_data, words_on_actions
 
 
 class Menu(ActionId):
@@ -128,7 +128,7 @@ async def show_mine(turn: Turn) -> list[Outbound]:
         ]
     feedback = await feedback_on(turn.uow, [a.id for a in actions])
     # Criteria codes are for learners, in their own view: nobody else is shown them.
-    criteria = await _criteria_met(turn) if turn.person.learner else {}
+    criteria = await _criteria_met(turn, [a.id for a in actions]) if turn.person.learner else {}
     return [
         Card(
             title="Your recent extra-mile actions",
@@ -140,11 +140,11 @@ async def show_mine(turn: Turn) -> list[Outbound]:
     ]
 
 
-async def _criteria_met(turn: Turn) -> dict[int, tuple[str, ...]]:
-    """The criteria each of the person's actions gives evidence for, as their portfolio
-    reckons them (from its records: the request, the feedback, the follow-up)."""
-    data = await portfolio_data(turn.uow, turn.person.id)
-    evidence = await learner_evidence(turn.uow, turn.person.id)
+async def _criteria_met(turn: Turn, action_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """The criteria each of these actions of the person's gives evidence for, as their
+    portfolio reckons them (from its records: the request, the feedback, the follow-up)."""
+    data = await portfolio_data(turn.uow, turn.person.id, action_ids)
+    evidence = await words_on_actions(turn.uow, turn.person.id, action_ids)
     return {
         record.id: criteria_met(
             record, _offer_title(turn, record.offer_item_id), evidence.words_on(record.id)

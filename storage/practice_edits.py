@@ -140,15 +140,19 @@ async def split_action(
     return practice.id
 
 
-async def splittable(uow: UnitOfWork, limit: int = 100) -> list[tuple[int, str, date, str, str]]:
+async def splittable(
+    uow: UnitOfWork, limit: int = 100, *, action_id: int | None = None
+) -> list[tuple[int, str, date, str, str]]:
     """The latest `limit` actions in a practice that has others too (one could leave it):
-    (action id, person, day, words, the practice's title), newest first."""
+    (action id, person, day, words, the practice's title), newest first; with
+    `action_id`, that one only, if it could."""
     crowded = select(_sizes.practice_id).where(_sizes.actions > 1)
-    rows = await uow.session.exec(
+    query = (
         select(ActionRow, PracticeRow.title)
         .join(PracticeRow, col(PracticeRow.id) == ActionRow.practice_id)
         .where(col(ActionRow.practice_id).in_(crowded))
-        .order_by(col(ActionRow.id).desc())
-        .limit(limit)
     )
+    if action_id is not None:
+        query = query.where(col(ActionRow.id) == action_id)
+    rows = await uow.session.exec(query.order_by(col(ActionRow.id).desc()).limit(limit))
     return [(a.id or 0, a.person_id, a.occurred_on, a.extra, title) for a, title in rows.all()]

@@ -62,7 +62,10 @@ async def merge(scene: Scene, source: int, target: int, actor: str | None) -> Ed
 
 
 async def split(scene: Scene, action: int, actor: str) -> Edited:
-    found = {a: (words, title) for a, _, _, words, title in await splittable(scene.uow, 10_000)}
+    found = {
+        a: (words, title)
+        for a, _, _, words, title in await splittable(scene.uow, 1, action_id=action)
+    }
     created = None
     if action in found:
         words, old_title = found[action]

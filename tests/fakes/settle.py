@@ -45,7 +45,8 @@ async def server_settled(app: web.Application, within: float = 10.0) -> None:
     if SLACK_BOT in app:
         await app[SLACK_BOT].drain()
     if TEAMS in app:
-        await app[TEAMS].bot.drain()
+        await app[TEAMS].drain()  # without loading botbuilder for a Teams never used
+    await app[RUNTIME].engine.settled()  # the work after its answers
     await outbox_settled(app[RUNTIME].database, within)
 
 

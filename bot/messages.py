@@ -154,6 +154,11 @@ class FieldKind(StrEnum):
     INFO = "info"
 
 
+# The most choices a form's select offers: every platform shows at least this many (Slack
+# no more), so a flow that offers more must leave out the least likely, not its last one.
+MAX_CHOICES = 100
+
+
 @dataclass(frozen=True, slots=True)
 class Choice:
     value: str

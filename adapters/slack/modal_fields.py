@@ -21,10 +21,10 @@ from slack_sdk.models.blocks import (
 
 from adapters.slack.escaping import SECTION_TEXT, cut, inert, plain
 from bot.domain.text import lines_of, one_line
-from bot.messages import FieldKind, FormField
+from bot.messages import MAX_CHOICES, FieldKind, FormField
 
 OPTION_TEXT = 75
-SELECT_OPTIONS = 100
+SELECT_OPTIONS = MAX_CHOICES  # Slack's limit, which the flows keep to
 CHECKBOXES = 10
 LABEL_TEXT = 200
 FIELD_TEXT = 2000

@@ -20,7 +20,18 @@ from bot.domain.text import shorten
 from bot.errors import UserError
 from bot.features.nominations.buttons import NominationButton
 from bot.features.nominations.titles import MAX_TITLE, phrase, title_for
-from bot.messages import Button, Card, Choice, FieldKind, Form, FormField, Outbound, Refusal, Text
+from bot.messages import (
+    MAX_CHOICES,
+    Button,
+    Card,
+    Choice,
+    FieldKind,
+    Form,
+    FormField,
+    Outbound,
+    Refusal,
+    Text,
+)
 from bot.routes import OPEN_FORM, FormId, form_about
 from storage.action_vectors import LATEST, embedded, remember_text, remember_vector
 from storage.actions import get_extra
@@ -44,7 +55,6 @@ NOT_YOURS = "That choice is for the person who logged the action."
 RECORDED = "That's recorded already. Thank you!"
 UNKNOWN = "I don't recognise that choice."
 BUTTONS = 3
-CHOICES = 100  # in the select, "none of these" included (Slack shows no more)
 WHY = (
     "Picking one helps spot what works again and again; it could become part of our routine offer."
 )
@@ -161,8 +171,8 @@ async def open_choice(turn: Turn, form: FormId) -> list[Outbound]:
     if isinstance(found, Refusal):
         return [found]
     extra, ranked = found
-    options = (
-        *(Choice(str(r.practice_id), r.title) for r in ranked[: CHOICES - 1]),
+    options = (  # the likeliest, and "none of these"
+        *(Choice(str(r.practice_id), r.title) for r in ranked[: MAX_CHOICES - 1]),
         Choice(NEW_CHOICE, "None of these: it's something new"),
     )
     return [

@@ -86,7 +86,9 @@ class Engine:
                 turn = self._turn(person, uow)
                 replies = await self.routes.find(inbound)(turn)
                 if queue is not None:
-                    replies = await queue_replies(uow, person, inbound, replies, queue, self.clock)
+                    replies = await queue_replies(
+                        uow, person, inbound, replies, queue, self.clock, answering=True
+                    )
                 await _commit(uow)
             if turn.drawings:
                 replies += await self._drawn(person, inbound, turn, queue)
@@ -182,7 +184,9 @@ class Engine:
         try:
             async with UnitOfWork(self.database, quick=True) as uow:
                 await _keep_address(uow, person, inbound)
-                rest = await queue_replies(uow, person, inbound, replies, queue, self.clock)
+                rest = await queue_replies(
+                    uow, person, inbound, replies, queue, self.clock, answering=True
+                )
                 await _commit(uow)
                 return rest
         except Exception:

@@ -3,7 +3,7 @@ wants them, and writing them as few messages as can be."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.clock import Clock
@@ -20,10 +20,14 @@ class QueueReplies:
     `forms`: queue forms too; False where the platform opens them itself, at once
     (a Slack modal needs the trigger id within 3 seconds). `rung`: told when answers
     were queued after the turn (by its work after its answer), to send them at once.
+    `answer_here`: given the turn's messages, True when the platform can show them all in
+    its answer to the request itself (a Slack slash command's ack body): they come back
+    instead of being queued. Only the turn's own answer, never its work after it.
     """
 
     forms: bool = True
     rung: Callable[[], None] | None = None
+    answer_here: Callable[[Sequence[Outbound]], bool] | None = None
 
 
 async def queue_replies(
@@ -34,8 +38,13 @@ async def queue_replies(
     queue: QueueReplies,
     clock: Clock,
     *part: str,
+    answering: bool = False,
 ) -> list[Outbound]:
-    """Write the messages among `replies` to the outbox as one; return the rest."""
+    """Write the messages among `replies` to the outbox as one; return the rest. When
+    `answering` (the turn's own answer) and the platform can show them in its answer to
+    the request (`queue.answer_here`), nothing is queued: all come back."""
+    if answering and queue.answer_here is not None and queue.answer_here(replies):
+        return replies
     queued: list[Text | Card | Form | Document] = []
     rest: list[Outbound] = []
     for reply in replies:

@@ -23,6 +23,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import asdict
 from functools import partial
 from typing import Any
 
@@ -36,6 +37,8 @@ from adapters.slack import translate
 from adapters.slack.clicks import Clicks
 from adapters.slack.first_contact import FirstContact
 from adapters.slack.home import HomeTab
+from adapters.slack.in_ack import BotDms, ack_body, ack_message, fits_in_ack
+from adapters.slack.payloads import payload_kind
 from adapters.slack.render import form_errors, form_view
 from adapters.slack.replies import Replies, Where
 from bot.delivery.messenger import DeliveryStore
@@ -77,6 +80,7 @@ class SlackBot:
             client=app.client, store=store, background=self._background
         )
         self._home = HomeTab(client=app.client, engine=engine, first_contact=self._first_contact)
+        self._dms = BotDms(engine=engine, store=store)
         self._register()
 
     def waits_for(self, inbox_drain: Callable[[], Awaitable[None]]) -> None:
@@ -101,13 +105,22 @@ class SlackBot:
 
     # --- entry points -----------------------------------------------------------------
 
+    async def answers_in_ack(self, body: dict[str, object]) -> bool:
+        """A slash command from the person's own DM with the bot: its turn runs before
+        the ack, which carries the answer (adapters.slack.in_ack)."""
+        return payload_kind(body) == "command" and await self._dms.is_bot_dm(
+            str(body.get("user_id", "")), str(body.get("channel_id", ""))
+        )
+
     async def on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         command = translate.SlashCommand.model_validate(body)
         inbound = translate.from_command(command)
         in_dm = command.channel_id.startswith("D")
         where = Where(command.channel_id if in_dm else None, command.trigger_id)
+        # Replayed from the inbox, it was acknowledged already.
+        in_ack = current_row() is None and await self.answers_in_ack(body)
         await self._turn_then_ack(
-            ack, inbound, lambda r: self._replies.send(inbound.sender, r, where)
+            ack, inbound, lambda r: self._replies.send(inbound.sender, r, where), in_ack=in_ack
         )
 
     async def on_log_shortcut(self, ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -187,6 +200,7 @@ class SlackBot:
         *,
         opens_forms: bool = True,
         then: Callable[[], None] | None = None,
+        in_ack: bool = False,
     ) -> None:
         """The engine's turn, then the ack, then (in the background) `reply` with what the
         turn answered. See the module's docstring. `then` runs right after the ack.
@@ -194,8 +208,11 @@ class SlackBot:
         The turn's messages to the person are queued in the outbox in its transaction:
         an acknowledged request's answer survives a crash right after the ack. What is
         shown in place (a card's new state, a modal that needs the trigger id within 3
-        seconds) comes back here and is sent directly."""
-        queue = QueueReplies(forms=not opens_forms, rung=self._ring)
+        seconds) comes back here and is sent directly. With `in_ack`, an answer that
+        fits (adapters.slack.in_ack) is the ack's body instead, if the turn is in time."""
+        queue = QueueReplies(
+            forms=not opens_forms, rung=self._ring, answer_here=fits_in_ack if in_ack else None
+        )
         turn = asyncio.ensure_future(self.engine.handle(inbound, queue=queue))
         # The budget counts from the request's arrival, queueing included (adapters.overload).
         # A request replayed from the inbox was acknowledged already: its turn is awaited.
@@ -203,13 +220,15 @@ class SlackBot:
         done, _ = await asyncio.wait({turn}, timeout=budget)
         if turn in done and turn.exception() is not None:
             turn.result()  # raises before the ack: bolt answers 500 and Slack retries
+        shown = ack_message(turn.result()) if in_ack and turn in done else None
 
         async def finish() -> None:
             replies = await turn
             self._ring()  # again, for a turn that committed after the ack
-            await reply(replies)
+            # What the ack showed is not sent again (a form it left still opens).
+            await reply([r for r in replies if not shown or isinstance(r, Form)])
 
-        await ack()
+        await (ack(**asdict(ack_body(shown))) if shown else ack())
         if then is not None:
             then()
         self._ring()

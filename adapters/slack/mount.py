@@ -207,7 +207,13 @@ async def slack_events(request: web.Request) -> web.Response:
     worker = inbox_of(request.app)
     # payload_problem has checked what the replay reads (bolt, the listeners).
     arrival = None if worker is None else _arrival(body, text, request.query_string, headers)
-    if worker is not None and arrival is not None and await _ours(request.app, body):
+    bot = request.app[SLACK_BOT]
+    if (
+        worker is not None
+        and arrival is not None
+        and await _ours(request.app, body)
+        and not await bot.answers_in_ack(body)  # its answer is the ack itself
+    ):
         try:
             await write(worker, arrival)
             return web.Response(status=200)
@@ -219,7 +225,7 @@ async def slack_events(request: web.Request) -> web.Response:
         # payload_problem checks what bolt reads; this catches any shape it missed.
         log.warning("Slack payload bolt cannot read: %s", type(error).__name__)
         return web.Response(status=400, text="malformed payload")
-    response = await request.app[SLACK_BOT].app.async_dispatch(bolt_request)
+    response = await bot.app.async_dispatch(bolt_request)
     return await to_aiohttp_response(response)
 
 

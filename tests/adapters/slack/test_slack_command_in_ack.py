@@ -1,0 +1,104 @@
+"""A slash command typed in the person's own DM with the bot is answered in its ack body
+(`response_type: in_channel`, a message in that DM), not by chat.postMessage; anywhere
+else the answer still goes to their DM, never to the channel it was typed in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from bot.features.general.flow import HELP
+from tests.fakes import deeds
+from tests.fakes.settle import server_settled
+from tests.fakes.slack_harness import SlackDriver, all_text
+
+ASHA = "U0ASHA01"
+ASHAS_DM = "D0ASHA01"  # the fake Slack's DM with the bot: "D" + the user id's tail
+
+
+def _app(slack: SlackDriver) -> web.Application:
+    return slack.client.app  # type: ignore[no-any-return]
+
+
+async def _known_dm(slack: SlackDriver) -> None:
+    """Asha has written to the bot once: her DM with it is known."""
+    assert (await slack.dm(ASHA, "help")).status == 200
+    await server_settled(_app(slack))
+    slack.fake.calls.clear()
+
+
+def _helps(slack: SlackDriver) -> list[dict[str, Any]]:
+    return [c.params for c in slack.fake.of("chat.postMessage") if c.params["text"] == HELP.title]
+
+
+async def test_help_in_the_bots_dm_is_the_ack_itself(slack: SlackDriver) -> None:
+    await _known_dm(slack)
+    response = await slack.command(ASHA, "help", channel=ASHAS_DM)
+    assert response.status == 200
+    body = await response.json()
+    assert body["response_type"] == "in_channel"  # a message in her DM, kept like any other
+    assert body["text"] == HELP.title
+    assert "log" in all_text(body["blocks"]).lower()
+    await server_settled(_app(slack))
+    assert _helps(slack) == []  # not posted as well
+
+
+async def test_help_typed_in_a_channel_still_goes_to_the_dm(slack: SlackDriver) -> None:
+    await _known_dm(slack)
+    response = await slack.command(ASHA, "help", channel="C0SHOPFLR")
+    assert response.status == 200
+    assert await response.text() == ""  # nothing shown to the channel
+    [answer] = await slack.fake.wait_for("chat.postMessage")
+    assert answer.response["channel"] == ASHAS_DM
+    assert answer.params["text"] == HELP.title
+
+
+async def test_a_dm_with_a_colleague_is_not_answered_in_place(slack: SlackDriver) -> None:
+    """A DM between two people is a "D" channel too: an in-channel answer there would
+    show Asha's answer to her colleague."""
+    await _known_dm(slack)
+    response = await slack.command(ASHA, "help", channel="D0WITHTOM")
+    assert response.status == 200
+    assert await response.text() == ""
+    [answer] = await slack.fake.wait_for("chat.postMessage")
+    assert answer.response["channel"] == ASHAS_DM
+
+
+async def test_before_her_dm_is_known_the_answer_is_posted_there(slack: SlackDriver) -> None:
+    response = await slack.command(ASHA, "help", channel=ASHAS_DM)
+    assert response.status == 200
+    assert await response.text() == ""
+    [answer] = await slack.fake.wait_for("chat.postMessage")
+    assert answer.response["channel"] == ASHAS_DM
+    await server_settled(_app(slack))
+    # Posting there made it known: the next answer is the ack.
+    again = await slack.command(ASHA, "help", channel=ASHAS_DM)
+    assert (await again.json())["text"] == HELP.title
+
+
+async def test_a_form_opens_and_the_ack_stays_empty(slack: SlackDriver) -> None:
+    await _known_dm(slack)
+    response = await slack.command(ASHA, "", channel=ASHAS_DM)
+    assert response.status == 200
+    assert await response.text() == ""
+    [opened] = await slack.fake.wait_for("views.open")
+    assert opened.params["view"]["type"] == "modal"
+
+
+async def test_her_list_in_the_ack_shows_typed_markup_as_text(slack: SlackDriver) -> None:
+    """What she typed comes back as she typed it, never read as Slack markup (no
+    @channel for everyone, no disguised link)."""
+    await _known_dm(slack)
+    await slack.command(ASHA, "")
+    [opened] = await slack.fake.wait_for("views.open")
+    words = "Lent <!channel> an umbrella <https://evil.example|here>"
+    await slack.submit_view(ASHA, opened.params["view"], deeds.DEED | {"extra": words})
+    await server_settled(_app(slack))
+    response = await slack.command(ASHA, "mine", channel=ASHAS_DM)
+    assert response.status == 200
+    body = await response.json()
+    assert body["response_type"] == "in_channel"
+    shown = all_text(body["blocks"])
+    assert "umbrella" in shown
+    assert "<!channel>" not in shown and "<https://evil.example" not in shown

@@ -23,7 +23,6 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import asdict
 from functools import partial
 from typing import Any
 
@@ -37,7 +36,7 @@ from adapters.slack import translate
 from adapters.slack.clicks import Clicks
 from adapters.slack.first_contact import FirstContact
 from adapters.slack.home import HomeTab
-from adapters.slack.in_ack import BotDms, ack_body, ack_message, fits_in_ack
+from adapters.slack.in_ack import BotDms, ack_message, ack_with, fits_in_ack
 from adapters.slack.payloads import payload_kind
 from adapters.slack.render import form_errors, form_view
 from adapters.slack.replies import Replies, Where
@@ -228,7 +227,7 @@ class SlackBot:
             # What the ack showed is not sent again (a form it left still opens).
             await reply([r for r in replies if not shown or isinstance(r, Form)])
 
-        await (ack(**asdict(ack_body(shown))) if shown else ack())
+        await (ack_with(ack, shown) if shown else ack())
         if then is not None:
             then()
         self._ring()

@@ -13,7 +13,8 @@ the bot to them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from slack_bolt.async_app import AsyncAck
 
 from adapters.slack.client import PLATFORM, as_message, image_of, known_dm
 from adapters.slack.render import SlackMessage, combine
@@ -36,24 +37,24 @@ def _shown_in_ack(reply: Outbound) -> bool:
 
 
 def ack_message(replies: Sequence[Outbound]) -> SlackMessage | None:
-    """The messages among a command's answer (`fits_in_ack`) as one, or None."""
+    """The messages among a command's answer (`fits_in_ack`) as one, or None. One message
+    is the rendered one itself, whose Block Kit JSON is made once (a help card is sent
+    often)."""
     shown = [as_message(r) for r in replies if _shown_in_ack(r)]
-    return combine(shown) if shown else None
+    if len(shown) > 1:
+        return combine(shown)
+    return shown[0] if shown else None
 
 
-@dataclass(frozen=True, slots=True)
-class AckBody:
-    """bolt's ack() arguments for a message shown in the command's channel."""
-
-    text: str
-    blocks: list[dict[str, object]]
-    response_type: str = "in_channel"
-    unfurl_links: bool = False
-    unfurl_media: bool = False
-
-
-def ack_body(message: SlackMessage) -> AckBody:
-    return AckBody(text=message.text, blocks=message.blocks_json())
+async def ack_with(ack: AsyncAck, message: SlackMessage) -> None:
+    """Acknowledge with the message shown in the command's channel."""
+    await ack(
+        text=message.text,
+        blocks=message.blocks_json(),
+        response_type="in_channel",
+        unfurl_links=False,
+        unfurl_media=False,
+    )
 
 
 class BotDms:

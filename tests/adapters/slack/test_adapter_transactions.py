@@ -19,10 +19,10 @@ from adapters.slack.mount import (
     PATH,
     SLACK_BOT,
     SLACK_SIGNATURE,
-    SlackSignature,
     build_bolt_app,
     slack_events,
 )
+from adapters.slack.signature import SlackSignature
 from adapters.teams.bot import TeamsBot
 from adapters.teams.mount import BotFrameworkConfig
 from bot.engine import Engine

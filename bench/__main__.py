@@ -82,13 +82,17 @@ POSTGRES = os.environ.get("EXTRAMILE_TEST_POSTGRES_URL")
 Latencies = tuple[list[float], float]
 
 
-def _signed_command(text: str) -> tuple[bytes, dict[str, str]]:
+IN_ITS_DM = "D0ASHA01"  # her DM with the bot (the fake Slack's): answered in the ack
+IN_A_CHANNEL = "C0SHOPFLR"  # answered in her DM, through the inbox and the outbox
+
+
+def _signed_command(text: str, channel: str = IN_ITS_DM) -> tuple[bytes, dict[str, str]]:
     body = urlencode(
         {
             "command": "/extramile",
             "text": text,
             "user_id": "U0ASHA01",
-            "channel_id": "D0ASHA01",
+            "channel_id": channel,
             "team_id": "T0RIVER01",
             "trigger_id": f"bench.{uuid.uuid4().hex}",
             "response_url": "",
@@ -203,10 +207,10 @@ class Measured:
         return ordered[max(int(len(ordered) * 0.99) - 1, 0)] * 1000
 
 
-async def _posts(server: Server, fake: FakeSlack) -> bool:
+async def _posts(server: Server, fake: FakeSlack, channel: str = IN_ITS_DM) -> bool:
     """Whether `server` answers /extramile help through the Web API (else in the ack)."""
     before = _replies(fake)
-    body, headers = _signed_command("help")
+    body, headers = _signed_command("help", channel)
     async with aiohttp.ClientSession() as session:
         await session.post(f"{server.url}/slack/events", data=body, headers=headers)
     with contextlib.suppress(TimeoutError):
@@ -214,19 +218,24 @@ async def _posts(server: Server, fake: FakeSlack) -> bool:
     return _replies(fake) > before
 
 
-async def _measure(server: Server, fake: FakeSlack, total: int, in_flight: int) -> Measured:
-    """Signed /extramile help: acks, and (for a server that posts its reply) the time
-    until every reply has reached the fake Slack; the server's CPU meanwhile."""
-    posts = await _posts(server, fake)
+async def _measure(
+    server: Server, fake: FakeSlack, total: int, in_flight: int, channel: str = IN_ITS_DM
+) -> Measured:
+    """Signed /extramile help typed in `channel`: acks, and (for a server that posts its
+    reply) the time until every reply has reached the fake Slack; the server's CPU
+    meanwhile."""
+    posts = await _posts(server, fake, channel)
     url = [f"{server.url}/slack/events"]
-    await _load(url, lambda: _signed_command("help"), total=200, in_flight=in_flight)  # warm up
+
+    def command() -> tuple[bytes, dict[str, str]]:
+        return _signed_command("help", channel)
+
+    await _load(url, command, total=200, in_flight=in_flight)  # warm up
     if posts:
         await _settle(fake)
     replies, cpu, failed = _replies(fake), server.cpu_seconds(), list[int]()
     started = time.perf_counter()
-    latencies, rate = await _load(
-        url, lambda: _signed_command("help"), total=total, in_flight=in_flight, failed=failed
-    )
+    latencies, rate = await _load(url, command, total=total, in_flight=in_flight, failed=failed)
     acked = total - failed[0]  # a refusal (503: shed under load) is neither ack nor reply
     if posts:
         counted = Replies(fake)
@@ -295,30 +304,28 @@ async def front_doors(tmp: Path) -> None:
         await asyncio.sleep(2)
         idle = {s.name: s.rss_mb() for s in servers}
         how = "posted through chat.postMessage" if posted else "in the ack"
-        print(
-            f"Slack: {REQUESTS} signed /extramile help per row (SQLite); Extra Mile's reply {how}"
-        )
+        print(f"Slack: {REQUESTS} signed /extramile help per row (SQLite). Extra Mile twice:")
+        print("  typed in her DM with the bot (the answer is the ack's body, once that DM is")
+        print(f"  known; the very first was {how}), and typed in a channel (acknowledged from")
+        print("  the inbox, the answer posted to her DM through the outbox)")
         print("  ratios: Extra Mile's acks/s to the no-op's and the in-ack app's; its replies/s")
         print("  (ack + reply received by the fake Slack) to the app posting the same reply")
         for in_flight in (50, 200):
             print(f"{in_flight} in flight")
             print(SLACK_HEADER)
             m = {s: await _measure(s, fake, REQUESTS, in_flight) for s in (*servers[:3], ours)}
+            in_channel = await _measure(ours, fake, REQUESTS, in_flight, IN_A_CHANNEL)
             print(_slack_row("bare bolt, no-op", m[bare_slack]))
             print(_slack_row("bare bolt, posts the same reply", m[bare_post]))
             print(_slack_row("bare bolt, the reply in the ack", m[bare_ack]))
-            vs_noop = m[ours].acks / m[bare_slack].acks
-            vs_ack = m[ours].acks / m[bare_ack].acks
-            vs_post = m[ours].end_to_end / m[bare_post].end_to_end
-            print(
-                _slack_row(
-                    "Extra Mile",
-                    m[ours],
-                    f"no-op {vs_noop:.2f}, in-ack {vs_ack:.2f}, posting {vs_post:.2f}",
+            for name, ours_m in (("Extra Mile, in its DM", m[ours]), ("in a channel", in_channel)):
+                print(
+                    _slack_row(
+                        name, ours_m, _ratios(ours_m, m[bare_slack], m[bare_ack], m[bare_post])
+                    )
                 )
-            )
             if in_flight == 50:
-                _slack_targets(m[ours], m[bare_slack], m[bare_post])
+                _slack_targets((m[ours], in_channel), m[bare_slack], m[bare_post])
         print()
         print(f"Teams: {REQUESTS // 2} message activities per row, 50 in flight")
         print(HEADER)
@@ -362,13 +369,34 @@ async def front_doors(tmp: Path) -> None:
         await connector.close()
 
 
-def _slack_targets(ours: Measured, noop: Measured, posting: Measured) -> None:
-    ratio = ours.acks / noop.acks
-    record(targets.ACK, f"{ratio:.2f}", f"{noop.acks:.0f}/s", ratio >= 1.0)
-    record(targets.P99, f"{ours.p99:.0f} ms", f"{noop.p99:.0f} ms", ours.p99 <= 2 * noop.p99)
-    ratio = ours.end_to_end / posting.end_to_end
-    record(targets.END_TO_END, f"{ratio:.2f}", f"{posting.end_to_end:.0f}/s", ratio >= 0.8)
-    record(targets.CPU, f"{ours.cpu_ms:.2f} ms", f"{noop.cpu_ms:.2f} ms", ours.cpu_ms <= 1.5)
+def _ratios(ours: Measured, noop: Measured, in_ack: Measured, posting: Measured) -> str:
+    return (
+        f"no-op {ours.acks / noop.acks:.2f}, in-ack {ours.acks / in_ack.acks:.2f}, "
+        f"posting {ours.end_to_end / posting.end_to_end:.2f}"
+    )
+
+
+def _slack_targets(ours: tuple[Measured, Measured], noop: Measured, posting: Measured) -> None:
+    """Each Slack target for both of Extra Mile's paths: typed in its DM | in a channel."""
+
+    def both(
+        figure: str, of: Callable[[Measured], float], form: str, baseline: str, limit: float
+    ) -> None:
+        shown = " | ".join(form.format(of(m)) for m in ours)
+        # A ratio of throughputs must reach its limit; a time or a cost stay within it.
+        met = tuple(of(m) >= limit if "/s" in baseline else of(m) <= limit for m in ours)
+        record(figure, shown, baseline, met)
+
+    both(targets.ACK, lambda m: m.acks / noop.acks, "{:.2f}", f"{noop.acks:.0f}/s", 1.0)
+    both(targets.P99, lambda m: m.p99, "{:.0f} ms", f"{noop.p99:.0f} ms", 2 * noop.p99)
+    both(
+        targets.END_TO_END,
+        lambda m: m.end_to_end / posting.end_to_end,
+        "{:.2f}",
+        f"{posting.end_to_end:.0f}/s",
+        0.8,
+    )
+    both(targets.CPU, lambda m: m.cpu_ms, "{:.2f} ms", f"{noop.cpu_ms:.2f} ms", 1.5)
 
 
 async def scale_out(tmp: Path, postgres: str) -> None:

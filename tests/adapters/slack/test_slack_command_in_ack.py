@@ -4,12 +4,19 @@ else the answer still goes to their DM, never to the channel it was typed in."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+from pytest_aiohttp import AiohttpClient
 
+from adapters.slack.mount import SLACK_BOT
+from adapters.state import RUNTIME
+from app.server import create_app
 from bot.features.general.flow import HELP
+from bot.settings import EXAMPLE_ORG_FILE, Settings
 from tests.fakes import deeds
+from tests.fakes.fake_slack import APP_TOKEN, TOKEN, FakeSlack
 from tests.fakes.settle import server_settled
 from tests.fakes.slack_harness import SlackDriver, all_text
 
@@ -102,3 +109,39 @@ async def test_her_list_in_the_ack_shows_typed_markup_as_text(slack: SlackDriver
     shown = all_text(body["blocks"])
     assert "umbrella" in shown
     assert "<!channel>" not in shown and "<https://evil.example" not in shown
+
+
+async def test_over_socket_mode_the_answer_is_the_envelopes_ack(
+    tmp_path: Path, fake_slack: FakeSlack, aiohttp_client: AiohttpClient
+) -> None:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'socket.db'}",
+        org_file=EXAMPLE_ORG_FILE,
+        slack_bot_token=TOKEN,
+        slack_app_token=APP_TOKEN,
+        slack_api_url=fake_slack.api_url,
+    )
+    client = await aiohttp_client(create_app(settings))
+    await fake_slack.wait_for_socket()
+    # Her first words to the bot make her DM known.
+    await client.app[RUNTIME].delivery.remember_address("asha", "slack", {"channel": ASHAS_DM})
+    ack = await fake_slack.push_envelope(
+        {
+            "envelope_id": "env-in-ack",
+            "type": "slash_commands",
+            "accepts_response_payload": True,
+            "payload": {
+                "team_id": "T0RIVER01",
+                "channel_id": ASHAS_DM,
+                "user_id": ASHA,
+                "command": "/extramile",
+                "text": "help",
+                "trigger_id": "tr.sock.in-ack",
+                "response_url": fake_slack.response_url(),
+            },
+        }
+    )
+    assert ack["payload"]["response_type"] == "in_channel"
+    assert ack["payload"]["text"] == HELP.title
+    await client.app[SLACK_BOT].drain()
+    assert fake_slack.of("chat.postMessage") == []

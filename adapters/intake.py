@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 
 from aiohttp import web
 
 from bot.intake import Arrival, InboxWorker
+
+log = logging.getLogger(__name__)
 
 # Present when the inbox is on (EXTRAMILE_INBOX): the routes write to `worker.inbox`,
 # ring `worker.bell`, and register their replay in `worker.handlers`.
@@ -35,3 +38,14 @@ async def write(worker: InboxWorker, arrival: Arrival, *, wait: float = 0.0) -> 
     finally:
         if done is not None:
             worker.forget(arrival.key)
+
+
+async def written(worker: InboxWorker, arrival: Arrival, *, wait: float = 0.0) -> bool:
+    """`write`, or False when the database is away (logged): the request is then handled
+    as it would be without an inbox, and fails or succeeds there in the person's sight."""
+    try:
+        await write(worker, arrival, wait=wait)
+    except Exception as error:
+        log.warning("could not write a %s request to the inbox: %s", arrival.platform, error)
+        return False
+    return True

@@ -23,7 +23,7 @@ from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.intake import inbox_of, write
+from adapters.intake import inbox_of, written
 from adapters.slack.app import SlackBot
 from adapters.slack.emails import resolve_by_email
 from adapters.slack.messenger import SlackMessenger
@@ -193,12 +193,9 @@ async def slack_events(request: web.Request) -> web.Response:
         and arrival is not None
         and await _ours(request.app, body)
         and not await bot.answers_in_ack(body)  # its answer is the ack itself
+        and await written(worker, arrival)
     ):
-        try:
-            await write(worker, arrival)
-            return web.Response(status=200)
-        except Exception as error:  # the database is away: handled as without an inbox
-            log.warning("could not write a Slack request to the inbox: %s", error)
+        return web.Response(status=200)
     try:
         bolt_request = AsyncBoltRequest(body=text, query=request.query_string, headers=headers)
     except (ValueError, TypeError, AttributeError, KeyError, IndexError) as error:

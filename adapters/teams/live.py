@@ -26,7 +26,7 @@ from botframework.connector.auth import (
 )
 
 from adapters.background import Background
-from adapters.intake import inbox_of, write
+from adapters.intake import inbox_of, written
 from adapters.links import LinkSigner
 from adapters.teams.bot import TeamsBot
 from adapters.teams.messenger import TeamsMessenger
@@ -133,12 +133,7 @@ async def _through_inbox(
     worker = inbox_of(app)
     if worker is None or activity.type != "message":
         return False
-    try:
-        await write(worker, _arrival(activity, body, result), wait=TURN_WAIT)
-    except Exception as error:
-        log.warning("could not write a Teams message to the inbox: %s", error)
-        return False
-    return True
+    return await written(worker, _arrival(activity, body, result), wait=TURN_WAIT)
 
 
 def _arrival(

@@ -17,15 +17,15 @@ class SqlDeliveryStore:
         self._database = database
 
     async def address(self, person_id: str, platform: str) -> dict[str, object] | None:
-        async with UnitOfWork(self._database) as uow:
+        async with UnitOfWork(self._database, read_only=True) as uow:
             return await addresses.find_address(uow, person_id, platform)
 
     async def addresses(self, platform: str) -> dict[str, dict[str, object]]:
-        async with UnitOfWork(self._database) as uow:
+        async with UnitOfWork(self._database, read_only=True) as uow:
             return await addresses.all_addresses(uow, platform)
 
     async def latest_address(self, platform: str) -> dict[str, object] | None:
-        async with UnitOfWork(self._database) as uow:
+        async with UnitOfWork(self._database, read_only=True) as uow:
             return await addresses.any_address(uow, platform)
 
     async def remember_address(
@@ -53,7 +53,7 @@ class SqlDeliveryStore:
             await uow.commit()
 
     async def posted(self, card_key: str, person_id: str, platform: str) -> list[dict[str, object]]:
-        async with UnitOfWork(self._database) as uow:
+        async with UnitOfWork(self._database, read_only=True) as uow:
             return await posted.find_posted(uow, card_key, person_id, platform)
 
     async def remember_posted(

@@ -6,15 +6,17 @@ import asyncio
 import logging
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.engine import make_url
 
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, SystemClock, local_today
+from bot.context import Scene
 from bot.delivery.messenger import DeliveryStore
 from bot.domain.org import Organisation
 from bot.domain.orgfile import load_organisation
 from bot.engine import Engine
+from bot.features.nominations.job import ask_missed as lost_questions
 from bot.intake import Inbox
 from bot.settings import Settings
 from storage.database import (
@@ -55,8 +57,12 @@ class Runtime:
     engine: Engine
     delivery: DeliveryStore  # what the platforms keep between messages (addresses, copies)
     inbox: Inbox  # requests written before they are acknowledged (bot.intake)
+    # The practice questions a previous process lost, asked at start (see ask_missed).
+    catching_up: asyncio.Task[int] | None = field(default=None, compare=False, repr=False)
 
     async def close(self) -> None:
+        if self.catching_up is not None:
+            await asyncio.wait({self.catching_up})
         await self.engine.settled()  # the work after its answers (a practice question)
         await self.database.close()
 
@@ -88,7 +94,27 @@ async def start_runtime(settings: Settings, *, clock: Clock | None = None) -> Ru
         engine=engine,
         delivery=SqlDeliveryStore(database),
         inbox=SqlInbox(database),
+        catching_up=asyncio.create_task(ask_missed(engine), name="lost-practice-questions"),
     )
+
+
+async def ask_missed(engine: Engine) -> int:
+    """In the background at start: the practice questions lost when a previous process
+    died between a deed's save and its question (bot.features.nominations.job). Never
+    fails the start; what is left is asked by the next run (the nominations job)."""
+    try:
+        now = engine.clock.now()
+        async with UnitOfWork(engine.database) as uow:
+            timezone = engine.org.organisation.timezone
+            today = local_today(engine.clock, timezone)
+            asked = await lost_questions(Scene(org=engine.org, uow=uow, now=now, today=today))
+            await uow.commit()
+    except Exception:
+        log.exception("asking the lost practice questions at start failed")
+        return 0
+    if asked:
+        log.info("asked %d lost practice questions", asked)
+    return asked
 
 
 def migrate_apart(url: str) -> None:

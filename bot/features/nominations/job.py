@@ -1,17 +1,89 @@
-"""`nominations`: practices that now meet the organisation's rule go to the managers."""
+"""`nominations`: practices that now meet the organisation's rule go to the managers;
+and the practice questions lost after a save (`ask_missed`) are asked."""
 
 from __future__ import annotations
 
-from bot.context import Scene
+import logging
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot.context import Scene, Turn
 from bot.domain.actions import NominationStatus
 from bot.features.nominations.card import tell_managers
+from bot.features.nominations.practices import ask_marked
 from bot.features.nominations.rules import from_counts
+from bot.messages import Card, Replies
+from storage.action_vectors import embedded
 from storage.nominations import nominations, save_nomination
+from storage.practice_questions import Unasked, take_unasked, unasked
 from storage.practices import practices, success_counts
+
+log = logging.getLogger(__name__)
+
+# A deed's own question is queued seconds after its save: one marked for longer was lost.
+GRACE = timedelta(minutes=2)
+AT_ONCE = 20  # lost questions asked in one run (each works out an embedding)
 
 
 async def run(scene: Scene) -> str:
-    return f"nominated {await nominate_due(scene)}"
+    report = f"nominated {await nominate_due(scene)}"
+    asked = await ask_missed(scene)
+    return f"{report}; asked {asked} lost practice questions" if asked else report
+
+
+async def run_lost(scene: Scene) -> str:
+    """The lost practice questions alone, for a sweep more often than the nominations'
+    nightly run (not registered as a job yet: app/jobs.py and app/scheduler.py)."""
+    return f"asked {await ask_missed(scene)}"
+
+
+async def ask_missed(scene: Scene, *, limit: int = AT_ONCE, grace: timedelta = GRACE) -> int:
+    """Ask the practice question of each deed saved at least `grace` ago whose question
+    was never queued (the process died after the save: its mark is still there), the
+    oldest `limit` of them; returns how many were asked. Each is worked out with no
+    transaction open, then asked in a transaction that takes its mark first, so a deed
+    is asked once, by this or by its own turn, whichever takes the mark."""
+    asked = 0
+    for deed in await unasked(scene.uow, before=scene.now - grace, limit=limit):
+        async with scene.uow.released():  # commits the deeds before this one
+            vector = await _embedded(deed.extra)
+        try:
+            asked += await _ask_one(scene, deed, vector)
+        except Exception:  # this one stays marked, for the next run; the others go on
+            log.exception("asking the practice question of action %s failed", deed.action_id)
+            await scene.uow.session.rollback()
+    return asked
+
+
+async def _ask_one(scene: Scene, deed: Unasked, vector: bytes | None) -> int:
+    person = scene.org.person(deed.person_id)
+    if person is None:  # left, or erased (their deeds are a pseudonym's): nobody to ask
+        await take_unasked(scene.uow, deed.action_id)
+        return 0
+    timezone = person.timezone or scene.org.organisation.timezone
+    turn = Turn(
+        person=person,
+        org=scene.org,
+        uow=scene.uow,
+        now=scene.now,
+        today=scene.now.astimezone(ZoneInfo(timezone)).date(),
+    )
+    question = await ask_marked(turn, action_id=deed.action_id, extra=deed.extra, vector=vector)
+    if not question:  # asked meanwhile, placed meanwhile, or the very first deed
+        return 0
+    # Wherever they can be reached now; keyed by the deed, so it is queued once at most.
+    cards = tuple(reply for reply in question if isinstance(reply, Card))
+    await scene.notify.person(person.id, Replies(cards), "practice-question", deed.action_id)
+    return 1
+
+
+async def _embedded(extra: str) -> bytes | None:
+    """The deed's vector; without one (the model failed) it is ranked by its words."""
+    try:
+        return await embedded(extra)
+    except Exception:
+        log.warning("no embedding for a lost practice question; ranked by words", exc_info=True)
+        return None
 
 
 async def nominate_due(scene: Scene) -> int:

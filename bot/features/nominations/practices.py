@@ -37,6 +37,7 @@ from storage.action_vectors import LATEST, embedded, remember_text, remember_vec
 from storage.actions import get_extra
 from storage.practice_edits import practice_words, retitle
 from storage.practice_labels import add_label, labels
+from storage.practice_questions import mark_unasked, take_unasked
 from storage.practices import (
     action_owner,
     assign_practice,
@@ -101,13 +102,30 @@ async def threshold(turn: Turn) -> float:
 def ask_practice(turn: Turn, action_id: int, extra: str) -> None:
     """Once the action is saved and its answer given: its vector is worked out (with no
     transaction open) and stored, the practices are ranked against it, and the person is
-    asked which it belongs to (bot.context.Turn.after_answer)."""
+    asked which it belongs to (bot.context.Turn.after_answer). The deed is marked unasked
+    with the save, so that a question lost on the way (the process died) is asked later
+    (bot.features.nominations.job.ask_missed)."""
+    mark_unasked(turn.uow, action_id, turn.now)
 
     async def embed_first() -> InTransaction:
         vector = await embedded(extra)
-        return partial(_ask, action_id=action_id, extra=extra, vector=vector)
+        return partial(ask_marked, action_id=action_id, extra=extra, vector=vector)
 
     turn.after_answer(embed_first)
+
+
+async def ask_marked(
+    turn: Turn, *, action_id: int, extra: str, vector: bytes | None
+) -> list[Outbound]:
+    """The question, asked by the transaction that takes the deed's unasked mark: the
+    deed's own turn after its save, or the recovery (job.ask_missed). Taking it is the
+    first statement, so if both try at once the second waits for the first and finds it
+    gone: nothing is asked twice. Nothing either if the deed is in a practice already."""
+    if not await take_unasked(turn.uow, action_id):
+        return []
+    if await practice_of(turn.uow, action_id) is not None:
+        return []
+    return await _ask(turn, action_id=action_id, extra=extra, vector=vector)
 
 
 async def _ask(turn: Turn, *, action_id: int, extra: str, vector: bytes | None) -> list[Outbound]:

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel, select
 
 import bot.domain.embedding as embedding  # the model's name, and the vector of a text
-from storage.practice_sizes import latest_ids
+from storage.latest_actions import latest_actions
 from storage.tables import ActionRow, PracticeRow
 from storage.uow import UnitOfWork
 
@@ -50,29 +50,20 @@ def _upsert(insert: Any) -> Any:
 
 
 def _practice_vectors(dialect: str) -> Any:
+    """Each vector a primary-key lookup, driven from the latest actions (a join lets the
+    planner scan action_vector instead, whose size grows with the year)."""
     practice = PracticeRow.__table__  # type: ignore[attr-defined]
-    ours = _v.model == sa.bindparam("model")
-    if dialect == "postgresql":
-        recent = (
-            select(_a.id, _v.vector)
-            .select_from(
-                ActionRow.__table__.outerjoin(  # type: ignore[attr-defined]
-                    action_vector_table, (_v.action_id == _a.id) & ours
-                )
-            )
-            .where(_a.practice_id == _p.id)
-            .order_by(_a.id.desc())
-            .limit(sa.bindparam("latest", type_=sa.Integer))
-            .lateral("recent")
-        )
-        query = select(_p.id, recent.c.vector).select_from(practice.join(recent, sa.true()))
-        newest_first = recent.c.id.desc()
-    else:  # SQLite has no LATERAL: a correlated IN list of action ids per practice
-        action = ActionRow.__table__  # type: ignore[attr-defined]
-        vector = select(_v.vector).where(_v.action_id == _a.id, ours).scalar_subquery()
-        query = select(_p.id, vector).select_from(practice.join(action, _a.id.in_(latest_ids())))
-        newest_first = _a.id.desc()
-    return query.order_by(_p.id, newest_first)
+    latest, on = latest_actions(dialect)
+    vector = (
+        select(_v.vector)
+        .where(_v.action_id == latest.c.id, _v.model == sa.bindparam("model"))
+        .scalar_subquery()
+    )
+    return (
+        select(_p.id, vector)
+        .select_from(practice.join(latest, on))
+        .order_by(_p.id, latest.c.id.desc())
+    )
 
 
 # Built once: only their values change (issue 18: a save must not pay for building them).

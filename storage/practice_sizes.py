@@ -1,6 +1,7 @@
 """How many actions each practice has, kept as a counter (issue 18: no request may cost
 more as the year's actions grow), and the per-practice "latest actions" reads the
-ranking uses, each a `LIMIT`ed walk of the (practice_id, id) index.
+ranking uses, each a `LIMIT`ed walk of the (practice_id, id) index
+(storage.latest_actions).
 
 The counter is changed in the same transaction as the actions it counts, wherever an
 action joins or leaves a practice (storage.practices.assign_practice / pick_practice,
@@ -18,7 +19,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel, select
 
-from storage.tables import ActionRow, PracticeRow
+from storage.latest_actions import latest_actions
+from storage.tables import PracticeRow
 from storage.uow import UnitOfWork
 
 practice_size_table = sa.Table(
@@ -28,11 +30,7 @@ practice_size_table = sa.Table(
     sa.Column("actions", sa.Integer, nullable=False, server_default="0"),
 )
 _s = practice_size_table.c
-_a = ActionRow.__table__.c  # type: ignore[attr-defined]
 _p = PracticeRow.__table__.c  # type: ignore[attr-defined]
-# A practice's latest actions, newest first, by walking the index backwards (PostgreSQL
-# needs the id in it; SQLite's ix_action_practice has the rowid already, either serves).
-sa.Index("ix_action_practice_latest", _a.practice_id, _a.id)
 
 
 def _count_in(insert: Any) -> Any:
@@ -60,20 +58,6 @@ _WITH_SIZE = (
 )
 
 
-def _latest_ids(limit: str) -> Any:
-    mine = ActionRow.__table__.alias("mine")  # type: ignore[attr-defined]
-    return (
-        select(mine.c.id)
-        .where(mine.c.practice_id == _p.id)
-        .order_by(mine.c.id.desc())
-        .limit(sa.bindparam(limit, type_=sa.Integer))
-        .correlate(PracticeRow.__table__)  # type: ignore[attr-defined]
-    )
-
-
-_LATEST_IDS = _latest_ids("latest")
-
-
 async def count_in(uow: UnitOfWork, practice_id: int, change: int) -> None:
     """`change` actions joined (or, negative, left) the practice."""
     await uow.session.exec(
@@ -95,29 +79,15 @@ def with_size() -> Any:
     return _WITH_SIZE
 
 
-def latest_ids(limit: str = "latest") -> Any:
-    """The ids of the latest `:latest` (a bound parameter, or the one named `limit`)
-    actions of the practice of the enclosing query, newest first. Build it once."""
-    return _LATEST_IDS if limit == "latest" else _latest_ids(limit)
-
-
 def _latest_words(dialect: str) -> Any:
     practice = PracticeRow.__table__  # type: ignore[attr-defined]
-    if dialect == "postgresql":
-        latest = (
-            select(_a.id, _a.extra)
-            .where(_a.practice_id == _p.id)
-            .order_by(_a.id.desc())
-            .limit(sa.bindparam("latest", type_=sa.Integer))
-            .lateral("latest")
-        )
-        query = select(_p.id, latest.c.extra).select_from(practice.join(latest, sa.true()))
-        newest_first = latest.c.id.desc()
-    else:  # SQLite has no LATERAL: the action ids, a correlated IN list per practice
-        action = ActionRow.__table__  # type: ignore[attr-defined]
-        query = select(_p.id, _a.extra).select_from(practice.join(action, _a.id.in_(_LATEST_IDS)))
-        newest_first = _a.id.desc()
-    return query.where(_p.merged_into.is_(None)).order_by(_p.id, newest_first)
+    latest, on = latest_actions(dialect, columns=("id", "extra"))
+    return (
+        select(_p.id, latest.c.extra)
+        .select_from(practice.join(latest, on))
+        .where(_p.merged_into.is_(None))
+        .order_by(_p.id, latest.c.id.desc())
+    )
 
 
 _LATEST_WORDS = {dialect: _latest_words(dialect) for dialect in ("postgresql", "sqlite")}

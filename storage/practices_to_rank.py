@@ -12,8 +12,9 @@ from sqlalchemy import func
 import bot.domain.embedding as embedding  # the model whose vectors are read
 from bot.domain.records import PracticeView
 from storage.action_vectors import action_vector_table
-from storage.practice_sizes import latest_ids, practice_size_table
-from storage.tables import ActionRow, PracticeRow
+from storage.latest_actions import latest_actions
+from storage.practice_sizes import practice_size_table
+from storage.tables import PracticeRow
 from storage.uow import UnitOfWork
 
 
@@ -23,48 +24,32 @@ def _to_rank(dialect: str, *, vectors: bool) -> Any:
     with NULLs if it has none. Vectors (if `vectors`): (id, the action, its vector by
     `:model`) for those of its latest `:latest` actions that have one."""
     practice: Any = PracticeRow.__table__  # type: ignore[attr-defined]
-    action: Any = ActionRow.__table__  # type: ignore[attr-defined]
-    p, a, s, v = practice.c, action.c, practice_size_table.c, action_vector_table.c
+    p, s, v = practice.c, practice_size_table.c, action_vector_table.c
     ours = v.model == sa.bindparam("model")
     sized = practice.outerjoin(practice_size_table, s.practice_id == p.id)
     size = func.coalesce(s.actions, 0)
+    recent, recent_on = latest_actions(dialect, "examples", name="recent", columns=("id", "extra"))
+    words = sa.select(
+        p.id, p.title, size, recent.c.id.label("action"), recent.c.extra, sa.null()
+    ).select_from(sized.outerjoin(recent, recent_on))
+    latest, latest_on = latest_actions(dialect)
     if dialect == "postgresql":
-        recent = (
-            sa.select(a.id, a.extra)
-            .where(a.practice_id == p.id)
-            .order_by(a.id.desc())
-            .limit(sa.bindparam("examples", type_=sa.Integer))
-            .lateral("recent")
-        )
-        words = sa.select(
-            p.id, p.title, size, recent.c.id.label("action"), recent.c.extra, sa.null()
-        ).select_from(sized.outerjoin(recent, sa.true()))
-        latest = (
-            sa.select(a.id)
-            .where(a.practice_id == p.id)
-            .order_by(a.id.desc())
-            .limit(sa.bindparam("latest", type_=sa.Integer))
-            .lateral("latest")
-        )
         stored = (
             sa.select(p.id, sa.null(), sa.null(), latest.c.id, sa.null(), v.vector)
             .select_from(
-                practice.join(latest, sa.true()).join(
+                practice.join(latest, latest_on).join(
                     action_vector_table, (v.action_id == latest.c.id) & ours
                 )
             )
             .where(p.merged_into.is_(None))
         )
-    else:  # SQLite has no LATERAL: a correlated IN list of action ids per practice
-        words = sa.select(
-            p.id, p.title, size, a.id.label("action"), a.extra, sa.null()
-        ).select_from(sized.outerjoin(action, a.id.in_(latest_ids("examples"))))
+    else:
         # Each vector a primary-key lookup, driven from the actions (a join lets SQLite's
         # planner scan action_vector instead, whose size grows with the year).
-        vector = sa.select(v.vector).where(v.action_id == a.id, ours).scalar_subquery()
+        vector = sa.select(v.vector).where(v.action_id == latest.c.id, ours).scalar_subquery()
         found = (
-            sa.select(p.id, a.id.label("action"), vector.label("vector"))
-            .select_from(practice.join(action, a.id.in_(latest_ids())))
+            sa.select(p.id, latest.c.id.label("action"), vector.label("vector"))
+            .select_from(practice.join(latest, latest_on))
             .where(p.merged_into.is_(None))
             .subquery("found")
         )

@@ -184,18 +184,9 @@ async def slack_events(request: web.Request) -> web.Response:
     problem = payload_problem(body)
     if problem is not None:
         return web.Response(status=400, text=problem)
-    worker = inbox_of(request.app)
-    # payload_problem has checked what the replay reads (bolt, the listeners).
-    arrival = None if worker is None else _arrival(body, text, request.query_string, headers)
-    bot = request.app[SLACK_BOT]
-    if (
-        worker is not None
-        and arrival is not None
-        and await _ours(request.app, body)
-        and not await bot.answers_in_ack(body)  # its answer is the ack itself
-        and await written(worker, arrival)
-    ):
+    if await _written(request.app, body, text, request.query_string, headers):
         return web.Response(status=200)
+    bot = request.app[SLACK_BOT]
     try:
         bolt_request = AsyncBoltRequest(body=text, query=request.query_string, headers=headers)
     except (ValueError, TypeError, AttributeError, KeyError, IndexError) as error:
@@ -204,6 +195,28 @@ async def slack_events(request: web.Request) -> web.Response:
         return web.Response(status=400, text="malformed payload")
     response = await bot.app.async_dispatch(bolt_request)
     return await to_aiohttp_response(response)
+
+
+async def _written(
+    app: web.Application,
+    body: dict[str, object],
+    text: str,
+    query: str,
+    headers: dict[str, str | Sequence[str]],
+) -> bool:
+    """Written to the inbox, to be acknowledged at once: not when the inbox is off, the
+    payload's answer is the ack (a modal's, or a command's in the bot's DM), it is from
+    another workspace, or the database is away."""
+    worker = inbox_of(app)
+    # payload_problem has checked what the replay reads (bolt, the listeners).
+    arrival = None if worker is None else _arrival(body, text, query, headers)
+    return (
+        worker is not None
+        and arrival is not None
+        and await _ours(app, body)
+        and not await app[SLACK_BOT].answers_in_ack(body)
+        and await written(worker, arrival)
+    )
 
 
 async def _ours(app: web.Application, body: dict[str, object]) -> bool:

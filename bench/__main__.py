@@ -305,9 +305,9 @@ async def front_doors(tmp: Path) -> None:
         idle = {s.name: s.rss_mb() for s in servers}
         how = "posted through chat.postMessage" if posted else "in the ack"
         print(f"Slack: {REQUESTS} signed /extramile help per row (SQLite). Extra Mile twice:")
-        print("  typed in her DM with the bot (the answer is the ack's body, once that DM is")
-        print(f"  known; the very first was {how}), and typed in a channel (acknowledged from")
-        print("  the inbox, the answer posted to her DM through the outbox)")
+        print("  typed in her DM with the bot, the answer is the ack's body (once that DM is")
+        print(f"  known; the very first answer was {how}); typed in a channel, it is")
+        print("  acknowledged from the inbox and answered in her DM through the outbox")
         print("  ratios: Extra Mile's acks/s to the no-op's and the in-ack app's; its replies/s")
         print("  (ack + reply received by the fake Slack) to the app posting the same reply")
         for in_flight in (50, 200):

@@ -12,11 +12,10 @@ from pytest_aiohttp import AiohttpClient
 
 from adapters.slack.mount import SLACK_BOT
 from adapters.state import RUNTIME
-from app.server import create_app
 from bot.features.general.flow import HELP
-from bot.settings import EXAMPLE_ORG_FILE, Settings
+from tests.adapters.slack.test_slack_socket_mode import socket_mode_server
 from tests.fakes import deeds
-from tests.fakes.fake_slack import APP_TOKEN, TOKEN, FakeSlack
+from tests.fakes.fake_slack import FakeSlack
 from tests.fakes.settle import server_settled
 from tests.fakes.slack_harness import SlackDriver, all_text
 
@@ -114,15 +113,7 @@ async def test_her_list_in_the_ack_shows_typed_markup_as_text(slack: SlackDriver
 async def test_over_socket_mode_the_answer_is_the_envelopes_ack(
     tmp_path: Path, fake_slack: FakeSlack, aiohttp_client: AiohttpClient
 ) -> None:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'socket.db'}",
-        org_file=EXAMPLE_ORG_FILE,
-        slack_bot_token=TOKEN,
-        slack_app_token=APP_TOKEN,
-        slack_api_url=fake_slack.api_url,
-    )
-    client = await aiohttp_client(create_app(settings))
-    await fake_slack.wait_for_socket()
+    client = await socket_mode_server(tmp_path, fake_slack, aiohttp_client)
     # Her first words to the bot make her DM known.
     await client.app[RUNTIME].delivery.remember_address("asha", "slack", {"channel": ASHAS_DM})
     ack = await fake_slack.push_envelope(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from aiohttp.test_utils import TestClient
 from pytest_aiohttp import AiohttpClient
 
 from app.server import create_app
@@ -12,9 +13,10 @@ from tests.fakes.fake_slack import APP_TOKEN, TOKEN, FakeSlack
 from tests.fakes.slack_harness import all_text
 
 
-async def test_socket_mode_handles_commands_and_events(
+async def socket_mode_server(
     tmp_path: Path, fake_slack: FakeSlack, aiohttp_client: AiohttpClient
-) -> None:
+) -> TestClient:  # type: ignore[type-arg]
+    """The server on Socket Mode alone (no signing secret), connected to the fake Slack."""
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'socket.db'}",
         org_file=EXAMPLE_ORG_FILE,
@@ -24,6 +26,13 @@ async def test_socket_mode_handles_commands_and_events(
     )
     client = await aiohttp_client(create_app(settings))
     await fake_slack.wait_for_socket()
+    return client
+
+
+async def test_socket_mode_handles_commands_and_events(
+    tmp_path: Path, fake_slack: FakeSlack, aiohttp_client: AiohttpClient
+) -> None:
+    client = await socket_mode_server(tmp_path, fake_slack, aiohttp_client)
     [opened] = fake_slack.of("apps.connections.open")
     assert opened.headers["Authorization"] == f"Bearer {APP_TOKEN}"
 

@@ -22,10 +22,19 @@ from bot.features.knowledge import job as knowledge_question
 from bot.features.nominations import job as nominations
 from bot.features.privacy import retention
 from bot.features.prompts import job as weekly_prompt
+from storage.action_vectors import backfill_all
 from storage.database import Database
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+
+async def vector_backfill(scene: Scene) -> str:
+    """Vectors for the deeds filed under a practice without one (saved before the
+    matcher existed, or when embedding failed), in small batches until none remain,
+    each batch embedded with the writer lock let go (storage.action_vectors)."""
+    return f"stored {await backfill_all(scene.uow)} vectors"
+
 
 Job = Callable[[Scene], Awaitable[object]]
 JOBS: dict[str, Job] = {
@@ -37,6 +46,7 @@ JOBS: dict[str, Job] = {
     "nominations": nominations.run,
     "retention": retention.run,
     "knowledge-question": knowledge_question.run,
+    "vector-backfill": vector_backfill,
 }
 
 

@@ -28,6 +28,7 @@ SWEEP_MINUTES = 15
 FOLLOW_UP_HOUR = 10
 NOMINATIONS_HOUR = 6
 RETENTION_HOUR = 3
+VECTOR_BACKFILL_MINUTES = 15
 
 
 def weekly_jobs(org: Organisation) -> dict[str, str]:
@@ -87,12 +88,14 @@ def build_scheduler(runtime: Runtime) -> AsyncIOScheduler:
             max_instances=1,
             replace_existing=True,
         )
-    # Daily jobs at a local hour (the organisation's time zone), and the approval check.
+    # Daily jobs at a local hour (the organisation's time zone), the approval check, and
+    # the deeds' missing vectors filled in (each run stores only what is still missing).
     for name, trigger in (
         ("retention", CronTrigger(hour=RETENTION_HOUR, minute=0)),
         ("nominations", CronTrigger(hour=NOMINATIONS_HOUR, minute=0)),
         ("follow-up", CronTrigger(hour=FOLLOW_UP_HOUR, minute=0)),
         ("approval-reminders", IntervalTrigger(minutes=APPROVAL_CHECK_MINUTES)),
+        ("vector-backfill", IntervalTrigger(minutes=VECTOR_BACKFILL_MINUTES)),
     ):
         scheduler.add_job(
             runner(name), trigger, id=name, coalesce=True, max_instances=1, replace_existing=True

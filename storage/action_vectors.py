@@ -8,6 +8,7 @@ change of model is never mixed with the old vectors (they are simply not read).
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,6 +19,8 @@ import bot.domain.embedding as embedding  # the model's name, and the vector of 
 from storage.latest_actions import latest_actions
 from storage.tables import ActionRow, PracticeRow
 from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
 
 action_vector_table = sa.Table(
     "action_vector",
@@ -72,6 +75,18 @@ _VECTOR_OF = select(_v.vector).where(
     _v.action_id == sa.bindparam("action_id"), _v.model == sa.bindparam("model")
 )
 _PRACTICE_VECTORS = {dialect: _practice_vectors(dialect) for dialect in ("postgresql", "sqlite")}
+# Actions filed under a practice with no vector by `:model`, newest first (and under
+# `:below`, for the batches after the first).
+_MISSING = (
+    select(_a.id, _a.extra)
+    .outerjoin(action_vector_table, (_v.action_id == _a.id) & (_v.model == sa.bindparam("model")))
+    .where(_a.practice_id.is_not(None), _v.action_id.is_(None))
+    .order_by(_a.id.desc())
+    .limit(sa.bindparam("limit", type_=sa.Integer))
+)
+_MISSING_BELOW = _MISSING.where(_a.id < sa.bindparam("below", type_=sa.Integer))
+_WORDS_OF = select(_a.id, _a.extra).where(_a.id.in_(sa.bindparam("ids", expanding=True)))
+BATCH = 20  # actions embedded per batch of the backfill job, the writer lock let go
 
 
 async def remember_text(uow: UnitOfWork, action_id: int, text: str) -> bytes | None:
@@ -135,21 +150,60 @@ async def forget_vectors_of(uow: UnitOfWork, person_id: str) -> int:
 
 async def backfill_vectors(uow: UnitOfWork, limit: int = 50) -> int:
     """Vectors for up to `limit` actions filed under a practice that have none yet (saved
-    before vectors were kept, or while the model was missing), newest first, worked out off
-    the event loop. Returns how many were stored (0 without the model)."""
+    before vectors were kept, or while the model was missing), newest first. Returns how
+    many were stored (0 without the model). See `backfill_batch`."""
+    stored, _ = await backfill_batch(uow, limit)
+    return stored
+
+
+async def backfill_all(uow: UnitOfWork, batch: int = BATCH) -> int:
+    """`backfill_batch` after `backfill_batch`, down the action ids, until none remain
+    (each action is tried once a run: one whose words cannot be embedded, or changed while
+    they were, waits for the next run). Returns how many were stored."""
+    stored, below = await backfill_batch(uow, batch)
+    total = stored
+    while below is not None:
+        stored, below = await backfill_batch(uow, batch, below=below)
+        total += stored
+    return total
+
+
+async def backfill_batch(
+    uow: UnitOfWork, limit: int, *, below: int | None = None
+) -> tuple[int, int | None]:
+    """Vectors for up to `limit` actions without one (ids under `below`, if given), newest
+    first: how many were stored, and the id the next batch starts under (None: no more).
+    The vectors are worked out with the unit of work's transaction committed and the
+    SQLite writer lock let go (`UnitOfWork.released`), so nobody waits while they are;
+    each is stored only if the action's words are still the ones embedded (an action
+    erased or edited meanwhile is left for the next run)."""
     if not await asyncio.to_thread(embedding.available):
-        return 0
-    missing = await uow.session.exec(
-        select(_a.id, _a.extra)
-        .outerjoin(action_vector_table, (_v.action_id == _a.id) & (_v.model == embedding.MODEL))
-        .where(_a.practice_id.is_not(None), _v.action_id.is_(None))
-        .order_by(_a.id.desc())
-        .limit(limit)
-    )
+        return 0, None
+    params: dict[str, object] = {"model": embedding.MODEL, "limit": limit}
+    statement = _MISSING if below is None else _MISSING_BELOW
+    if below is not None:
+        params["below"] = below
+    missing = (await uow.session.exec(statement, params=params)).all()
+    if not missing:
+        return 0, None
+    worked_out: list[tuple[int, str, bytes | None]] = []
+    async with uow.released():  # commits what came before
+        for action_id, extra in missing:
+            worked_out.append((int(action_id), extra, await _embedded(extra or "")))
+    ids = [action_id for action_id, _, _ in worked_out]
+    now = dict((await uow.session.exec(_WORDS_OF, params={"ids": ids})).all())
     stored = 0
-    for action_id, extra in missing.all():
-        vector = await embedded(extra or "")
-        if vector is not None:
+    for action_id, extra, vector in worked_out:
+        if vector is not None and action_id in now and now[action_id] == extra:
             await remember_vector(uow, action_id, vector)
             stored += 1
-    return stored
+    return stored, (worked_out[-1][0] if len(missing) == limit else None)
+
+
+async def _embedded(text: str) -> bytes | None:
+    """The text's vector; None if the model fails on it (logged; tried again next run)."""
+    try:
+        return await embedded(text)
+    except Exception:
+        log.warning("no vector for an action's words; tried again next run", exc_info=True)
+        return None

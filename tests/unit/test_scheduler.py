@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -30,6 +30,7 @@ async def test_triggers_fire_at_the_local_times_of_the_organisation_file(tmp_pat
             "weekly-prompt@start",
             "follow-up",
             "approval-reminders",
+            "vector-backfill",
         }
         trigger = jobs["weekly-prompt@Europe/London"].trigger
         first = trigger.get_next_fire_time(None, before_change)
@@ -42,6 +43,8 @@ async def test_triggers_fire_at_the_local_times_of_the_organisation_file(tmp_pat
             None, before_change
         )
         assert (digest.weekday(), digest.hour) == (4, 16)
+        # The deeds' missing vectors are looked for every quarter hour.
+        assert jobs["vector-backfill"].trigger.interval == timedelta(minutes=15)
     finally:
         await runtime.close()
 

@@ -80,8 +80,12 @@ GAPS = {
     "K5": "No knowledge answer yet (ticking 'within the regulations' is not enough).",
 }
 _KNOWLEDGE_GAP = "No knowledge answer or reasoning in the learner's words yet."
-# CU801's knowledge criteria and the CFACSA9 knowledge criterion each matches.
-_CU801_OF = {source: code for code, (_, source) in CU801.items() if code.startswith("4.")}
+# A knowledge answer supports its criterion and that criterion's twin: a CU801 criterion's
+# is the CFACSA9 one beside it, and K1-K7's are CU801's 4.1-4.7. A CU801 cell reads its
+# twin's supports anyway (`cell`), so this adds no evidence; it puts the knowledge
+# answers first in 4.1-4.7, before the accounts' reasoning.
+_TWIN = {source: code for code, (_, source) in CU801.items() if code.startswith("4.")}
+_TWIN |= {code: source for code, (_, source) in CU801.items()}
 
 
 def matrix(
@@ -109,10 +113,8 @@ def matrix(
         code = answer.criterion
         support = Support(ref, EvidenceType.CANDIDATE, "knowledge answer")
         add(code, support)
-        if code in _CU801_OF:
-            add(_CU801_OF[code], support)
-        elif code in CU801:
-            add(CU801[code][1], support)
+        if code in _TWIN:
+            add(_TWIN[code], support)
     for ref in suggestions:
         add("3.5", Support(ref, EvidenceType.PRODUCT, "suggested it join the routine offer"))
         add("K9", Support(ref, EvidenceType.CANDIDATE, "their reason for the suggestion"))

@@ -47,6 +47,7 @@ JOBS: dict[str, Job] = {
     "retention": retention.run,
     "knowledge-question": knowledge_question.run,
     "vector-backfill": vector_backfill,
+    "practice-questions": nominations.run_lost,
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,7 @@ async def test_triggers_fire_at_the_local_times_of_the_organisation_file(tmp_pat
             "follow-up",
             "approval-reminders",
             "vector-backfill",
+            "practice-questions",
         }
         trigger = jobs["weekly-prompt@Europe/London"].trigger
         first = trigger.get_next_fire_time(None, before_change)
@@ -43,8 +44,10 @@ async def test_triggers_fire_at_the_local_times_of_the_organisation_file(tmp_pat
             None, before_change
         )
         assert (digest.weekday(), digest.hour) == (4, 16)
-        # The deeds' missing vectors are looked for every quarter hour.
-        assert jobs["vector-backfill"].trigger.interval == timedelta(minutes=15)
+        # The deeds' missing vectors are looked for nightly, before the nominations.
+        backfill = jobs["vector-backfill"].trigger.get_next_fire_time(None, before_change)
+        nominations = jobs["nominations"].trigger.get_next_fire_time(None, before_change)
+        assert (backfill.hour, backfill.minute) == (5, 0) and backfill < nominations
     finally:
         await runtime.close()
 

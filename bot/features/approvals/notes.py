@@ -86,12 +86,20 @@ def note_form(
     errors: dict[str, str],
     value: str = "",
     required: bool = True,
+    *,
+    intro: str = "",
+    hint: str = "",
+    max_length: int = MAX_NOTE,
 ) -> Form:
+    """A form of one long-text field: a note here, and the same shape wherever a person
+    types a few words (a witness's sentence, an answer to an assessor or a knowledge
+    question), which may set the form's intro, the field's hint and its length."""
     return Form(
         form_id=form_id,
         title=title,
         submit_label=submit,
         errors=errors,
+        intro=intro,
         fields=(
             FormField(
                 name,
@@ -99,7 +107,8 @@ def note_form(
                 FieldKind.LONG_TEXT,
                 required=required,
                 value=value,
-                max_length=MAX_NOTE,
+                hint=hint,
+                max_length=max_length,
             ),
         ),
     )

@@ -10,15 +10,14 @@ from bot.domain.names import person_name
 from bot.domain.statements import StatementKind
 from bot.domain.text import clean, shorten
 from bot.errors import UserError
+from bot.features.approvals.notes import note_form
 from bot.messages import (
     Button,
     ButtonStyle,
     Card,
     CardField,
     CardUpdate,
-    FieldKind,
     Form,
-    FormField,
     Outbound,
     Refusal,
     Text,
@@ -55,21 +54,16 @@ def request_card(turn: Turn, request: EvidenceRequest, words: str | None = None)
 
 
 def _form(request: EvidenceRequest, errors: dict[str, str] | None = None, value: str = "") -> Form:
-    return Form(
-        form_id=form_about(ANSWER_FORM, request.id),
-        title="Your evidence",
+    return note_form(
+        form_about(ANSWER_FORM, request.id),
+        "Your evidence",
+        "answer",
+        "In your own words",
+        "Send",
+        errors or {},
+        value,
         intro=shorten(request.what, 600),
-        submit_label="Send",
-        errors=errors or {},
-        fields=(
-            FormField(
-                "answer",
-                "In your own words",
-                FieldKind.LONG_TEXT,
-                value=value,
-                max_length=MAX_ANSWER,
-            ),
-        ),
+        max_length=MAX_ANSWER,
     )
 
 

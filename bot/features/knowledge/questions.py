@@ -8,7 +8,8 @@ from bot.context import Scene
 from bot.domain.assessment import KNOWLEDGE_QUESTIONS, MarkStatus
 from bot.domain.statements import StatementKind
 from bot.domain.text import shorten
-from bot.messages import Button, ButtonStyle, Card, CardField, FieldKind, Form, FormField
+from bot.features.approvals.notes import note_form
+from bot.messages import Button, ButtonStyle, Card, CardField, Form
 from bot.routes import OPEN_FORM, ActionId, form_about
 from storage.assessment import current_marks, skipped
 from storage.evidence import statements_of
@@ -85,21 +86,16 @@ def settled_card(person_id: str, criterion: str, words: str | None) -> Card:
 
 
 def answer_form(criterion: str, errors: dict[str, str] | None = None, value: str = "") -> Form:
-    return Form(
-        form_id=form_about(ANSWER_FORM, criterion),
-        title="Your answer",
+    return note_form(
+        form_about(ANSWER_FORM, criterion),
+        "Your answer",
+        "answer",
+        "In your own words",
+        "Send",
+        errors or {},
+        value,
+        required=False,
         intro=KNOWLEDGE_QUESTIONS[criterion],
-        submit_label="Send",
-        errors=errors or {},
-        fields=(
-            FormField(
-                "answer",
-                "In your own words",
-                FieldKind.LONG_TEXT,
-                required=False,
-                value=value,
-                hint="Leave it empty to skip this question for now.",
-                max_length=MAX_ANSWER,
-            ),
-        ),
+        hint="Leave it empty to skip this question for now.",
+        max_length=MAX_ANSWER,
     )

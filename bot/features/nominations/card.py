@@ -3,6 +3,8 @@ customers said, and Adopt or Dismiss while it is open; and the `nominations` com
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.context import Scene, Turn
 from bot.domain.actions import NominationStatus
 from bot.domain.names import person_name
@@ -16,8 +18,18 @@ from storage.practices import practice_summary
 
 async def tell_managers(scene: Scene, nomination_id: int) -> None:
     card = await nomination_card(scene, nomination_id)
+    week = f"{scene.now:%Y%W}"
+    await to_managers(scene, card, lambda manager: (card.card_key, manager, week))
+
+
+async def to_managers(
+    scene: Scene, message: Outbound, key: Callable[[str], tuple[object, ...]]
+) -> None:
+    """`message` to every manager, each under the outbox key `key(manager_id)`: the caller
+    gives the key's parts in its own order, kept as they were (a key is what stops a
+    message queued before from going again, so changing one could send it twice)."""
     for manager in (p for p in scene.org.people if p.role is Role.MANAGER):
-        await scene.notify.person(manager.id, card, card.card_key, manager.id, f"{scene.now:%Y%W}")
+        await scene.notify.person(manager.id, message, *key(manager.id))
 
 
 async def nomination_card(scene: Scene, nomination_id: int) -> Card:

@@ -14,7 +14,7 @@ from bot.domain.org import Role
 from bot.domain.records import NominationView
 from bot.domain.text import clean
 from bot.features.general.flow import Menu
-from bot.features.nominations.card import nomination_card
+from bot.features.nominations.card import nomination_card, to_managers
 from bot.messages import (
     Button,
     Card,
@@ -119,8 +119,7 @@ async def _announce(
     """The decided card, to every manager; and what was decided, to the decider."""
     card = await nomination_card(turn, nomination.id)
     update = CardUpdate(nomination.card_key, card)
-    for manager in (p for p in turn.org.people if p.role is Role.MANAGER):
-        await turn.notify.person(manager.id, update, nomination.card_key, status, manager.id)
+    await to_managers(turn, update, lambda manager: (nomination.card_key, status, manager))
     said = (
         f"Adopted: “{text}” is now part of our routine offer."
         if status == NominationStatus.ADOPTED

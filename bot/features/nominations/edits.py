@@ -9,8 +9,7 @@ from dataclasses import dataclass
 
 from bot.context import Scene
 from bot.domain.actions import NominationStatus
-from bot.domain.org import Role
-from bot.features.nominations.card import nomination_card
+from bot.features.nominations.card import nomination_card, to_managers
 from bot.features.nominations.rules import tally
 from bot.features.nominations.titles import MAX_TITLE, phrase, title_for
 from bot.messages import Card, CardUpdate
@@ -96,7 +95,10 @@ async def _recount(scene: Scene, practice: int) -> str:
         now=scene.now,
     )
     card = await nomination_card(scene, nomination)
-    await _to_managers(scene, CardUpdate(card.card_key or "", card), "merged", scene.now)
+    update = CardUpdate(card.card_key or "", card)
+    await to_managers(
+        scene, update, lambda manager: (update.card_key, "merged", scene.now, manager)
+    )
     return (
         f"Its nomination now counts {seen.successes} successes, for {seen.people} people, "
         f"over {seen.weeks} weeks."
@@ -111,12 +113,9 @@ async def _retire_card(scene: Scene, nomination: int, into: str) -> None:
         text=f"Merged into “{into}”; its nomination carries on there.",
         card_key=key,
     )
-    await _to_managers(scene, CardUpdate(key, card), "merged away", scene.now)
-
-
-async def _to_managers(scene: Scene, update: CardUpdate, *key: object) -> None:
-    for manager in (p for p in scene.org.people if p.role is Role.MANAGER):
-        await scene.notify.person(manager.id, update, update.card_key, *key, manager.id)
+    await to_managers(
+        scene, CardUpdate(key, card), lambda manager: (key, "merged away", scene.now, manager)
+    )
 
 
 async def _audit(

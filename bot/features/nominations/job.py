@@ -32,8 +32,8 @@ async def run(scene: Scene) -> str:
 
 
 async def run_lost(scene: Scene) -> str:
-    """The lost practice questions alone, for a sweep more often than the nominations'
-    nightly run (not registered as a job yet: app/jobs.py and app/scheduler.py)."""
+    """The lost practice questions alone: the scheduler's quarter-hourly sweep
+    (`practice-questions`), besides the nominations' nightly run."""
     return f"asked {await ask_missed(scene)}"
 
 

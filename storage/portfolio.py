@@ -13,7 +13,7 @@ from bot.domain.actions import (
     RequestStatus,
     Sentiment,
 )
-from bot.domain.evidence import LearnerEvidence, Mark, Witness
+from bot.domain.evidence import LearnerEvidence, Mark
 from bot.domain.records import ActionRecord, FeedbackRecord, PortfolioData, RequestRecord
 from bot.domain.redaction import redact
 from storage.assessment import portfolio_marks
@@ -25,7 +25,6 @@ from storage.tables import (
     NominationRow,
 )
 from storage.uow import UnitOfWork
-from storage.witness import portfolio_witnesses
 
 
 async def portfolio_data(
@@ -120,7 +119,8 @@ def _record(
 async def learner_evidence(uow: UnitOfWork, person_id: str) -> LearnerEvidence:
     """The learner's own words (storage.evidence), the actions whose positive feedback they
     recorded themselves (P13: noted and passed on), their suggestions with a reason (3.5,
-    K9), and the witness statements and assessor's marks (19b's; none until stored)."""
+    K9), and the assessor's marks (19b's; none until stored). The witnesses are the
+    bot's to word: bot.reports.portfolio reads storage.witness.portfolio_witness_data."""
     noted = (
         await uow.session.exec(
             select(CustomerFeedbackRow.action_id).where(
@@ -138,7 +138,6 @@ async def learner_evidence(uow: UnitOfWork, person_id: str) -> LearnerEvidence:
         statements=tuple(await statements_of(uow, person_id)),
         noted_praise=frozenset(a for a in noted if a is not None),
         suggestions=tuple(redact(r) for r in suggested if r),
-        witnesses=tuple(await witness_statements_of(uow, person_id)),
         marks=tuple(await assessor_marks_of(uow, person_id)),
     )
 
@@ -164,12 +163,6 @@ async def words_on_actions(
         noted_praise=frozenset(a for a in noted if a is not None),
         suggestions=(),  # not about any one action
     )
-
-
-async def witness_statements_of(uow: UnitOfWork, person_id: str) -> list[Witness]:
-    """The witness statements about the learner and their approvals' exchanges (19b:
-    storage.witness.portfolio_witnesses)."""
-    return await portfolio_witnesses(uow, person_id)
 
 
 async def assessor_marks_of(uow: UnitOfWork, person_id: str) -> list[Mark]:

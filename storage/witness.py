@@ -15,12 +15,11 @@ Read API for the portfolio
   their optional sentence (`words`, redacted).
 - `witness_statements_on(uow, action_ids) -> dict[int, list[WitnessStatement]]`: the same,
   by action.
-- `portfolio_witnesses(uow, learner_id) -> list[bot.domain.evidence.Witness]`: what the
-  portfolio's matrix reads (storage.portfolio.witness_statements_of): each statement that
-  is evidence (criteria P10; the witness by name, "Supervisor" or "Colleague", "saw it" or
-  "can confirm it", dated the day they answered), then each approval exchange (criteria
-  P9, how they know "approval exchange", the question, answer and decision as words; its
-  `id` is the request's id, negated, so it never meets a statement's).
+- `portfolio_witness_data(uow, learner_id) -> PortfolioWitnessData`: what the portfolio's
+  witnesses are made from, as plain data: the statements that are evidence, the
+  approvals' exchanges (storage.exchanges.approval_exchanges) and the names of the
+  people in them. Their wording (roles, how they know, the exchange in sentences) is
+  the bot's: bot.domain.witnesses, called by bot.reports.portfolio.
 - `storage.exchanges.approval_exchanges(uow, learner_id)`: the approvals' exchanges (P9).
 
 Writes (the witness feature's)
@@ -34,6 +33,7 @@ Writes (the witness feature's)
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -45,13 +45,11 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 
 from bot.domain.assessment import (
     Exchange,
-    ExchangeKind,
     WitnessAnswer,
     WitnessedAction,
     WitnessRelation,
     WitnessStatement,
 )
-from bot.domain.evidence import Witness
 from bot.domain.redaction import redact
 from storage.exchanges import approval_exchanges
 from storage.people import names_of
@@ -164,69 +162,23 @@ async def witness_statements_on(
     return found
 
 
-async def portfolio_witnesses(uow: UnitOfWork, learner_id: str) -> list[Witness]:
+@dataclass(frozen=True, slots=True)
+class PortfolioWitnessData:
+    """What the portfolio's witnesses are worded from (bot.domain.witnesses)."""
+
+    statements: tuple[WitnessStatement, ...]  # the learner's that are evidence, oldest first
+    exchanges: dict[int, list[Exchange]]  # by action: each approval's dated steps
+    names: dict[str, str]  # person id -> name, for the people in either
+
+
+async def portfolio_witness_data(uow: UnitOfWork, learner_id: str) -> PortfolioWitnessData:
+    """The learner's witness statements that are evidence, their approvals' exchanges and
+    the names of the people in them: plain data, worded by bot.domain.witnesses."""
     statements = [s for s in await witness_statements_of(uow, learner_id) if s.is_evidence]
     exchanges = await approval_exchanges(uow, learner_id)
     who = {s.witness_id for s in statements}
     who |= {step.by for steps in exchanges.values() for step in steps}
-    names = await names_of(uow, who)
-    found = [w for s in statements if (w := _statement_witness(s, names)) is not None]
-    found += [
-        w
-        for action_id, steps in exchanges.items()
-        if (w := _exchange_witness(action_id, steps, names)) is not None
-    ]
-    return found
-
-
-def _statement_witness(s: WitnessStatement, names: Mapping[str, str]) -> Witness | None:
-    if s.answer is None or s.answered_at is None:
-        return None
-    return Witness(
-        id=s.id,
-        action_id=s.action_id,
-        witness=names.get(s.witness_id, s.witness_id),
-        role=_role(s),
-        how_known=s.answer.how_known,
-        words=s.words or "Confirmed with one tap; no sentence added.",
-        on=s.answered_at.date(),
-        criteria=("P10",),
-    )
-
-
-def _exchange_witness(
-    action_id: int, steps: list[Exchange], names: Mapping[str, str]
-) -> Witness | None:
-    dates = [step.at for step in steps if step.at is not None]
-    if not dates:
-        return None
-    approver = next(s.by for s in steps if s.kind is not ExchangeKind.ANSWER)
-    return Witness(
-        id=-steps[0].request_id,
-        action_id=action_id,
-        witness=names.get(approver, approver),
-        role="Supervisor",
-        how_known="approval exchange",
-        words=" ".join(_said(step, names) for step in steps),
-        on=max(dates).date(),
-        criteria=("P9",),
-    )
-
-
-def _role(statement: WitnessStatement) -> str:
-    if statement.relation is WitnessRelation.SUPERVISOR:
-        return "Supervisor"
-    role = statement.witness_role
-    return "Colleague" if role == "staff" else f"{role.capitalize()} (colleague)"
-
-
-def _said(step: Exchange, names: Mapping[str, str]) -> str:
-    who = names.get(step.by, step.by)
-    if step.kind is ExchangeKind.QUESTION:
-        return f"{who} asked: “{step.words}”"
-    if step.kind is ExchangeKind.ANSWER:
-        return f"{who} answered: “{step.words}”"
-    return f"{who} {step.outcome}: “{step.words}”" if step.words else f"{who} {step.outcome}."
+    return PortfolioWitnessData(tuple(statements), exchanges, await names_of(uow, who))
 
 
 async def _select(uow: UnitOfWork, *where: Any) -> list[WitnessStatement]:

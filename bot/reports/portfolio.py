@@ -9,7 +9,7 @@ bot.reports.portfolio_render."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -23,9 +23,11 @@ from bot.domain.records import ActionRecord
 from bot.domain.redaction import redact
 from bot.domain.standard import UNIT
 from bot.domain.statements import Statement, StatementKind
+from bot.domain.witnesses import portfolio_witnesses
 from bot.reports.portfolio_render import portfolio_html, portfolio_pdf, portfolio_pdf_of
 from bot.reports.portfolio_story import Requirement, outcome, requirements, story_rows
 from storage.portfolio import learner_evidence, portfolio_data
+from storage.witness import portfolio_witness_data
 
 __all__ = [
     "build_portfolio",
@@ -106,6 +108,9 @@ class Portfolio:
 async def build_portfolio(scene: Scene, person: Person) -> Portfolio:
     data = await portfolio_data(scene.uow, person.id)
     evidence = await learner_evidence(scene.uow, person.id)
+    seen = await portfolio_witness_data(scene.uow, person.id)
+    witnesses = portfolio_witnesses(seen.statements, seen.exchanges, seen.names)
+    evidence = replace(evidence, witnesses=tuple(witnesses))
     org = scene.org
     witness_refs = {w.id: f"W{i + 1}" for i, w in enumerate(evidence.witnesses)}
     stars = tuple(

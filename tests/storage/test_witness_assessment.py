@@ -15,6 +15,7 @@ from bot.domain.assessment import (
     WitnessRelation,
 )
 from bot.domain.org import Organisation
+from bot.domain.witnesses import portfolio_witnesses
 from storage import assessment, witness
 from storage.actions import add_action
 from storage.database import Database
@@ -85,7 +86,11 @@ async def test_a_witness_is_asked_once_and_answers_once(
         assert statement.words == "Saw her; she's on [phone]"
         assert statement.answered_at == AT + timedelta(hours=1)
         assert (await witness.witness_statements_on(uow, [action_id]))[action_id] == [statement]
-        [shown] = await witness.portfolio_witnesses(uow, "leila")
+        # Storage gives plain data (the statement, the names); the bot words it.
+        data = await witness.portfolio_witness_data(uow, "leila")
+        assert data.statements == (statement,) and data.exchanges == {}
+        assert data.names == {"sam": "Sam Okafor"}
+        [shown] = portfolio_witnesses(data.statements, data.exchanges, data.names)
         assert (shown.witness, shown.role, shown.how_known) == (
             "Sam Okafor",
             "Supervisor",
@@ -154,7 +159,8 @@ async def test_the_approval_exchange_is_dated(database: Database, org: Organisat
         ]
         assert all(s.at is not None for s in steps)
         assert steps[-1].at == AT + timedelta(days=1) and steps[-1].outcome == "approved"
-        [shown] = await witness.portfolio_witnesses(uow, "leila")
+        data = await witness.portfolio_witness_data(uow, "leila")
+        [shown] = portfolio_witnesses(data.statements, data.exchanges, data.names)
         assert shown.criteria == ("P9",) and shown.how_known == "approval exchange"
         assert shown.words == (
             "Sam Okafor asked: “Which cake?” Leila Haddad answered: “Chocolate” "

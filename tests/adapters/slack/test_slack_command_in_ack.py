@@ -4,14 +4,17 @@ else the answer still goes to their DM, never to the channel it was typed in."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 from pytest_aiohttp import AiohttpClient
+from pytest_mock import MockerFixture
 
 from adapters.slack.mount import SLACK_BOT
 from adapters.state import RUNTIME
+from bot.engine import Engine
 from bot.features.general.flow import HELP
 from tests.adapters.slack.test_slack_socket_mode import socket_mode_server
 from tests.fakes import deeds
@@ -136,3 +139,26 @@ async def test_over_socket_mode_the_answer_is_the_envelopes_ack(
     assert ack["payload"]["text"] == HELP.title
     await client.app[SLACK_BOT].drain()
     assert fake_slack.of("chat.postMessage") == []
+
+
+async def test_a_turn_past_the_ack_budget_is_answered_in_her_dm(
+    slack: SlackDriver, mocker: MockerFixture
+) -> None:
+    """Slack wants the ack within 3 seconds: a turn still running at the budget is
+    acknowledged empty, and its answer, kept for the ack, is posted to her DM instead."""
+    await _known_dm(slack)
+    handle, released = Engine.handle, asyncio.Event()
+
+    async def held(engine: Engine, *args: Any, **kwargs: Any) -> Any:
+        await released.wait()  # the turn outlasts the budget
+        return await handle(engine, *args, **kwargs)
+
+    mocker.patch.object(Engine, "handle", held)
+    mocker.patch("adapters.slack.app.ACK_BUDGET", 0.05)
+    response = await slack.command(ASHA, "help", channel=ASHAS_DM)
+    assert response.status == 200
+    assert await response.text() == ""
+    released.set()
+    [answer] = await slack.fake.wait_for("chat.postMessage")
+    assert answer.response["channel"] == ASHAS_DM
+    assert answer.params["text"] == HELP.title

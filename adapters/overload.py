@@ -44,6 +44,16 @@ def waited() -> float:
     return 0.0 if arrived is None else time.monotonic() - arrived
 
 
+def longest_wait() -> float:
+    """Seconds the longest-waiting request in flight on this request's route has waited
+    so far (0 outside an HTTP request): how far the route is behind."""
+    current = _ROUTE.get()
+    if current is None or not current[0].arrivals:
+        return 0.0
+    route, clock = current
+    return clock() - next(iter(route.arrivals.values()))
+
+
 @dataclass(frozen=True, slots=True)
 class Limit:
     max_in_flight: int
@@ -66,6 +76,12 @@ class _Route:
         # The backlog-th oldest request in flight: has it waited too long already?
         arrived = next(itertools.islice(self.arrivals.values(), self.limit.backlog - 1, None))
         return now - arrived > self.limit.shed_after
+
+
+# The route of the request being handled (its requests in flight); None outside one.
+_ROUTE: ContextVar[tuple[_Route, Callable[[], float]] | None] = ContextVar(
+    "extramile_route", default=None
+)
 
 
 class Overload:
@@ -98,11 +114,12 @@ class Overload:
             return self._refuse(request.path, route)
         key = next(self._ids)
         route.arrivals[key] = now
-        token = ARRIVED.set(time.monotonic())
+        token, current = ARRIVED.set(time.monotonic()), _ROUTE.set((route, self._clock))
         try:
             return await handler(request)
         finally:
             ARRIVED.reset(token)
+            _ROUTE.reset(current)
             del route.arrivals[key]
 
     def _refuse(self, path: str, route: _Route) -> web.Response:

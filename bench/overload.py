@@ -46,6 +46,7 @@ class Outcome:
     statuses: Counter[int]
     failed: int  # no answer at all (connection refused or reset)
     elapsed: float
+    in_ack: int = 0  # 2xx answers whose body was the reply (a command in the bot's DM)
 
     @property
     def answered(self) -> int:
@@ -79,21 +80,21 @@ async def _burst(url: str, request: Request, *, total: int, in_flight: int) -> O
     shed request is counted once, as shed: the platform or the person sends it again)."""
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
-    failed = 0
+    failed = in_ack = 0
     queue = iter(range(total))
     timeout = aiohttp.ClientTimeout(total=60)
     connector = aiohttp.TCPConnector(limit=in_flight)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
 
         async def worker() -> None:
-            nonlocal failed
+            nonlocal failed, in_ack
             for _ in queue:
                 body, headers = request()
                 started = time.perf_counter()
                 retry_after = 0.0
                 try:
                     async with session.post(url, data=body, headers=headers) as response:
-                        await response.read()
+                        in_ack += bool(await response.read()) and response.status == 200
                         statuses[response.status] += 1
                         if response.status == 503:
                             retry_after = float(response.headers.get("Retry-After", "1"))
@@ -106,7 +107,7 @@ async def _burst(url: str, request: Request, *, total: int, in_flight: int) -> O
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(in_flight)))
         elapsed = time.perf_counter() - started
-    return Outcome(latencies, statuses, failed, elapsed)
+    return Outcome(latencies, statuses, failed, elapsed, in_ack)
 
 
 async def overload(
@@ -140,19 +141,24 @@ async def overload(
             "process (SQLite); 503 = shed at once for the platform to retry"
         )
         print(
-            f"Slack /extramile help, deadline {SLACK_DEADLINE:.0f} s; replies: how long after "
-            "the last answer the last reply was posted"
+            f"Slack /extramile help in the bot's DM, deadline {SLACK_DEADLINE:.0f} s; in ack: "
+            "answered in the ack; replies: how long after the last ack the last other reply "
+            "was posted"
         )
-        print(header(SLACK_DEADLINE) + f" {'replies':>9}")
+        print(header(SLACK_DEADLINE) + f" {'in ack':>7} {'replies':>9}")
         for name, server in (("shedding (default settings)", shedding), ("no shedding", unlimited)):
             url = f"{server.url}/slack/events"
-            await _burst(url, slack_command, total=100, in_flight=20)  # warm up
-            await fake.wait_until(lambda: len(fake.of("chat.postMessage")) >= 100, within=60)
+            warm = await _burst(url, slack_command, total=100, in_flight=20)  # warm up
+            await fake.wait_until(
+                lambda n=warm.answered - warm.in_ack: len(fake.of("chat.postMessage")) >= n,
+                within=60,
+            )
             fake.calls.clear()
             outcome = await _burst(url, slack_command, total=REQUESTS, in_flight=IN_FLIGHT)
-            # Acknowledged in time is half of it: how long until every reply was posted?
+            # Acknowledged in time is half of it: how long until every reply was posted
+            # (those not in the ack itself)?
             ended = time.perf_counter()
-            answered = outcome.answered
+            answered = outcome.answered - outcome.in_ack
             try:
                 await fake.wait_until(
                     lambda n=answered: len(fake.of("chat.postMessage")) >= n, within=300
@@ -160,7 +166,7 @@ async def overload(
                 drained = f"{time.perf_counter() - ended:6.1f} s"
             except TimeoutError:
                 drained = "  > 300 s"
-            print(outcome.row(name, SLACK_DEADLINE) + f" {drained:>9}")
+            print(outcome.row(name, SLACK_DEADLINE) + f" {outcome.in_ack:7d} {drained:>9}")
         teams_total = REQUESTS * 2 // 5
         print(f"Teams message activities ({teams_total} per row), deadline {TEAMS_DEADLINE:.0f} s")
         print(header(TEAMS_DEADLINE))

@@ -31,7 +31,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.background import Background
-from adapters.overload import waited
+from adapters.overload import longest_wait, waited
 from adapters.slack import translate
 from adapters.slack.clicks import Clicks
 from adapters.slack.first_contact import FirstContact
@@ -54,6 +54,9 @@ LOG_SHORTCUT = "log_action"
 FEEDBACK_SHORTCUT = "record_feedback"
 ANY = re.compile(".*")
 ACK_BUDGET = 2.0  # seconds: Slack wants the ack within 3
+# Seconds the longest-waiting request may have waited for a command to be answered in
+# its ack; past it the route is behind, and the inbox acknowledges at once.
+KEEPING_UP = 0.25
 
 
 class SlackBot:
@@ -105,10 +108,16 @@ class SlackBot:
     # --- entry points -----------------------------------------------------------------
 
     async def answers_in_ack(self, body: dict[str, object]) -> bool:
-        """A slash command from the person's own DM with the bot: its turn runs before
-        the ack, which carries the answer (adapters.slack.in_ack)."""
-        return payload_kind(body) == "command" and await self._dms.is_bot_dm(
-            str(body.get("user_id", "")), str(body.get("channel_id", ""))
+        """A slash command from the person's own DM with the bot, while the route keeps
+        up: its turn runs before the ack, which carries the answer (adapters.slack.in_ack).
+        Once requests wait (a burst), it goes through the inbox instead, acknowledged at
+        once and answered just after, so that the burst is not refused."""
+        return (
+            payload_kind(body) == "command"
+            and longest_wait() < KEEPING_UP
+            and await self._dms.is_bot_dm(
+                str(body.get("user_id", "")), str(body.get("channel_id", ""))
+            )
         )
 
     async def on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:

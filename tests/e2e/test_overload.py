@@ -15,7 +15,7 @@ import pytest
 from aiohttp import web
 from pytest_aiohttp import AiohttpClient
 
-from adapters.overload import ARRIVED, Limit, Overload, waited
+from adapters.overload import ARRIVED, Limit, Overload, longest_wait, waited
 from adapters.slack.mount import PATH
 from app.server import OVERLOAD, create_app
 from bot.settings import Settings
@@ -174,6 +174,41 @@ async def test_a_backlog_of_requests_waiting_too_long_sheds_newcomers_until_it_c
     assert await fourth == 200
     assert overload.shed["/slack/events"] == 1
     assert _errors(caplog) == []
+
+
+async def test_the_longest_wait_is_the_oldest_request_in_flight_on_the_route(
+    aiohttp_client: AiohttpClient,
+) -> None:
+    """How far a route is behind, as a request sees it: the oldest one in flight there,
+    itself included (a Slack command is answered in its ack only while this is short)."""
+    now = [100.0]
+    release = asyncio.Event()
+    seen: list[float] = []
+
+    async def slow(request: web.Request) -> web.Response:
+        seen.append(longest_wait())
+        await release.wait()
+        return web.Response(text="done")
+
+    overload = Overload(
+        {"/slack/events": Limit(max_in_flight=100, shed_after=60)}, clock=lambda: now[0]
+    )
+    app = web.Application(middlewares=[overload.middleware])
+    app.router.add_post("/slack/events", slow)
+    app.router.add_get("/healthz", slow)
+    client = await aiohttp_client(app)
+
+    first = asyncio.ensure_future(client.post("/slack/events", data=b"x"))
+    await _until(lambda: len(seen) == 1)
+    now[0] += 0.75
+    second = asyncio.ensure_future(client.post("/slack/events", data=b"x"))
+    await _until(lambda: len(seen) == 2)
+    other = asyncio.ensure_future(client.get("/healthz"))  # another path: not counted
+    await _until(lambda: len(seen) == 3)
+    release.set()
+    assert [(await r).status for r in (first, second, other)] == [200, 200, 200]
+    assert seen == [0.0, 0.75, 0.0]
+    assert longest_wait() == 0.0  # outside a request
 
 
 def test_the_wait_counts_from_arrival_and_is_nothing_outside_a_request() -> None:

@@ -162,3 +162,18 @@ async def test_a_turn_past_the_ack_budget_is_answered_in_her_dm(
     [answer] = await slack.fake.wait_for("chat.postMessage")
     assert answer.response["channel"] == ASHAS_DM
     assert answer.params["text"] == HELP.title
+
+
+async def test_while_requests_wait_a_command_goes_through_the_inbox(
+    slack: SlackDriver, mocker: MockerFixture
+) -> None:
+    """In a burst (the route behind), the turn is not run before the ack: the command is
+    written to the inbox and acknowledged at once, and answered in her DM just after."""
+    await _known_dm(slack)
+    mocker.patch("adapters.slack.app.KEEPING_UP", 0.0)  # every wait counts as behind
+    response = await slack.command(ASHA, "help", channel=ASHAS_DM)
+    assert response.status == 200
+    assert await response.text() == ""
+    [answer] = await slack.fake.wait_for("chat.postMessage")
+    assert answer.response["channel"] == ASHAS_DM
+    assert answer.params["text"] == HELP.title

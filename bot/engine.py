@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.clock import Clock, local_today
 from bot.context import Later, Turn
@@ -175,6 +175,18 @@ class Engine:
         """Until the work after the answers given so far is done (tests, shutdown)."""
         while self._after:
             await asyncio.wait(set(self._after))
+
+    async def queue_answer(
+        self, inbound: Inbound, replies: list[Outbound], queue: QueueReplies
+    ) -> list[Outbound]:
+        """Queue a turn's answer the platform kept to show in its own answer to the request
+        but could not (that answer went out first): in a transaction of its own, under the
+        turn's key, so it is queued once however often this is asked. What is not queued
+        (or all of it, if even that fails) comes back to be sent at once."""
+        person = self.who(inbound.sender)
+        if person is None:
+            return replies
+        return await self._queue_alone(person, inbound, replies, replace(queue, answer_here=None))
 
     async def _queue_alone(
         self, person: Person, inbound: Inbound, replies: list[Outbound], queue: QueueReplies

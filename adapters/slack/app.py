@@ -36,7 +36,7 @@ from adapters.slack import translate
 from adapters.slack.clicks import Clicks
 from adapters.slack.first_contact import FirstContact
 from adapters.slack.home import HomeTab
-from adapters.slack.in_ack import BotDms, ack_message, ack_with, fits_in_ack
+from adapters.slack.in_ack import BotDms, ack_with, fits_in_ack, for_the_ack, shown_in_ack
 from adapters.slack.payloads import payload_kind
 from adapters.slack.render import form_errors, form_view
 from adapters.slack.replies import Replies, Where
@@ -228,19 +228,28 @@ class SlackBot:
         done, _ = await asyncio.wait({turn}, timeout=budget)
         if turn in done and turn.exception() is not None:
             turn.result()  # raises before the ack: bolt answers 500 and Slack retries
-        shown = ack_message(turn.result()) if in_ack and turn in done else None
+        shown, rest = for_the_ack(turn.result()) if in_ack and turn in done else (None, [])
 
         async def finish() -> None:
-            replies = await turn
-            self._ring()  # again, for a turn that committed after the ack
             # What the ack showed is not sent again (a form it left still opens).
-            await reply([r for r in replies if not shown or isinstance(r, Form)])
+            replies = rest if shown else await self._missed_the_ack(inbound, await turn, queue)
+            self._ring()  # again, for a turn that committed after the ack
+            await reply(replies)
 
         await (ack_with(ack, shown) if shown else ack())
         if then is not None:
             then()
         self._ring()
         self._background.later(finish())
+
+    async def _missed_the_ack(
+        self, inbound: Inbound, replies: list[Outbound], queue: QueueReplies
+    ) -> list[Outbound]:
+        """An answer kept for the ack that went out without it (the turn ran past the
+        budget) is queued now, as durable as any other; the rest comes back to send."""
+        if queue.answer_here is None or not any(map(shown_in_ack, replies)):
+            return replies
+        return await self.engine.queue_answer(inbound, replies, queue)
 
     def _ring(self) -> None:
         if self._outbox_bell is not None:

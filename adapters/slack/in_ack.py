@@ -12,6 +12,7 @@ the bot to them.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from slack_bolt.async_app import AsyncAck
@@ -22,28 +23,33 @@ from bot.delivery.messenger import DeliveryStore
 from bot.engine import Engine
 from bot.messages import Card, Form, Outbound, Sender, Text
 
+log = logging.getLogger(__name__)
+
 
 def fits_in_ack(replies: Sequence[Outbound]) -> bool:
     """Whether a command's answer can be its ack body: messages nothing replaces later
     (the ack's message has no ts to update), with no picture or file (those are
     uploaded), and forms (opened with the trigger id right after the ack)."""
-    return all(isinstance(r, Form) or _shown_in_ack(r) for r in replies)
+    return all(isinstance(r, Form) or shown_in_ack(r) for r in replies)
 
 
-def _shown_in_ack(reply: Outbound) -> bool:
+def shown_in_ack(reply: Outbound) -> bool:
+    """A message a command's ack can show (see `fits_in_ack`)."""
     if isinstance(reply, Card):
         return reply.card_key is None and image_of(reply) is None
     return isinstance(reply, Text)
 
 
-def ack_message(replies: Sequence[Outbound]) -> SlackMessage | None:
-    """The messages among a command's answer (`fits_in_ack`) as one, or None. One message
-    is the rendered one itself, whose Block Kit JSON is made once (a help card is sent
-    often)."""
-    shown = [as_message(r) for r in replies if _shown_in_ack(r)]
+def for_the_ack(replies: Sequence[Outbound]) -> tuple[SlackMessage | None, list[Outbound]]:
+    """The messages among a command's answer that its ack shows, as one (None if there
+    are none), and the rest of the answer (a form to open, what is sent as usual). One
+    message is the rendered one itself, whose Block Kit JSON is made once (a help card
+    is sent often)."""
+    shown = [as_message(r) for r in replies if shown_in_ack(r)]
+    rest = [r for r in replies if not shown_in_ack(r)]
     if len(shown) > 1:
-        return combine(shown)
-    return shown[0] if shown else None
+        return combine(shown), rest
+    return (shown[0] if shown else None), rest
 
 
 async def ack_with(ack: AsyncAck, message: SlackMessage) -> None:
@@ -69,12 +75,16 @@ class BotDms:
     async def is_bot_dm(self, user_id: str, channel_id: str) -> bool:
         if not channel_id.startswith("D"):
             return False
-        if self._known.get(user_id) == channel_id:
-            return True
+        if user_id in self._known:
+            return self._known[user_id] == channel_id
         person = self._engine.who(Sender(PLATFORM, user_id))
         if person is None:
             return False
-        channel = await known_dm(self._store, person)
+        try:
+            channel = await known_dm(self._store, person)
+        except Exception as error:  # the database is away: answered the usual way
+            log.warning("could not read a DM channel: %s", error)
+            return False
         if channel is not None:
             self._known[user_id] = channel
         return channel == channel_id

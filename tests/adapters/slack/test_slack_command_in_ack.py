@@ -158,8 +158,13 @@ async def test_a_turn_past_the_ack_budget_is_answered_in_her_dm(
     response = await slack.command(ASHA, "help", channel=ASHAS_DM)
     assert response.status == 200
     assert await response.text() == ""
+    # The answer kept for the ack is queued as durably as any other: a failed send is
+    # sent again, not lost.
+    slack.fake.fail("chat.postMessage", status=500, times=1)
     released.set()
-    [answer] = await slack.fake.wait_for("chat.postMessage")
+    await slack.fake.wait_for("chat.postMessage", 2, within=30)
+    await server_settled(_app(slack))
+    [answer] = [c for c in slack.fake.of("chat.postMessage") if c.response.get("ok")]
     assert answer.response["channel"] == ASHAS_DM
     assert answer.params["text"] == HELP.title
 
@@ -177,3 +182,27 @@ async def test_while_requests_wait_a_command_goes_through_the_inbox(
     [answer] = await slack.fake.wait_for("chat.postMessage")
     assert answer.response["channel"] == ASHAS_DM
     assert answer.params["text"] == HELP.title
+
+
+async def test_a_saved_deeds_card_is_posted_to_be_updated_later(slack: SlackDriver) -> None:
+    """`log <what you did>` answers with the deed's card, which later changes in place (a
+    detail added): an ack's message has no ts to update, so the card is posted."""
+    await _known_dm(slack)
+    response = await slack.command(
+        ASHA, "log Lent a customer an umbrella in the rain", channel=ASHAS_DM
+    )
+    assert response.status == 200
+    assert await response.text() == ""
+    [card] = await slack.fake.wait_for("chat.postMessage")
+    assert card.response["channel"] == ASHAS_DM
+    assert "umbrella" in all_text(card.params["blocks"])
+
+
+async def test_a_message_too_long_is_told_in_the_ack(slack: SlackDriver) -> None:
+    await _known_dm(slack)
+    response = await slack.command(ASHA, "log " + "very " * 1000, channel=ASHAS_DM)
+    assert response.status == 200
+    body = await response.json()
+    assert "characters" in body["text"]
+    await server_settled(_app(slack))
+    assert slack.fake.of("chat.postMessage") == []

@@ -16,7 +16,7 @@ from bot.delivery.messenger import DeliveryStore
 from bot.domain.org import Organisation
 from bot.domain.orgfile import load_organisation
 from bot.engine import Engine
-from bot.features.nominations.job import ask_missed as lost_questions
+from bot.features.nominations.job import ask_missed
 from bot.intake import Inbox
 from bot.settings import Settings
 from storage.database import (
@@ -57,7 +57,7 @@ class Runtime:
     engine: Engine
     delivery: DeliveryStore  # what the platforms keep between messages (addresses, copies)
     inbox: Inbox  # requests written before they are acknowledged (bot.intake)
-    # The practice questions a previous process lost, asked at start (see ask_missed).
+    # The practice questions a previous process lost, asked at start (ask_lost_questions).
     catching_up: asyncio.Task[int] | None = field(default=None, compare=False, repr=False)
 
     async def close(self) -> None:
@@ -67,8 +67,19 @@ class Runtime:
         await self.database.close()
 
 
-async def start_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
-    """Load and check the organisation file first: nothing runs on half a configuration."""
+async def start_runtime(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    catch_up: bool = False,
+    outbox_bell: asyncio.Event | None = None,
+) -> Runtime:
+    """Load and check the organisation file first: nothing runs on half a configuration.
+
+    `catch_up`: a long-running process (`serve`, `scheduler`) also asks, in the
+    background, the practice questions a previous process lost (ask_lost_questions),
+    and rings `outbox_bell` (the server's dispatcher) when it queued any. A command
+    that runs and exits (portfolio, erase-person, run-job…) leaves them alone."""
     org = load_organisation(settings.organisation_file)
     database = open_database(settings.database_url)
     try:
@@ -94,26 +105,36 @@ async def start_runtime(settings: Settings, *, clock: Clock | None = None) -> Ru
         engine=engine,
         delivery=SqlDeliveryStore(database),
         inbox=SqlInbox(database),
-        catching_up=asyncio.create_task(ask_missed(engine), name="lost-practice-questions"),
+        catching_up=(
+            asyncio.create_task(
+                ask_lost_questions(engine, outbox_bell), name="lost-practice-questions"
+            )
+            if catch_up
+            else None
+        ),
     )
 
 
-async def ask_missed(engine: Engine) -> int:
-    """In the background at start: the practice questions lost when a previous process
-    died between a deed's save and its question (bot.features.nominations.job). Never
-    fails the start; what is left is asked by the next run (the nominations job)."""
+async def ask_lost_questions(engine: Engine, outbox_bell: asyncio.Event | None = None) -> int:
+    """In the background at a long-running process's start: the practice questions lost
+    when a previous process died between a deed's save and its question
+    (bot.features.nominations.job.ask_missed), rung out at once (`outbox_bell`) rather
+    than at the dispatcher's next poll. Never fails the start; what is left is asked by
+    the next run (the scheduler's `practice-questions` sweep)."""
     try:
         now = engine.clock.now()
         async with UnitOfWork(engine.database) as uow:
             timezone = engine.org.organisation.timezone
             today = local_today(engine.clock, timezone)
-            asked = await lost_questions(Scene(org=engine.org, uow=uow, now=now, today=today))
+            asked = await ask_missed(Scene(org=engine.org, uow=uow, now=now, today=today))
             await uow.commit()
     except Exception:
         log.exception("asking the lost practice questions at start failed")
         return 0
     if asked:
         log.info("asked %d lost practice questions", asked)
+        if outbox_bell is not None:
+            outbox_bell.set()
     return asked
 
 

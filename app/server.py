@@ -65,7 +65,7 @@ def create_app(settings: Settings, *, with_scheduler: bool = False) -> web.Appli
 
 
 async def _runtime_ctx(app: web.Application) -> AsyncIterator[None]:
-    runtime = await start_runtime(app[SETTINGS])
+    runtime = await start_runtime(app[SETTINGS], catch_up=True, outbox_bell=app[OUTBOX_BELL])
     app[RUNTIME] = runtime
     log.info(
         "Extra Mile %s serving %s on %s",

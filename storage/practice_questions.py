@@ -37,7 +37,11 @@ class UnaskedRow(SQLModel, table=True):
             primary_key=True,
         )
     )
-    saved_at: datetime
+    saved_at: datetime  # moved on at each failed attempt (the next run tries others first)
+    # The recovery's failed attempts at asking (job.ask_missed gives up after a few).
+    attempts: int = Field(
+        default=0, sa_column=sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,13 @@ _actions: Any = ActionRow.__table__  # type: ignore[attr-defined]
 _q, _a = _marks.c, _actions.c
 # Built once: only their values change.
 _TAKE: Any = sa.delete(_marks).where(_q.action_id == sa.bindparam("action"))
+_POSTPONE: Any = (
+    sa.update(_marks)
+    .where(_q.action_id == sa.bindparam("action"))
+    .values(saved_at=sa.bindparam("now"), attempts=_q.attempts + 1)
+    .returning(_q.attempts)
+)
+_DEED: Any = sa.select(_a.person_id, _a.extra).where(_a.id == sa.bindparam("action"))
 _DUE: Any = (
     sa.select(_q.action_id, _a.person_id, _a.extra)
     .select_from(_marks.join(_actions, _a.id == _q.action_id))
@@ -78,3 +89,19 @@ async def unasked(uow: UnitOfWork, *, before: datetime, limit: int) -> list[Unas
     time index (the marks are only those not yet asked, never the year's actions)."""
     rows = await uow.session.exec(_DUE, params={"before": before, "most": limit})
     return [Unasked(int(a), str(p), e or "") for a, p, e in rows.all()]
+
+
+async def postpone(uow: UnitOfWork, action_id: int, now: datetime) -> int | None:
+    """A failed attempt at asking: the mark moves behind the others (saved `now`), so a
+    deed that always fails never holds up the ones after it. Returns its attempts so far
+    (None: the mark is gone, taken meanwhile)."""
+    found = await uow.session.exec(_POSTPONE, params={"action": action_id, "now": now})
+    attempts = found.scalar_one_or_none()
+    return None if attempts is None else int(attempts)
+
+
+async def deed_now(uow: UnitOfWork, action_id: int) -> tuple[str, str] | None:
+    """The deed's owner and words as they are now, in this transaction (read from the
+    table, not from the session's copies): None if it is gone."""
+    row = (await uow.session.exec(_DEED, params={"action": action_id})).first()
+    return None if row is None else (str(row[0]), row[1] or "")

@@ -46,7 +46,8 @@ def scheduler() -> None:
     setup_logging(settings.log_level)
 
     async def run() -> None:
-        runtime = await start_runtime(settings)
+        # Long-running: it asks the practice questions a previous process lost, at start.
+        runtime = await start_runtime(settings, catch_up=True)
         jobs = build_scheduler(runtime)
         jobs.start()
         stop = asyncio.Event()

@@ -7,13 +7,12 @@ before the mark existed are left alone."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from pytest_mock import MockerFixture
 from sqlmodel import select
 
-from app.runtime import start_runtime
 from bot.clock import FixedClock
 from bot.context import Scene
 from bot.delivery.codec import load_outbound
@@ -22,9 +21,8 @@ from bot.engine import Engine
 from bot.features.nominations import job, practices
 from bot.messages import Inbound, Outbound, Replies
 from bot.queued_replies import QueueReplies
-from bot.settings import EXAMPLE_ORG_FILE, Settings
 from storage.actions import add_action
-from storage.database import Database, open_database
+from storage.database import Database
 from storage.people import sync_organisation
 from storage.practices import assign_practice, create_practice, practice_of
 from storage.tables import OutboxRow
@@ -34,6 +32,7 @@ from tests.conversations.test_nominations import MONDAY, deed
 from tests.conversations.test_practice_choice import asha_action, seed_three
 from tests.fakes import deeds
 from tests.fakes.chat import Chat, text_of
+from tests.storage.test_practice_questions import blocked
 
 QUESTION = ("Is this the same as one of these?", "Has anyone done this before?")
 WORDS = "carried her heavy shopping bags out to the car"
@@ -136,20 +135,62 @@ async def test_a_normal_save_is_asked_once_even_when_the_recovery_runs(
 async def test_the_recovery_running_while_the_question_is_worked_out_asks_once(
     database: Database, org: Organisation, mocker: MockerFixture
 ) -> None:
-    """The recovery takes the deed while its own question is being worked out (no grace):
-    one of the two asks, never both."""
+    """The deed's own question transaction has taken the mark and is held open; the
+    recovery (no grace) starts then and waits for it (checked: the writer lock on
+    SQLite, a row lock on PostgreSQL), then finds the mark gone: one question."""
     engine = await engine_on(database, org)
     chat = QueuedChat(engine, "asha")
-    real = practices.embedded
-    taken: list[int] = []
+    took, release = asyncio.Event(), asyncio.Event()
+    real = practices.practice_of
 
-    async def meanwhile(text: str) -> bytes | None:
-        taken.append(await recover(engine, NOW + timedelta(seconds=1), grace=timedelta(0)))
-        return await real(text)
+    async def held(uow: UnitOfWork, action_id: int) -> int | None:
+        if not took.is_set():  # the first to get past the mark: the deed's own turn
+            took.set()
+            await release.wait()
+        return await real(uow, action_id)
 
-    mocker.patch.object(practices, "embedded", side_effect=meanwhile)
-    await deeds.log_deed(chat, extra=WORDS)
-    assert taken == [1]
+    mocker.patch.object(practices, "practice_of", side_effect=held)
+    own = asyncio.create_task(deeds.log_deed(chat, extra=WORDS))
+    await took.wait()
+    recovery = asyncio.create_task(recover(engine, NOW + timedelta(seconds=1), grace=timedelta(0)))
+    await blocked(database, recovery)
+    release.set()
+    await own
+    assert await recovery == 0
+    assert len(await questions_to(database, "asha")) == 1
+
+
+async def test_the_deeds_own_turn_waits_for_the_recovery_that_took_the_mark(
+    database: Database, org: Organisation, mocker: MockerFixture
+) -> None:
+    """The other way round: the recovery takes the mark (held open) while the deed's
+    own question is still worked out; that one's transaction waits, finds it gone."""
+    engine = await engine_on(database, org)
+    chat = QueuedChat(engine, "asha")
+    saved_it, took, release = asyncio.Event(), asyncio.Event(), asyncio.Event()
+    real_embedded, real_practice_of = practices.embedded, practices.practice_of
+
+    async def after_the_save(text: str) -> bytes | None:
+        saved_it.set()
+        await took.wait()  # the recovery holds the mark by then
+        return await real_embedded(text)
+
+    async def held(uow: UnitOfWork, action_id: int) -> int | None:
+        if not took.is_set():  # the first past the mark: the recovery
+            took.set()
+            await release.wait()
+        return await real_practice_of(uow, action_id)
+
+    mocker.patch.object(practices, "embedded", side_effect=after_the_save)
+    mocker.patch.object(practices, "practice_of", side_effect=held)
+    own = asyncio.create_task(deeds.log_deed(chat, extra=WORDS))
+    await saved_it.wait()
+    recovery = asyncio.create_task(recover(engine, NOW + timedelta(seconds=1), grace=timedelta(0)))
+    await took.wait()
+    await blocked(database, own)
+    release.set()
+    assert await recovery == 1
+    await own
     assert len(await questions_to(database, "asha")) == 1
 
 
@@ -183,24 +224,3 @@ async def test_the_recovery_waits_out_the_grace_and_takes_a_few_at_a_time(
     assert await recover(engine, limit=2) == 2
     assert await recover(engine, limit=2) == 1
     assert len(await questions_to(database, "asha")) == 3
-
-
-async def test_a_lost_question_is_asked_when_the_server_starts(
-    tmp_path: Path, org: Organisation, mocker: MockerFixture
-) -> None:
-    url = f"sqlite:///{tmp_path / 'restart.db'}"
-    database = open_database(url)
-    await database.upgrade()
-    engine = await engine_on(database, org)
-    lose_the_question(mocker)
-    await deeds.log_deed(QueuedChat(engine, "asha"), extra=WORDS)
-    await database.close()
-    mocker.stopall()
-    settings = Settings(database_url=url, org_file=EXAMPLE_ORG_FILE)
-    runtime = await start_runtime(settings, clock=FixedClock(LATER))
-    await runtime.close()  # after the work it started
-    reopened = open_database(url)
-    try:
-        assert len(await questions_to(reopened, "asha")) == 1
-    finally:
-        await reopened.close()

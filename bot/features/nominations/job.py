@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
+from bot.clock import FixedClock, local_today
 from bot.context import Scene, Turn
 from bot.domain.actions import NominationStatus
+from bot.domain.schedules import timezone_of
 from bot.features.nominations.card import tell_managers
 from bot.features.nominations.practices import ask_marked
 from bot.features.nominations.rules import from_counts
 from bot.messages import Card, Replies
 from storage.action_vectors import embedded
 from storage.nominations import nominations, save_nomination
-from storage.practice_questions import Unasked, take_unasked, unasked
+from storage.practice_questions import Unasked, postpone, take_unasked, unasked
 from storage.practices import practices, success_counts
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 # A deed's own question is queued seconds after its save: one marked for longer was lost.
 GRACE = timedelta(minutes=2)
 AT_ONCE = 20  # lost questions asked in one run (each works out an embedding)
+TRIES = 3  # failed attempts at one deed's question before it is given up (logged)
 
 
 async def run(scene: Scene) -> str:
@@ -49,10 +51,25 @@ async def ask_missed(scene: Scene, *, limit: int = AT_ONCE, grace: timedelta = G
             vector = await _embedded(deed.extra)
         try:
             asked += await _ask_one(scene, deed, vector)
-        except Exception:  # this one stays marked, for the next run; the others go on
+        except Exception:  # the others go on; this one is tried again later, a few times
             log.exception("asking the practice question of action %s failed", deed.action_id)
             await scene.uow.session.rollback()
+            await _failed(scene, deed.action_id)
     return asked
+
+
+async def _failed(scene: Scene, action_id: int) -> None:
+    """A failed attempt: the mark goes behind the others (a deed that always fails must
+    not keep the oldest places of every run), and after TRIES attempts it is dropped."""
+    attempts = await postpone(scene.uow, action_id, scene.now)
+    if attempts is not None and attempts >= TRIES:
+        await take_unasked(scene.uow, action_id)
+        log.error(
+            "gave up asking the practice question of action %s after %d attempts",
+            action_id,
+            attempts,
+        )
+    await scene.uow.commit()  # kept, whatever the next deed's attempt does
 
 
 async def _ask_one(scene: Scene, deed: Unasked, vector: bytes | None) -> int:
@@ -60,13 +77,12 @@ async def _ask_one(scene: Scene, deed: Unasked, vector: bytes | None) -> int:
     if person is None:  # left, or erased (their deeds are a pseudonym's): nobody to ask
         await take_unasked(scene.uow, deed.action_id)
         return 0
-    timezone = person.timezone or scene.org.organisation.timezone
-    turn = Turn(
+    turn = Turn(  # as the person's own turn would be (bot.engine.Engine._turn)
         person=person,
         org=scene.org,
         uow=scene.uow,
         now=scene.now,
-        today=scene.now.astimezone(ZoneInfo(timezone)).date(),
+        today=local_today(FixedClock(scene.now), timezone_of(scene.org, person)),
     )
     question = await ask_marked(turn, action_id=deed.action_id, extra=deed.extra, vector=vector)
     if not question:  # asked meanwhile, placed meanwhile, or the very first deed

@@ -37,7 +37,7 @@ from storage.action_vectors import LATEST, embedded, remember_text, remember_vec
 from storage.actions import get_extra
 from storage.practice_edits import practice_words, retitle
 from storage.practice_labels import add_label, labels
-from storage.practice_questions import mark_unasked, take_unasked
+from storage.practice_questions import deed_now, mark_unasked, take_unasked
 from storage.practices import (
     action_owner,
     assign_practice,
@@ -120,11 +120,23 @@ async def ask_marked(
     """The question, asked by the transaction that takes the deed's unasked mark: the
     deed's own turn after its save, or the recovery (job.ask_missed). Taking it is the
     first statement, so if both try at once the second waits for the first and finds it
-    gone: nothing is asked twice. Nothing either if the deed is in a practice already."""
+    gone: nothing is asked twice. Nothing either if the deed is in a practice already.
+
+    `extra` and `vector` were read and worked out with no transaction open: the deed's
+    owner and words are read again here, after the mark. A deed no longer the person's
+    (erased meanwhile: re-keyed to a pseudonym) is not asked; one whose words changed
+    (an erasure scrubbed them, an edit) is ranked by its words now, and the vector of
+    the old ones is not stored (storage.action_vectors.backfill_batch does the same)."""
     if not await take_unasked(turn.uow, action_id):
+        return []
+    deed = await deed_now(turn.uow, action_id)
+    if deed is None or deed[0] != turn.person.id:
         return []
     if await practice_of(turn.uow, action_id) is not None:
         return []
+    words = deed[1]
+    if words != extra:
+        extra, vector = words, None
     return await _ask(turn, action_id=action_id, extra=extra, vector=vector)
 
 

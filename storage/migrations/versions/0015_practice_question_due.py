@@ -1,7 +1,8 @@
 """practice_question_due: a saved deed whose practice question is not queued yet, marked
 in the save's transaction and unmarked in the question's, so that a question lost
 between the two (the process died) is asked later, once. Not backfilled: deeds saved
-before have no mark and are never asked again
+before have no mark and are never asked again. `attempts` counts the recovery's failed
+tries (it gives up after a few)
 
 Revision ID: 0015
 Revises: 0014
@@ -25,6 +26,7 @@ def upgrade() -> None:
         "practice_question_due",
         sa.Column("action_id", sa.Integer(), nullable=False),
         sa.Column("saved_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),
         sa.ForeignKeyConstraint(["action_id"], ["extra_mile_action.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("action_id"),
     )

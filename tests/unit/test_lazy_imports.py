@@ -26,3 +26,14 @@ def test_importing_the_app_loads_no_heavy_library(module: str) -> None:
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert json.loads(found.stdout.strip().splitlines()[-1]) == [], found.stdout
+
+
+@pytest.mark.parametrize("module", ["app.runtime", "app.server", "app.cli"])
+def test_the_server_starts_without_the_bank_holidays(module: str) -> None:
+    """The holidays package (4 MB resident) is for the scheduler's weekly jobs (app.jobs),
+    not for a server answering people: a start-up import of it showed as idle RSS."""
+    probe = f"import sys, {module}\nprint('holidays' in sys.modules)"
+    found = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip().splitlines()[-1] == "False", found.stdout

@@ -9,7 +9,6 @@ from datetime import timedelta
 from bot.clock import FixedClock, local_today
 from bot.context import Scene, Turn
 from bot.domain.actions import NominationStatus
-from bot.domain.schedules import timezone_of
 from bot.features.nominations.card import tell_managers
 from bot.features.nominations.practices import ask_marked
 from bot.features.nominations.rules import from_counts
@@ -82,7 +81,11 @@ async def _ask_one(scene: Scene, deed: Unasked, vector: bytes | None) -> int:
         org=scene.org,
         uow=scene.uow,
         now=scene.now,
-        today=local_today(FixedClock(scene.now), timezone_of(scene.org, person)),
+        # The person's zone, else the organisation's, as Engine._turn (not schedules'
+        # timezone_of: that module loads the holidays package, 4 MB, at every start).
+        today=local_today(
+            FixedClock(scene.now), person.timezone or scene.org.organisation.timezone
+        ),
     )
     question = await ask_marked(turn, action_id=deed.action_id, extra=deed.extra, vector=vector)
     if not question:  # asked meanwhile, placed meanwhile, or the very first deed

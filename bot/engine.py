@@ -66,11 +66,16 @@ class Engine:
         self.org.learn(person_id, platform, user_id)
 
     async def handle(
-        self, inbound: Inbound, *, queue: QueueReplies | None = None
+        self, inbound: Inbound, *, queue: QueueReplies | None = None, once: bool = False
     ) -> list[Outbound]:
         """The turn's replies to the sender. With `queue`, its messages are written to the
         outbox in the turn's transaction instead, and only what the platform shows in
-        place (a card's new state, a form it opens) comes back."""
+        place (a card's new state, a form it opens) comes back.
+
+        `once`: the platform never delivers this request again (a Slack command answered
+        in its ack). Its event is then claimed at the end of the turn, and only if the
+        turn wrote: a read-only command takes no write, and a signed request replayed
+        to us still changes nothing twice (its claim fails and the turn rolls back)."""
         person = self.who(inbound.sender)
         if person is None:
             if isinstance(inbound, ButtonClick | FormSubmission):
@@ -79,9 +84,8 @@ class Engine:
             return [Text(self._stranger_message())]
         try:
             async with UnitOfWork(self.database, quick=True) as uow:
-                if not await claim_event(uow, inbound.event_key):
-                    log.info("duplicate event %s ignored", inbound.event_key)
-                    return await self.routes.replay(inbound)(self._turn(person, uow))
+                if not await self._claimed(uow, inbound, first=not once):
+                    return await self._replayed(uow, person, inbound)
                 await _keep_address(uow, person, inbound)
                 turn = self._turn(person, uow)
                 replies = await self.routes.find(inbound)(turn)
@@ -89,6 +93,9 @@ class Engine:
                     replies = await queue_replies(
                         uow, person, inbound, replies, queue, self.clock, answering=True
                     )
+                if once and await uow.wrote() and not await claim_event(uow, inbound.event_key):
+                    await uow.session.rollback()  # the same request, done already
+                    return await self._replayed(uow, person, inbound)
                 await _commit(uow)
             if turn.drawings:
                 replies += await self._drawn(person, inbound, turn, queue)
@@ -112,6 +119,18 @@ class Engine:
                     f"Please try again; if it keeps happening, tell your admin: ref {reference}."
                 )
             ]
+
+    async def _claimed(self, uow: UnitOfWork, inbound: Inbound, *, first: bool) -> bool:
+        """The turn's event claimed before it runs (`first`); else its writes watched,
+        to claim it at the end only if it wrote (see `handle`'s `once`)."""
+        if first:
+            return await claim_event(uow, inbound.event_key)
+        await uow.watch_writes()
+        return True
+
+    async def _replayed(self, uow: UnitOfWork, person: Person, inbound: Inbound) -> list[Outbound]:
+        log.info("duplicate event %s ignored", inbound.event_key)
+        return await self.routes.replay(inbound)(self._turn(person, uow))
 
     async def _drawn(
         self, person: Person, inbound: Inbound, turn: Turn, queue: QueueReplies | None

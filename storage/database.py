@@ -154,6 +154,7 @@ def open_database(url: str, *, echo: bool = False) -> Database:
     else:
         options["pool_pre_ping"] = True
     engine = create_async_engine(full_url, **options)
+    event.listen(engine.sync_engine, "before_cursor_execute", _note_writes)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
@@ -166,6 +167,17 @@ def open_database(url: str, *, echo: bool = False) -> Database:
     )
     writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
     return Database(engine=engine, sessions=sessions, readers=readers, quick=quick, writer=writer)
+
+
+# Statements that may change rows; anything else (SELECT) only reads. A WITH may be
+# either: counted as a write, the safe way round.
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "WITH")
+WROTE = "extramile_wrote"  # in a connection's info: a write since it was last reset
+
+
+def _note_writes(connection: Connection, _cursor: Any, statement: str, *_: Any) -> None:
+    if statement.lstrip()[:7].upper().startswith(_WRITES):
+        connection.info[WROTE] = True
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

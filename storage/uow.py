@@ -10,7 +10,7 @@ from types import TracebackType
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.database import Database
+from storage.database import WROTE, Database
 
 # The SQLite writer lock this task already holds (a unit of work inside another one's
 # block must not wait for itself).
@@ -79,6 +79,14 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+
+    async def watch_writes(self) -> None:
+        """From here on, `wrote()` tells whether a statement may have changed rows."""
+        (await self.session.connection()).info[WROTE] = False
+
+    async def wrote(self) -> bool:
+        """A statement that may have changed rows ran since `watch_writes`."""
+        return bool((await self.session.connection()).info.get(WROTE))
 
     @asynccontextmanager
     async def released(self) -> AsyncIterator[None]:

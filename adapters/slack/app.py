@@ -221,7 +221,9 @@ class SlackBot:
         queue = QueueReplies(
             forms=not opens_forms, rung=self._ring, answer_here=fits_in_ack if in_ack else None
         )
-        turn = asyncio.ensure_future(self.engine.handle(inbound, queue=queue))
+        # Answered in its ack, a command is never delivered again (Slack does not retry
+        # commands, and it does not go through the inbox): claimed only if it writes.
+        turn = asyncio.ensure_future(self.engine.handle(inbound, queue=queue, once=in_ack))
         # The budget counts from the request's arrival, queueing included (adapters.overload).
         # A request replayed from the inbox was acknowledged already: its turn is awaited.
         budget = None if current_row() is not None else max(ACK_BUDGET - waited(), 0.0)

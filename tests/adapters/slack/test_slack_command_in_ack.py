@@ -11,11 +11,14 @@ from typing import Any
 from aiohttp import web
 from pytest_aiohttp import AiohttpClient
 from pytest_mock import MockerFixture
+from sqlmodel import func, select
 
 from adapters.slack.mount import SLACK_BOT
 from adapters.state import RUNTIME
 from bot.engine import Engine
 from bot.features.general.flow import HELP
+from storage.tables import ActionRow, ProcessedEventRow
+from storage.uow import UnitOfWork
 from tests.adapters.slack.test_slack_socket_mode import socket_mode_server
 from tests.fakes import deeds
 from tests.fakes.fake_slack import FakeSlack
@@ -206,3 +209,34 @@ async def test_a_message_too_long_is_told_in_the_ack(slack: SlackDriver) -> None
     assert "characters" in body["text"]
     await server_settled(_app(slack))
     assert slack.fake.of("chat.postMessage") == []
+
+
+async def _claims(slack: SlackDriver) -> int:
+    async with UnitOfWork(_app(slack)[RUNTIME].database, read_only=True) as uow:
+        rows = await uow.session.exec(select(func.count()).select_from(ProcessedEventRow))
+        return int(rows.one())
+
+
+async def test_a_read_only_command_in_the_ack_writes_nothing(slack: SlackDriver) -> None:
+    """Its answer in the ack, a command is never delivered again: it claims its event
+    only if its turn writes, so `help` takes no write at all."""
+    await _known_dm(slack)
+    claims = await _claims(slack)
+    response = await slack.command(ASHA, "help", channel=ASHAS_DM)
+    assert (await response.json())["text"] == HELP.title
+    assert await _claims(slack) == claims
+
+
+async def test_a_replayed_command_that_writes_has_one_effect(slack: SlackDriver) -> None:
+    """A signed command sent to us twice (captured and replayed within Slack's five
+    minutes): the deed is saved once; the second turn finds its event claimed and rolls
+    back."""
+    await _known_dm(slack)
+    words = "log Carried a customer's shopping to her car in the rain"
+    first = await slack.command(ASHA, words, channel=ASHAS_DM, trigger_id="tr.replayed")
+    again = await slack.command(ASHA, words, channel=ASHAS_DM, trigger_id="tr.replayed")
+    assert first.status == again.status == 200
+    await server_settled(_app(slack))
+    async with UnitOfWork(_app(slack)[RUNTIME].database, read_only=True) as uow:
+        saved = (await uow.session.exec(select(ActionRow.extra))).all()
+    assert [extra for extra in saved if "shopping" in extra] == [words[4:]]

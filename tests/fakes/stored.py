@@ -11,11 +11,11 @@ from storage.actions import add_action
 from storage.uow import UnitOfWork
 
 
-async def stored_deed(uow: UnitOfWork, extra: str) -> int:
-    """Asha's done deed with these words, saved; its id."""
+async def stored_deed(uow: UnitOfWork, extra: str, person: str = "asha") -> int:
+    """A done deed of the person's (Asha's unless said) with these words, saved; its id."""
     action = await add_action(
         uow,
-        "asha",
+        person,
         CheckedAction(
             occurred_on=date(2026, 11, 20),
             customer_need="Rain",

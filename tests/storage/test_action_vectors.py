@@ -3,13 +3,11 @@ ranking (issue 17); on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from bot.domain import embedding
-from bot.domain.actions import ActionStatus, Approach, CheckedAction, Context
 from bot.domain.org import Organisation
 from bot.domain.practice_matching import PracticeText, rank
 from storage.action_vectors import (
@@ -21,7 +19,6 @@ from storage.action_vectors import (
     remember_vector,
     vector_of,
 )
-from storage.actions import add_action
 from storage.database import Database
 from storage.people import sync_organisation
 from storage.practices import assign_practice, create_practice
@@ -104,26 +101,11 @@ async def test_erasure_drops_the_person_s_vectors_only(
         await sync_organisation(uow, org)
         hers = await stored_deed(uow, "lent an umbrella")
         await remember_vector(uow, hers, b"\1" * 8)
-        his = await add_action(
-            uow,
-            "tom",
-            CheckedAction(
-                occurred_on=date(2026, 11, 20),
-                customer_need="Rain",
-                offer_item_id="carry-out",
-                extra="lent a brolly",
-                status=ActionStatus.DONE,
-                context=Context.BUSY,
-                approach=Approach.INITIATIVE,
-                customer_aware=True,
-                result="",
-            ),
-            cost=Decimal("0"),
-        )
-        await remember_vector(uow, his.id, b"\2" * 8)
+        his = await stored_deed(uow, "lent a brolly", person="tom")
+        await remember_vector(uow, his, b"\2" * 8)
         assert await forget_vectors_of(uow, "asha") == 1
         assert await vector_of(uow, hers) is None
-        assert await vector_of(uow, his.id) == b"\2" * 8
+        assert await vector_of(uow, his) == b"\2" * 8
 
 
 async def test_actions_saved_before_vectors_were_kept_are_filled_in(

@@ -94,7 +94,7 @@ class Engine:
                         uow, person, inbound, replies, queue, self.clock, answering=True
                     )
                 if once and await uow.wrote() and not await claim_event(uow, inbound.event_key):
-                    await uow.session.rollback()  # the same request, done already
+                    await uow.rollback()  # the same request, done already
                     return await self._replayed(uow, person, inbound)
                 await _commit(uow)
             if turn.drawings:

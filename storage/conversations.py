@@ -15,19 +15,21 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.domain.records import ConversationState
 from storage.database import utc_now
+from storage.prepared import prepare, run
 from storage.tables import ConversationStateRow
 from storage.uow import UnitOfWork
 
 _table: Any = ConversationStateRow.__table__  # type: ignore[attr-defined]
 _c = _table.c
-_LOAD: Any = select(_c.flow, _c.step, _c.data).where(_c.person_id == bindparam("person_id"))
+_LOAD = prepare(select(_c.flow, _c.step, _c.data).where(_c.person_id == bindparam("person_id")))
 
 
 async def load_state(uow: UnitOfWork, person_id: str) -> ConversationState | None:
-    row = (await uow.session.exec(_LOAD, params={"person_id": person_id})).first()
+    row = (await run(uow, _LOAD, {"person_id": person_id})).first()
     if row is None:
         return None
-    return ConversationState(row.flow, row.step, {k: str(v) for k, v in row.data.items()})
+    flow, step, data = row
+    return ConversationState(flow, step, {k: str(v) for k, v in data.items()})
 
 
 async def save_state(uow: UnitOfWork, person_id: str, state: ConversationState) -> None:

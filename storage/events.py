@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import cast
-
-from sqlalchemy import CursorResult, bindparam
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage.database import utc_now
+from storage.prepared import prepare, run
 from storage.tables import AuditLogRow, ProcessedEventRow
 from storage.uow import UnitOfWork
 
@@ -18,6 +17,7 @@ _CLAIMS = {
     .on_conflict_do_nothing(index_elements=["key"])
     for dialect, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
 }
+_CLAIM = prepare(_CLAIMS["sqlite"], postgresql=_CLAIMS["postgresql"])
 
 
 _AUDIT = AuditLogRow.__table__.insert()  # type: ignore[attr-defined]
@@ -31,9 +31,7 @@ async def claim_event(uow: UnitOfWork, key: str) -> bool:
     built once: a concurrent second delivery waits for the first and then inserts
     nothing.
     """
-    statement = _CLAIMS[uow.dialect]
-    result = await uow.session.exec(statement, params={"key": key, "at": utc_now()})
-    return bool(cast(CursorResult[object], result).rowcount == 1)
+    return (await run(uow, _CLAIM, {"key": key, "at": utc_now()})).rowcount == 1
 
 
 async def audit(

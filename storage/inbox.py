@@ -21,6 +21,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 
 from bot.domain.arrivals import Arrival, Received
 from storage.database import Database, utc_now
+from storage.prepared import prepare, run
 from storage.uow import UnitOfWork
 
 LEASE = timedelta(seconds=60)  # a worker that died: its rows are taken up after this
@@ -43,16 +44,41 @@ _c = inbox_table.c
 
 
 # Built once: only their values change.
+_ROW = ("key", "platform", "lane", "body", "meta", "received_at", "attempts", "leased_until")
 _PUT = {
-    dialect: insert(inbox_table).on_conflict_do_nothing(index_elements=["key"]).returning(_c.key)
+    dialect: insert(inbox_table)
+    .values({name: sa.bindparam(name) for name in _ROW})
+    .on_conflict_do_nothing(index_elements=["key"])
+    .returning(_c.key)
     for dialect, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
 }
-_DONE = sa.delete(inbox_table).where(_c.id == sa.bindparam("row_id"))
+_PUT_ONE = prepare(_PUT["sqlite"], postgresql=_PUT["postgresql"])
+
+
+def _claim(dialect: str) -> sa.Update:
+    """The oldest `limit` rows nobody holds, leased `until` (built once per dialect)."""
+    now = sa.bindparam("now", type_=_c.leased_until.type)
+    free = sa.or_(_c.leased_until.is_(None), _c.leased_until < now)
+    chosen = (
+        sa.select(_c.id).where(free).order_by(_c.id).limit(sa.bindparam("limit", type_=sa.Integer))
+    )
+    if dialect == "postgresql":
+        chosen = chosen.with_for_update(skip_locked=True)
+    return (
+        sa.update(inbox_table)
+        .where(_c.id.in_(chosen.scalar_subquery()))
+        .values(leased_until=sa.bindparam("until", type_=_c.leased_until.type))
+        .returning(_c.id, _c.attempts, _c.platform, _c.key, _c.lane, _c.body, _c.meta)
+    )
+
+
+_CLAIM = prepare(_claim("sqlite"), postgresql=_claim("postgresql"))
+_DONE = prepare(sa.delete(inbox_table).where(_c.id == sa.bindparam("row_id")))
 
 
 async def done(uow: UnitOfWork, row_id: int) -> None:
     """Delete the row in the caller's transaction (the turn it started)."""
-    await uow.session.exec(_DONE, params={"row_id": row_id})
+    await run(uow, _DONE, {"row_id": row_id})
 
 
 class SqlInbox:
@@ -88,34 +114,24 @@ class SqlInbox:
                         written.discard(row["key"])  # the same key twice in a batch
 
     async def _insert(self, rows: list[dict[str, Any]]) -> set[str]:
-        """One INSERT ... ON CONFLICT DO NOTHING RETURNING key for the batch (SQLAlchemy
-        sends the rows as one multi-row statement, compiled once): the keys written."""
+        """INSERT ... ON CONFLICT DO NOTHING RETURNING key for each row, in one
+        transaction: the keys written."""
+        written = set[str]()
         async with UnitOfWork(self._database, quick=True) as uow:
-            connection = await uow.session.connection()
-            result = await connection.execute(_PUT[self._database.dialect], rows)
-            written = set(result.scalars())
+            for row in rows:
+                written.update(key for (key,) in (await run(uow, _PUT_ONE, row)).rows)
             await uow.commit()
         return written
 
     async def claim(self, limit: int) -> list[Received]:
         now = utc_now()
-        free = sa.or_(_c.leased_until.is_(None), _c.leased_until < now)
-        chosen = sa.select(_c.id).where(free).order_by(_c.id).limit(limit)
-        if self._database.dialect == "postgresql":
-            chosen = chosen.with_for_update(skip_locked=True)
-        statement = (
-            sa.update(inbox_table)
-            .where(_c.id.in_(chosen.scalar_subquery()))
-            .values(leased_until=now + self._lease)
-            .returning(_c.id, _c.attempts, _c.platform, _c.key, _c.lane, _c.body, _c.meta)
-        )
+        params = {"now": now, "until": now + self._lease, "limit": limit}
         async with UnitOfWork(self._database, quick=True) as uow:
-            connection = await uow.session.connection()
-            rows = (await connection.execute(statement)).all()
+            rows = (await run(uow, _CLAIM, params)).rows
             await uow.commit()
         return [
-            Received(r.id, r.attempts, Arrival(r.platform, r.key, r.lane, r.body, r.meta))
-            for r in sorted(rows, key=lambda r: int(r.id))
+            Received(row_id, attempts, Arrival(platform, key, lane, body, meta))
+            for row_id, attempts, platform, key, lane, body, meta in sorted(rows)
         ]
 
     async def finish(self, row_id: int) -> None:

@@ -7,8 +7,10 @@ opens a short one of its own for each claim and each mark, and commits it.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, func, or_, update
+from sqlalchemy import Integer, bindparam, func, or_, update
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -17,6 +19,7 @@ from bot.domain.actions import OutboxStatus
 from bot.domain.records import OutboxItem
 from storage.console_inbox import console_only
 from storage.database import utc_now
+from storage.prepared import prepare, run, run_many
 from storage.tables import OutboxRow
 from storage.uow import UnitOfWork
 
@@ -69,6 +72,8 @@ _ADD = {
     .on_conflict_do_nothing(index_elements=["dedupe_key"])
     for dialect, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
 }
+_QUEUE = prepare(_ADD["sqlite"], postgresql=_ADD["postgresql"])
+_t: Any = OutboxRow.__table__  # type: ignore[attr-defined]
 
 
 async def _add(
@@ -95,8 +100,62 @@ async def _add(
         "maybe_sent": False,
         "created_at": now,
     }
-    result = await uow.session.exec(_ADD[uow.dialect], params=values)
-    return result.rowcount == 1
+    return (await run(uow, _QUEUE, values)).rowcount == 1
+
+
+def _due(dialect: str) -> Any:
+    """Due messages, oldest first, at most `limit`, as of `now` (built once per dialect).
+
+    A person's message is not due while an earlier one of theirs still waits (on a
+    lease or a retry). Each person's first waiting message is found once, in a CTE: a
+    correlated NOT EXISTS checked every due message against its person's earlier ones,
+    quadratic in one person's backlog (seconds a claim behind a burst of replies)."""
+    now = bindparam("now", type_=_t.c.next_attempt_at.type)
+    waiting = (
+        core_select(_t.c.person_id.label("person_id"), func.min(_t.c.id).label("first_id"))
+        .where(_t.c.status == OutboxStatus.PENDING)
+        .where(_t.c.next_attempt_at > now)
+        .where(_t.c.person_id.is_not(None))
+        .group_by(_t.c.person_id)
+        .cte("waiting")
+    )
+    query = (
+        core_select(
+            _t.c.id,
+            _t.c.person_id,
+            _t.c.platform,
+            _t.c.target,
+            _t.c.payload,
+            _t.c.attempts,
+            _t.c.dedupe_key,
+            _t.c.maybe_sent,
+            _t.c.last_error,
+        )
+        .outerjoin(waiting, waiting.c.person_id == _t.c.person_id)
+        .where(_t.c.status == OutboxStatus.PENDING)
+        .where(_t.c.next_attempt_at <= now)
+        .where(or_(waiting.c.first_id.is_(None), _t.c.id < waiting.c.first_id))
+        # Someone who has only used the console is waited for there (storage.console_inbox).
+        .where(~console_only(_t.c.person_id))
+        .order_by(_t.c.id)
+        .limit(bindparam("limit", type_=Integer))
+    )
+    if dialect != "sqlite":
+        query = query.with_for_update(skip_locked=True, of=_t)
+    return query
+
+
+_DUE = prepare(_due("sqlite"), postgresql=_due("postgresql"))
+_TAKE = prepare(
+    update(_t)
+    .where(_t.c.id == bindparam("row_id"))
+    .values(attempts=_t.c.attempts + 1, next_attempt_at=bindparam("until"))
+)
+_SENT = prepare(
+    update(_t)
+    .where(_t.c.id == bindparam("row_id"))
+    .values(status=OutboxStatus.SENT, sent_at=bindparam("at"), last_error=None)
+)
 
 
 async def any_due(uow: UnitOfWork, *, now: datetime) -> bool:
@@ -123,66 +182,41 @@ async def claim_due(
     A person's message is not due while an earlier one of theirs still waits (on a
     lease or a retry): a card's new state must not overtake the card.
     """
-    # Each person's first message that waits (on a lease or a retry), found once: a
-    # correlated NOT EXISTS checked every due message against its person's earlier ones,
-    # quadratic in one person's backlog (seconds a claim behind a burst of replies).
-    waiting = (
-        select(
-            col(OutboxRow.person_id).label("person_id"),
-            func.min(OutboxRow.id).label("first_id"),
-        )
-        .where(OutboxRow.status == OutboxStatus.PENDING)
-        .where(col(OutboxRow.next_attempt_at) > now)
-        .where(col(OutboxRow.person_id).is_not(None))
-        .group_by(col(OutboxRow.person_id))
-        .cte("waiting")
+    rows = (await run(uow, _DUE, {"now": now, "limit": limit})).rows
+    until = now + lease
+    # One executemany for the whole batch.
+    await run_many(uow, _TAKE, [{"row_id": row[0], "until": until} for row in rows])
+    return [_item(*row) for row in rows]
+
+
+def _item(
+    row_id: int,
+    person_id: str | None,
+    platform: str,
+    target: str,
+    payload: dict[str, object],
+    attempts: int,
+    dedupe_key: str | None,
+    maybe_sent: bool,
+    last_error: str | None,
+) -> OutboxItem:
+    """A claimed row (its columns in _DUE's order), its attempt counted."""
+    return OutboxItem(
+        id=row_id,
+        person_id=person_id or "",
+        platform=platform,
+        target=target,
+        payload=payload,
+        attempts=attempts + 1,
+        dedupe_key=dedupe_key or f"outbox:{row_id}",
+        maybe_sent=bool(maybe_sent) or (attempts > 0 and last_error is None),
     )
-    query = (
-        select(OutboxRow)
-        .outerjoin(waiting, waiting.c.person_id == OutboxRow.person_id)
-        .where(OutboxRow.status == OutboxStatus.PENDING)
-        .where(col(OutboxRow.next_attempt_at) <= now)
-        .where(or_(waiting.c.first_id.is_(None), col(OutboxRow.id) < waiting.c.first_id))
-        # Someone who has only used the console is waited for there (storage.console_inbox).
-        .where(~console_only(OutboxRow.person_id))
-        .order_by(col(OutboxRow.id))
-        .limit(limit)
-    )
-    if uow.dialect != "sqlite":
-        query = query.with_for_update(skip_locked=True, of=OutboxRow)
-    rows = list((await uow.session.exec(query)).all())
-    if rows:
-        # One statement for the whole batch, not one per row.
-        await uow.session.exec(
-            update(OutboxRow)
-            .where(col(OutboxRow.id).in_([row.id for row in rows]))
-            .values(attempts=col(OutboxRow.attempts) + 1, next_attempt_at=now + lease)
-            .execution_options(synchronize_session=False)
-        )
-    return [
-        OutboxItem(
-            id=row.id or 0,
-            person_id=row.person_id or "",
-            platform=row.platform,
-            target=row.target,
-            payload=row.payload,
-            attempts=row.attempts + 1,
-            dedupe_key=row.dedupe_key or f"outbox:{row.id}",
-            maybe_sent=row.maybe_sent or (row.attempts > 0 and row.last_error is None),
-        )
-        for row in rows
-    ]
 
 
 async def mark_sent(uow: UnitOfWork, *item_ids: int) -> None:
-    """Mark delivered messages sent: one statement for any number of them."""
-    if not item_ids:
-        return
-    await uow.session.exec(
-        update(OutboxRow)
-        .where(col(OutboxRow.id).in_(item_ids))
-        .values(status=OutboxStatus.SENT, sent_at=utc_now(), last_error=None)
-    )
+    """Mark delivered messages sent: one executemany for any number of them."""
+    at = utc_now()
+    await run_many(uow, _SENT, [{"row_id": item_id, "at": at} for item_id in item_ids])
 
 
 async def mark_retry(

@@ -62,6 +62,14 @@ def _waiting(
         raw.execute("PRAGMA busy_timeout=0")
 
 
+def _waiting_to_begin(raw: sqlite3.Connection, begin: str) -> None:
+    raw.execute(f"PRAGMA busy_timeout={BUSY * 1000}")
+    try:
+        raw.execute(begin)
+    finally:
+        raw.execute("PRAGMA busy_timeout=0")
+
+
 def _busy(error: Exception) -> bool:
     return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
 
@@ -139,6 +147,21 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         super().__init__(dbapi, connection)
         self.begin_with: str | None = None
         self.inline = False  # this transaction's statements run on the event loop
+
+    async def begun(self) -> sqlite3.Connection:
+        """The sqlite3 connection, its transaction's BEGIN said (storage.prepared runs
+        statements on it directly, on the event loop)."""
+        raw: sqlite3.Connection = self._connection._conn
+        begin, self.begin_with = self.begin_with, None
+        if begin is not None:
+            try:
+                raw.execute(begin)
+            except sqlite3.OperationalError as error:
+                if not _busy(error):
+                    raise
+                # Another process writes: wait for it in the thread, not on the loop.
+                await self._connection._execute(_waiting_to_begin, raw, begin)
+        return raw
 
     def commit(self) -> None:
         self._end("commit")

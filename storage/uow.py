@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -11,6 +12,7 @@ from types import TracebackType
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.database import WROTE, Database
+from storage.sqlite_driver import OneHopConnection
 
 # The SQLite writer lock this task already holds (a unit of work inside another one's
 # block must not wait for itself).
@@ -34,6 +36,9 @@ class UnitOfWork:
         self._quick = quick
         self._session: AsyncSession | None = None
         self._lock: asyncio.Lock | None = None
+        # The transaction's sqlite3 handle and SQLAlchemy connection, for storage.prepared
+        # (quick units of work on SQLite), until the transaction ends.
+        self._handle: tuple[sqlite3.Connection, dict[object, object]] | None = None
 
     @property
     def session(self) -> AsyncSession:
@@ -64,6 +69,7 @@ class UnitOfWork:
         # leaves loaded objects readable.
         session = self.session
         self._session = None
+        self._handle = None
         try:
             await session.close()
         finally:
@@ -78,7 +84,40 @@ class UnitOfWork:
         return self._database.engine.dialect.name
 
     async def commit(self) -> None:
+        self._handle = None
         await self.session.commit()
+
+    async def rollback(self) -> None:
+        self._handle = None
+        await self.session.rollback()
+
+    async def sqlite_handle(self) -> sqlite3.Connection | None:
+        """The transaction's own sqlite3 connection, begun, for a statement to run on the
+        event loop (storage.prepared); None unless this is a quick unit of work on SQLite.
+        What the session holds unflushed is flushed first, as its own execute would."""
+        if not self._quick or self._read_only:
+            return None
+        session = self.session
+        if self._handle is not None:
+            if session.new or session.dirty or session.deleted:
+                await session.flush()
+            return self._handle[0]
+        if self.dialect != "sqlite":
+            return None
+        if session.new or session.dirty or session.deleted:
+            await session.flush()
+        connection = await session.connection()
+        adapted = (await connection.get_raw_connection()).dbapi_connection
+        if not isinstance(adapted, OneHopConnection) or not adapted.inline:
+            return None
+        handle = await adapted.begun()
+        self._handle = (handle, connection.info)
+        return handle
+
+    def note_write(self) -> None:
+        """A statement run on the handle may have changed rows (see `wrote`)."""
+        if self._handle is not None:
+            self._handle[1][WROTE] = True
 
     async def watch_writes(self) -> None:
         """From here on, `wrote()` tells whether a statement may have changed rows."""

@@ -52,7 +52,7 @@ async def ask_missed(scene: Scene, *, limit: int = AT_ONCE, grace: timedelta = G
             asked += await _ask_one(scene, deed, vector)
         except Exception:  # the others go on; this one is tried again later, a few times
             log.exception("asking the practice question of action %s failed", deed.action_id)
-            await scene.uow.session.rollback()
+            await scene.uow.rollback()
             await _failed(scene, deed.action_id)
     return asked
 

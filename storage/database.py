@@ -77,6 +77,9 @@ class Database:
     # On SQLite the writers of this process queue here, first come first served, rather
     # than in SQLite's busy handler (which sleeps, and lets no one in while it does).
     writer: asyncio.Lock | None = field(default=None)
+    # SQLite: the engine of quick writers (INLINE), for a unit of work that takes a
+    # connection without an ORM session (storage.uow).
+    inline: AsyncEngine | None = field(default=None)
 
     @property
     def dialect(self) -> str:
@@ -162,11 +165,17 @@ def open_database(url: str, *, echo: bool = False) -> Database:
     readers = async_sessionmaker(
         engine.execution_options(**{READ: True}), class_=AsyncSession, expire_on_commit=False
     )
-    quick = async_sessionmaker(
-        engine.execution_options(**{INLINE: True}), class_=AsyncSession, expire_on_commit=False
+    inline = engine.execution_options(**{INLINE: True})
+    quick = async_sessionmaker(inline, class_=AsyncSession, expire_on_commit=False)
+    sqlite = engine.dialect.name == "sqlite"
+    return Database(
+        engine=engine,
+        sessions=sessions,
+        readers=readers,
+        quick=quick,
+        writer=asyncio.Lock() if sqlite else None,
+        inline=inline if sqlite else None,
     )
-    writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
-    return Database(engine=engine, sessions=sessions, readers=readers, quick=quick, writer=writer)
 
 
 # Statements that may change rows; anything else (SELECT) only reads. A WITH may be

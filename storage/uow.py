@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from types import TracebackType
+from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.database import WROTE, Database
@@ -27,27 +29,42 @@ class UnitOfWork:
     reads: on SQLite its transaction is deferred and takes no write lock; a writer waits
     for the ones before it, in order (storage.database). `quick=True` for a short
     writer (a turn, the inbox, the outbox's own statements): on SQLite its statements
-    run on the event loop, without a thread hop (storage.sqlite_driver).
+    run on the event loop, without a thread hop (storage.sqlite_driver), and it makes an
+    ORM session only if something asks for one: prepared statements (storage.prepared)
+    run on its connection's sqlite3 handle, and a turn that needs nothing else (help, a
+    step of a form) costs no session at all.
     """
 
     def __init__(self, database: Database, *, read_only: bool = False, quick: bool = False) -> None:
         self._database = database
         self._read_only = read_only
         self._quick = quick
+        self._entered = False
         self._session: AsyncSession | None = None
         self._lock: asyncio.Lock | None = None
-        # The transaction's sqlite3 handle and SQLAlchemy connection, for storage.prepared
-        # (quick units of work on SQLite), until the transaction ends.
-        self._handle: tuple[sqlite3.Connection, dict[object, object]] | None = None
+        # Quick on SQLite: the connection the transaction runs on, taken when first needed.
+        self._lean = quick and not read_only and database.inline is not None
+        self._connection: AsyncConnection | None = None
+        # The transaction's sqlite3 handle and its connection's info, until it ends.
+        self._handle: tuple[sqlite3.Connection, dict[Any, Any]] | None = None
 
     @property
     def session(self) -> AsyncSession:
-        if self._session is None:
+        if not self._entered:
             raise RuntimeError("UnitOfWork used outside `async with`")
+        if self._session is None:
+            # A lean unit of work's first ORM use: in the transaction already begun on
+            # its connection, if one was (the session then leaves its end to us).
+            self._session = (
+                AsyncSession(bind=self._connection, expire_on_commit=False)
+                if self._connection is not None
+                else self._database.quick()
+            )
         return self._session
 
     async def __aenter__(self) -> UnitOfWork:
         database = self._database
+        self._entered = True
         if self._read_only:
             self._session = database.readers()
             return self
@@ -56,7 +73,8 @@ class UnitOfWork:
             await lock.acquire()
             self._lock = lock
             self._token = _HELD.set(lock)
-        self._session = database.quick() if self._quick else database.sessions()
+        if not self._lean:
+            self._session = database.quick() if self._quick else database.sessions()
         return self
 
     async def __aexit__(
@@ -67,11 +85,14 @@ class UnitOfWork:
     ) -> None:
         # close() rolls back whatever was not committed, and (unlike rollback())
         # leaves loaded objects readable.
-        session = self.session
-        self._session = None
-        self._handle = None
+        session, connection = self._session, self._connection
+        self._session, self._connection, self._handle = None, None, None
+        self._entered = False
         try:
-            await session.close()
+            if session is not None:
+                await session.close()
+            if connection is not None:
+                await connection.close()
         finally:
             if self._lock is not None:
                 _HELD.reset(self._token)
@@ -85,34 +106,44 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         self._handle = None
-        await self.session.commit()
+        if self._session is not None:
+            await self._session.commit()
+        if self._connection is not None:
+            await self._connection.commit()
 
     async def rollback(self) -> None:
         self._handle = None
-        await self.session.rollback()
+        if self._session is not None:
+            await self._session.rollback()
+        if self._connection is not None:
+            await self._connection.rollback()
 
     async def sqlite_handle(self) -> sqlite3.Connection | None:
         """The transaction's own sqlite3 connection, begun, for a statement to run on the
         event loop (storage.prepared); None unless this is a quick unit of work on SQLite.
         What the session holds unflushed is flushed first, as its own execute would."""
-        if not self._quick or self._read_only:
+        if not self._lean:
             return None
-        session = self.session
-        if self._handle is not None:
-            if session.new or session.dirty or session.deleted:
-                await session.flush()
-            return self._handle[0]
-        if self.dialect != "sqlite":
-            return None
-        if session.new or session.dirty or session.deleted:
+        session = self._session
+        if session is not None and (session.new or session.dirty or session.deleted):
             await session.flush()
-        connection = await session.connection()
-        adapted = (await connection.get_raw_connection()).dbapi_connection
-        if not isinstance(adapted, OneHopConnection) or not adapted.inline:
-            return None
-        handle = await adapted.begun()
-        self._handle = (handle, connection.info)
-        return handle
+        if self._handle is None:
+            connection = await self._transaction()
+            adapted = (await connection.get_raw_connection()).dbapi_connection
+            assert isinstance(adapted, OneHopConnection) and adapted.inline
+            self._handle = (await adapted.begun(), connection.info)
+        return self._handle[0]
+
+    async def _transaction(self) -> AsyncConnection:
+        """The connection this unit of work's transaction runs on, the transaction begun."""
+        if self._session is not None and self._connection is None:
+            return await self._session.connection()
+        if self._connection is None:
+            assert self._database.inline is not None
+            self._connection = await self._database.inline.connect()
+        if not self._connection.in_transaction():
+            await self._connection.begin()
+        return self._connection
 
     def note_write(self) -> None:
         """A statement run on the handle may have changed rows (see `wrote`)."""
@@ -121,11 +152,16 @@ class UnitOfWork:
 
     async def watch_writes(self) -> None:
         """From here on, `wrote()` tells whether a statement may have changed rows."""
-        (await self.session.connection()).info[WROTE] = False
+        (await self._info())[WROTE] = False
 
     async def wrote(self) -> bool:
         """A statement that may have changed rows ran since `watch_writes`."""
-        return bool((await self.session.connection()).info.get(WROTE))
+        return bool((await self._info()).get(WROTE))
+
+    async def _info(self) -> dict[Any, Any]:
+        if self._lean:
+            return (await self._transaction()).info
+        return (await self.session.connection()).info
 
     @asynccontextmanager
     async def released(self) -> AsyncIterator[None]:

@@ -121,3 +121,27 @@ async def _claim(database: Database, key: str) -> bool:
         claimed = await claim_event(uow, key)
         await uow.commit()
     return claimed
+
+
+async def test_orm_work_after_a_prepared_statement_shares_its_transaction(
+    database: Database,
+) -> None:
+    """A quick unit of work on SQLite begins on its connection without a session; one
+    made later joins that transaction: committed together, or rolled back together."""
+    for commit in (False, True):
+        async with UnitOfWork(database, quick=True) as uow:
+            assert await claim_event(uow, f"prepared-{commit}")  # no session yet
+            uow.session.add(ProcessedEventRow(key=f"orm-{commit}", processed_at=AT))
+            assert not await claim_event(uow, f"orm-{commit}")  # the same transaction
+            if commit:
+                await uow.commit()
+    async with UnitOfWork(database, quick=True) as uow:
+        # After a commit the unit of work goes on in a new transaction.
+        assert await claim_event(uow, "first")
+        await uow.commit()
+        assert await claim_event(uow, "second")
+        uow.session.add(ProcessedEventRow(key="third", processed_at=AT))
+        await uow.commit()
+    async with UnitOfWork(database, read_only=True) as uow:
+        keys = (await uow.session.exec(select(ProcessedEventRow.key))).all()
+    assert sorted(keys) == ["first", "orm-True", "prepared-True", "second", "third"]

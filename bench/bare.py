@@ -100,5 +100,13 @@ def bare_teams() -> web.Application:
 if __name__ == "__main__":
     kind, port = sys.argv[1], int(sys.argv[2])
     reply = json.loads(Path(sys.argv[4]).read_text()) if sys.argv[4:] else None
+    # "slack-uvloop": the no-op on the event loop `extramile serve` runs on.
+    on_uvloop = kind.endswith("-uvloop")
+    kind = kind.removesuffix("-uvloop")
     application = bare_teams() if kind == "teams" else bare_slack(sys.argv[3], kind, reply)
-    web.run_app(application, host="127.0.0.1", port=port, print=None, access_log=None)
+    loop = None
+    if on_uvloop:
+        import uvloop
+
+        loop = uvloop.new_event_loop()
+    web.run_app(application, host="127.0.0.1", port=port, print=None, access_log=None, loop=loop)

@@ -16,7 +16,6 @@ from azure.core.exceptions import DeserializationError
 from botbuilder.core import TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
-    ConfigurationBotFrameworkAuthentication,
 )
 from botbuilder.schema import Activity
 from botframework.connector.auth import (
@@ -29,6 +28,7 @@ from adapters.background import Background
 from adapters.intake import inbox_of, written
 from adapters.links import LinkSigner
 from adapters.teams.bot import TeamsBot
+from adapters.teams.kept_clients import KeptClientsAuthentication
 from adapters.teams.messenger import TeamsMessenger
 from adapters.teams.mount import bot_framework_config
 from adapters.teams.translate import activity_problem
@@ -69,7 +69,7 @@ def build(
     links: LinkSigner,
     background: Background,
 ) -> Live:
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(bot_framework_config(settings)))
+    adapter = CloudAdapter(KeptClientsAuthentication(bot_framework_config(settings)))
     adapter.on_turn_error = _on_turn_error
     bot = TeamsBot(
         engine=engine,

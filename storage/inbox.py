@@ -53,6 +53,10 @@ _PUT = {
     for dialect, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
 }
 _PUT_ONE = prepare(_PUT["sqlite"], postgresql=_PUT["postgresql"])
+_PUT_MANY = {
+    dialect: insert(inbox_table).on_conflict_do_nothing(index_elements=["key"]).returning(_c.key)
+    for dialect, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
 
 
 def _claim(dialect: str) -> sa.Update:
@@ -114,12 +118,19 @@ class SqlInbox:
                         written.discard(row["key"])  # the same key twice in a batch
 
     async def _insert(self, rows: list[dict[str, Any]]) -> set[str]:
-        """INSERT ... ON CONFLICT DO NOTHING RETURNING key for each row, in one
-        transaction: the keys written."""
+        """INSERT ... ON CONFLICT DO NOTHING RETURNING key for the batch, in one
+        transaction: the keys written. On SQLite one prepared statement a row on the
+        transaction's own connection; elsewhere one multi-row statement (SQLAlchemy's
+        insertmanyvalues), not a round trip a row."""
         written = set[str]()
         async with UnitOfWork(self._database, quick=True) as uow:
-            for row in rows:
-                written.update(key for (key,) in (await run(uow, _PUT_ONE, row)).rows)
+            if await uow.sqlite_handle() is None:
+                connection = await uow.session.connection()
+                result = await connection.execute(_PUT_MANY[self._database.dialect], rows)
+                written.update(result.scalars())
+            else:
+                for row in rows:
+                    written.update(key for (key,) in (await run(uow, _PUT_ONE, row)).rows)
             await uow.commit()
         return written
 

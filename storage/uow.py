@@ -10,6 +10,7 @@ from contextvars import ContextVar
 from types import TracebackType
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -89,10 +90,12 @@ class UnitOfWork:
         self._session, self._connection, self._handle = None, None, None
         self._entered = False
         try:
-            if session is not None:
-                await session.close()
-            if connection is not None:
-                await connection.close()
+            try:
+                if session is not None:
+                    await session.close()
+            finally:
+                if connection is not None:
+                    await connection.close()
         finally:
             if self._lock is not None:
                 _HELD.reset(self._token)
@@ -131,7 +134,11 @@ class UnitOfWork:
             connection = await self._transaction()
             adapted = (await connection.get_raw_connection()).dbapi_connection
             assert isinstance(adapted, OneHopConnection) and adapted.inline
-            self._handle = (await adapted.begun(), connection.info)
+            try:
+                handle = await adapted.begun()
+            except sqlite3.Error as error:  # as SQLAlchemy would raise it (is_unavailable)
+                raise DBAPIError.instance("BEGIN", None, error, sqlite3.Error) from error
+            self._handle = (handle, connection.info)
         return self._handle[0]
 
     async def _transaction(self) -> AsyncConnection:
@@ -155,7 +162,11 @@ class UnitOfWork:
         (await self._info())[WROTE] = False
 
     async def wrote(self) -> bool:
-        """A statement that may have changed rows ran since `watch_writes`."""
+        """A statement that may have changed rows ran since `watch_writes` (what the
+        session holds unflushed is flushed first: it is a write too)."""
+        session = self._session
+        if session is not None and (session.new or session.dirty or session.deleted):
+            await session.flush()
         return bool((await self._info()).get(WROTE))
 
     async def _info(self) -> dict[Any, Any]:

@@ -7,15 +7,22 @@ msrest's configuration (a retry policy for every status code): about 5 ms of CPU
 second for that alone, and Extra Mile's Teams answers left the outbox at about 55 a second
 (py-spy: 81% of a bare turn in `Configuration.__init__`). Here a connector client is made
 once per app id, service URL and audience, and a user-token client once per app id, and
-kept; botbuilder's older BotFrameworkAdapter kept its connector clients the same way. The
+kept, for the factories botbuilder makes when it authenticates a request too;
+botbuilder's older BotFrameworkAdapter kept its connector clients the same way. The
 credentials inside refresh their own tokens.
 """
 
 from __future__ import annotations
 
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity
 from botframework.connector.aio import ConnectorClient
-from botframework.connector.auth import ClaimsIdentity, ConnectorFactory, JwtTokenValidation
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    AuthenticationConstants,
+    ClaimsIdentity,
+    ConnectorFactory,
+)
 from botframework.connector.auth.user_token_client import UserTokenClient
 
 
@@ -48,6 +55,20 @@ class KeptClientsAuthentication(ConfigurationBotFrameworkAuthentication):  # typ
         self._connectors: dict[tuple[str | None, str, str | None], ConnectorClient] = {}
         self._user_tokens: dict[str | None, UserTokenClient] = {}
 
+    async def authenticate_request(
+        self, activity: Activity, auth_header: str
+    ) -> AuthenticateRequestResult:
+        """botbuilder's check; the connector factory it hands back keeps its clients too
+        (a Teams activity answered at once: an invoke, a message without the inbox)."""
+        result: AuthenticateRequestResult = await super().authenticate_request(
+            activity, auth_header
+        )
+        if result.connector_factory is not None:
+            result.connector_factory = KeptConnectors(
+                result.connector_factory, _app_id(result.claims_identity), self._connectors
+            )
+        return result
+
     def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
         factory = super().create_connector_factory(claims_identity)
         return KeptConnectors(factory, _app_id(claims_identity), self._connectors)
@@ -61,6 +82,12 @@ class KeptClientsAuthentication(ConfigurationBotFrameworkAuthentication):  # typ
         return client
 
 
-def _app_id(claims_identity: ClaimsIdentity) -> str | None:
-    claims = claims_identity.claims if claims_identity else None
-    return JwtTokenValidation.get_app_id_from_claims(claims) if claims else None
+def _app_id(claims_identity: ClaimsIdentity | None) -> str | None:
+    """The app id botbuilder's factory makes the client's credentials for: the token's
+    audience (a channel's token), else its appid claim (the Emulator's)."""
+    if claims_identity is None:
+        return None
+    found = claims_identity.get_claim_value(AuthenticationConstants.AUDIENCE_CLAIM)
+    if found is None:
+        found = claims_identity.get_claim_value(AuthenticationConstants.APP_ID_CLAIM)
+    return None if found is None else str(found)

@@ -9,6 +9,7 @@ import sqlite3
 from datetime import UTC, datetime
 
 import pytest
+from pytest_mock import MockerFixture
 from sqlalchemy import exc as sql_errors
 from sqlmodel import select
 
@@ -145,3 +146,23 @@ async def test_orm_work_after_a_prepared_statement_shares_its_transaction(
     async with UnitOfWork(database, read_only=True) as uow:
         keys = (await uow.session.exec(select(ProcessedEventRow.key))).all()
     assert sorted(keys) == ["first", "orm-True", "prepared-True", "second", "third"]
+
+
+async def test_a_write_lock_held_past_the_wait_is_told_as_the_database_being_away(
+    sqlite_db: Database, mocker: MockerFixture
+) -> None:
+    """Another process keeps the write lock longer than a transaction waits for it: the
+    turn must hear "the database is away" (so the platform is told to try again), not
+    a bare sqlite3 error (which it would take for a bug, and apologise)."""
+    mocker.patch("storage.sqlite_driver.BUSY", 0.2)
+    path = sqlite_db.engine.url.database
+    assert path is not None
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(sql_errors.OperationalError) as raised:
+            await _claim(sqlite_db, "while-locked")
+        assert is_unavailable(raised.value)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()

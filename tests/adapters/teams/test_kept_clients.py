@@ -3,6 +3,7 @@ would build a ConnectorClient and a UserTokenClient, ~5 ms of CPU each, for ever
 
 from __future__ import annotations
 
+from botbuilder.schema import Activity
 from botframework.connector.auth import AuthenticationConstants, ClaimsIdentity
 
 from adapters.teams.kept_clients import KeptClientsAuthentication
@@ -42,3 +43,16 @@ async def test_one_connector_per_service_url_and_one_token_client_per_app() -> N
     tokens = await authentication.create_user_token_client(claims)
     assert await authentication.create_user_token_client(claims) is tokens
     assert await authentication.create_user_token_client(_claims("app-2")) is not tokens
+
+
+async def test_a_request_answered_at_once_reuses_the_kept_client_too() -> None:
+    """An activity botbuilder authenticates itself (an invoke; any message when the inbox
+    is off) gets its connector from the factory authenticate_request makes."""
+    settings = Settings(org_file=EXAMPLE_ORG_FILE, teams_emulator=True)
+    authentication = KeptClientsAuthentication(bot_framework_config(settings))
+    activity = Activity(channel_id="msteams", service_url=SERVICE)
+    # The Emulator without credentials: no token, anonymous claims.
+    first = await authentication.authenticate_request(activity, "")
+    again = await authentication.authenticate_request(activity, "")
+    client = await first.connector_factory.create(SERVICE, first.audience)
+    assert await again.connector_factory.create(SERVICE, again.audience) is client

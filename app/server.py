@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import gc
 import logging
-import os
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 
@@ -208,15 +207,15 @@ def serve_forever(settings: Settings, *, host: str, port: int, with_scheduler: b
         port=port,
         print=None,
         access_log_class=AccessLogger,  # no download token in the log
-        loop=event_loop(),
+        loop=event_loop(settings.event_loop),
     )
 
 
-def event_loop() -> asyncio.AbstractEventLoop:
+def event_loop(wanted: str = "uvloop") -> asyncio.AbstractEventLoop:
     """uvloop where it is installed (Linux, macOS): libuv's loop and transports take a
-    request's bytes in and its answer out in C. EXTRAMILE_EVENT_LOOP=asyncio for
+    request's bytes in and its answer out in C. "asyncio" (EXTRAMILE_EVENT_LOOP) for
     asyncio's own (a debugger, a profiler that wants Python frames)."""
-    if os.environ.get("EXTRAMILE_EVENT_LOOP", "").lower() != "asyncio":
+    if wanted != "asyncio":
         try:
             import uvloop
         except ImportError:  # Windows: asyncio's own loop

@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     # by a worker after (bot.intake); off: each turn runs before its acknowledgement.
     inbox: bool = Field(default=True, validation_alias="EXTRAMILE_INBOX")
 
+    # `serve`'s event loop: uvloop where installed (app.server.event_loop), or asyncio's own
+    # (a debugger or profiler that wants Python frames).
+    event_loop: Literal["uvloop", "asyncio"] = Field(
+        default="uvloop", validation_alias="EXTRAMILE_EVENT_LOOP"
+    )
+
     # How long a worker keeps the outbox messages it claimed before others may retry them.
     outbox_lease_seconds: int = Field(
         default=120, ge=1, le=3600, validation_alias="EXTRAMILE_OUTBOX_LEASE_SECONDS"

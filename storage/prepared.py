@@ -15,16 +15,15 @@ quick) the same statement goes through the session as before.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import CursorResult
 from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import ClauseElement, Executable
 
+from storage.sqlite_driver import as_sqlalchemy_errors
 from storage.uow import UnitOfWork
 
 _SQLITE = SQLiteDialect_aiosqlite()
@@ -51,6 +50,10 @@ class Prepared:
     binds: tuple[Convert | None, ...]
     results: tuple[Convert | None, ...]  # per column returned
     writes: bool
+
+    def for_session(self, dialect: str) -> Executable:
+        """The statement to give the session on `dialect`."""
+        return self.postgresql if dialect == "postgresql" else self.statement
 
 
 def prepare(statement: Executable, *, postgresql: Executable | None = None) -> Prepared:
@@ -85,17 +88,14 @@ async def run(uow: UnitOfWork, prepared: Prepared, params: Mapping[str, Any]) ->
     """`prepared` with `params` in the unit of work's transaction."""
     handle = await uow.sqlite_handle()
     if handle is None:
-        statement = prepared.postgresql if uow.dialect == "postgresql" else prepared.statement
+        statement = prepared.for_session(uow.dialect)
         result = await uow.session.exec(statement, params=params)  # type: ignore[call-overload]
         rows = [tuple(row) for row in result.all()] if result.returns_rows else []
         return Outcome(rows, cast(CursorResult[Any], result).rowcount)
     values = _values(prepared, params)
-    try:
+    with as_sqlalchemy_errors(prepared.sql, values):
         cursor = handle.execute(prepared.sql, values)
         raw = cursor.fetchall() if cursor.description else []
-    except sqlite3.Error as error:
-        # As SQLAlchemy would raise it: callers tell "the database is away" by its type.
-        raise DBAPIError.instance(prepared.sql, values, error, sqlite3.Error) from error
     if prepared.writes:
         uow.note_write()
     return Outcome(_converted(raw, prepared.results), cursor.rowcount)
@@ -107,14 +107,12 @@ async def run_many(uow: UnitOfWork, prepared: Prepared, many: Sequence[Mapping[s
         return
     handle = await uow.sqlite_handle()
     if handle is None:
-        statement = prepared.postgresql if uow.dialect == "postgresql" else prepared.statement
+        statement = prepared.for_session(uow.dialect)
         await uow.session.exec(statement, params=many)  # type: ignore[call-overload]
         return
     values = [_values(prepared, params) for params in many]
-    try:
+    with as_sqlalchemy_errors(prepared.sql, values):
         handle.executemany(prepared.sql, values)
-    except sqlite3.Error as error:
-        raise DBAPIError.instance(prepared.sql, values, error, sqlite3.Error) from error
     uow.note_write()
 
 

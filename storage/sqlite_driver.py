@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import collections
 import sqlite3
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import aiosqlite
 from sqlalchemy.connectors.asyncio import AsyncAdapt_dbapi_cursor
@@ -30,7 +31,9 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_dbapi,
 )
+from sqlalchemy.exc import DBAPIError
 
+T = TypeVar("T")
 BUSY = 30  # seconds a transaction waits for another process's write lock
 
 
@@ -51,23 +54,24 @@ class _Outcome:
         return None
 
 
-def _waiting(
-    raw: sqlite3.Connection, begin: str | None, operation: str, parameters: Any, many: bool
-) -> tuple[_Outcome, list[Any]]:
-    """In the connection's thread: `_run`, waiting up to BUSY seconds for the lock."""
+def _patiently(work: Callable[..., T], raw: sqlite3.Connection, *args: Any) -> T:
+    """In the connection's thread: `work(raw, *args)`, waiting up to BUSY seconds for
+    another process's write lock."""
     raw.execute(f"PRAGMA busy_timeout={BUSY * 1000}")
     try:
-        return _run(raw, begin, operation, parameters, many)
+        return work(raw, *args)
     finally:
         raw.execute("PRAGMA busy_timeout=0")
 
 
-def _waiting_to_begin(raw: sqlite3.Connection, begin: str) -> None:
-    raw.execute(f"PRAGMA busy_timeout={BUSY * 1000}")
+@contextmanager
+def as_sqlalchemy_errors(statement: str, parameters: Any) -> Iterator[None]:
+    """sqlite3's errors from work done on the raw connection (storage.prepared), raised
+    as SQLAlchemy would raise them: callers tell "the database is away" by the type."""
     try:
-        raw.execute(begin)
-    finally:
-        raw.execute("PRAGMA busy_timeout=0")
+        yield
+    except sqlite3.Error as error:
+        raise DBAPIError.instance(statement, parameters, error, sqlite3.Error) from error
 
 
 def _busy(error: Exception) -> bool:
@@ -126,9 +130,9 @@ class OneHopCursor(AsyncAdapt_dbapi_cursor):
                     if begin is None or not _busy(error):
                         raise
                     # Another process writes: wait for it in the thread, not on the loop.
-                    outcome, rows = await hop(_waiting, *call)
+                    outcome, rows = await hop(_patiently, _run, *call)
             else:
-                outcome, rows = await hop(_waiting, *call)
+                outcome, rows = await hop(_patiently, _run, *call)
         self._cursor = outcome  # type: ignore[assignment]
         self._rows = collections.deque(rows)
 
@@ -160,7 +164,7 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
                 if not _busy(error):
                     raise
                 # Another process writes: wait for it in the thread, not on the loop.
-                await self._connection._execute(_waiting_to_begin, raw, begin)
+                await self._connection._execute(_patiently, sqlite3.Connection.execute, raw, begin)
         return raw
 
     def commit(self) -> None:

@@ -10,12 +10,11 @@ from contextvars import ContextVar
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.database import WROTE, Database
-from storage.sqlite_driver import OneHopConnection
+from storage.sqlite_driver import OneHopConnection, as_sqlalchemy_errors
 
 # The SQLite writer lock this task already holds (a unit of work inside another one's
 # block must not wait for itself).
@@ -127,24 +126,27 @@ class UnitOfWork:
         What the session holds unflushed is flushed first, as its own execute would."""
         if not self._lean:
             return None
-        session = self._session
-        if session is not None and (session.new or session.dirty or session.deleted):
-            await session.flush()
+        await self._flush_pending()
         if self._handle is None:
             connection = await self._transaction()
             adapted = (await connection.get_raw_connection()).dbapi_connection
             assert isinstance(adapted, OneHopConnection) and adapted.inline
-            try:
+            with as_sqlalchemy_errors("BEGIN", None):
                 handle = await adapted.begun()
-            except sqlite3.Error as error:  # as SQLAlchemy would raise it (is_unavailable)
-                raise DBAPIError.instance("BEGIN", None, error, sqlite3.Error) from error
             self._handle = (handle, connection.info)
         return self._handle[0]
 
+    async def _flush_pending(self) -> None:
+        """What the session holds unflushed, written now (as its own execute would)."""
+        session = self._session
+        if session is not None and (session.new or session.dirty or session.deleted):
+            await session.flush()
+
     async def _transaction(self) -> AsyncConnection:
-        """The connection this unit of work's transaction runs on, the transaction begun."""
-        if self._session is not None and self._connection is None:
-            return await self._session.connection()
+        """The connection this unit of work's transaction runs on, the transaction begun:
+        the session's, unless this lean unit of work began on a connection of its own."""
+        if not self._lean or (self._session is not None and self._connection is None):
+            return await self.session.connection()
         if self._connection is None:
             assert self._database.inline is not None
             self._connection = await self._database.inline.connect()
@@ -159,20 +161,13 @@ class UnitOfWork:
 
     async def watch_writes(self) -> None:
         """From here on, `wrote()` tells whether a statement may have changed rows."""
-        (await self._info())[WROTE] = False
+        (await self._transaction()).info[WROTE] = False
 
     async def wrote(self) -> bool:
         """A statement that may have changed rows ran since `watch_writes` (what the
         session holds unflushed is flushed first: it is a write too)."""
-        session = self._session
-        if session is not None and (session.new or session.dirty or session.deleted):
-            await session.flush()
-        return bool((await self._info()).get(WROTE))
-
-    async def _info(self) -> dict[Any, Any]:
-        if self._lean:
-            return (await self._transaction()).info
-        return (await self.session.connection()).info
+        await self._flush_pending()
+        return bool((await self._transaction()).info.get(WROTE))
 
     @asynccontextmanager
     async def released(self) -> AsyncIterator[None]:

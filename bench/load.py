@@ -23,12 +23,14 @@ IN_ITS_DM = "D0ASHA01"  # her DM with the bot (the fake Slack's): answered in th
 IN_A_CHANNEL = "C0SHOPFLR"  # answered in her DM, through the inbox and the outbox
 
 
-def signed_command(text: str, channel: str = IN_ITS_DM) -> tuple[bytes, dict[str, str]]:
+def signed_command(
+    text: str, channel: str = IN_ITS_DM, *, user: str = "U0ASHA01"
+) -> tuple[bytes, dict[str, str]]:
     body = urlencode(
         {
             "command": "/extramile",
             "text": text,
-            "user_id": "U0ASHA01",
+            "user_id": user,
             "channel_id": channel,
             "team_id": "T0RIVER01",
             "trigger_id": f"bench.{uuid.uuid4().hex}",

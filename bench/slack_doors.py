@@ -10,13 +10,14 @@ import json
 import os
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
 
 from bench import targets
+from bench.crowd import CROWD, ONE_PERSON, commands, crowd_ids, write_crowd_org
 from bench.load import (
     HEADER,
     IN_A_CHANNEL,
@@ -32,6 +33,7 @@ from tests.fakes.fake_connector import FakeConnector
 from tests.fakes.fake_slack import FakeSlack
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "2000"))
+CROWD_IDS = crowd_ids()
 
 REPLIES = ("chat.postMessage", "chat.postEphemeral", "response_url")
 
@@ -80,15 +82,21 @@ async def _posts(server: Server, fake: FakeSlack, channel: str = IN_ITS_DM) -> b
 
 
 async def _measure(
-    server: Server, fake: FakeSlack, total: int, in_flight: int, channel: str = IN_ITS_DM
+    server: Server,
+    fake: FakeSlack,
+    total: int,
+    in_flight: int,
+    channel: str = IN_ITS_DM,
+    people: Sequence[str] = CROWD_IDS,
+    *,
+    answers: bool = True,
 ) -> Measured:
-    """Signed /extramile help typed in `channel`: acks, and the time until every reply
-    has reached the person (in the ack's body, or posted to the fake Slack); the
-    server's CPU meanwhile."""
+    """Signed /extramile help from each of `people` in turn, typed in her DM with the bot
+    (`channel` IN_ITS_DM) or in a channel: acks, and the time until every reply has
+    reached its person (in the ack's body, or posted to the fake Slack); the server's
+    CPU meanwhile. A server that `answers` nothing (a no-op) is not waited for."""
     url = [f"{server.url}/slack/events"]
-
-    def command() -> tuple[bytes, dict[str, str]]:
-        return signed_command("help", channel)
+    command = commands(channel, list(people))
 
     await send_load(url, command, total=200, in_flight=in_flight)  # warm up
     await _settle(fake)
@@ -98,7 +106,8 @@ async def _measure(
         url, command, total=total, in_flight=in_flight, failed=failed, in_ack=in_ack
     )
     acked = total - failed[0]  # a refusal (503: shed under load) is neither ack nor reply
-    posted = acked - in_ack[0]  # answered in the person's DM through the Web API
+    # Answered in the person's DM through the Web API.
+    posted = acked - in_ack[0] if answers else 0
     if posted:
         counted = Replies(fake)
         with contextlib.suppress(TimeoutError):
@@ -119,14 +128,24 @@ RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 
 
 async def _best(
-    server: Server, fake: FakeSlack, total: int, in_flight: int, channel: str = IN_ITS_DM
+    server: Server,
+    fake: FakeSlack,
+    total: int,
+    in_flight: int,
+    channel: str = IN_ITS_DM,
+    people: Sequence[str] = CROWD_IDS,
+    *,
+    answers: bool = True,
 ) -> Measured:
     """Each figure the best of RUNS runs, as timeit takes the fastest: with the load
     generator and the server on 2 cores, a run where the scheduler put both on one core
     measured the same server at half its speed (1,600 or 3,000 acks a second; 0.56 or
     0.30 ms of CPU each), so single runs disagreed by up to a third. Every row, baselines
     included, is measured the same way."""
-    runs = [await _measure(server, fake, total, in_flight, channel) for _ in range(RUNS)]
+    runs = [
+        await _measure(server, fake, total, in_flight, channel, people, answers=answers)
+        for _ in range(RUNS)
+    ]
     fastest = max(runs, key=lambda m: m.acks)
     return Measured(
         fastest.latencies,  # the latencies of the run with the most acks
@@ -172,7 +191,11 @@ async def front_doors(tmp: Path) -> None:
     connector = FakeConnector()
     await connector.start()
     ours = await extramile(
-        "extramile", tmp, database_url=f"sqlite:///{tmp / 'serve.db'}", slack_api=fake.api_url
+        "extramile",
+        tmp,
+        database_url=f"sqlite:///{tmp / 'serve.db'}",
+        slack_api=fake.api_url,
+        env={"EXTRAMILE_ORG_FILE": str(write_crowd_org(tmp / "crowd.yml"))},
     )
     # The reply Extra Mile posts for /extramile help, for the baselines to post the same.
     posted = await _posts(ours, fake)
@@ -190,10 +213,12 @@ async def front_doors(tmp: Path) -> None:
         await asyncio.sleep(2)
         idle = {s.name: s.rss_mb() for s in servers}
         how = "posted through chat.postMessage" if posted else "in the ack"
-        print(f"Slack: {REQUESTS} signed /extramile help per row (SQLite). Extra Mile twice:")
-        print("  typed in her DM with the bot, the answer is the ack's body (once that DM is")
-        print(f"  known; the very first answer was {how}); typed in a channel, it is")
-        print("  acknowledged from the inbox and answered in her DM through the outbox")
+        print(f"Slack: {REQUESTS} signed /extramile help per row (SQLite), from {CROWD} people")
+        print("  in turn (one person's answers are sent in order, one after another). Extra")
+        print("  Mile twice: typed in her DM with the bot, the answer is the ack's body (once")
+        print(f"  that DM is known; the very first answer was {how}); typed in a channel, it is")
+        print("  acknowledged from the inbox and answered in her DM through the outbox; and")
+        print("  the channel again with every request from one person")
         print("  ratios: Extra Mile's acks/s to the no-op's and the in-ack app's; its replies/s")
         print("  (ack + reply received by the fake Slack) to the app posting the same reply")
         print(f"  at 50 in flight each figure is the best of {RUNS} runs (every row alike)")
@@ -203,13 +228,25 @@ async def front_doors(tmp: Path) -> None:
             # The target rows (50 in flight) the best of RUNS runs each; 200 in flight once.
             measure = _best if in_flight == 50 else _measure
             slack = (bare_slack, bare_post, bare_ack, bare_uvloop, ours)
-            m = {s: await measure(s, fake, REQUESTS, in_flight) for s in slack}
+            # The no-ops answer nothing: not waited for (it was a minute a run).
+            m = {
+                s: await measure(
+                    s, fake, REQUESTS, in_flight, answers=s not in (bare_slack, bare_uvloop)
+                )
+                for s in slack
+            }
             in_channel = await measure(ours, fake, REQUESTS, in_flight, IN_A_CHANNEL)
+            alone = await measure(ours, fake, REQUESTS, in_flight, IN_A_CHANNEL, [ONE_PERSON])
             print(_slack_row("bare bolt, no-op", m[bare_slack]))
             print(_slack_row("bare bolt, posts the same reply", m[bare_post]))
             print(_slack_row("bare bolt, the reply in the ack", m[bare_ack]))
             print(_slack_row("bare bolt, no-op, on uvloop", m[bare_uvloop]))
-            for name, ours_m in (("Extra Mile, in its DM", m[ours]), ("in a channel", in_channel)):
+            rows = (
+                ("Extra Mile, in their DMs", m[ours]),
+                ("in a channel", in_channel),
+                ("in a channel, one person", alone),
+            )
+            for name, ours_m in rows:
                 ratios = _ratios(ours_m, m[bare_slack], m[bare_ack], m[bare_post])
                 uvloop = f", no-op on uvloop {ours_m.acks / m[bare_uvloop].acks:.2f}"
                 print(_slack_row(name, ours_m, ratios + uvloop))

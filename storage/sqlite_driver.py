@@ -152,11 +152,21 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         self.begin_with: str | None = None
         self.inline = False  # this transaction's statements run on the event loop
 
-    async def begun(self) -> sqlite3.Connection:
-        """The sqlite3 connection, its transaction's BEGIN said (storage.prepared runs
-        statements on it directly, on the event loop)."""
+    @property
+    def raw(self) -> sqlite3.Connection:
+        """The sqlite3 connection itself."""
         raw: sqlite3.Connection = self._connection._conn
-        begin, self.begin_with = self.begin_with, None
+        return raw
+
+    async def begun(self, begin: str | None = None) -> sqlite3.Connection:
+        """The sqlite3 connection, its transaction's BEGIN said (storage.prepared runs
+        statements on it directly, on the event loop): the BEGIN SQLAlchemy left to say,
+        or `begin`, a transaction begun here rather than by SQLAlchemy (storage.uow)."""
+        raw = self.raw
+        if begin is not None:
+            self.inline = True
+        else:
+            begin, self.begin_with = self.begin_with, None
         if begin is not None:
             try:
                 raw.execute(begin)

@@ -45,6 +45,7 @@ class UnitOfWork:
         # Quick on SQLite: the connection the transaction runs on, taken when first needed.
         self._lean = quick and not read_only and database.inline is not None
         self._connection: AsyncConnection | None = None
+        self._own_connection = False  # not the kept one: closed at the end
         # The transaction's sqlite3 handle and its connection's info, until it ends.
         self._handle: tuple[sqlite3.Connection, dict[Any, Any]] | None = None
 
@@ -73,7 +74,10 @@ class UnitOfWork:
             await lock.acquire()
             self._lock = lock
             self._token = _HELD.set(lock)
-        if not self._lean:
+        if self._lean:
+            assert database.kept is not None
+            self._connection, self._own_connection = await database.kept.take()
+        else:
             self._session = database.quick() if self._quick else database.sessions()
         return self
 
@@ -94,12 +98,24 @@ class UnitOfWork:
                     await session.close()
             finally:
                 if connection is not None:
-                    await connection.close()
+                    await self._leave(connection)
         finally:
             if self._lock is not None:
                 _HELD.reset(self._token)
                 self._lock.release()
                 self._lock = None
+
+    async def _leave(self, connection: AsyncConnection) -> None:
+        """What was not committed rolled back; the kept connection given back, any other
+        closed."""
+        try:
+            await _end(connection, commit=False)
+        finally:
+            if self._own_connection:
+                await connection.close()
+            else:
+                assert self._database.kept is not None
+                self._database.kept.give_back()
 
     @property
     def dialect(self) -> str:
@@ -111,14 +127,14 @@ class UnitOfWork:
         if self._session is not None:
             await self._session.commit()
         if self._connection is not None:
-            await self._connection.commit()
+            await _end(self._connection, commit=True)
 
     async def rollback(self) -> None:
         self._handle = None
         if self._session is not None:
             await self._session.rollback()
         if self._connection is not None:
-            await self._connection.rollback()
+            await _end(self._connection, commit=False)
 
     async def sqlite_handle(self) -> sqlite3.Connection | None:
         """The transaction's own sqlite3 connection, begun, for a statement to run on the
@@ -128,11 +144,16 @@ class UnitOfWork:
             return None
         await self._flush_pending()
         if self._handle is None:
-            connection = await self._transaction()
-            adapted = (await connection.get_raw_connection()).dbapi_connection
-            assert isinstance(adapted, OneHopConnection) and adapted.inline
+            connection = self._connection
+            assert connection is not None
+            adapted = _adapted(connection)
+            # Begun by SQLAlchemy (a session's statement came first), or here, on the
+            # handle: SQLAlchemy's own BEGIN costs more than the statements that follow.
+            begin = None if connection.in_transaction() else "BEGIN IMMEDIATE"
+            if begin is not None and adapted.raw.in_transaction:
+                begin = None  # begun here by an earlier statement of this unit of work
             with as_sqlalchemy_errors("BEGIN", None):
-                handle = await adapted.begun()
+                handle = await adapted.begun(begin)
             self._handle = (handle, connection.info)
         return self._handle[0]
 
@@ -145,13 +166,11 @@ class UnitOfWork:
     async def _transaction(self) -> AsyncConnection:
         """The connection this unit of work's transaction runs on, the transaction begun:
         the session's, unless this lean unit of work began on a connection of its own."""
-        if not self._lean or (self._session is not None and self._connection is None):
+        if not self._lean:
             return await self.session.connection()
-        if self._connection is None:
-            assert self._database.inline is not None
-            self._connection = await self._database.inline.connect()
+        assert self._connection is not None
         if not self._connection.in_transaction():
-            await self._connection.begin()
+            await self._connection.begin()  # joins one begun on the handle (storage.database)
         return self._connection
 
     def note_write(self) -> None:
@@ -161,13 +180,20 @@ class UnitOfWork:
 
     async def watch_writes(self) -> None:
         """From here on, `wrote()` tells whether a statement may have changed rows."""
-        (await self._transaction()).info[WROTE] = False
+        (await self._notes())[WROTE] = False
 
     async def wrote(self) -> bool:
         """A statement that may have changed rows ran since `watch_writes` (what the
         session holds unflushed is flushed first: it is a write too)."""
         await self._flush_pending()
-        return bool((await self._transaction()).info.get(WROTE))
+        return bool((await self._notes()).get(WROTE))
+
+    async def _notes(self) -> dict[Any, Any]:
+        """The transaction's connection's notes (`WROTE`); a lean unit of work's without
+        beginning anything."""
+        if self._connection is not None:
+            return self._connection.info
+        return (await self._transaction()).info
 
     @asynccontextmanager
     async def released(self) -> AsyncIterator[None]:
@@ -186,3 +212,22 @@ class UnitOfWork:
         finally:
             await lock.acquire()
             _HELD.reset(held)
+
+
+def _adapted(connection: AsyncConnection) -> OneHopConnection:
+    """The driver's connection under the kept connection (storage.sqlite_driver)."""
+    adapted = connection.sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
+    assert isinstance(adapted, OneHopConnection)
+    return adapted
+
+
+async def _end(connection: AsyncConnection, *, commit: bool) -> None:
+    """End the kept connection's transaction, however it was begun: through SQLAlchemy
+    (a session or `_transaction`), or on the sqlite3 handle alone (`sqlite_handle`)."""
+    if connection.in_transaction():
+        await (connection.commit() if commit else connection.rollback())
+        return
+    adapted = _adapted(connection)
+    if adapted.raw.in_transaction:
+        with as_sqlalchemy_errors("COMMIT" if commit else "ROLLBACK", None):
+            adapted.commit() if commit else adapted.rollback()

@@ -2,7 +2,8 @@
 run, so the ratio holds on a noisy machine. Results are printed, never asserted.
 
 - Slack: signed /extramile help through `extramile serve` (bolt, the engine's turn, the
-  reply to a local fake Slack), beside three bare slack-bolt AsyncApps (bench/bare.py):
+  reply to a local fake Slack), from 50 people in turn (bench/crowd.py; and from one
+  person, whose answers go out in order), beside three bare slack-bolt AsyncApps (bench/bare.py):
   a no-op, one that does the same visible work (acks, then posts the very reply Extra
   Mile posted through slack_sdk) and one that puts that reply in the ack body; all
   separate processes on the same aiohttp stack. p50 / p99 of the ack, acks a second,
@@ -17,7 +18,8 @@ run, so the ratio holds on a noisy machine. Results are printed, never asserted.
 - Fan-out: weekly prompts to BENCH_FANOUT people (10,000) through the outbox, against
   a fake Slack that answers 429 + Retry-After beyond BENCH_FANOUT_RATE messages a
   second: wall time beside the theoretical minimum; lost and doubled counted.
-- Engine: actions logged end to end per second, SQLite and PostgreSQL.
+- Engine: actions logged end to end per second, SQLite and PostgreSQL; a turn's own CPU
+  and a quick unit of work's beside a bare sqlite3 connection's (bench/turn.py).
 - A generated year (bench/year.py): the digest and the nomination check beside plain SQL;
   actions logged on the same organisation's empty database and with the year stored.
 - The manager-digest job for BENCH_MANAGERS managers (30; bench/digest_loop.py): the
@@ -56,6 +58,7 @@ from bench.matching import matching_only  # noqa: E402
 from bench.servers import extramile  # noqa: E402
 from bench.slack_doors import REQUESTS, front_doors  # noqa: E402
 from bench.targets import record  # noqa: E402
+from bench.turn import turn_costs  # noqa: E402
 from bench.year import logging_rates, year_of_data  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.domain.orgfile import load_organisation  # noqa: E402
@@ -238,6 +241,8 @@ async def main() -> None:
             print((await engine_throughput(url, "PostgreSQL"))[0])
             await drop()
         print()
+        await turn_only()
+        print()
         await years(tmp)
         print()
         print(f"The manager-digest job for {DIGEST_MANAGERS} managers: the event loop meanwhile")
@@ -282,6 +287,12 @@ async def overload_only() -> None:
         await overload(Path(folder), lambda: signed_command("help"), _activities)
 
 
+async def turn_only() -> None:
+    print("A turn's own CPU (in process, SQLite, bench/turn.py)")
+    for line in await turn_costs():
+        print(line)
+
+
 def _activities(service_url: str) -> Callable[[], tuple[bytes, dict[str, str]]]:
     return lambda: teams_activity(service_url)
 
@@ -298,6 +309,12 @@ async def front_doors_only() -> None:
 if __name__ == "__main__":
     # `python -m bench overload`: only the overload rows (bench/overload.py);
     # `python -m bench doors`: only Slack, Teams and memory beside their bare apps;
-    # `python -m bench matching`: only practice matching before and after issue 17.
-    only = {"overload": overload_only, "doors": front_doors_only, "matching": matching_only}
+    # `python -m bench matching`: only practice matching before and after issue 17;
+    # `python -m bench turn`: only a turn's own CPU, in process (bench/turn.py).
+    only = {
+        "overload": overload_only,
+        "doors": front_doors_only,
+        "matching": matching_only,
+        "turn": turn_only,
+    }
     asyncio.run(only[sys.argv[1]]() if sys.argv[1:2] and sys.argv[1] in only else main())

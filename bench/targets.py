@@ -50,7 +50,9 @@ def table() -> list[str]:
             f"  {t.figure:<{width}}  {t.before:>12}  {t.goal:>15}  {t.measured:>17}  "
             f"{t.baseline} [{_mark(t.met)}]"
         )
-    lines.append("  Slack rows: typed in its DM (the answer in the ack) | typed in a channel")
+    lines.append(
+        "  Slack rows, from 50 people: typed in their DMs (the answer in the ack) | in a channel"
+    )
     return lines
 
 

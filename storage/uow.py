@@ -74,11 +74,15 @@ class UnitOfWork:
             await lock.acquire()
             self._lock = lock
             self._token = _HELD.set(lock)
-        if self._lean:
-            assert database.kept is not None
-            self._connection, self._own_connection = await database.kept.take()
-        else:
-            self._session = database.quick() if self._quick else database.sessions()
+        try:
+            if self._lean:
+                assert database.kept is not None
+                self._connection, self._own_connection = await database.kept.take()
+            else:
+                self._session = database.quick() if self._quick else database.sessions()
+        except BaseException:
+            self._release_lock()  # no __aexit__ follows a failed __aenter__
+            raise
         return self
 
     async def __aexit__(
@@ -100,10 +104,14 @@ class UnitOfWork:
                 if connection is not None:
                     await self._leave(connection)
         finally:
-            if self._lock is not None:
-                _HELD.reset(self._token)
-                self._lock.release()
-                self._lock = None
+            self._release_lock()
+
+    def _release_lock(self) -> None:
+        self._entered = False
+        if self._lock is not None:
+            _HELD.reset(self._token)
+            self._lock.release()
+            self._lock = None
 
     async def _leave(self, connection: AsyncConnection) -> None:
         """What was not committed rolled back; the kept connection given back, any other

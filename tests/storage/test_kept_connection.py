@@ -7,6 +7,8 @@ of work share one transaction whichever comes first."""
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -120,3 +122,30 @@ async def test_closing_the_database_closes_the_kept_connection(tmp_path: Path) -
         if thread is not threading.current_thread() and not thread.daemon:
             thread.join(timeout=5)
     assert threading.active_count() <= before
+
+
+async def test_a_connection_that_cannot_be_had_does_not_keep_the_writer_lock(
+    sqlite_db: Database, mocker: MockerFixture
+) -> None:
+    """A unit of work that fails as it begins (the database file gone away, say) must
+    let the writers after it in, not leave every later turn waiting for ever."""
+    refused = sql_errors.OperationalError("connect", None, Exception("unable to open database"))
+    taking = mocker.patch("storage.database.KeptConnection.take", side_effect=refused)
+    with pytest.raises(sql_errors.OperationalError):
+        async with UnitOfWork(sqlite_db, quick=True):
+            pass
+    mocker.stop(taking)
+
+    async def next_turn() -> None:
+        async with UnitOfWork(sqlite_db, quick=True) as uow:
+            assert await claim_event(uow, "after")
+            await uow.commit()
+
+    # Another request's task (its own context, as the server's are), and this one's.
+    async with asyncio.timeout(5):  # the writer lock was given back
+        await asyncio.create_task(next_turn(), context=contextvars.Context())
+    async with asyncio.timeout(5):
+        async with UnitOfWork(sqlite_db, quick=True) as uow:
+            assert await claim_event(uow, "and this task's")
+            await uow.commit()
+    assert await _keys(sqlite_db) == ["after", "and this task's"]

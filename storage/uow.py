@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +16,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.database import WROTE, Database
 from storage.sqlite_driver import OneHopConnection, as_sqlalchemy_errors
+
+log = logging.getLogger(__name__)
 
 # The SQLite writer lock this task already holds (a unit of work inside another one's
 # block must not wait for itself).
@@ -78,6 +81,7 @@ class UnitOfWork:
             if self._lean:
                 assert database.kept is not None
                 self._connection, self._own_connection = await database.kept.take()
+                await _fresh(self._connection)
             else:
                 self._session = database.quick() if self._quick else database.sessions()
         except BaseException:
@@ -158,8 +162,6 @@ class UnitOfWork:
             # Begun by SQLAlchemy (a session's statement came first), or here, on the
             # handle: SQLAlchemy's own BEGIN costs more than the statements that follow.
             begin = None if connection.in_transaction() else "BEGIN IMMEDIATE"
-            if begin is not None and adapted.raw.in_transaction:
-                begin = None  # begun here by an earlier statement of this unit of work
             with as_sqlalchemy_errors("BEGIN", None):
                 handle = await adapted.begun(begin)
             self._handle = (handle, connection.info)
@@ -227,6 +229,15 @@ def _adapted(connection: AsyncConnection) -> OneHopConnection:
     adapted = connection.sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
     assert isinstance(adapted, OneHopConnection)
     return adapted
+
+
+async def _fresh(connection: AsyncConnection) -> None:
+    """The kept connection as a new one would be: a transaction the unit of work before
+    could not end (its end cancelled midway) is rolled back here, never joined."""
+    if connection.in_transaction() or _adapted(connection).raw.in_transaction:
+        log.warning("a transaction was left open on the writers' connection: rolled back")
+        await _end(connection, commit=False)
+        await _end(connection, commit=False)  # the handle's, if SQLAlchemy's was apart
 
 
 async def _end(connection: AsyncConnection, *, commit: bool) -> None:

@@ -149,3 +149,21 @@ async def test_a_connection_that_cannot_be_had_does_not_keep_the_writer_lock(
             assert await claim_event(uow, "and this task's")
             await uow.commit()
     assert await _keys(sqlite_db) == ["after", "and this task's"]
+
+
+async def test_a_transaction_left_open_on_it_is_rolled_back_not_joined(
+    sqlite_db: Database, mocker: MockerFixture
+) -> None:
+    """As if a unit of work's end were cancelled midway: the next one starts clean,
+    and what the stale transaction wrote is never committed with it."""
+    ending = mocker.patch("storage.uow._end")  # the first one's end does not happen
+    async with UnitOfWork(sqlite_db, quick=True) as uow:
+        assert await claim_event(uow, "stale")
+    mocker.stop(ending)
+    async with UnitOfWork(sqlite_db, quick=True) as uow:
+        assert await claim_event(uow, "stale")  # free again: the stale claim was undone
+        assert await claim_event(uow, "next")
+        await uow.commit()
+    assert await _keys(sqlite_db) == ["next", "stale"]
+    async with UnitOfWork(sqlite_db, quick=True) as uow:
+        assert not await claim_event(uow, "next")  # and the handle's state is sound

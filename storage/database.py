@@ -128,9 +128,10 @@ class KeptConnection:
         self._taken = False
 
     async def take(self) -> tuple[AsyncConnection, bool]:
-        """The kept connection (a new one if it was closed or invalidated), and False;
-        or, while a unit of work of this task holds it (one opened inside another's
-        block), a connection of the pool's, and True: close it after."""
+        """The kept connection (a new one if it was closed, invalidated or let go), and
+        False; or, while a unit of work holds it (writers take turns, so only one opened
+        inside another's block finds it taken), a connection of the pool's, and True:
+        close it after."""
         if self._taken:
             return await self._engine.connect(), True
         connection = self._connection
@@ -141,6 +142,15 @@ class KeptConnection:
 
     def give_back(self) -> None:
         self._taken = False
+
+    async def let_go(self) -> None:
+        """Stop using the kept connection: its state is not known (its end failed, or a
+        BEGIN still waits in its thread). Invalidated, it is closed after whatever its
+        thread still has to do, which releases any lock SQLite gave it; the next
+        unit of work takes a new one."""
+        connection, self._connection = self._connection, None
+        if connection is not None and not connection.invalidated:
+            await connection.invalidate()
 
     async def close(self) -> None:
         connection, self._connection = self._connection, None
@@ -253,10 +263,11 @@ def _sqlite_begin(connection: Connection) -> None:
     begin = "BEGIN" if options.get(READ) else "BEGIN IMMEDIATE"
     adapted = connection.connection.dbapi_connection
     if isinstance(adapted, OneHopConnection):
-        # Said with the first statement, in the same hop; not at all if a unit of work
-        # began the transaction on the sqlite3 handle already (storage.uow).
-        adapted.begin_with = None if adapted.raw.in_transaction else begin
-        adapted.inline = bool(options.get(INLINE))
+        # Said with the first statement, in the same hop; not at all if a quick unit of
+        # work began the transaction on the sqlite3 handle already (storage.uow).
+        inline = bool(options.get(INLINE))
+        adapted.begin_with = None if inline and adapted.raw.in_transaction else begin
+        adapted.inline = inline
     else:
         connection.exec_driver_sql(begin)
 

@@ -184,18 +184,21 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         self._end("rollback")
 
     def _end(self, how: str) -> None:
-        inline, self.inline = self.inline, False
         if self.begin_with is not None:  # nothing was said: nothing to end
             self.begin_with = None
+            self.inline = False
             return
-        if not inline:
+        if not self.inline:
             super().commit() if how == "commit" else super().rollback()
             return
-        raw: sqlite3.Connection = self._connection._conn
         try:
-            raw.commit() if how == "commit" else raw.rollback()
+            self.raw.commit() if how == "commit" else self.raw.rollback()
         except Exception as error:
+            # Still inline: a COMMIT that failed may leave SQLite's transaction open,
+            # and its rollback must be said here too (not through the thread, from
+            # outside SQLAlchemy's greenlet).
             self._handle_exception(error)
+        self.inline = False
 
 
 class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):

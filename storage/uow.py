@@ -49,6 +49,9 @@ class UnitOfWork:
         self._lean = quick and not read_only and database.inline is not None
         self._connection: AsyncConnection | None = None
         self._own_connection = False  # not the kept one: closed at the end
+        # A BEGIN sent to the connection's thread to wait for another process's lock,
+        # and not seen to finish (cancelled): it may still go ahead, later.
+        self._waiting_begin = False
         # The transaction's sqlite3 handle and its connection's info, until it ends.
         self._handle: tuple[sqlite3.Connection, dict[Any, Any]] | None = None
 
@@ -85,7 +88,13 @@ class UnitOfWork:
             else:
                 self._session = database.quick() if self._quick else database.sessions()
         except BaseException:
-            self._release_lock()  # no __aexit__ follows a failed __aenter__
+            # No __aexit__ follows a failed __aenter__: give back what was taken here.
+            connection, self._connection = self._connection, None
+            try:
+                if connection is not None:
+                    await self._let_go(connection, sound=False)
+            finally:
+                self._release_lock()
             raise
         return self
 
@@ -117,17 +126,34 @@ class UnitOfWork:
             self._lock.release()
             self._lock = None
 
-    async def _leave(self, connection: AsyncConnection) -> None:
+    async def _leave(self, connection: AsyncConnection, *, sound: bool = True) -> None:
         """What was not committed rolled back; the kept connection given back, any other
-        closed."""
+        closed. A connection whose state is not known (its rollback failed, or a BEGIN
+        of it was left waiting in its thread: not `sound`) is invalidated instead, which
+        closes it once its thread is done and so releases any lock it got."""
         try:
-            await _end(connection, commit=False)
-        finally:
-            if self._own_connection:
-                await connection.close()
+            if sound and not self._waiting_begin:
+                await _end(connection, commit=False)
+                sound = not connection.invalidated
             else:
-                assert self._database.kept is not None
-                self._database.kept.give_back()
+                sound = False
+        except BaseException:
+            sound = False
+            raise
+        finally:
+            await self._let_go(connection, sound=sound)
+
+    async def _let_go(self, connection: AsyncConnection, *, sound: bool) -> None:
+        kept = self._database.kept
+        assert kept is not None
+        if self._own_connection:
+            await (connection.close() if sound else connection.invalidate())
+            return
+        try:
+            if not sound:
+                await kept.let_go()
+        finally:
+            kept.give_back()
 
     @property
     def dialect(self) -> str:
@@ -162,8 +188,10 @@ class UnitOfWork:
             # Begun by SQLAlchemy (a session's statement came first), or here, on the
             # handle: SQLAlchemy's own BEGIN costs more than the statements that follow.
             begin = None if connection.in_transaction() else "BEGIN IMMEDIATE"
+            self._waiting_begin = True
             with as_sqlalchemy_errors("BEGIN", None):
                 handle = await adapted.begun(begin)
+            self._waiting_begin = False
             self._handle = (handle, connection.info)
         return self._handle[0]
 
@@ -242,7 +270,10 @@ async def _fresh(connection: AsyncConnection) -> None:
 
 async def _end(connection: AsyncConnection, *, commit: bool) -> None:
     """End the kept connection's transaction, however it was begun: through SQLAlchemy
-    (a session or `_transaction`), or on the sqlite3 handle alone (`sqlite_handle`)."""
+    (a session or `_transaction`), or on the sqlite3 handle alone (`sqlite_handle`).
+    An invalidated connection has none left (SQLAlchemy rolled it back and closed it)."""
+    if connection.invalidated or connection.closed:
+        return
     if connection.in_transaction():
         await (connection.commit() if commit else connection.rollback())
         return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import sqlite3
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -167,3 +168,78 @@ async def test_a_transaction_left_open_on_it_is_rolled_back_not_joined(
     assert await _keys(sqlite_db) == ["next", "stale"]
     async with UnitOfWork(sqlite_db, quick=True) as uow:
         assert not await claim_event(uow, "next")  # and the handle's state is sound
+
+
+async def _dangling_parent_tables(database: Database) -> None:
+    """A foreign key checked at COMMIT: a row that breaks it makes the COMMIT fail with
+    SQLite's transaction still open (as a full disk or an I/O error at the WAL can)."""
+    async with UnitOfWork(database, quick=True) as uow:
+        handle = await uow.sqlite_handle()
+        assert handle is not None
+        handle.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+        handle.execute(
+            "CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) "
+            "DEFERRABLE INITIALLY DEFERRED)"
+        )
+        await uow.commit()
+
+
+@pytest.mark.parametrize("first", ["handle", "session"])
+async def test_a_commit_that_fails_is_told_as_itself_and_leaves_the_connection_sound(
+    sqlite_db: Database, mocker: MockerFixture, first: str
+) -> None:
+    await _dangling_parent_tables(sqlite_db)
+    mocker.patch("storage.sqlite_driver.BUSY", 1)  # a stuck write lock would show in 1 s
+    with pytest.raises(sql_errors.IntegrityError):  # SQLite's own words, not a greenlet's
+        async with UnitOfWork(sqlite_db, quick=True) as uow:
+            if first == "session":
+                uow.session.add(ProcessedEventRow(key="failed", processed_at=AT))
+                await uow.session.flush()
+            else:
+                assert await claim_event(uow, "failed")
+            handle = await uow.sqlite_handle()
+            assert handle is not None
+            handle.execute("INSERT INTO child VALUES (42)")  # no parent 42
+            await uow.commit()
+    for key in ("next", "and the next"):
+        async with asyncio.timeout(5), UnitOfWork(sqlite_db, quick=True) as uow:
+            assert await claim_event(uow, key)
+            await uow.commit()
+    assert await _keys(sqlite_db) == ["and the next", "next"]
+
+
+@pytest.mark.parametrize("first", ["handle", "session"])
+async def test_a_turn_cancelled_while_it_waits_for_the_write_lock_leaves_no_lock_behind(
+    sqlite_db: Database, mocker: MockerFixture, tmp_path: Path, first: str
+) -> None:
+    """Its BEGIN waits in the connection's thread for another process (the scheduler's)
+    to let go; cancelled meanwhile, that BEGIN still goes ahead in the thread, later."""
+    mocker.patch("storage.sqlite_driver.BUSY", 2)
+    other = sqlite3.connect(tmp_path / "engine.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the other process writes
+
+    async def turn() -> None:
+        async with UnitOfWork(sqlite_db, quick=True) as uow:
+            if first == "session":
+                uow.session.add(ProcessedEventRow(key="cancelled", processed_at=AT))
+                await uow.session.flush()
+            else:
+                await claim_event(uow, "cancelled")
+            await uow.commit()
+
+    waiting = asyncio.create_task(turn())
+    await asyncio.sleep(0.3)  # it is waiting for the lock
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):  # cancelled, as asyncio.timeout expects
+        await waiting
+    other.execute("ROLLBACK")  # the other process is done
+    await asyncio.sleep(0.3)  # the thread's BEGIN has gone ahead by now
+    again = sqlite3.connect(tmp_path / "engine.db", isolation_level=None, timeout=1)
+    again.execute("BEGIN IMMEDIATE")  # nobody holds the write lock
+    again.execute("ROLLBACK")
+    async with asyncio.timeout(5), UnitOfWork(sqlite_db, quick=True) as uow:
+        assert await claim_event(uow, "next")
+        await uow.commit()
+    assert await _keys(sqlite_db) == ["next"]
+    other.close()
+    again.close()

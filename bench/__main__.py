@@ -58,16 +58,10 @@ from bench.matching import matching_only  # noqa: E402
 from bench.servers import extramile  # noqa: E402
 from bench.slack_doors import REQUESTS, front_doors  # noqa: E402
 from bench.targets import record  # noqa: E402
-from bench.turn import turn_costs  # noqa: E402
+from bench.turn import example_engine, turn_costs  # noqa: E402
 from bench.year import logging_rates, year_of_data  # noqa: E402
-from bot.clock import SystemClock  # noqa: E402
-from bot.domain.orgfile import load_organisation  # noqa: E402
-from bot.engine import Engine  # noqa: E402
 from bot.messages import Sender  # noqa: E402
-from bot.settings import EXAMPLE_ORG_FILE, Settings  # noqa: E402
-from storage.database import open_database  # noqa: E402
-from storage.people import sync_organisation  # noqa: E402
-from storage.uow import UnitOfWork  # noqa: E402
+from bot.settings import Settings  # noqa: E402
 from tests.fakes.fake_slack import SIGNING_SECRET, TOKEN, FakeSlack  # noqa: E402
 
 FANOUT = int(os.environ.get("BENCH_FANOUT", "10000"))
@@ -179,13 +173,7 @@ async def engine_throughput(url: str, label: str, count: int = 300) -> tuple[str
     """Actions logged end to end (bench.year.logging_rates: `log`, the form submitted, a
     deed of its own each time, the answers queued as Slack's are) on an empty database
     with the example shop; the line to print and the rate they were answered at."""
-    database = open_database(url)
-    await database.upgrade()
-    org = load_organisation(EXAMPLE_ORG_FILE)
-    async with UnitOfWork(database) as uow:
-        await sync_organisation(uow, org)
-        await uow.commit()
-    engine = Engine(org=org, database=database, clock=SystemClock())
+    engine, database = await example_engine(url)
     rates = await logging_rates(engine, Sender("console", "asha"), count)
     await database.close()
     line = (

@@ -18,7 +18,7 @@ from bot.engine import Engine
 from bot.messages import Sender, TextMessage
 from bot.queued_replies import QueueReplies
 from bot.settings import EXAMPLE_ORG_FILE
-from storage.database import open_database
+from storage.database import Database, open_database
 from storage.events import claim_event
 from storage.people import sync_organisation
 from storage.uow import UnitOfWork
@@ -53,15 +53,20 @@ def _bare_claims(path: Path, times: int = TIMES) -> float:
     return (time.process_time() - started) / times * 1e6
 
 
-async def turn_costs() -> list[str]:
-    folder = Path(tempfile.mkdtemp())
-    database = open_database(f"sqlite:///{folder / 'turn.db'}")
+async def example_engine(url: str) -> tuple[Engine, Database]:
+    """The engine on a new database at `url` holding the example shop (close it after)."""
+    database = open_database(url)
     await database.upgrade()
     org = load_organisation(EXAMPLE_ORG_FILE)
     async with UnitOfWork(database) as uow:
         await sync_organisation(uow, org)
         await uow.commit()
-    engine = Engine(org=org, database=database, clock=SystemClock())
+    return Engine(org=org, database=database, clock=SystemClock()), database
+
+
+async def turn_costs() -> list[str]:
+    folder = Path(tempfile.mkdtemp())
+    engine, database = await example_engine(f"sqlite:///{folder / 'turn.db'}")
     asha = Sender("slack", "U0ASHA01")
 
     async def claimed() -> None:

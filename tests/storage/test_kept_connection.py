@@ -1,4 +1,4 @@
-"""The kept connection (storage.database.KeptConnection): on SQLite, quick units of work
+"""The kept connection (storage.kept_connection.KeptConnection): on SQLite, quick units of work
 write one after another on one connection, taken from the pool once, and begin and end
 their transactions on its sqlite3 handle. Each must still be a transaction of its own:
 what one leaves uncommitted is rolled back before the next, one opened inside another's
@@ -131,7 +131,7 @@ async def test_a_connection_that_cannot_be_had_does_not_keep_the_writer_lock(
     """A unit of work that fails as it begins (the database file gone away, say) must
     let the writers after it in, not leave every later turn waiting for ever."""
     refused = sql_errors.OperationalError("connect", None, Exception("unable to open database"))
-    taking = mocker.patch("storage.database.KeptConnection.take", side_effect=refused)
+    taking = mocker.patch("storage.kept_connection.KeptConnection.take", side_effect=refused)
     with pytest.raises(sql_errors.OperationalError):
         async with UnitOfWork(sqlite_db, quick=True):
             pass

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from bench.load import IN_A_CHANNEL, IN_ITS_DM, signed_command
+from bench.load import IN_ITS_DM, signed_command
 from bot.settings import EXAMPLE_ORG_FILE
 
 CROWD = 50
@@ -64,6 +64,3 @@ def commands(
         return signed_command(text, channel, user=user)
 
     return command
-
-
-__all__ = ["CROWD", "IN_A_CHANNEL", "IN_ITS_DM", "ONE_PERSON", "commands", "crowd_ids"]

@@ -11,7 +11,7 @@ import os
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import aiohttp
@@ -33,7 +33,7 @@ from tests.fakes.fake_connector import FakeConnector
 from tests.fakes.fake_slack import FakeSlack
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "2000"))
-CROWD_IDS = crowd_ids()
+CROWD_IDS = tuple(crowd_ids())
 
 REPLIES = ("chat.postMessage", "chat.postEphemeral", "response_url")
 
@@ -81,22 +81,25 @@ async def _posts(server: Server, fake: FakeSlack, channel: str = IN_ITS_DM) -> b
     return _replies(fake) > before
 
 
-async def _measure(
-    server: Server,
-    fake: FakeSlack,
-    total: int,
-    in_flight: int,
-    channel: str = IN_ITS_DM,
-    people: Sequence[str] = CROWD_IDS,
-    *,
-    answers: bool = True,
-) -> Measured:
-    """Signed /extramile help from each of `people` in turn, typed in her DM with the bot
-    (`channel` IN_ITS_DM) or in a channel: acks, and the time until every reply has
-    reached its person (in the ack's body, or posted to the fake Slack); the server's
-    CPU meanwhile. A server that `answers` nothing (a no-op) is not waited for."""
+@dataclass(frozen=True, slots=True)
+class Load:
+    """`total` signed /extramile help, `in_flight` at a time, from each of `people` in
+    turn, typed in her DM with the bot (`channel` IN_ITS_DM) or in a channel. A server
+    that `answers` nothing (a no-op) is not waited for."""
+
+    total: int
+    in_flight: int
+    channel: str = IN_ITS_DM
+    people: Sequence[str] = CROWD_IDS
+    answers: bool = True
+
+
+async def _measure(server: Server, fake: FakeSlack, load: Load) -> Measured:
+    """The `load`'s acks, and the time until every reply has reached its person (in the
+    ack's body, or posted to the fake Slack); the server's CPU meanwhile."""
     url = [f"{server.url}/slack/events"]
-    command = commands(channel, list(people))
+    command = commands(load.channel, list(load.people))
+    total, in_flight = load.total, load.in_flight
 
     await send_load(url, command, total=200, in_flight=in_flight)  # warm up
     await _settle(fake)
@@ -107,7 +110,7 @@ async def _measure(
     )
     acked = total - failed[0]  # a refusal (503: shed under load) is neither ack nor reply
     # Answered in the person's DM through the Web API.
-    posted = acked - in_ack[0] if answers else 0
+    posted = acked - in_ack[0] if load.answers else 0
     if posted:
         counted = Replies(fake)
         with contextlib.suppress(TimeoutError):
@@ -127,25 +130,13 @@ async def _measure(
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 
 
-async def _best(
-    server: Server,
-    fake: FakeSlack,
-    total: int,
-    in_flight: int,
-    channel: str = IN_ITS_DM,
-    people: Sequence[str] = CROWD_IDS,
-    *,
-    answers: bool = True,
-) -> Measured:
+async def _best(server: Server, fake: FakeSlack, load: Load) -> Measured:
     """Each figure the best of RUNS runs, as timeit takes the fastest: with the load
     generator and the server on 2 cores, a run where the scheduler put both on one core
     measured the same server at half its speed (1,600 or 3,000 acks a second; 0.56 or
     0.30 ms of CPU each), so single runs disagreed by up to a third. Every row, baselines
     included, is measured the same way."""
-    runs = [
-        await _measure(server, fake, total, in_flight, channel, people, answers=answers)
-        for _ in range(RUNS)
-    ]
+    runs = [await _measure(server, fake, load) for _ in range(RUNS)]
     fastest = max(runs, key=lambda m: m.acks)
     return Measured(
         fastest.latencies,  # the latencies of the run with the most acks
@@ -229,14 +220,14 @@ async def front_doors(tmp: Path) -> None:
             measure = _best if in_flight == 50 else _measure
             slack = (bare_slack, bare_post, bare_ack, bare_uvloop, ours)
             # The no-ops answer nothing: not waited for (it was a minute a run).
+            noops = (bare_slack, bare_uvloop)
             m = {
-                s: await measure(
-                    s, fake, REQUESTS, in_flight, answers=s not in (bare_slack, bare_uvloop)
-                )
+                s: await measure(s, fake, Load(REQUESTS, in_flight, answers=s not in noops))
                 for s in slack
             }
-            in_channel = await measure(ours, fake, REQUESTS, in_flight, IN_A_CHANNEL)
-            alone = await measure(ours, fake, REQUESTS, in_flight, IN_A_CHANNEL, [ONE_PERSON])
+            channel = Load(REQUESTS, in_flight, IN_A_CHANNEL)
+            in_channel = await measure(ours, fake, channel)
+            alone = await measure(ours, fake, replace(channel, people=(ONE_PERSON,)))
             print(_slack_row("bare bolt, no-op", m[bare_slack]))
             print(_slack_row("bare bolt, posts the same reply", m[bare_post]))
             print(_slack_row("bare bolt, the reply in the ack", m[bare_ack]))

@@ -78,10 +78,7 @@ class Database:
     # On SQLite the writers of this process queue here, first come first served, rather
     # than in SQLite's busy handler (which sleeps, and lets no one in while it does).
     writer: asyncio.Lock | None = field(default=None)
-    # SQLite: the engine of quick writers (INLINE), for a unit of work that takes a
-    # connection without an ORM session (storage.uow).
-    inline: AsyncEngine | None = field(default=None)
-    # SQLite: the one connection of `inline` that quick writers use, in turn (storage.uow).
+    # SQLite: the one connection (INLINE) quick writers use, in turn (storage.uow).
     kept: KeptConnection | None = field(default=None)
 
     @property
@@ -179,7 +176,6 @@ def open_database(url: str, *, echo: bool = False) -> Database:
         readers=readers,
         quick=quick,
         writer=asyncio.Lock() if sqlite else None,
-        inline=inline if sqlite else None,
         kept=KeptConnection(inline) if sqlite else None,
     )
 

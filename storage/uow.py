@@ -45,8 +45,8 @@ class UnitOfWork:
         self._entered = False
         self._session: AsyncSession | None = None
         self._lock: asyncio.Lock | None = None
-        # Quick on SQLite: the connection the transaction runs on, taken when first needed.
-        self._lean = quick and not read_only and database.inline is not None
+        # Quick on SQLite: the transaction runs on the kept connection, begun when needed.
+        self._lean = quick and not read_only and database.kept is not None
         self._connection: AsyncConnection | None = None
         self._own_connection = False  # not the kept one: closed at the end
         # A BEGIN sent to the connection's thread to wait for another process's lock,
@@ -60,13 +60,10 @@ class UnitOfWork:
         if not self._entered:
             raise RuntimeError("UnitOfWork used outside `async with`")
         if self._session is None:
-            # A lean unit of work's first ORM use: in the transaction already begun on
-            # its connection, if one was (the session then leaves its end to us).
-            self._session = (
-                AsyncSession(bind=self._connection, expire_on_commit=False)
-                if self._connection is not None
-                else self._database.quick()
-            )
+            # Only a lean unit of work makes its session late, on its connection: in the
+            # transaction already begun there, if one was (its end is then left to us).
+            assert self._connection is not None
+            self._session = AsyncSession(bind=self._connection, expire_on_commit=False)
         return self._session
 
     async def __aenter__(self) -> UnitOfWork:
@@ -126,20 +123,16 @@ class UnitOfWork:
             self._lock.release()
             self._lock = None
 
-    async def _leave(self, connection: AsyncConnection, *, sound: bool = True) -> None:
+    async def _leave(self, connection: AsyncConnection) -> None:
         """What was not committed rolled back; the kept connection given back, any other
-        closed. A connection whose state is not known (its rollback failed, or a BEGIN
-        of it was left waiting in its thread: not `sound`) is invalidated instead, which
-        closes it once its thread is done and so releases any lock it got."""
+        closed. A connection whose state is not known (its rollback failed or it was
+        invalidated, or a BEGIN of it was left waiting in its thread) is invalidated
+        instead, which closes it once its thread is done and so releases any lock."""
+        sound = False
         try:
-            if sound and not self._waiting_begin:
+            if not self._waiting_begin:
                 await _end(connection, commit=False)
                 sound = not connection.invalidated
-            else:
-                sound = False
-        except BaseException:
-            sound = False
-            raise
         finally:
             await self._let_go(connection, sound=sound)
 
@@ -161,18 +154,18 @@ class UnitOfWork:
         return self._database.engine.dialect.name
 
     async def commit(self) -> None:
-        self._handle = None
-        if self._session is not None:
-            await self._session.commit()
-        if self._connection is not None:
-            await _end(self._connection, commit=True)
+        await self._finish(commit=True)
 
     async def rollback(self) -> None:
+        await self._finish(commit=False)
+
+    async def _finish(self, *, commit: bool) -> None:
+        """The session's transaction, then the connection's, ended one way."""
         self._handle = None
         if self._session is not None:
-            await self._session.rollback()
+            await (self._session.commit() if commit else self._session.rollback())
         if self._connection is not None:
-            await _end(self._connection, commit=False)
+            await _end(self._connection, commit=commit)
 
     async def sqlite_handle(self) -> sqlite3.Connection | None:
         """The transaction's own sqlite3 connection, begun, for a statement to run on the
@@ -203,7 +196,7 @@ class UnitOfWork:
 
     async def _transaction(self) -> AsyncConnection:
         """The connection this unit of work's transaction runs on, the transaction begun:
-        the session's, unless this lean unit of work began on a connection of its own."""
+        the session's, or a lean unit of work's own (the kept one, or the pool's)."""
         if not self._lean:
             return await self.session.connection()
         assert self._connection is not None
